@@ -1,0 +1,62 @@
+"""Cases, their history and their deadlines, as small frozen objects read from a store."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+CREATED = "created"
+ACTION = "action"
+DEADLINE = "deadline"
+REMINDER = "reminder"
+
+SYSTEM_ACTOR = "samskab"
+"""The actor recorded when samskab itself acts, e.g. an automatic action at a deadline."""
+
+
+@attrs.frozen
+class Case:
+    id: int
+    title: str
+    process_id: str
+    version: int
+    definition_sha256: str
+    state: str
+    fields: Mapping[str, Any]
+    created_at: str
+    updated_at: str
+    revision: int
+    closed_at: str | None = None
+    """When the case reached a final state."""
+
+
+@attrs.frozen
+class Event:
+    """One line of a case's history: who did what, when, from which step to which."""
+
+    case_id: int
+    at: str
+    actor: str
+    kind: str
+    action: str | None
+    from_state: str | None
+    to_state: str
+    changes: Mapping[str, Any] = attrs.field(factory=dict)
+    note: str | None = None
+    id: int | None = None
+
+
+@attrs.frozen
+class Deadline:
+    """A due time stored when a case enters a state: the deadline itself or a reminder."""
+
+    case_id: int
+    state: str
+    kind: str
+    due_at: str
+    action: str | None = None
+    before: str | None = None
+    """For a reminder: how long before the deadline (an ISO 8601 duration)."""
+    fired_at: str | None = None
+    closed_at: str | None = None
+    id: int | None = None

@@ -1,0 +1,38 @@
+"""The one clock every command reads: ``SAMSKAB_NOW`` when set, else the system clock.
+
+Times are kept timezone-aware in UTC and stored as ISO 8601 text, so that they sort
+as text in SQLite. A ``SAMSKAB_NOW`` without an offset is read as UTC.
+"""
+
+import datetime as dt
+import os
+
+from engine.errors import BadInput
+
+
+def now() -> dt.datetime:
+    fixed = os.environ.get("SAMSKAB_NOW")
+    if fixed:
+        return parse_moment(fixed, source="SAMSKAB_NOW")
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def parse_moment(text: str, *, source: str = "time") -> dt.datetime:
+    """Read an ISO 8601 date or date-time; a bare date means midnight UTC."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise BadInput(
+            f"{source}: {text!r} is not an ISO 8601 time (e.g. 2026-03-01 or 2026-03-01T09:30)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
+def to_text(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def from_text(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)

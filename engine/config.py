@@ -1,0 +1,82 @@
+"""The config file: people and their roles, extra process directories.
+
+``samskab.toml`` beside the database, or the file given with ``--config``::
+
+    processes = ["our-processes"]      # relative to this file
+
+    [people.anna]
+    name = "Anna Jensen"
+    email = "anna@kommune.dk"
+    roles = ["koordinator"]
+    language = "da"
+
+While no people are configured, samskab runs in single-user mode: whoever runs it
+may take every role. Once ``[people]`` exists, actions are limited to the roles
+given there.
+"""
+
+import getpass
+import tomllib
+from pathlib import Path
+
+import attrs
+
+from engine import structure
+from engine.errors import InvalidFiles, Problem
+
+CONFIG_NAME = "samskab.toml"
+
+
+@attrs.frozen
+class Person:
+    name: str | None = None
+    email: str | None = None
+    roles: tuple[str, ...] = ()
+    language: str = "da"
+
+
+@attrs.frozen
+class Config:
+    processes: tuple[str, ...] = ()
+    people: dict[str, Person] = attrs.field(factory=dict)
+
+    def process_dirs(self, config_path: Path) -> list[Path]:
+        """The ``processes`` directories, relative to the config file's directory."""
+        return [config_path.parent / directory for directory in self.processes]
+
+
+@attrs.frozen
+class Actor:
+    """Who is acting, and the roles they hold (None: single-user mode, every role)."""
+
+    id: str
+    roles: frozenset[str] | None
+
+    def has_any(self, roles: tuple[str, ...]) -> bool:
+        return not roles or self.roles is None or bool(self.roles & set(roles))
+
+
+def load_config(path: Path, *, required: bool) -> Config:
+    if not path.exists():
+        if required:
+            raise InvalidFiles([Problem(str(path), "", "config file not found")])
+        return Config()
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidFiles([Problem(str(path), "", f"not valid TOML: {exc}")]) from None
+    try:
+        config = structure.STRICT.structure(data, Config)
+    except structure.STRUCTURE_ERRORS as exc:
+        raise InvalidFiles(structure.problems(structure.findings(exc), text, str(path))) from None
+    return config
+
+
+def actor_for(config: Config, person: str | None) -> Actor:
+    """The acting person: ``person`` (from ``--as``) or the operating-system account."""
+    who = person or getpass.getuser()
+    if not config.people:
+        return Actor(who, None)
+    known = config.people.get(who)
+    return Actor(who, frozenset(known.roles) if known else frozenset())

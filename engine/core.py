@@ -1,0 +1,343 @@
+"""The engine: open cases, check and take actions, fire deadlines.
+
+:func:`open_engine` wires it together (plugins, store, config, process files);
+:class:`Engine` is what the command line, the terminal UI and scripts use.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pluggy
+
+from engine import clock, deadlines, fieldtypes, loader
+from engine.cases import ACTION, CREATED, DEADLINE, REMINDER, SYSTEM_ACTOR, Case, Deadline, Event
+from engine.config import CONFIG_NAME, Actor, Config, actor_for, load_config
+from engine.definition import Action, Definition, Process
+from engine.errors import BadInput, Conflict, NotFound, Refused
+from engine.guards import GuardContext
+from engine.machine import CompiledProcess
+from engine.plugins import make_plugin_manager
+from engine.registry import Registry
+from engine.store import CaseFilter, Store
+from engine.suggest import did_you_mean
+
+
+@attrs.frozen
+class Availability:
+    """An action from the case's current step, and why it cannot be taken (if so)."""
+
+    action: Action
+    reasons: tuple[str, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+
+@attrs.frozen
+class TickReport:
+    reminders: list[Event] = attrs.field(factory=list)
+    deadlines: list[Event] = attrs.field(factory=list)
+    actions: list[Event] = attrs.field(factory=list)
+
+
+class Engine:
+    def __init__(
+        self,
+        store: Store,
+        pm: pluggy.PluginManager,
+        config: Config,
+        process_dirs: Iterable[Path],
+        now: Callable[[], dt.datetime] = clock.now,
+    ):
+        self.store = store
+        self.pm = pm
+        self.config = config
+        self.now = now
+        self.loader = loader.Loader(pm)
+        self.process_dirs = self.loader.builtin_dirs + list(process_dirs)
+        files, self.file_problems = self.loader.load(self.process_dirs)
+        self.registry = Registry(files, store, self.loader.read)
+
+    # -- definitions -----------------------------------------------------------
+
+    @property
+    def problems(self):
+        """Everything wrong with the process files found at start-up."""
+        return self.file_problems + self.registry.problems
+
+    def process(self, process_id: str) -> Definition:
+        return self.registry.latest(process_id)
+
+    def processes(self) -> list[Definition]:
+        return [self.registry.latest(pid) for pid in self.registry.process_ids()]
+
+    def compiled_for(self, case: Case) -> CompiledProcess:
+        return self.registry.compiled(case.process_id, case.version)
+
+    # -- reading cases ---------------------------------------------------------
+
+    def case(self, case_id: int | str) -> Case:
+        try:
+            number = int(case_id)
+        except (TypeError, ValueError):
+            raise BadInput(f"case id must be a number, not {case_id!r}") from None
+        case = self.store.get_case(number)
+        if case is None:
+            raise NotFound(f"no case {number}")
+        return case
+
+    def cases(self, where: CaseFilter = CaseFilter()) -> list[Case]:
+        return self.store.list_cases(where)
+
+    def is_overdue(self, case: Case) -> bool:
+        now = clock.to_text(self.now())
+        return any(
+            d.kind == DEADLINE and d.due_at <= now for d in self.store.deadlines(case.id)
+        )
+
+    # -- values ----------------------------------------------------------------
+
+    def parse_values(
+        self, process: Process, raw: Mapping[str, str], allowed: Iterable[str] | None = None
+    ) -> dict[str, Any]:
+        """Read typed values from what a person typed; every bad one is reported at once."""
+        allowed = list(allowed) if allowed is not None else [f.id for f in process.fields]
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for name, text in raw.items():
+            field = process.field(name)
+            if field is None:
+                hint = did_you_mean(name, [f.id for f in process.fields])
+                problems.append(f"unknown field `{name}`" + (f" ({hint})" if hint else ""))
+                continue
+            if name not in allowed:
+                problems.append(
+                    f"field `{name}` is not part of this action; it sets: "
+                    + (", ".join(f"`{f}`" for f in allowed) or "no fields")
+                )
+                continue
+            try:
+                values[name] = fieldtypes.parse(field, text)
+            except fieldtypes.ValueProblem as exc:
+                problems.append(f"{name}: {exc}")
+        if problems:
+            raise BadInput("; ".join(problems))
+        return values
+
+    # -- actions ---------------------------------------------------------------
+
+    def actor(self, person: str | None = None) -> Actor:
+        return actor_for(self.config, person)
+
+    def reasons_against(
+        self,
+        case: Case,
+        action_id: str,
+        actor: Actor | None,
+        changes: Mapping[str, Any],
+        note: str | None,
+        *,
+        preview: bool = False,
+    ) -> list[str]:
+        """Why ``action_id`` cannot be taken now, in the order checked; empty if it can.
+
+        ``actor`` None is samskab itself (an automatic action at a deadline), which holds
+        every role. ``preview`` leaves out what the action's form will ask for (its
+        fields, the note, guards on those fields), to show which actions are open.
+        """
+        compiled = self.compiled_for(case)
+        process = compiled.process
+        action = process.action(action_id)
+        if action is None:
+            hint = did_you_mean(action_id, [a.id for a in process.actions])
+            return [f"`{process.id}` has no action `{action_id}`" + (f" ({hint})" if hint else "")]
+        reasons = []
+        if not compiled.allows(case.state, action_id):
+            reasons.append(
+                f"`{action_id}` cannot be taken from step `{case.state}`; it is taken from "
+                + ", ".join(f"`{s}`" for s in action.from_)
+            )
+        if actor is not None and not actor.has_any(action.roles):
+            reasons.append(
+                f"{actor.id} does not hold a role that may take it ("
+                + ", ".join(f"`{r}`" for r in action.roles) + ")"
+            )
+        values = {**case.fields, **changes}
+        missing = [f for f in action.requires if not fieldtypes.is_filled(values.get(f))]
+        if missing and not preview:
+            reasons.append("required fields are empty: " + ", ".join(f"`{f}`" for f in missing))
+        if action.note_required and not (note and note.strip()) and not preview:
+            reasons.append("a note is required: say why (--note)")
+        context = GuardContext(before=case.fields, changes=changes, now=self.now())
+        for ref in action.guards:
+            if preview and ref.field in action.form_fields():
+                continue
+            reason = self.loader.guards[ref.name].check(context, ref)
+            if reason:
+                reasons.append(reason)
+        if not reasons and not preview:
+            reasons += [
+                reason
+                for reason in self.pm.hook.before_action(
+                    case=case, action=action_id, actor=actor.id if actor else SYSTEM_ACTOR,
+                    changes=dict(changes), note=note,
+                )
+                if reason
+            ]
+        return reasons
+
+    def availability(self, case: Case, actor: Actor) -> list[Availability]:
+        """Every action from the case's current step, each with why it is blocked (if so)."""
+        compiled = self.compiled_for(case)
+        return [
+            Availability(
+                compiled.process.action(a),
+                tuple(self.reasons_against(case, a, actor, {}, None, preview=True)),
+            )
+            for a in compiled.actions_from(case.state)
+        ]
+
+    def new_case(
+        self, process_id: str, title: str, raw: Mapping[str, str] | None = None, actor: Actor | None = None
+    ) -> Case:
+        if not title or not title.strip():
+            raise BadInput("a case needs a title (--title)")
+        definition = self.registry.latest(process_id)
+        values = self.parse_values(definition.process, raw or {})
+        compiled = self.registry.pin(definition)
+        now = self.now()
+        stamp = clock.to_text(now)
+        state = compiled.process.initial.id
+        case = Case(
+            id=0, title=title.strip(), process_id=definition.process.id,
+            version=definition.process.version, definition_sha256=definition.sha256,
+            state=state, fields=values, created_at=stamp, updated_at=stamp, revision=1,
+        )
+        actor_id = (actor or self.actor()).id
+        event = Event(0, stamp, actor_id, CREATED, None, None, state, values)
+        rows = deadlines.plan(compiled.process, 0, state, values, now)
+        case = self.store.create_case(case, event, rows)
+        self.pm.hook.after_action(case=case, event=attrs.evolve(event, case_id=case.id), store=self.store)
+        return case
+
+    def advance(
+        self,
+        case_id: int | str,
+        action_id: str,
+        raw: Mapping[str, str] | None = None,
+        *,
+        note: str | None = None,
+        actor: Actor | None = None,
+        expected_revision: int | None = None,
+        _fire_deadline: Deadline | None = None,
+    ) -> tuple[Case, Event]:
+        """Take an action; returns the case as it now is and the event recorded.
+
+        Raises Refused with every reason, BadInput for values that do not parse, and
+        Conflict when the case changed since ``expected_revision`` (or during the call).
+        """
+        case = self.case(case_id)
+        if expected_revision is not None and case.revision != expected_revision:
+            raise Conflict(
+                f"case {case.id} was changed by someone else (revision {case.revision}, "
+                f"you had {expected_revision}); nothing was saved, look at it again"
+            )
+        compiled = self.compiled_for(case)
+        action = compiled.process.action(action_id)
+        allowed = action.form_fields() if action else ()
+        changes = self.parse_values(compiled.process, raw or {}, allowed)
+        system = _fire_deadline is not None
+        if actor is None and not system:
+            actor = self.actor()
+        reasons = self.reasons_against(case, action_id, None if system else actor, changes, note)
+        if reasons:
+            raise Refused(f"case {case.id}: cannot take `{action_id}`", reasons)
+        target = compiled.fire(case.state, action_id)
+        now = self.now()
+        stamp = clock.to_text(now)
+        values = {**case.fields, **changes}
+        changed = {k: v for k, v in changes.items() if case.fields.get(k) != v}
+        event = Event(
+            case.id, stamp, SYSTEM_ACTOR if system else actor.id, ACTION, action_id,
+            case.state, target, changed, note.strip() if note and note.strip() else None,
+        )
+        deadline = compiled.process.state(target).deadline
+        replan = target != case.state or (
+            deadline is not None and deadline.from_field in changed
+        )
+        updated = self.store.commit_action(
+            case,
+            state=target,
+            fields=values,
+            event=event,
+            deadlines=deadlines.plan(compiled.process, case.id, target, values, now) if replan else [],
+            close_deadlines=replan,
+            closed=target in compiled.final_states,
+            fire_deadline=_fire_deadline.id if system else None,
+        )
+        self.pm.hook.after_action(case=updated, event=event, store=self.store)
+        return updated, event
+
+    # -- deadlines ---------------------------------------------------------------
+
+    def tick(self) -> TickReport:
+        """Fire every reminder and deadline that is due, each exactly once."""
+        report = TickReport()
+        now = clock.to_text(self.now())
+        for due in list(self.store.due_deadlines(now)):
+            case = self.store.get_case(due.case_id)
+            if case is None or case.state != due.state:
+                continue
+            state_title = self.compiled_for(case).process.state(due.state).title.da
+            if due.kind == DEADLINE and due.action:
+                try:
+                    _, event = self.advance(case.id, due.action, _fire_deadline=due)
+                    report.actions.append(event)
+                    continue
+                except Refused as refused:
+                    note = (f"{state_title}: deadline passed; `{due.action}` could not be taken: "
+                            + "; ".join(refused.reasons))
+                except Conflict:
+                    continue
+            elif due.kind == DEADLINE:
+                note = f"{state_title}: deadline passed ({due.due_at[:10]})"
+            else:
+                note = f"{state_title}: reminder, due {self._deadline_of(due)[:10]}"
+            kind = REMINDER if due.kind == REMINDER else DEADLINE
+            event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, note)
+            if self.store.fire_deadline(due, event):
+                (report.reminders if kind == REMINDER else report.deadlines).append(event)
+                self.pm.hook.after_action(case=case, event=event, store=self.store)
+        return report
+
+    def _deadline_of(self, reminder: Deadline) -> str:
+        for row in self.store.deadlines(reminder.case_id):
+            if row.kind == DEADLINE and row.state == reminder.state:
+                return row.due_at
+        return reminder.due_at
+
+
+def open_engine(
+    db: str | None = None,
+    *,
+    config_path: Path | None = None,
+    process_dirs: Iterable[Path] = (),
+    pm: pluggy.PluginManager | None = None,
+) -> Engine:
+    """Open the store for ``db`` (a path or URL; default ``samskab.db``) and load everything."""
+    pm = pm or make_plugin_manager()
+    url = db or "samskab.db"
+    store = pm.hook.open_store(url=url)
+    if store is None:
+        raise BadInput(f"no storage plugin can open {url!r}")
+    explicit = config_path is not None
+    if config_path is None:
+        base = Path(url) if "://" not in url and not url.startswith("sqlite:") else Path(".")
+        config_path = base.resolve().parent / CONFIG_NAME
+    config = load_config(config_path, required=explicit)
+    dirs = config.process_dirs(config_path) + list(process_dirs)
+    return Engine(store, pm, config, dirs)

@@ -1,0 +1,167 @@
+"""The process definition format: what a municipality writes in a TOML file.
+
+These frozen attrs classes are the one description of the format. The loader
+structures files into them (``engine.loader``), the validator checks what types alone
+cannot (``engine.validate``), and the JSON Schema is generated from them
+(``engine.schema``). A definition is data only: names in it are looked up in tables
+the engine and its plugins fill, never imported.
+
+Field metadata used by the schema generator: ``doc`` (description), ``enum``
+(allowed values), ``toml`` (the key's name in the file when it differs).
+"""
+
+import hashlib
+
+import attrs
+
+LEVELS = ("individ", "lokalsamfund", "kommune")
+FIELD_TYPES = ("text", "longtext", "integer", "money", "date", "yesno", "choice", "email")
+LANGUAGES = ("da", "en")
+
+
+def doc(text: str, **more) -> dict:
+    return {"doc": text, **more}
+
+
+@attrs.frozen
+class Text:
+    """Words shown to people, Danish first. A plain string in the file means Danish only."""
+
+    da: str = attrs.field(metadata=doc("Danish"))
+    en: str | None = attrs.field(default=None, metadata=doc("English"))
+
+    def get(self, lang: str = "da") -> str:
+        return (self.en or self.da) if lang == "en" else self.da
+
+
+@attrs.frozen
+class Role:
+    id: str = attrs.field(metadata=doc("Role id, used in actions' `roles` and the config"))
+    title: Text = attrs.field(metadata=doc("What the role is called"))
+
+
+@attrs.frozen
+class Option:
+    id: str = attrs.field(metadata=doc("The stored value"))
+    title: Text = attrs.field(metadata=doc("What people see"))
+
+
+@attrs.frozen
+class Field:
+    id: str = attrs.field(metadata=doc("Field id, used with `--set ID=VALUE`"))
+    type: str = attrs.field(metadata=doc("The kind of value", enum=FIELD_TYPES))
+    label: Text = attrs.field(metadata=doc("The label on forms"))
+    help: Text | None = attrs.field(default=None, metadata=doc("A line of help on forms"))
+    options: tuple[Option, ...] = attrs.field(
+        default=(), metadata=doc("The choices of a `choice` field")
+    )
+
+
+@attrs.frozen
+class Deadline:
+    after: str = attrs.field(metadata=doc("ISO 8601 duration, e.g. P3Y, P6W, P14D"))
+    from_field: str | None = attrs.field(
+        default=None,
+        metadata=doc("Count from this date field instead of from entering the state"),
+    )
+    action: str | None = attrs.field(
+        default=None, metadata=doc("Action taken automatically when the deadline falls due")
+    )
+    reminders: tuple[str, ...] = attrs.field(
+        default=(), metadata=doc("ISO 8601 durations before the deadline to remind at")
+    )
+
+
+@attrs.frozen
+class State:
+    id: str = attrs.field(metadata=doc("State id"))
+    title: Text = attrs.field(metadata=doc("What the step is called"))
+    description: Text | None = attrs.field(default=None, metadata=doc("What happens here"))
+    initial: bool = attrs.field(default=False, metadata=doc("Cases start here (exactly one)"))
+    final: bool = attrs.field(default=False, metadata=doc("Cases end here (at least one)"))
+    deadline: Deadline | None = attrs.field(default=None, metadata=doc("When the step is due"))
+
+
+@attrs.frozen
+class GuardRef:
+    """A named condition, with the field and value it looks at where it needs them."""
+
+    name: str = attrs.field(metadata=doc("A built-in guard or one a plugin registers"))
+    field: str | None = attrs.field(default=None, metadata=doc("The field the guard checks"))
+    value: int | str | bool | None = attrs.field(default=None, metadata=doc("What it compares with"))
+
+
+@attrs.frozen
+class Action:
+    id: str = attrs.field(metadata=doc("Action id, used with `cases advance CASE ID`"))
+    title: Text = attrs.field(metadata=doc("What the action is called"))
+    from_: tuple[str, ...] = attrs.field(
+        metadata=doc("State or states the action may be taken from", toml="from")
+    )
+    to: str = attrs.field(metadata=doc("The state the action leads to"))
+    description: Text | None = attrs.field(default=None, metadata=doc("What the action means"))
+    roles: tuple[str, ...] = attrs.field(
+        default=(), metadata=doc("Roles that may take it; none listed means anyone")
+    )
+    fields: tuple[str, ...] = attrs.field(
+        default=(), metadata=doc("Fields the action's form asks for")
+    )
+    requires: tuple[str, ...] = attrs.field(
+        default=(), metadata=doc("Fields that must be filled after the action")
+    )
+    guards: tuple[GuardRef, ...] = attrs.field(
+        default=(), metadata=doc("Conditions that must hold")
+    )
+    note_required: bool = attrs.field(
+        default=False, metadata=doc("A note (the reason) must be given, e.g. for a refusal")
+    )
+
+    def form_fields(self) -> tuple[str, ...]:
+        """Every field the action may set: the ones it asks for, then the required ones."""
+        return self.fields + tuple(f for f in self.requires if f not in self.fields)
+
+
+@attrs.frozen
+class Process:
+    id: str = attrs.field(metadata=doc("Stable process id"))
+    version: int = attrs.field(metadata=doc("Raise it whenever the file changes"))
+    title: Text = attrs.field(metadata=doc("The process's name"))
+    description: Text = attrs.field(metadata=doc("What the process is for"))
+    level: str = attrs.field(metadata=doc("Pestoff's level of co-creation", enum=LEVELS))
+    states: tuple[State, ...] = attrs.field(metadata=doc("The steps"))
+    actions: tuple[Action, ...] = attrs.field(metadata=doc("The moves between steps"))
+    roles: tuple[Role, ...] = attrs.field(default=(), metadata=doc("Who takes part"))
+    fields: tuple[Field, ...] = attrs.field(default=(), metadata=doc("What is recorded"))
+
+    def state(self, state_id: str) -> State:
+        return next(s for s in self.states if s.id == state_id)
+
+    def action(self, action_id: str) -> Action | None:
+        return next((a for a in self.actions if a.id == action_id), None)
+
+    def field(self, field_id: str) -> Field | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+    def role(self, role_id: str) -> Role | None:
+        return next((r for r in self.roles if r.id == role_id), None)
+
+    @property
+    def initial(self) -> State:
+        return next(s for s in self.states if s.initial)
+
+
+@attrs.frozen
+class Definition:
+    """A checked process together with the exact text it came from."""
+
+    process: Process
+    text: str
+    origin: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode()).hexdigest()
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.process.id, self.process.version)

@@ -1,0 +1,28 @@
+"""ISO 8601 durations (P3Y, P6W, P14D) as process files write deadlines, read by isodate."""
+
+import datetime as dt
+
+import isodate
+
+
+def parse(text: str) -> dt.timedelta | isodate.Duration:
+    return isodate.parse_duration(text)
+
+
+def problem(text: str) -> str | None:
+    """Why ``text`` is not a usable duration, or None when it is."""
+    try:
+        duration = parse(text)
+    except (isodate.ISO8601Error, ValueError):
+        return f"`{text}` is not an ISO 8601 duration"
+    if dt.datetime(2000, 1, 1) + duration <= dt.datetime(2000, 1, 1):
+        return f"`{text}` is not a positive duration"
+    return None
+
+
+def add(moment: dt.datetime, text: str) -> dt.datetime:
+    return moment + parse(text)
+
+
+def subtract(moment: dt.datetime, text: str) -> dt.datetime:
+    return moment - parse(text)

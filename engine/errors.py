@@ -1,0 +1,71 @@
+"""What can go wrong for a user, each with the exit status the command line gives it.
+
+0 done; 1 refused (guard, role, conflict, unknown case or action); 2 bad input (usage,
+invalid definition, a value that does not parse). Anything else is a bug and may show
+a traceback; these never do.
+"""
+
+import attrs
+
+
+class SamskabError(Exception):
+    exit_code = 2
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class BadInput(SamskabError):
+    """A value, option or file the user gave does not parse."""
+
+
+class Refused(SamskabError):
+    """The engine will not do what was asked; says every reason at once."""
+
+    exit_code = 1
+
+    def __init__(self, what: str, reasons: list[str]):
+        super().__init__(what)
+        self.what = what
+        self.reasons = reasons
+
+    def lines(self) -> list[str]:
+        return [f"{self.what}:"] + [f"  - {reason}" for reason in self.reasons]
+
+
+class NotFound(SamskabError):
+    exit_code = 1
+
+
+class Conflict(SamskabError):
+    """Someone else changed the case since it was read; nothing was written."""
+
+    exit_code = 1
+
+
+@attrs.frozen
+class Problem:
+    """One mistake in a process definition: where it is, what is wrong, what might fix it."""
+
+    file: str
+    place: str
+    message: str
+    line: int | None = None
+    suggestion: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        place = f" {self.place}:" if self.place else ""
+        hint = f" ({self.suggestion})" if self.suggestion else ""
+        return f"{where}:{place} {self.message}{hint}"
+
+
+class InvalidFiles(SamskabError):
+    """One or more process or config files are invalid; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in {problems[0].file if problems else 'files'}")
+        self.problems = problems
+
+    def lines(self) -> list[str]:
+        return [str(problem) for problem in self.problems]

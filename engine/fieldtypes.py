@@ -1,0 +1,131 @@
+"""The kinds of field a process can record: how a typed value is read and shown.
+
+Values are stored as JSON: text, long text, e-mail, date (``YYYY-MM-DD``) and choice
+as strings, integer as a number, yes/no as true/false, money as a string with two
+decimals (``"12500.00"``, exact, in DKK). Reading accepts what Danish users type:
+``12.500,50`` and ``12500.50`` for money, ``1.3.2026`` and ``2026-03-01`` for dates,
+``ja``/``nej`` for yes/no.
+"""
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from engine.definition import Field
+from engine.suggest import did_you_mean
+
+_YES = {"ja", "j", "yes", "y", "true", "1"}
+_NO = {"nej", "n", "no", "false", "0"}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_DANISH_DATE = re.compile(r"^(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})$")
+
+
+class ValueProblem(ValueError):
+    """A value that does not fit its field; the message says what would."""
+
+
+def parse(field: Field, text: str) -> Any:
+    """Read ``text`` as typed by a person into the stored value; '' clears the field."""
+    text = text.strip()
+    if text == "":
+        return None
+    reader = _READERS[field.type]
+    return reader(field, text)
+
+
+def _text(field: Field, text: str) -> str:
+    return text
+
+
+def _integer(field: Field, text: str) -> int:
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
+        text = text.replace(".", "")
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueProblem(f"{text!r} is not a whole number") from None
+
+
+def _money(field: Field, text: str) -> str:
+    cleaned = re.sub(r"(?i)\s|kr\.?|dkk", "", text)
+    if "," in cleaned:
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"-?\d{1,3}(\.\d{3})+", cleaned):
+        cleaned = cleaned.replace(".", "")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueProblem(f"{text!r} is not an amount in kroner (e.g. 12500 or 12.500,50)") from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+        raise ValueProblem(f"{text!r} is not an amount in kroner with at most two decimals")
+    return str(amount.quantize(Decimal("0.01")))
+
+
+def _date(field: Field, text: str) -> str:
+    danish = _DANISH_DATE.match(text)
+    try:
+        if danish:
+            day, month, year = (int(part) for part in danish.groups())
+            return dt.date(year, month, day).isoformat()
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueProblem(f"{text!r} is not a date (e.g. 2026-03-01 or 1.3.2026)") from None
+
+
+def _yesno(field: Field, text: str) -> bool:
+    word = text.lower()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise ValueProblem(f"{text!r} is not yes or no (ja/nej, yes/no)")
+
+
+def _choice(field: Field, text: str) -> str:
+    ids = [option.id for option in field.options]
+    if text in ids:
+        return text
+    for option in field.options:
+        if text.lower() in (option.title.da.lower(), (option.title.en or "").lower()):
+            return option.id
+    hint = did_you_mean(text, ids)
+    raise ValueProblem(f"{text!r} is not one of the choices" + (f" ({hint})" if hint else ""))
+
+
+def _email(field: Field, text: str) -> str:
+    if not _EMAIL.match(text):
+        raise ValueProblem(f"{text!r} is not an e-mail address")
+    return text
+
+
+_READERS = {
+    "text": _text,
+    "longtext": _text,
+    "email": _email,
+    "integer": _integer,
+    "money": _money,
+    "date": _date,
+    "yesno": _yesno,
+    "choice": _choice,
+}
+
+
+def show(field: Field, value: Any, lang: str = "da") -> str:
+    """A stored value as a person reads it."""
+    if value is None:
+        return ""
+    if field.type == "money":
+        whole, _, cents = value.partition(".")
+        grouped = f"{int(whole):,}".replace(",", ".")
+        return f"{grouped},{cents} kr." if lang == "da" else f"DKK {int(whole):,}.{cents}"
+    if field.type == "yesno":
+        return {True: {"da": "ja", "en": "yes"}, False: {"da": "nej", "en": "no"}}[value][lang]
+    if field.type == "choice":
+        option = next((o for o in field.options if o.id == value), None)
+        return option.title.get(lang) if option else str(value)
+    return str(value)
+
+
+def is_filled(value: Any) -> bool:
+    return value is not None and value != ""

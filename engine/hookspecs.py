@@ -1,0 +1,110 @@
+"""Every hook a samskab plugin can implement, with when it is called and what it returns.
+
+Implement a hook with ``@engine.hookimpl`` on a module-level function of the same name
+in a module registered through the ``samskab`` entry-point group::
+
+    [project.entry-points.samskab]
+    my_plugin = "my_plugin"
+
+Hooks are called with keyword arguments; a plugin may accept only the ones it needs.
+"""
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from engine.cases import Case, Event
+    from engine.definition import Process
+    from engine.guards import Guard
+    from engine.store import Store
+    from engine.validate import Finding
+
+hookspec = pluggy.HookspecMarker("samskab")
+hookimpl = pluggy.HookimplMarker("samskab")
+
+
+# ---------------------------------------------------------------------------
+# Storage
+# ---------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def open_store(url: str) -> "Store | None":
+    """Open the store for ``url`` (a file path, or ``scheme:...``).
+
+    Called once per command. Return a :class:`engine.store.Store` if the plugin
+    handles this URL, else None; the first store returned is used. The built-in
+    ``plugins.sqlite_store`` handles plain paths and ``sqlite:`` URLs.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Process definitions
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def register_process_dirs() -> "Iterable[str] | None":
+    """Return directories whose ``*.toml`` files are process definitions.
+
+    Called when the engine starts. The built-in ``plugins.builtin_processes``
+    returns samskab's own ``processes/`` directory.
+    """
+
+
+@hookspec
+def register_guards() -> "Iterable[Guard] | None":
+    """Return :class:`engine.guards.Guard` objects that process files may name.
+
+    Called when the engine starts. A guard's name must be unique across plugins.
+    """
+
+
+@hookspec
+def validate_process(process: "Process") -> "Iterable[Finding] | None":
+    """Check a definition after samskab's own checks passed.
+
+    Return :class:`engine.validate.Finding` objects (place, message, suggestion)
+    for anything wrong, or nothing. Called for every file loaded or checked.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Actions
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def before_action(
+    case: "Case", action: str, actor: str, changes: dict[str, Any], note: str | None
+) -> str | None:
+    """Veto an action before it is written.
+
+    Called after samskab's own checks (state, role, fields, guards) passed and
+    before the transaction. Return a reason (text) to refuse, or None to allow.
+    Every plugin is asked; all reasons are shown.
+    """
+
+
+@hookspec
+def after_action(case: "Case", event: "Event", store: "Store") -> None:
+    """React to an action that has been committed (or a deadline that fired).
+
+    ``case`` is the case as it is now, ``event`` the history entry just written.
+    Called after the commit, so an error here never undoes the action; a plugin
+    that must not lose work writes it to the store first.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def register_commands(cli: "click.Group") -> None:
+    """Add commands to the ``samskab`` command line (``cli.command()(...)``)."""

@@ -1,0 +1,68 @@
+"""Find the line of a place such as ``actions[2].to`` in a TOML file's text.
+
+``tomllib`` keeps no positions, so this reads the table headers (``[x]``, ``[[x]]``)
+and ``key = value`` lines and records where each place starts. Good enough to point
+a person at the right line; a place it cannot see (inside an inline table spanning
+lines) falls back to the nearest enclosing place it knows.
+"""
+
+import re
+
+Place = tuple[str | int, ...]
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\.\"' ]+?)\s*=")
+
+
+def _keys(dotted: str) -> list[str]:
+    return [part.strip().strip("\"'") for part in dotted.split(".")]
+
+
+def line_index(text: str) -> dict[Place, int]:
+    """Map every place the file names to the 1-based line it starts on."""
+    lines: dict[Place, int] = {}
+    counts: dict[Place, int] = {}
+    table: Place = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            is_array = header.group(1) == "[["
+            resolved: list[str | int] = []
+            parts = _keys(header.group(2))
+            for position, part in enumerate(parts):
+                resolved.append(part)
+                last = position == len(parts) - 1
+                if last and is_array:
+                    counts[tuple(resolved)] = counts.get(tuple(resolved), 0) + 1
+                    resolved.append(counts[tuple(resolved)] - 1)
+                elif tuple(resolved) in counts:
+                    resolved.append(counts[tuple(resolved)] - 1)
+            table = tuple(resolved)
+            lines.setdefault(table, number)
+            continue
+        key = _KEY.match(line)
+        if key and not line.lstrip().startswith("#"):
+            lines.setdefault(table + tuple(_keys(key.group(1))), number)
+    return lines
+
+
+def find_line(index: dict[Place, int], place: Place) -> int | None:
+    for end in range(len(place), 0, -1):
+        if place[:end] in index:
+            return index[place[:end]]
+    return None
+
+
+def parse_place(text: str) -> Place:
+    """``actions[2].to`` -> ``("actions", 2, "to")``; the inverse of :func:`format_place`."""
+    place: list[str | int] = []
+    for name, index in re.findall(r"\.?([^.\[\]]+)|\[(\d+)\]", text):
+        place.append(int(index) if index else name)
+    return tuple(place)
+
+
+def format_place(place: Place) -> str:
+    text = ""
+    for part in place:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text

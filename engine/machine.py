@@ -1,0 +1,56 @@
+"""One compiled state machine per (process id, version), shared by all its cases.
+
+The graph is a ``transitions.Machine`` built from a checked definition, with no
+model, no callbacks and no automatic ``to_*`` triggers: only the state ids and action
+ids the validator has accepted reach it, so nothing in a file can name Python code. A
+case never owns a machine; taking an action fires the trigger on a throwaway token
+that carries the case's current state.
+"""
+
+import transitions
+
+from engine.definition import Definition, Process
+
+
+class _Token:
+    __slots__ = ("state",)
+
+    def __init__(self, state: str):
+        self.state = state
+
+
+class CompiledProcess:
+    def __init__(self, definition: Definition):
+        self.definition = definition
+        self.process: Process = definition.process
+        self.machine = transitions.Machine(
+            model=None,
+            states=[state.id for state in self.process.states],
+            transitions=[
+                {"trigger": action.id, "source": list(action.from_), "dest": action.to}
+                for action in self.process.actions
+            ],
+            initial=self.process.initial.id,
+            auto_transitions=False,
+            ignore_invalid_triggers=False,
+        )
+        self.final_states = frozenset(s.id for s in self.process.states if s.final)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.definition.key
+
+    def actions_from(self, state: str) -> list[str]:
+        """The ids of the actions whose ``from`` includes ``state``, in file order."""
+        return self.machine.get_triggers(state)
+
+    def allows(self, state: str, action: str) -> bool:
+        return action in self.machine.events and bool(
+            self.machine.events[action].transitions.get(state)
+        )
+
+    def fire(self, state: str, action: str) -> str:
+        """The state ``action`` leads to from ``state`` (the caller checked it is allowed)."""
+        token = _Token(state)
+        self.machine.events[action].trigger(token)
+        return token.state

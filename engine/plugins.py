@@ -1,0 +1,39 @@
+"""Building the plugin manager: samskab's own plugins, then third parties.
+
+Built-in features are ordinary plugins listed in ``DEFAULT_PLUGINS``; third-party
+plugins come from the ``samskab`` entry-point group. ``SAMSKAB_LOAD_PLUGINS`` (a
+comma-separated list of distribution names, possibly empty) limits which third-party
+plugins load, to debug or to run without them.
+"""
+
+import importlib
+import importlib.metadata
+import os
+
+import pluggy
+
+from engine import hookspecs
+
+DEFAULT_PLUGINS = (
+    "plugins.sqlite_store",
+    "plugins.builtin_processes",
+    "plugins.builtin_guards",
+)
+
+
+def make_plugin_manager(*, load_entrypoints: bool = True) -> pluggy.PluginManager:
+    pm = pluggy.PluginManager("samskab")
+    pm.add_hookspecs(hookspecs)
+    for name in DEFAULT_PLUGINS:
+        pm.register(importlib.import_module(name), name=name)
+    if load_entrypoints:
+        only = os.environ.get("SAMSKAB_LOAD_PLUGINS")
+        if only is None:
+            pm.load_setuptools_entrypoints("samskab")
+        else:
+            wanted = {name.strip() for name in only.split(",") if name.strip()}
+            for entry_point in importlib.metadata.entry_points(group="samskab"):
+                if entry_point.dist and entry_point.dist.name in wanted:
+                    pm.register(entry_point.load(), name=entry_point.name)
+    pm.check_pending()
+    return pm

@@ -1,0 +1,89 @@
+"""Which definition a case runs on: the files on disk for new cases, the stored text for
+running ones.
+
+Every version a case has used is kept in the store, word for word. New cases start
+on the highest version among the files; a running case stays on the version it was
+opened with, compiled from the stored text, whatever the file says today. A file
+whose content changed while keeping a stored version number is reported and not used.
+"""
+
+from collections.abc import Callable
+
+from engine.definition import Definition
+from engine.errors import InvalidFiles, NotFound, Problem
+from engine.machine import CompiledProcess
+from engine.store import Store, StoredDefinition
+from engine.suggest import did_you_mean
+
+# (text, origin) -> Definition, raising InvalidFiles
+Reader = Callable[[str, str], Definition]
+
+
+class Registry:
+    def __init__(self, files: list[Definition], store: Store, read: Reader):
+        self._store = store
+        self._read = read
+        self._stored = {(d.process_id, d.version): d for d in store.definitions()}
+        self._compiled: dict[tuple[str, int], CompiledProcess] = {}
+        self.problems: list[Problem] = []
+        self._latest: dict[str, Definition] = {}
+        for definition in files:
+            if self._changed_in_place(definition):
+                self.problems.append(_changed_problem(definition))
+                continue
+            current = self._latest.get(definition.process.id)
+            if current is None or current.process.version < definition.process.version:
+                self._latest[definition.process.id] = definition
+
+    def _changed_in_place(self, definition: Definition) -> bool:
+        stored = self._stored.get(definition.key)
+        return stored is not None and stored.sha256 != definition.sha256
+
+    def process_ids(self) -> list[str]:
+        return sorted(self._latest)
+
+    def latest(self, process_id: str) -> Definition:
+        """The definition new cases of ``process_id`` start on."""
+        if process_id not in self._latest:
+            changed = [p for p in self.problems if p.message.startswith(f"process `{process_id}`")]
+            if changed:
+                raise InvalidFiles(changed)
+            hint = did_you_mean(process_id, self._latest)
+            raise NotFound(f"no process `{process_id}`" + (f" ({hint})" if hint else ""))
+        return self._latest[process_id]
+
+    def pin(self, definition: Definition) -> CompiledProcess:
+        """Keep ``definition``'s text in the store, so that cases opened on it keep it."""
+        if definition.key not in self._stored:
+            stored = StoredDefinition(
+                definition.process.id, definition.process.version, definition.sha256,
+                definition.text, definition.origin,
+            )
+            self._store.save_definition(stored)
+            self._stored[definition.key] = stored
+        return self.compiled(*definition.key)
+
+    def compiled(self, process_id: str, version: int) -> CompiledProcess:
+        """The machine for a stored version, compiled from its stored text once."""
+        key = (process_id, version)
+        if key not in self._compiled:
+            stored = self._stored.get(key)
+            if stored is None:
+                raise NotFound(f"process `{process_id}` version {version} is not in this database")
+            self._compiled[key] = CompiledProcess(self._read(stored.text, stored.origin))
+        return self._compiled[key]
+
+    def versions(self, process_id: str) -> list[int]:
+        """Every version of ``process_id`` that cases in this database use or used."""
+        return sorted(v for (pid, v) in self._stored if pid == process_id)
+
+
+def _changed_problem(definition: Definition) -> Problem:
+    process = definition.process
+    return Problem(
+        definition.origin, "version",
+        f"process `{process.id}` changed since version {process.version} was first used, "
+        "but its version number did not",
+        suggestion=f"set `version = {process.version + 1}`; running cases stay on version "
+        f"{process.version}",
+    )

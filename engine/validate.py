@@ -1,0 +1,183 @@
+"""Checks on a structured process that types alone cannot express.
+
+Every check adds to one list, so a person sees every mistake in one run. Places are
+tuples such as ``("actions", 2, "to")``; the loader turns them into file lines.
+"""
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from engine import durations
+from engine.definition import FIELD_TYPES, LEVELS, Process
+from engine.guards import Guard
+from engine.locate import Place
+from engine.suggest import did_you_mean
+
+IDENTIFIER = re.compile(r"^[^\W\d_]\w*$")
+
+
+@attrs.frozen
+class Finding:
+    place: Place
+    message: str
+    suggestion: str | None = None
+
+
+def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding]:
+    found: list[Finding] = []
+    state_ids = [s.id for s in process.states]
+    field_ids = [f.id for f in process.fields]
+    role_ids = [r.id for r in process.roles]
+    action_ids = [a.id for a in process.actions]
+
+    def refer(place: Place, name: str, known: list[str], kind: str) -> None:
+        if name not in known:
+            found.append(Finding(place, f"unknown {kind} `{name}`", did_you_mean(name, known)))
+
+    if not IDENTIFIER.match(process.id):
+        found.append(Finding(("id",), f"`{process.id}` is not a valid id", _ID_HINT))
+    if process.version < 1:
+        found.append(Finding(("version",), "version must be 1 or more"))
+    if process.level not in LEVELS:
+        found.append(
+            Finding(("level",), f"unknown level `{process.level}`", did_you_mean(process.level, LEVELS))
+        )
+    for group, items in (
+        ("roles", process.roles),
+        ("fields", process.fields),
+        ("states", process.states),
+        ("actions", process.actions),
+    ):
+        found += _check_ids(group, [item.id for item in items])
+
+    for i, field in enumerate(process.fields):
+        place = ("fields", i)
+        if field.type not in FIELD_TYPES:
+            found.append(
+                Finding(place + ("type",), f"unknown field type `{field.type}`",
+                        did_you_mean(field.type, FIELD_TYPES))
+            )
+        if field.type == "choice" and not field.options:
+            found.append(Finding(place + ("options",), "a choice field needs `options`"))
+        if field.type != "choice" and field.options:
+            found.append(Finding(place + ("options",), "only a choice field has `options`",
+                                 "set type = \"choice\" or remove the options"))
+        found += _check_ids(place + ("options",), [o.id for o in field.options])
+
+    initial = [i for i, s in enumerate(process.states) if s.initial]
+    if not initial:
+        found.append(Finding(("states",), "no initial state", "mark the first step `initial = true`"))
+    for i in initial[1:]:
+        found.append(
+            Finding(("states", i, "initial"),
+                    f"more than one initial state (`{process.states[initial[0]].id}` is already initial)",
+                    "keep `initial = true` on one state only")
+        )
+    if not any(s.final for s in process.states):
+        found.append(Finding(("states",), "no final state", "mark the last step `final = true`"))
+
+    for i, state in enumerate(process.states):
+        place = ("states", i)
+        if state.initial and state.final:
+            found.append(Finding(place, f"state `{state.id}` is both initial and final"))
+        if state.deadline is None:
+            continue
+        deadline = state.deadline
+        for key, text in [("after", deadline.after)] + [
+            (("reminders", j), r) for j, r in enumerate(deadline.reminders)
+        ]:
+            key_place = place + ("deadline",) + (key if isinstance(key, tuple) else (key,))
+            if (problem := durations.problem(text)) is not None:
+                found.append(Finding(key_place, problem, "write e.g. P3Y, P6M, P6W or P14D"))
+        if deadline.from_field is not None:
+            refer(place + ("deadline", "from_field"), deadline.from_field, field_ids, "field")
+            field = process.field(deadline.from_field)
+            if field is not None and field.type != "date":
+                found.append(Finding(place + ("deadline", "from_field"),
+                                     f"`{field.id}` is a {field.type} field, not a date field"))
+        if deadline.action is not None:
+            refer(place + ("deadline", "action"), deadline.action, action_ids, "action")
+            action = process.action(deadline.action)
+            if action is not None and state.id not in action.from_:
+                found.append(Finding(place + ("deadline", "action"),
+                                     f"action `{action.id}` cannot be taken from `{state.id}`",
+                                     f"add `{state.id}` to its `from`"))
+        if state.final:
+            found.append(Finding(place + ("deadline",), "a final state has no deadline"))
+
+    for i, action in enumerate(process.actions):
+        place = ("actions", i)
+        if not action.from_:
+            found.append(Finding(place + ("from",), "an action needs at least one state in `from`"))
+        for j, source in enumerate(action.from_):
+            refer(place + ("from", j), source, state_ids, "state")
+            if source in state_ids and process.state(source).final:
+                found.append(Finding(place + ("from", j),
+                                     f"`{source}` is final; no action leaves a final state"))
+        refer(place + ("to",), action.to, state_ids, "state")
+        for j, role in enumerate(action.roles):
+            refer(place + ("roles", j), role, role_ids, "role")
+        for key in ("fields", "requires"):
+            for j, name in enumerate(getattr(action, key)):
+                refer(place + (key, j), name, field_ids, "field")
+        for j, ref in enumerate(action.guards):
+            guard_place = place + ("guards", j)
+            guard = guards.get(ref.name)
+            if guard is None:
+                found.append(Finding(guard_place, f"unknown guard `{ref.name}`",
+                                     did_you_mean(ref.name, sorted(guards))))
+                continue
+            if guard.needs_field and ref.field is None:
+                found.append(Finding(guard_place, f"guard `{ref.name}` needs a `field`"))
+            if ref.field is not None:
+                refer(guard_place + ("field",), ref.field, field_ids, "field")
+            if guard.needs_value and ref.value is None:
+                found.append(Finding(guard_place, f"guard `{ref.name}` needs a `value`"))
+
+    found += _check_graph(process)
+    return found
+
+
+_ID_HINT = "ids start with a letter and hold letters, digits and _"
+
+
+def _check_ids(group: str | Place, ids: Iterable[str]) -> list[Finding]:
+    base = (group,) if isinstance(group, str) else group
+    found = []
+    seen: Counter[str] = Counter()
+    for i, name in enumerate(ids):
+        seen[name] += 1
+        if seen[name] == 2:
+            found.append(Finding(base + (i, "id"), f"duplicate id `{name}`", "give each one its own id"))
+        if not IDENTIFIER.match(name):
+            found.append(Finding(base + (i, "id"), f"`{name}` is not a valid id", _ID_HINT))
+    return found
+
+
+def _check_graph(process: Process) -> list[Finding]:
+    """Every state reachable from the initial one; every non-final state has a way out."""
+    exits: dict[str, set[str]] = {s.id: set() for s in process.states}
+    for action in process.actions:
+        for source in action.from_:
+            if source in exits and action.to in exits and action.to != source:
+                exits[source].add(action.to)
+    initial = [s.id for s in process.states if s.initial]
+    reached = set(initial[:1])
+    todo = list(reached)
+    while todo:
+        for target in exits[todo.pop()]:
+            if target not in reached:
+                reached.add(target)
+                todo.append(target)
+    found = []
+    for i, state in enumerate(process.states):
+        if initial and state.id not in reached:
+            found.append(Finding(("states", i), f"state `{state.id}` cannot be reached",
+                                 f"add an action with `to = \"{state.id}\"`"))
+        if not state.final and not exits[state.id]:
+            found.append(Finding(("states", i), f"no action leads out of `{state.id}`, and it is not final",
+                                 "add an action from it, or mark it `final = true`"))
+    return found

@@ -1,0 +1,1 @@
+"""samskab's built-in plugins: ordinary pluggy plugins, registered like third-party ones."""

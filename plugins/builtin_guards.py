@@ -1,0 +1,79 @@
+"""The guards every process file may name.
+
+``filled``        the field has a value
+``at_least``      the field (a number, or a date) is at least ``value``
+``at_most``       the field is at most ``value``
+``equals``        the field equals ``value`` (for choice and yes/no fields)
+``changed``       this action gives the field a new value
+``not_in_future`` the field (a date) is not later than today
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from engine.definition import GuardRef
+from engine.fieldtypes import is_filled
+from engine.guards import Guard, GuardContext
+from engine.hookspecs import hookimpl
+
+
+def _filled(context: GuardContext, ref: GuardRef) -> str | None:
+    if not is_filled(context.values.get(ref.field)):
+        return f"`{ref.field}` must be filled in"
+    return None
+
+
+def _comparable(value):
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            return value
+    return value
+
+
+def _at_least(context: GuardContext, ref: GuardRef) -> str | None:
+    value = context.values.get(ref.field)
+    if value is None or _comparable(value) < _comparable(ref.value):
+        return f"`{ref.field}` must be at least {ref.value} (it is {value if value is not None else 'empty'})"
+    return None
+
+
+def _at_most(context: GuardContext, ref: GuardRef) -> str | None:
+    value = context.values.get(ref.field)
+    if value is not None and _comparable(value) > _comparable(ref.value):
+        return f"`{ref.field}` must be at most {ref.value} (it is {value})"
+    return None
+
+
+def _equals(context: GuardContext, ref: GuardRef) -> str | None:
+    value = context.values.get(ref.field)
+    if value != ref.value:
+        return f"`{ref.field}` must be {ref.value} (it is {value if value is not None else 'empty'})"
+    return None
+
+
+def _changed(context: GuardContext, ref: GuardRef) -> str | None:
+    new = context.changes.get(ref.field)
+    if not is_filled(new) or new == context.before.get(ref.field):
+        return f"`{ref.field}` must be given a new value in this action"
+    return None
+
+
+def _not_in_future(context: GuardContext, ref: GuardRef) -> str | None:
+    value = context.values.get(ref.field)
+    if value and dt.date.fromisoformat(value) > context.now.date():
+        return f"`{ref.field}` ({value}) is in the future"
+    return None
+
+
+@hookimpl
+def register_guards():
+    return [
+        Guard("filled", _filled, "the field has a value", needs_field=True),
+        Guard("at_least", _at_least, "the field is at least `value`", needs_field=True, needs_value=True),
+        Guard("at_most", _at_most, "the field is at most `value`", needs_field=True, needs_value=True),
+        Guard("equals", _equals, "the field equals `value`", needs_field=True, needs_value=True),
+        Guard("changed", _changed, "this action gives the field a new value", needs_field=True),
+        Guard("not_in_future", _not_in_future, "the date field is not after today", needs_field=True),
+    ]

@@ -1,0 +1,311 @@
+"""The built-in store: one SQLite file, no server.
+
+Schema changes only through sqlite-utils ``Migrations`` (``mNNN_`` functions, never
+renamed or reordered once released). The hot path (taking an action) is plain
+parameterised SQL in one ``db.atomic()`` transaction: a compare-and-swap on the case's
+revision, its event and its deadlines, so a case's state and its history never part.
+
+URLs: a plain path, ``sqlite:PATH`` or ``sqlite:///PATH``; ``?synchronous=FULL``
+trades speed for durability against power loss (the default, NORMAL, is durable
+against a crash of samskab itself in WAL mode).
+"""
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import attrs
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from engine.cases import Case, Deadline, Event
+from engine.errors import BadInput, Conflict
+from engine.hookspecs import hookimpl
+from engine.store import CaseFilter, StoredDefinition
+
+migrations = Migrations("samskab")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db["definitions"].create(
+        {"process_id": str, "version": int, "sha256": str, "text": str, "origin": str},
+        pk=("process_id", "version"),
+        not_null={"sha256", "text"},
+    )
+    db["cases"].create(
+        {
+            "id": int, "title": str, "process_id": str, "version": int,
+            "definition_sha256": str, "state": str, "fields": str, "created_at": str,
+            "updated_at": str, "closed_at": str, "revision": int,
+        },
+        pk="id",
+        not_null={"title", "process_id", "version", "state", "fields", "revision"},
+    )
+    db["events"].create(
+        {
+            "id": int, "case_id": int, "at": str, "actor": str, "kind": str, "action": str,
+            "from_state": str, "to_state": str, "changes": str, "note": str,
+        },
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id")],
+        not_null={"case_id", "at", "actor", "kind", "to_state"},
+    )
+    db["deadlines"].create(
+        {
+            "id": int, "case_id": int, "state": str, "kind": str, "due_at": str,
+            "action": str, "before": str, "fired_at": str, "closed_at": str,
+        },
+        pk="id",
+        foreign_keys=[("case_id", "cases", "id")],
+        not_null={"case_id", "state", "kind", "due_at"},
+    )
+    db["cases"].create_index(["process_id", "state"])
+    db["cases"].create_index(["updated_at"])
+    db["events"].create_index(["case_id"])
+    db["deadlines"].create_index(["case_id"])
+    # Partial indexes keep the deadline queries proportional to what is open, not to
+    # every deadline ever stored.
+    db.execute(
+        "CREATE INDEX deadlines_pending ON deadlines(due_at)"
+        " WHERE fired_at IS NULL AND closed_at IS NULL"
+    )
+    db.execute(
+        "CREATE INDEX deadlines_open ON deadlines(due_at)"
+        " WHERE closed_at IS NULL AND kind = 'deadline'"
+    )
+
+
+def _path_and_options(url: str) -> tuple[str, dict[str, str]] | None:
+    if url.startswith("sqlite:"):
+        url = url.removeprefix("sqlite:").removeprefix("//")
+    elif "://" in url:
+        return None
+    path, _, query = url.partition("?")
+    return path, {key: values[-1] for key, values in parse_qs(query).items()}
+
+
+@hookimpl
+def open_store(url: str):
+    parsed = _path_and_options(url)
+    if parsed is None:
+        return None
+    path, options = parsed
+    synchronous = options.get("synchronous", "NORMAL").upper()
+    if synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+        raise BadInput(f"synchronous must be NORMAL or FULL, not {synchronous!r}")
+    return SqliteStore(path, synchronous=synchronous)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class SqliteStore:
+    def __init__(self, path: str, *, synchronous: str = "NORMAL"):
+        self.path = path
+        if path != ":memory:" and not os.path.exists(path):
+            # Created readable by its owner only: it holds people's names and addresses.
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        try:
+            conn = sqlite3.connect(path, check_same_thread=False, timeout=5.0)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if path != ":memory:":
+                self.db.enable_wal()
+            self.db.execute(f"PRAGMA synchronous = {synchronous}")
+            migrations.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise BadInput(f"{path}: not a samskab database ({exc})") from None
+        self.conn = self.db.conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- definitions -----------------------------------------------------------
+
+    def save_definition(self, definition: StoredDefinition) -> None:
+        with self.db.atomic():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO definitions (process_id, version, sha256, text, origin)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (definition.process_id, definition.version, definition.sha256,
+                 definition.text, definition.origin),
+            )
+
+    def definitions(self) -> list[StoredDefinition]:
+        rows = self.conn.execute(
+            "SELECT process_id, version, sha256, text, origin FROM definitions"
+        ).fetchall()
+        return [StoredDefinition(*row) for row in rows]
+
+    # -- writing cases -----------------------------------------------------------
+
+    def create_case(self, case: Case, event: Event, deadlines: Sequence[Deadline]) -> Case:
+        with self.db.atomic():
+            cursor = self.conn.execute(
+                "INSERT INTO cases (title, process_id, version, definition_sha256, state, fields,"
+                " created_at, updated_at, closed_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (case.title, case.process_id, case.version, case.definition_sha256, case.state,
+                 _json(dict(case.fields)), case.created_at, case.updated_at, case.closed_at,
+                 case.revision),
+            )
+            case_id = cursor.lastrowid
+            self._insert_event(case_id, event)
+            self._insert_deadlines(case_id, deadlines)
+        return attrs.evolve(case, id=case_id)
+
+    def commit_action(
+        self,
+        case: Case,
+        *,
+        state: str,
+        fields: dict[str, Any],
+        event: Event,
+        deadlines: Sequence[Deadline],
+        close_deadlines: bool,
+        closed: bool,
+        fire_deadline: int | None = None,
+    ) -> Case:
+        closed_at = (case.closed_at or event.at) if closed else None
+        with self.db.atomic():
+            # The compare-and-swap comes first, so the transaction takes the write lock
+            # before it reads anything: no stale snapshot can be upgraded.
+            cursor = self.conn.execute(
+                "UPDATE cases SET state = ?, fields = ?, updated_at = ?, closed_at = ?,"
+                " revision = revision + 1 WHERE id = ? AND revision = ?",
+                (state, _json(fields), event.at, closed_at, case.id, case.revision),
+            )
+            if cursor.rowcount != 1:
+                raise Conflict(
+                    f"case {case.id} was changed by someone else while you worked on it;"
+                    " nothing was saved, look at it again"
+                )
+            if fire_deadline is not None:
+                cursor = self.conn.execute(
+                    "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL",
+                    (event.at, fire_deadline),
+                )
+                if cursor.rowcount != 1:
+                    raise Conflict(f"deadline {fire_deadline} has already fired")
+            if close_deadlines:
+                self.conn.execute(
+                    "UPDATE deadlines SET closed_at = ? WHERE case_id = ? AND closed_at IS NULL",
+                    (event.at, case.id),
+                )
+            self._insert_event(case.id, event)
+            self._insert_deadlines(case.id, deadlines)
+        return attrs.evolve(
+            case, state=state, fields=fields, updated_at=event.at, closed_at=closed_at,
+            revision=case.revision + 1,
+        )
+
+    def fire_deadline(self, deadline: Deadline, event: Event) -> bool:
+        with self.db.atomic():
+            cursor = self.conn.execute(
+                "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL",
+                (event.at, deadline.id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            self._insert_event(deadline.case_id, event)
+        return True
+
+    def _insert_event(self, case_id: int, event: Event) -> None:
+        self.conn.execute(
+            "INSERT INTO events (case_id, at, actor, kind, action, from_state, to_state, changes, note)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (case_id, event.at, event.actor, event.kind, event.action, event.from_state,
+             event.to_state, _json(dict(event.changes)), event.note),
+        )
+
+    def _insert_deadlines(self, case_id: int, deadlines: Iterable[Deadline]) -> None:
+        self.conn.executemany(
+            "INSERT INTO deadlines (case_id, state, kind, due_at, action, before)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(case_id, d.state, d.kind, d.due_at, d.action, d.before) for d in deadlines],
+        )
+
+    # -- reading -----------------------------------------------------------------
+
+    _CASE_COLUMNS = (
+        "id, title, process_id, version, definition_sha256, state, fields, created_at,"
+        " updated_at, revision, closed_at"
+    )
+
+    def get_case(self, case_id: int) -> Case | None:
+        row = self.conn.execute(
+            f"SELECT {self._CASE_COLUMNS} FROM cases WHERE id = ?", (case_id,)
+        ).fetchone()
+        return _case(row) if row else None
+
+    def _where(self, where: CaseFilter) -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        if where.process_id:
+            clauses.append("process_id = ?")
+            params.append(where.process_id)
+        if where.state:
+            clauses.append("state = ?")
+            params.append(where.state)
+        if where.open_only:
+            clauses.append("closed_at IS NULL")
+        if where.text:
+            clauses.append("title LIKE ?")
+            params.append(f"%{where.text}%")
+        if where.overdue_at:
+            clauses.append(
+                "id IN (SELECT case_id FROM deadlines WHERE closed_at IS NULL"
+                " AND kind = 'deadline' AND due_at <= ?)"
+            )
+            params.append(where.overdue_at)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def list_cases(self, where: CaseFilter) -> list[Case]:
+        sql, params = self._where(where)
+        sql = f"SELECT {self._CASE_COLUMNS} FROM cases{sql} ORDER BY id"
+        if where.limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [where.limit, where.offset]
+        return [_case(row) for row in self.conn.execute(sql, params)]
+
+    def count_cases(self, where: CaseFilter) -> int:
+        sql, params = self._where(where)
+        return self.conn.execute(f"SELECT count(*) FROM cases{sql}", params).fetchone()[0]
+
+    def history(self, case_id: int) -> list[Event]:
+        rows = self.conn.execute(
+            "SELECT case_id, at, actor, kind, action, from_state, to_state, changes, note, id"
+            " FROM events WHERE case_id = ? ORDER BY id",
+            (case_id,),
+        )
+        return [
+            Event(*row[:7], changes=json.loads(row[7]), note=row[8], id=row[9]) for row in rows
+        ]
+
+    _DEADLINE_COLUMNS = "case_id, state, kind, due_at, action, before, fired_at, closed_at, id"
+
+    def deadlines(self, case_id: int, *, open_only: bool = True) -> list[Deadline]:
+        sql = f"SELECT {self._DEADLINE_COLUMNS} FROM deadlines WHERE case_id = ?"
+        if open_only:
+            sql += " AND closed_at IS NULL"
+        return [Deadline(*row) for row in self.conn.execute(sql + " ORDER BY due_at", (case_id,))]
+
+    def due_deadlines(self, now: str) -> list[Deadline]:
+        rows = self.conn.execute(
+            f"SELECT {self._DEADLINE_COLUMNS} FROM deadlines"
+            " WHERE fired_at IS NULL AND closed_at IS NULL AND due_at <= ? ORDER BY due_at, id",
+            (now,),
+        )
+        return [Deadline(*row) for row in rows]
+
+
+def _case(row: tuple) -> Case:
+    (case_id, title, process_id, version, sha, state, fields, created, updated, revision,
+     closed) = row
+    return Case(case_id, title, process_id, version, sha, state, json.loads(fields), created,
+                updated, revision, closed)
+
