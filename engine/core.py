@@ -125,7 +125,7 @@ class Engine:
             except fieldtypes.ValueProblem as exc:
                 problems.append(f"{name}: {exc}")
         if problems:
-            raise BadInput("; ".join(problems))
+            raise BadInput("some values do not fit their fields", problems)
         return values
 
     # -- actions ---------------------------------------------------------------
@@ -255,7 +255,7 @@ class Engine:
             actor = self.actor()
         reasons = self.reasons_against(case, action_id, None if system else actor, changes, note)
         if reasons:
-            raise Refused(f"case {case.id}: cannot take `{action_id}`", reasons)
+            raise Refused(f"case {case.id}: cannot take `{action_id}` now", reasons)
         target = compiled.fire(case.state, action_id)
         now = self.now()
         stamp = clock.to_text(now)

@@ -9,10 +9,16 @@ import attrs
 
 
 class SamskabError(Exception):
+    """A user-facing error: a message, and the details (every reason) below it."""
+
     exit_code = 2
 
+    def __init__(self, message: str, details: list[str] | tuple[str, ...] = ()):
+        super().__init__(message)
+        self.details = list(details)
+
     def lines(self) -> list[str]:
-        return [str(self)]
+        return [str(self)] + [f"  - {detail}" for detail in self.details]
 
 
 class BadInput(SamskabError):
@@ -24,13 +30,9 @@ class Refused(SamskabError):
 
     exit_code = 1
 
-    def __init__(self, what: str, reasons: list[str]):
-        super().__init__(what)
-        self.what = what
-        self.reasons = reasons
-
-    def lines(self) -> list[str]:
-        return [f"{self.what}:"] + [f"  - {reason}" for reason in self.reasons]
+    @property
+    def reasons(self) -> list[str]:
+        return self.details
 
 
 class NotFound(SamskabError):
@@ -68,4 +70,4 @@ class InvalidFiles(SamskabError):
         self.problems = problems
 
     def lines(self) -> list[str]:
-        return [str(problem) for problem in self.problems]
+        return [str(self)] + [str(problem) for problem in self.problems]

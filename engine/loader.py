@@ -80,6 +80,9 @@ def load_files(
     problems: list[Problem] = []
     claimed: dict[tuple[str, int], str] = {}
     for file in process_files(paths):
+        if not file.exists():
+            problems.append(Problem(str(file), "", "no such file or directory"))
+            continue
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

@@ -1,0 +1,313 @@
+"""The ``samskab`` command line.
+
+Exit status: 0 done; 1 refused (guard, role, conflict, unknown case or action); 2 bad
+input (usage, invalid definition, a value that does not parse). A user's mistake
+prints what is wrong and never a traceback.
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from engine import clock, views
+from engine.errors import SamskabError
+from engine.store import CaseFilter
+
+
+class SamskabGroup(click.Group):
+    """Turns samskab's own errors into messages and exit statuses, at the top."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SamskabError as exc:
+            first, *rest = exc.lines()
+            click.echo(f"Error: {first}", err=True)
+            for line in rest:
+                click.echo(line, err=True)
+            ctx.exit(exc.exit_code)
+
+
+class Settings:
+    def __init__(self, db, config, processes, lang):
+        self.db = db
+        self.config = Path(config) if config else None
+        self.processes = [Path(p) for p in processes]
+        self.lang = lang
+        self._engine = None
+
+    def engine(self, *, warn: bool = True):
+        if self._engine is None:
+            from engine.core import open_engine
+            from engine.plugins import make_plugin_manager
+
+            pm = make_plugin_manager()
+            pm.hook.register_commands(cli=cli)
+            self._engine = open_engine(
+                self.db, config_path=self.config, process_dirs=self.processes, pm=pm
+            )
+            if warn:
+                for problem in self._engine.problems:
+                    click.echo(f"Warning: {problem}", err=True)
+        return self._engine
+
+
+def _default_lang() -> str:
+    chosen = os.environ.get("SAMSKAB_LANG") or os.environ.get("LANG", "da")
+    return "en" if chosen.startswith("en") else "da"
+
+
+@click.group(cls=SamskabGroup, invoke_without_command=True)
+@click.version_option(package_name="samskab")
+@click.option("--db", envvar="SAMSKAB_DB", default="samskab.db", show_default=True,
+              help="Database file (or store URL); also SAMSKAB_DB.")
+@click.option("--config", type=click.Path(dir_okay=False),
+              help="Config file [default: samskab.toml beside the database].")
+@click.option("--processes", "process_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="A directory of process files to add (repeatable).")
+@click.option("--lang", type=click.Choice(["da", "en"]), default=_default_lang,
+              help="Language of process texts [default: da, or en from SAMSKAB_LANG/LANG].")
+@click.pass_context
+def cli(ctx, db, config, process_dirs, lang):
+    """samskab: co-creation processes between a municipality and civil society.
+
+    Run with no command for an overview of the database.
+    """
+    ctx.obj = Settings(db, config, process_dirs, lang)
+    if ctx.invoked_subcommand is None:
+        if not Path(db).exists():
+            click.echo(ctx.get_help())
+            click.echo(f"\nNo database at {db}: try `samskab demo`.")
+            return
+        click.echo(views.overview_text(ctx.obj.engine(), lang))
+
+
+def _echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
+    parsed = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r} should be FIELD=VALUE", param_hint="--set")
+        parsed[name.strip()] = value
+    return parsed
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+set_option = click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+                          help="Set a field (repeatable).")
+as_option = click.option("--as", "person", help="Act as this person (default: your account).")
+
+
+# -- processes -------------------------------------------------------------------------
+
+
+@cli.group()
+def processes():
+    """Process definitions: list, check, show, schema."""
+
+
+@processes.command("list")
+@json_option
+@click.pass_obj
+def processes_list(settings, as_json):
+    """List the processes new cases can start on."""
+    engine = settings.engine()
+    rows = [
+        {"id": d.process.id, "version": d.process.version, "level": d.process.level,
+         "title": d.process.title.get(settings.lang), "file": d.origin}
+        for d in engine.processes()
+    ]
+    if as_json:
+        _echo_json(rows)
+        return
+    for row in rows:
+        click.echo(f"{row['id']:<20} v{row['version']:<3} {row['level']:<13} {row['title']}")
+
+
+@processes.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_obj
+def processes_check(settings, paths):
+    """Check process files (files or directories; default: every one samskab loads).
+
+    Prints every problem with file, line, place and a suggestion; exit status 2 if
+    there is any.
+    """
+    engine = settings.engine(warn=False)
+    if paths:
+        definitions, problems = engine.loader.load(paths)
+    else:
+        definitions, problems = engine.loader.load(engine.process_dirs)
+        problems += engine.registry.problems
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(2)
+    click.echo(f"ok: {len(definitions)} process file(s) checked")
+
+
+@processes.command("show")
+@click.argument("process_id")
+@click.option("--version", "version", type=int, help="A version cases in this database use.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "mermaid"]), default="text")
+@json_option
+@click.pass_obj
+def processes_show(settings, process_id, version, fmt, as_json):
+    """Show a process: its steps in order, the actions, who may take them, deadlines."""
+    engine = settings.engine()
+    if version is None:
+        process = engine.process(process_id).process
+    else:
+        process = engine.registry.compiled(process_id, version).process
+    if as_json or fmt == "json":
+        _echo_json(views.process_data(process, settings.lang))
+    elif fmt == "mermaid":
+        click.echo(views.process_mermaid(process, settings.lang))
+    else:
+        click.echo(views.process_text(process, settings.lang))
+
+
+@processes.command("schema")
+def processes_schema():
+    """Print the JSON Schema of process files (for editors)."""
+    from engine.schema import process_schema
+
+    _echo_json(process_schema())
+
+
+# -- cases -----------------------------------------------------------------------------
+
+
+@cli.group()
+def cases():
+    """Cases: new, list, show, advance."""
+
+
+@cases.command("new")
+@click.argument("process_id")
+@click.option("--title", required=True, help="What the case is called.")
+@set_option
+@as_option
+@json_option
+@click.pass_obj
+def cases_new(settings, process_id, title, sets, person, as_json):
+    """Open a new case of a process."""
+    engine = settings.engine()
+    case = engine.new_case(process_id, title, _parse_sets(sets), engine.actor(person))
+    _print_case(settings, engine, case, person, as_json)
+
+
+@cases.command("list")
+@click.option("--process", "process_id", help="Only this process.")
+@click.option("--state", help="Only cases in this step.")
+@click.option("--overdue", is_flag=True, help="Only cases past a deadline.")
+@click.option("--search", help="Only cases whose title contains this.")
+@click.option("--all", "include_closed", is_flag=True, help="Include closed cases.")
+@json_option
+@click.pass_obj
+def cases_list(settings, process_id, state, overdue, search, include_closed, as_json):
+    """List the active cases."""
+    engine = settings.engine()
+    where = CaseFilter(
+        process_id=process_id, state=state, text=search, open_only=not include_closed,
+        overdue_at=clock.to_text(engine.now()) if overdue else None,
+    )
+    rows = [views.case_summary(engine, case, settings.lang) for case in engine.cases(where)]
+    if as_json:
+        _echo_json(rows)
+        return
+    for row in rows:
+        due = row["next_deadline"][:10] if row["next_deadline"] else ""
+        flag = "OVERDUE" if row["overdue"] else ""
+        click.echo(
+            f"{row['id']:>6}  {row['title'][:40]:<40}  {row['process']:<16} "
+            f"{row['state']:<16} {due:<10} {flag}"
+        )
+
+
+@cases.command("show")
+@click.argument("case_id")
+@as_option
+@json_option
+@click.pass_obj
+def cases_show(settings, case_id, person, as_json):
+    """Show a case: fields, step, deadlines, history and the actions it can take."""
+    engine = settings.engine()
+    _print_case(settings, engine, engine.case(case_id), person, as_json)
+
+
+@cases.command("advance")
+@click.argument("case_id")
+@click.argument("action")
+@set_option
+@click.option("--note", help="A note for the history; the reason for a refusal or withdrawal.")
+@click.option("--revision", type=int, help="Refuse if the case is no longer at this revision.")
+@as_option
+@json_option
+@click.pass_obj
+def cases_advance(settings, case_id, action, sets, note, revision, person, as_json):
+    """Take an action on a case."""
+    engine = settings.engine()
+    case, _ = engine.advance(
+        case_id, action, _parse_sets(sets), note=note, actor=engine.actor(person),
+        expected_revision=revision,
+    )
+    _print_case(settings, engine, case, person, as_json)
+
+
+def _print_case(settings, engine, case, person, as_json) -> None:
+    data = views.case_data(engine, case, engine.actor(person), settings.lang)
+    if as_json:
+        _echo_json(data)
+    else:
+        click.echo(views.case_text(data, engine.compiled_for(case).process, settings.lang))
+
+
+# -- deadlines -------------------------------------------------------------------------
+
+
+@cli.command()
+@json_option
+@click.pass_obj
+def tick(settings, as_json):
+    """Fire the deadlines and reminders that are due (run it from cron)."""
+    engine = settings.engine()
+    report = engine.tick()
+    groups = {"reminders": report.reminders, "deadlines": report.deadlines, "actions": report.actions}
+    if as_json:
+        _echo_json({
+            name: [{"case": e.case_id, "at": e.at, "action": e.action, "state": e.to_state,
+                    "note": e.note} for e in events]
+            for name, events in groups.items()
+        })
+        return
+    for name, events in groups.items():
+        for event in events:
+            click.echo(f"case {event.case_id}: {event.action or event.kind}  {event.note or ''}".rstrip())
+    click.echo(
+        f"{len(report.reminders)} reminder(s), {len(report.deadlines)} deadline(s) passed, "
+        f"{len(report.actions)} automatic action(s)"
+    )
+
+
+# -- demo ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.pass_obj
+def demo(settings):
+    """Build a demo database with realistic cases (if there is none) and show it."""
+    from engine import demo as demo_data
+
+    if not Path(settings.db).exists():
+        made = demo_data.build(settings.engine())
+        click.echo(f"Built {settings.db} with {made} demo cases.", err=True)
+    click.echo(views.overview_text(settings.engine(), settings.lang))

@@ -1,0 +1,58 @@
+"""Shared fixtures: a clean working directory, and the real CLI run as a user runs it."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from engine.cli import cli
+
+PROCESSES = Path(__file__).parent.parent / "processes"
+
+
+@pytest.fixture(autouse=True)
+def workdir(tmp_path, monkeypatch):
+    """Every test runs in its own directory, with no samskab settings from outside."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("SAMSKAB_DB", "SAMSKAB_NOW", "SAMSKAB_LANG", "SAMSKAB_LOAD_PLUGINS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SAMSKAB_LOAD_PLUGINS", "")
+    return tmp_path
+
+
+class Run:
+    """``samskab(...)``: run the command line; checks the exit status and no traceback."""
+
+    def __init__(self):
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, now: str | None = None, exit: int = 0):
+        env = {"SAMSKAB_NOW": now} if now else {}
+        result = self.runner.invoke(cli, [str(a) for a in args], env=env, catch_exceptions=True)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        assert result.exit_code == exit, (
+            f"samskab {' '.join(map(str, args))} exited {result.exit_code}, not {exit}\n"
+            f"stdout: {result.stdout}\nstderr: {result.stderr}"
+        )
+        assert "Traceback" not in result.stderr
+        return result
+
+    def json(self, *args: str, now: str | None = None, exit: int = 0):
+        return json.loads(self(*args, "--json", now=now, exit=exit).stdout)
+
+
+@pytest.fixture
+def samskab():
+    return Run()
+
+
+@pytest.fixture
+def process_dir(workdir):
+    """A directory of the user's own process files: a copy of partnerskab named ``lokal``."""
+    directory = workdir / "mine"
+    directory.mkdir()
+    text = (PROCESSES / "partnerskab.toml").read_text(encoding="utf-8")
+    (directory / "lokal.toml").write_text(text.replace('id = "partnerskab"', 'id = "lokal"'))
+    return directory

@@ -1,0 +1,170 @@
+"""A coordinator's work through the command line: open a case, move it on, be refused."""
+
+import json
+
+import pytest
+
+
+def new_partnership(samskab, now="2026-01-05T09:00"):
+    return samskab.json(
+        "cases", "new", "partnerskab", "--title", "Lions: Det er mit valg",
+        "--set", "organisation=Lions Club", "--as", "mette", now=now,
+    )
+
+
+def test_partnership_from_first_to_final_state(samskab):
+    case = new_partnership(samskab)
+    assert case["state"] == "dialog"
+    assert case["fields"] == {"organisation": "Lions Club"}
+    number = str(case["id"])
+
+    case = samskab.json(
+        "cases", "advance", number, "udform_aftale", "--set", "dialogmoede_dato=12.1.2026",
+        "--set", "deltagere=Skoler, SSP, Lions", "--note", "Alle aktører var med",
+        "--as", "mette", now="2026-01-14T10:00",
+    )
+    assert case["state"] == "aftaleudkast"
+    assert case["fields"]["dialogmoede_dato"] == "2026-01-12"
+
+    case = samskab.json(
+        "cases", "advance", number, "send_til_underskrift",
+        "--set", "kommunens_bidrag=Tilskud og lokaler", "--set", "organisationens_bidrag=Frivillige",
+        "--set", "tilskud=75.000,00", "--set", "faciliteter=Gymnastiksalen",
+        "--set", "indsatsomraade=trivsel", "--as", "mette", now="2026-02-01T10:00",
+    )
+    assert case["state"] == "til_underskrift"
+    assert case["fields"]["tilskud"] == "75000.00"
+
+    case = samskab.json(
+        "cases", "advance", number, "underskriv", "--set", "underskrevet_dato=2026-03-01",
+        "--set", "underskrevet_af=Borgmesteren", "--as", "borgmester", now="2026-03-02T10:00",
+    )
+    assert case["state"] == "aktiv"
+    assert case["deadlines"][-1]["due_at"].startswith("2029-03-01")
+
+    case = samskab.json(
+        "cases", "advance", number, "afslut", "--note", "Organisationen er opløst",
+        "--as", "borgmester", now="2027-06-01T10:00",
+    )
+    assert case["state"] == "afsluttet"
+    assert case["closed_at"] == "2027-06-01T10:00:00+00:00"
+    assert case["actions"] == [] and case["deadlines"] == []
+
+    history = case["history"]
+    assert [(e["actor"], e["action"] or e["kind"], e["from"], e["to"]) for e in history] == [
+        ("mette", "created", None, "dialog"),
+        ("mette", "udform_aftale", "dialog", "aftaleudkast"),
+        ("mette", "send_til_underskrift", "aftaleudkast", "til_underskrift"),
+        ("borgmester", "underskriv", "til_underskrift", "aktiv"),
+        ("borgmester", "afslut", "aktiv", "afsluttet"),
+    ]
+    assert history[1]["note"] == "Alle aktører var med"
+    assert history[1]["at"] == "2026-01-14T10:00:00+00:00"
+    assert history[4]["note"] == "Organisationen er opløst"
+    assert history[3]["changes"] == {"underskrevet_af": "Borgmesteren", "underskrevet_dato": "2026-03-01"}
+
+    listed = samskab.json("cases", "list", "--all")
+    assert [c["state"] for c in listed] == ["afsluttet"]
+    assert samskab.json("cases", "list") == []
+
+
+def test_human_output_shows_history_and_open_actions(samskab):
+    case = new_partnership(samskab)
+    out = samskab("cases", "show", str(case["id"])).stdout
+    assert "Lions: Det er mit valg" in out
+    assert "Dialog med alle aktører [dialog]" in out
+    assert "mette  created" in out
+    assert "udform_aftale: Dialogen er holdt: udform aftalen -> aftaleudkast" in out
+    english = samskab("--lang", "en", "cases", "show", str(case["id"])).stdout
+    assert "Dialogue with all actors [dialog]" in english
+
+
+def test_refused_action_says_every_reason_and_changes_nothing(samskab):
+    number = str(new_partnership(samskab)["id"])
+    result = samskab("cases", "advance", number, "underskriv", "--as", "mette", exit=1)
+    assert "cannot take `underskriv` now" in result.stderr
+    assert "cannot be taken from step `dialog`" in result.stderr
+    assert "required fields are empty: `underskrevet_dato`, `underskrevet_af`" in result.stderr
+    case = samskab.json("cases", "show", number)
+    assert case["state"] == "dialog" and case["revision"] == 1 and len(case["history"]) == 1
+
+
+def test_refusal_and_withdrawal_need_a_reason(samskab):
+    number = str(new_partnership(samskab)["id"])
+    result = samskab("cases", "advance", number, "afbryd", exit=1)
+    assert "a note is required" in result.stderr
+    case = samskab.json("cases", "advance", number, "afbryd", "--note", "Organisationen trak sig")
+    assert case["state"] == "ikke_indgaaet"
+    assert case["history"][-1]["note"] == "Organisationen trak sig"
+
+
+def test_unknown_action_suggests_the_right_one(samskab):
+    number = str(new_partnership(samskab)["id"])
+    result = samskab("cases", "advance", number, "udform_aftalen", exit=1)
+    assert "did you mean `udform_aftale`?" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ("tilskud=abc", "'abc' is not an amount in kroner"),
+        ("underskrevet_dato=31.2.2026", "is not a date"),
+        ("kontakt_email=lions", "is not an e-mail address"),
+        ("indsatsomraade=sport", "is not one of the choices"),
+        ("tilskuud=5", "unknown field `tilskuud` (did you mean `tilskud`?)"),
+    ],
+)
+def test_values_are_checked_by_type(samskab, setting, message):
+    result = samskab("cases", "new", "partnerskab", "--title", "X", "--set", setting, exit=2)
+    assert message in result.stderr
+    assert samskab.json("cases", "list") == []
+
+
+def test_a_field_outside_the_action_is_bad_input(samskab):
+    number = str(new_partnership(samskab)["id"])
+    result = samskab("cases", "advance", number, "udform_aftale", "--set", "tilskud=5", exit=2)
+    assert "field `tilskud` is not part of this action" in result.stderr
+
+
+def test_unknown_case_and_process(samskab):
+    assert "no case 42" in samskab("cases", "show", "42", exit=1).stderr
+    assert "case id must be a number" in samskab("cases", "show", "x", exit=2).stderr
+    result = samskab("cases", "new", "partnerskap", "--title", "X", exit=1)
+    assert "did you mean `partnerskab`?" in result.stderr
+
+
+def test_stale_revision_is_a_conflict_not_a_lost_update(samskab):
+    number = str(new_partnership(samskab)["id"])
+    samskab("cases", "advance", number, "afbryd", "--note", "first", "--revision", "1")
+    result = samskab("cases", "advance", number, "afbryd", "--note", "second", "--revision", "1", exit=1)
+    assert "changed by someone else" in result.stderr
+    notes = [e["note"] for e in samskab.json("cases", "show", number)["history"]]
+    assert notes == [None, "first"]
+
+
+def test_roles_from_the_config_limit_who_may_act(samskab, workdir):
+    (workdir / "samskab.toml").write_text(
+        '[people.mette]\nname = "Mette"\nroles = ["koordinator"]\n'
+        '[people.borgmester]\nroles = ["styregruppe"]\n'
+    )
+    number = str(new_partnership(samskab)["id"])
+    result = samskab("cases", "advance", number, "afbryd", "--note", "x", "--as", "ukendt", exit=1)
+    assert "ukendt does not hold a role that may take it" in result.stderr
+    shown = samskab.json("cases", "show", number, "--as", "borgmester")
+    udform = next(a for a in shown["actions"] if a["id"] == "udform_aftale")
+    assert not udform["allowed"]
+    assert "borgmester does not hold a role" in udform["reasons"][0]
+    samskab("cases", "advance", number, "afbryd", "--note", "x", "--as", "mette")
+
+
+def test_bad_config_names_the_key(samskab, workdir):
+    (workdir / "samskab.toml").write_text('[people.mette]\nrole = ["koordinator"]\n')
+    result = samskab("cases", "list", exit=2)
+    assert "samskab.toml:2: people.mette.role: unknown key `role` (did you mean `roles`?)" in result.stderr
+
+
+def test_json_output_is_plain_json(samskab):
+    case = new_partnership(samskab)
+    assert json.loads(json.dumps(case)) == case
+    assert {"id", "title", "process", "version", "definition_sha256", "state", "fields",
+            "created_at", "updated_at", "revision", "history", "actions", "deadlines"} <= set(case)

@@ -1,0 +1,126 @@
+"""What a municipality meets when it writes or changes a process file."""
+
+import json
+import tomllib
+
+import jsonschema
+import pytest
+
+from conftest import PROCESSES
+
+BROKEN_EDITS = [
+    # a misspelt state
+    ('from = "til_underskrift"\nto = "aktiv"', 'from = "til_underskrift"\nto = "aktivt"'),
+    # an unknown key
+    ('id = "revision"\n', 'id = "revision"\ncolour = "red"\n'),
+    # two initial states
+    ('id = "aftaleudkast"\n', 'id = "aftaleudkast"\ninitial = true\n'),
+    # a bad duration
+    ('after = "P6W"', 'after = "6 weeks"'),
+]
+
+
+def write_broken(directory, edits=BROKEN_EDITS):
+    text = (PROCESSES / "partnerskab.toml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = directory / "broken.toml"
+    path.write_text(text.replace('id = "partnerskab"', 'id = "broken"'), encoding="utf-8")
+    return path, text
+
+
+def line_of(text, needle):
+    return text.splitlines().index(needle) + 1
+
+
+def test_every_problem_at_once_with_file_line_place_and_suggestion(samskab, workdir):
+    path, text = write_broken(workdir)
+    result = samskab("processes", "check", str(path), exit=2)
+    lines = result.stderr.splitlines()
+    colour, to = line_of(text, 'colour = "red"'), line_of(text, 'to = "aktivt"')
+    expected = [
+        f"{path}:{colour}: states[4].colour: unknown key `colour`",
+        f"{path}:{to}: actions[3].to: unknown state `aktivt` (did you mean `aktiv`?)",
+        ": states[1].initial: more than one initial state (`dialog` is already initial)",
+        ": states[2].deadline.after: `6 weeks` is not an ISO 8601 duration",
+        ": states[3]: state `aktiv` cannot be reached",
+    ]
+    for fragment in expected:
+        assert any(fragment in line for line in lines), (fragment, lines)
+    assert lines[-1].endswith("problem(s) found.")
+
+
+def test_check_fails_on_no_initial_no_final_and_dead_ends(samskab, workdir):
+    text = (PROCESSES / "partnerskab.toml").read_text(encoding="utf-8")
+    text = text.replace("initial = true\n", "").replace("final = true\n", "")
+    (workdir / "p.toml").write_text(text.replace('id = "partnerskab"', 'id = "p"'))
+    err = samskab("processes", "check", "p.toml", exit=2).stderr
+    assert "no initial state" in err and "no final state" in err
+    assert "no action leads out of `afsluttet`, and it is not final" in err
+
+
+def test_guard_naming_python_code_is_refused(samskab, workdir):
+    path, _ = write_broken(workdir, [('name = "not_in_future"', 'name = "os.system"')])
+    err = samskab("processes", "check", str(path), exit=2).stderr
+    assert "unknown guard `os.system`" in err
+
+
+def test_wrong_types_and_toml_syntax(samskab, workdir):
+    path, _ = write_broken(workdir, [("version = 1", 'version = "1"'), ("final = true", "final = 1")])
+    err = samskab("processes", "check", str(path), exit=2).stderr
+    assert "version: expected a whole number, got the text '1'" in err
+    assert "final: expected true or false, got the number 1" in err
+    (workdir / "syntax.toml").write_text('id = "x"\nversion = \n')
+    err = samskab("processes", "check", "syntax.toml", exit=2).stderr
+    assert "syntax.toml:2: not valid TOML" in err
+
+
+def test_two_files_claiming_the_same_id_and_version(samskab, workdir):
+    for name in ("a.toml", "b.toml"):
+        (workdir / name).write_text((PROCESSES / "partnerskab.toml").read_text(encoding="utf-8"))
+    err = samskab("processes", "check", "a.toml", "b.toml", exit=2).stderr
+    assert "b.toml:8: id: process `partnerskab` version 1 is also defined in a.toml" in err
+
+
+def test_builtin_processes_pass_the_check(samskab):
+    out = samskab("processes", "check").stdout
+    assert out.startswith("ok:")
+
+
+def test_broken_user_file_warns_but_does_not_stop_work(samskab, workdir):
+    write_broken(workdir)
+    result = samskab("--processes", str(workdir), "processes", "list")
+    assert "partnerskab" in result.stdout
+    assert "Warning:" in result.stderr and "broken.toml" in result.stderr
+
+
+def test_json_schema_is_generated_from_the_model_and_checks_files(samskab):
+    schema = json.loads(samskab("processes", "schema").stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for path in PROCESSES.glob("*.toml"):
+        jsonschema.validate(tomllib.loads(path.read_text(encoding="utf-8")), schema)
+    data = tomllib.loads((PROCESSES / "partnerskab.toml").read_text(encoding="utf-8"))
+    data["states"][0]["colour"] = "red"
+    with pytest.raises(jsonschema.ValidationError, match="colour"):
+        jsonschema.validate(data, schema)
+    assert schema["properties"]["level"]["enum"] == ["individ", "lokalsamfund", "kommune"]
+    assert "from" in schema["$defs"]["Action"]["properties"]
+
+
+def test_show_prints_steps_actions_roles_and_deadlines(samskab):
+    out = samskab("processes", "show", "partnerskab").stdout
+    assert out.index("1. Dialog med alle aktører [dialog] (start)") < out.index("Aktivt partnerskab")
+    assert "deadline: P3Y after the date in `underskrevet_dato`; reminders P6M, P3M before" in out
+    assert "-> Styregruppen underskriver [underskriv] -> aktiv  (Styregruppe" in out
+    data = samskab.json("processes", "show", "partnerskab")
+    underskriv = next(a for a in data["actions"] if a["id"] == "underskriv")
+    assert underskriv == {**underskriv, "from": ["til_underskrift"], "to": "aktiv",
+                          "roles": ["styregruppe"], "requires": ["underskrevet_dato", "underskrevet_af"]}
+    mermaid = samskab("processes", "show", "partnerskab", "--format", "mermaid").stdout
+    assert mermaid.startswith("stateDiagram-v2") and "til_underskrift --> aktiv" in mermaid
+
+
+def test_processes_list(samskab):
+    rows = samskab.json("processes", "list")
+    assert {"id": "partnerskab", "version": 1, "level": "lokalsamfund"}.items() <= rows[0].items()
