@@ -14,11 +14,36 @@ import click
 
 from engine import clock, views
 from engine.errors import SamskabError
+from engine.plugins import get_plugin_manager
 from engine.store import CaseFilter
 
 
 class SamskabGroup(click.Group):
-    """Turns samskab's own errors into messages and exit statuses, at the top."""
+    """The top-level group: adds plugins' commands when they are first needed, and turns
+    samskab's own errors into messages and exit statuses."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._plugins_asked: list[object] = []
+
+    def _add_plugin_commands(self) -> None:
+        pm = get_plugin_manager()
+        new = [p for p in pm.get_plugins() if not any(p is seen for seen in self._plugins_asked)]
+        if new:
+            asked = [p for p in pm.get_plugins() if p not in new]
+            pm.subset_hook_caller("register_commands", remove_plugins=asked)(cli=self)
+            self._plugins_asked += new
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._add_plugin_commands()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str):
+        command = super().get_command(ctx, name)
+        if command is None:
+            self._add_plugin_commands()
+            command = super().get_command(ctx, name)
+        return command
 
     def invoke(self, ctx: click.Context):
         try:
@@ -29,6 +54,11 @@ class SamskabGroup(click.Group):
             for line in rest:
                 click.echo(line, err=True)
             ctx.exit(exc.exit_code)
+        finally:
+            settings = ctx.obj
+            if isinstance(settings, Settings) and settings._engine is not None:
+                for error in settings._engine.plugin_errors:
+                    click.echo(f"Warning: {error}", err=True)
 
 
 class Settings:
@@ -42,12 +72,10 @@ class Settings:
     def engine(self, *, warn: bool = True):
         if self._engine is None:
             from engine.core import open_engine
-            from engine.plugins import make_plugin_manager
 
-            pm = make_plugin_manager()
-            pm.hook.register_commands(cli=cli)
             self._engine = open_engine(
-                self.db, config_path=self.config, process_dirs=self.processes, pm=pm
+                self.db, config_path=self.config, process_dirs=self.processes,
+                pm=get_plugin_manager(),
             )
             if warn:
                 for problem in self._engine.problems:

@@ -57,6 +57,8 @@ class Engine:
         self.pm = pm
         self.config = config
         self.now = now
+        self.plugin_errors: list[str] = []
+        """Errors plugins raised after a commit: reported, never undoing what was saved."""
         self.loader = loader.Loader(pm)
         self.process_dirs = self.loader.builtin_dirs + list(process_dirs)
         files, self.file_problems = self.loader.load(self.process_dirs)
@@ -221,7 +223,7 @@ class Engine:
         event = Event(0, stamp, actor_id, CREATED, None, None, state, values)
         rows = deadlines.plan(compiled.process, 0, state, values, now)
         case = self.store.create_case(case, event, rows)
-        self.pm.hook.after_action(case=case, event=attrs.evolve(event, case_id=case.id), store=self.store)
+        self._after(case, attrs.evolve(event, case_id=case.id))
         return case
 
     def advance(
@@ -279,7 +281,7 @@ class Engine:
             closed=target in compiled.final_states,
             fire_deadline=_fire_deadline.id if system else None,
         )
-        self.pm.hook.after_action(case=updated, event=event, store=self.store)
+        self._after(updated, event)
         return updated, event
 
     # -- deadlines ---------------------------------------------------------------
@@ -311,8 +313,17 @@ class Engine:
             event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, note)
             if self.store.fire_deadline(due, event):
                 (report.reminders if kind == REMINDER else report.deadlines).append(event)
-                self.pm.hook.after_action(case=case, event=event, store=self.store)
+                self._after(case, event)
         return report
+
+    def _after(self, case: Case, event: Event) -> None:
+        try:
+            self.pm.hook.after_action(case=case, event=event, store=self.store)
+        except Exception as exc:  # a plugin's bug must not look like a failed action
+            self.plugin_errors.append(
+                f"case {case.id}: a plugin failed after `{event.action or event.kind}` was saved: "
+                f"{type(exc).__name__}: {exc}"
+            )
 
     def _deadline_of(self, reminder: Deadline) -> str:
         for row in self.store.deadlines(reminder.case_id):

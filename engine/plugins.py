@@ -37,3 +37,14 @@ def make_plugin_manager(*, load_entrypoints: bool = True) -> pluggy.PluginManage
                     pm.register(entry_point.load(), name=entry_point.name)
     pm.check_pending()
     return pm
+
+
+_plugin_manager: pluggy.PluginManager | None = None
+
+
+def get_plugin_manager() -> pluggy.PluginManager:
+    """The process-wide plugin manager, built on first use (not at import)."""
+    global _plugin_manager
+    if _plugin_manager is None:
+        _plugin_manager = make_plugin_manager()
+    return _plugin_manager

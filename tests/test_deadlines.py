@@ -1,0 +1,82 @@
+"""Deadlines are rows fired by `samskab tick`, on the clock SAMSKAB_NOW sets."""
+
+
+def signed_partnership(samskab, signed="2026-03-01"):
+    number = str(samskab.json("cases", "new", "partnerskab", "--title", "Spejderne",
+                              "--set", "organisation=Spejderne", now="2026-01-05")["id"])
+    for action, sets in [
+        ("udform_aftale", ["dialogmoede_dato=2026-01-10", "deltagere=Alle"]),
+        ("send_til_underskrift", ["kommunens_bidrag=Lokaler", "organisationens_bidrag=Ledere",
+                                  "tilskud=30000", "faciliteter=Hytten"]),
+        ("underskriv", [f"underskrevet_dato={signed}", "underskrevet_af=Styregruppen"]),
+    ]:
+        args = [a for s in sets for a in ("--set", s)]
+        samskab("cases", "advance", number, action, *args, now=signed + "T12:00")
+    return number
+
+
+def test_three_year_review_fires_exactly_once_after_its_date(samskab):
+    number = signed_partnership(samskab)
+    assert samskab.json("tick", now="2029-02-28T23:59")["actions"] == []
+    assert samskab.json("cases", "show", number)["state"] == "aktiv"
+
+    first = samskab.json("tick", now="2029-03-01T00:00")
+    assert [(e["case"], e["action"]) for e in first["actions"]] == [(int(number), "start_revision")]
+    again = samskab.json("tick", now="2029-03-02T08:00")
+    assert again == {"reminders": [], "deadlines": [], "actions": []}
+
+    case = samskab.json("cases", "show", number, now="2029-03-02T08:00")
+    assert case["state"] == "revision"
+    revision_events = [e for e in case["history"] if e["action"] == "start_revision"]
+    assert len(revision_events) == 1 and revision_events[0]["actor"] == "samskab"
+
+
+def test_reminders_fire_once_each_before_the_review(samskab):
+    number = signed_partnership(samskab)
+    assert samskab.json("tick", now="2028-08-31")["reminders"] == []
+    six_months = samskab.json("tick", now="2028-09-01")["reminders"]
+    assert [e["case"] for e in six_months] == [int(number)]
+    assert samskab.json("tick", now="2028-09-02")["reminders"] == []
+    three_months = samskab.json("tick", now="2028-12-01T00:00")["reminders"]
+    assert len(three_months) == 1 and "2029-03-01" in three_months[0]["note"]
+    kinds = [e["kind"] for e in samskab.json("cases", "show", number)["history"]]
+    assert kinds.count("reminder") == 2
+
+
+def test_overdue_without_automatic_action_is_marked_and_listed(samskab):
+    number = str(samskab.json("cases", "new", "partnerskab", "--title", "Røde Kors",
+                              now="2026-01-05")["id"])
+    samskab("cases", "advance", number, "udform_aftale", "--set", "organisation=Røde Kors",
+            "--set", "dialogmoede_dato=2026-01-10", "--set", "deltagere=Alle", now="2026-01-12")
+    samskab("cases", "advance", number, "send_til_underskrift", "--set", "kommunens_bidrag=a",
+            "--set", "organisationens_bidrag=b", "--set", "tilskud=1", "--set", "faciliteter=c",
+            now="2026-02-01")
+    # Six weeks for the steering group to sign.
+    assert samskab.json("cases", "list", "--overdue", now="2026-03-14T23:59") == []
+    overdue = samskab.json("cases", "list", "--overdue", now="2026-03-15")
+    assert [c["id"] for c in overdue] == [int(number)] and overdue[0]["overdue"]
+    fired = samskab.json("tick", now="2026-03-15")
+    assert [e["case"] for e in fired["deadlines"]] == [int(number)]
+    assert samskab.json("tick", now="2026-03-16")["deadlines"] == []
+    # Leaving the step closes its deadline.
+    samskab("cases", "advance", number, "underskriv", "--set", "underskrevet_dato=2026-03-20",
+            "--set", "underskrevet_af=Styregruppen", now="2026-03-20")
+    assert samskab.json("cases", "list", "--overdue", now="2026-03-21") == []
+
+
+def test_renewal_counts_three_new_years_from_the_new_signature(samskab):
+    number = signed_partnership(samskab)
+    samskab("tick", now="2029-03-01")
+    refused = samskab("cases", "advance", number, "forny", "--set", "evaluering=God",
+                      now="2029-03-10", exit=1)
+    assert "`underskrevet_dato` must be given a new value" in refused.stderr
+    case = samskab.json("cases", "advance", number, "forny", "--set", "evaluering=God",
+                        "--set", "underskrevet_dato=2029-03-10", now="2029-03-10")
+    assert case["state"] == "aktiv"
+    due = [d["due_at"][:10] for d in case["deadlines"] if d["kind"] == "deadline"]
+    assert due == ["2032-03-10"]
+
+
+def test_bad_clock_is_a_clear_error(samskab):
+    result = samskab("tick", now="next tuesday", exit=2)
+    assert "SAMSKAB_NOW: 'next tuesday' is not an ISO 8601 time" in result.stderr
