@@ -277,7 +277,7 @@ class Engine:
             fields=values,
             event=event,
             deadlines=deadlines.plan(compiled.process, case.id, target, values, now) if replan else [],
-            close_deadlines=replan,
+            close_deadlines=replan and compiled.process.state(case.state).deadline is not None,
             closed=target in compiled.final_states,
             fire_deadline=_fire_deadline.id if system else None,
         )

@@ -13,7 +13,7 @@ against a crash of samskab itself in WAL mode).
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -223,7 +223,9 @@ class SqliteStore:
              event.to_state, _json(dict(event.changes)), event.note),
         )
 
-    def _insert_deadlines(self, case_id: int, deadlines: Iterable[Deadline]) -> None:
+    def _insert_deadlines(self, case_id: int, deadlines: Sequence[Deadline]) -> None:
+        if not deadlines:
+            return
         self.conn.executemany(
             "INSERT INTO deadlines (case_id, state, kind, due_at, action, before)"
             " VALUES (?, ?, ?, ?, ?, ?)",

@@ -1,6 +1,7 @@
 """Shared fixtures: a clean working directory, and the real CLI run as a user runs it."""
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ from click.testing import CliRunner
 from engine.cli import cli
 
 PROCESSES = Path(__file__).parent.parent / "processes"
+SAMSKAB = str(Path(sys.executable).parent / "samskab")
+"""The installed command, as a user runs it."""
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,1 @@
+"""samskab's benchmarks: each figure beside a baseline measured in the same run."""

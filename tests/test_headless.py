@@ -1,0 +1,41 @@
+"""The engine and the command line stay headless: they never import the terminal UI."""
+
+import subprocess
+import sys
+
+from conftest import SAMSKAB
+
+
+def test_engine_and_cli_do_not_import_textual():
+    code = (
+        "import sys, engine, engine.core, engine.cli, engine.views, engine.demo;"
+        "from engine.plugins import make_plugin_manager; make_plugin_manager();"
+        "print([m for m in sys.modules if m.split('.')[0] in ('textual', 'tui')])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_importing_engine_does_no_io(tmp_path):
+    code = "import engine, engine.core, engine.cli; import os; print(sorted(os.listdir('.')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=tmp_path)
+    assert out.stdout.strip() == "[]"
+
+
+def test_installed_command_runs_as_a_user_would(tmp_path):
+    """The real `samskab` entry point, in a fresh directory: exit statuses, no traceback."""
+    def run(*args):
+        return subprocess.run([SAMSKAB, *args], capture_output=True,
+                              text=True, cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "SAMSKAB_LOAD_PLUGINS": ""})
+
+    made = run("cases", "new", "partnerskab", "--title", "Lions", "--set", "tilskud=abc")
+    assert made.returncode == 2 and "is not an amount in kroner" in made.stderr
+    assert "Traceback" not in made.stderr
+    made = run("cases", "new", "partnerskab", "--title", "Lions")
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "samskab.db").stat().st_mode & 0o077 == 0
+    refused = run("cases", "advance", "1", "underskriv")
+    assert refused.returncode == 1 and "Error: case 1: cannot take `underskriv` now" in refused.stderr
+    usage = run("cases", "advance")
+    assert usage.returncode == 2 and "Usage:" in usage.stderr

@@ -1,0 +1,60 @@
+"""The SQLite store under the engine: one transaction per action, compare-and-swap."""
+
+import sqlite3
+
+import pytest
+
+from engine.core import open_engine
+from engine.errors import Conflict
+from engine.plugins import make_plugin_manager
+
+
+def engine_on(path):
+    return open_engine(str(path), pm=make_plugin_manager(load_entrypoints=False))
+
+
+def test_two_coordinators_on_one_case_one_wins_nothing_lost(workdir):
+    first, second = engine_on(workdir / "s.db"), engine_on(workdir / "s.db")
+    case = first.new_case("partnerskab", "Lions")
+    stale = second.case(case.id)
+    first.advance(case.id, "afbryd", note="first")
+    with pytest.raises(Conflict):
+        second.advance(case.id, "afbryd", note="second", expected_revision=stale.revision)
+    history = second.store.history(case.id)
+    assert [e.note for e in history] == [None, "first"]
+
+
+def test_a_failed_write_leaves_no_half_applied_action(workdir):
+    engine = engine_on(workdir / "s.db")
+    case = engine.new_case("partnerskab", "Lions")
+    # Another writer moves the case on between read and write: the CAS refuses.
+    raw = sqlite3.connect(workdir / "s.db")
+    raw.execute("UPDATE cases SET revision = revision + 1 WHERE id = ?", (case.id,))
+    raw.commit()
+    with pytest.raises(Conflict):
+        engine.store.commit_action(
+            case, state="ikke_indgaaet", fields={}, event=engine.store.history(case.id)[0],
+            deadlines=[], close_deadlines=True, closed=True,
+        )
+    assert raw.execute("SELECT count(*) FROM events").fetchone() == (1,)
+    assert raw.execute("SELECT state FROM cases").fetchone() == ("dialog",)
+
+
+def test_schema_is_made_by_migrations_wal_and_foreign_keys(workdir):
+    engine = engine_on(workdir / "s.db")
+    db = engine.store.db
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    applied = [r["name"] for r in db["_sqlite_migrations"].rows]
+    assert applied == ["m001_initial"]
+    plan = db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM deadlines WHERE fired_at IS NULL AND closed_at IS NULL"
+        " AND due_at <= '2030'"
+    ).fetchall()
+    assert "deadlines_pending" in str(plan)
+
+
+def test_not_a_database_is_a_clear_error(samskab, workdir):
+    (workdir / "notes.db").write_text("my shopping list")
+    result = samskab("--db", "notes.db", "cases", "list", exit=2)
+    assert "notes.db: not a samskab database" in result.stderr
