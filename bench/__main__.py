@@ -15,7 +15,7 @@ from pathlib import Path
 def measure(which: str, n: int, path: Path, synchronous: str) -> dict:
     out = subprocess.run(
         [sys.executable, "-m", "bench.actions", which, str(n), str(path), synchronous],
-        capture_output=True, text=True, check=True,
+        capture_output=True, text=True, check=True, cwd=Path(__file__).parent.parent,
     )
     return json.loads(out.stdout)
 
