@@ -9,11 +9,13 @@ whose content changed while keeping a stored version number is reported and not 
 
 from collections.abc import Callable
 
+from engine import structure
 from engine.definition import Definition
 from engine.errors import InvalidFiles, NotFound, Problem
 from engine.machine import CompiledProcess
 from engine.store import Store, StoredDefinition
 from engine.suggest import did_you_mean
+from engine.validate import Finding
 
 # (text, origin) -> Definition, raising InvalidFiles
 Reader = Callable[[str, str], Definition]
@@ -25,15 +27,20 @@ class Registry:
         self._read = read
         self._stored = {(d.process_id, d.version): d for d in store.definitions()}
         self._compiled: dict[tuple[str, int], CompiledProcess] = {}
-        self.problems: list[Problem] = []
+        self._changed: dict[str, list[Problem]] = {}
         self._latest: dict[str, Definition] = {}
         for definition in files:
             if self._changed_in_place(definition):
-                self.problems.append(_changed_problem(definition))
+                self._changed.setdefault(definition.process.id, []).append(_changed_problem(definition))
                 continue
             current = self._latest.get(definition.process.id)
             if current is None or current.process.version < definition.process.version:
                 self._latest[definition.process.id] = definition
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Files whose content changed under a version number cases already use."""
+        return [problem for problems in self._changed.values() for problem in problems]
 
     def _changed_in_place(self, definition: Definition) -> bool:
         stored = self._stored.get(definition.key)
@@ -45,9 +52,8 @@ class Registry:
     def latest(self, process_id: str) -> Definition:
         """The definition new cases of ``process_id`` start on."""
         if process_id not in self._latest:
-            changed = [p for p in self.problems if p.message.startswith(f"process `{process_id}`")]
-            if changed:
-                raise InvalidFiles(changed)
+            if process_id in self._changed:
+                raise InvalidFiles(self._changed[process_id])
             hint = did_you_mean(process_id, self._latest)
             raise NotFound(f"no process `{process_id}`" + (f" ({hint})" if hint else ""))
         return self._latest[process_id]
@@ -80,10 +86,10 @@ class Registry:
 
 def _changed_problem(definition: Definition) -> Problem:
     process = definition.process
-    return Problem(
-        definition.origin, "version",
+    finding = Finding(
+        ("version",),
         f"process `{process.id}` changed since version {process.version} was first used, "
         "but its version number did not",
-        suggestion=f"set `version = {process.version + 1}`; running cases stay on version "
-        f"{process.version}",
+        f"set `version = {process.version + 1}`; running cases stay on version {process.version}",
     )
+    return structure.problems([finding], definition.text, definition.origin)[0]

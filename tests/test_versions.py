@@ -38,7 +38,7 @@ def test_file_changed_without_new_version_is_reported_not_used(samskab, process_
     path.write_text(path.read_text(encoding="utf-8").replace("P6W", "P8W"), encoding="utf-8")
 
     check = samskab(*mine, "processes", "check", exit=2)
-    assert "process `lokal` changed since version 1 was first used" in check.stderr
+    assert f"{path}:9: version: process `lokal` changed since version 1 was first used" in check.stderr
     assert "set `version = 2`" in check.stderr
 
     refused = samskab(*mine, "cases", "new", "lokal", "--title", "Anden", exit=2)
