@@ -252,6 +252,8 @@ class Engine:
         action = compiled.process.action(action_id)
         allowed = action.form_fields() if action else ()
         changes = self.parse_values(compiled.process, raw or {}, allowed)
+        for counted in action.counts if action else ():
+            changes.setdefault(counted, (case.fields.get(counted) or 0) + 1)
         system = _fire_deadline is not None
         if actor is None and not system:
             actor = self.actor()

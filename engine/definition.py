@@ -59,7 +59,9 @@ class Field:
 
 @attrs.frozen
 class Deadline:
-    after: str = attrs.field(metadata=doc("ISO 8601 duration, e.g. P3Y, P6W, P14D"))
+    after: str = attrs.field(
+        metadata=doc("ISO 8601 duration, e.g. P3Y, P6W, P14D; P0D with `from_field` is due on that date")
+    )
     from_field: str | None = attrs.field(
         default=None,
         metadata=doc("Count from this date field instead of from entering the state"),
@@ -111,6 +113,9 @@ class Action:
     )
     guards: tuple[GuardRef, ...] = attrs.field(
         default=(), metadata=doc("Conditions that must hold")
+    )
+    counts: tuple[str, ...] = attrs.field(
+        default=(), metadata=doc("Integer fields the action adds one to, e.g. meetings held")
     )
     note_required: bool = attrs.field(
         default=False, metadata=doc("A note (the reason) must be given, e.g. for a refusal")

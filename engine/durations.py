@@ -9,13 +9,14 @@ def parse(text: str) -> dt.timedelta | isodate.Duration:
     return isodate.parse_duration(text)
 
 
-def problem(text: str) -> str | None:
+def problem(text: str, *, zero_ok: bool = False) -> str | None:
     """Why ``text`` is not a usable duration, or None when it is."""
     try:
         duration = parse(text)
     except (isodate.ISO8601Error, ValueError):
         return f"`{text}` is not an ISO 8601 duration"
-    if dt.datetime(2000, 1, 1) + duration <= dt.datetime(2000, 1, 1):
+    start = dt.datetime(2000, 1, 1)
+    if start + duration < start or (start + duration == start and not zero_ok):
         return f"`{text}` is not a positive duration"
     return None
 

@@ -86,12 +86,13 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
         if state.deadline is None:
             continue
         deadline = state.deadline
-        for key, text in [("after", deadline.after)] + [
+        for key, text in [(("after",), deadline.after)] + [
             (("reminders", j), r) for j, r in enumerate(deadline.reminders)
         ]:
-            key_place = place + ("deadline",) + (key if isinstance(key, tuple) else (key,))
-            if (problem := durations.problem(text)) is not None:
-                found.append(Finding(key_place, problem, "write e.g. P3Y, P6M, P6W or P14D"))
+            zero_ok = key == ("after",) and deadline.from_field is not None
+            if (problem := durations.problem(text, zero_ok=zero_ok)) is not None:
+                found.append(Finding(place + ("deadline",) + key, problem,
+                                     "write e.g. P3Y, P6M, P6W or P14D"))
         if deadline.from_field is not None:
             refer(place + ("deadline", "from_field"), deadline.from_field, field_ids, "field")
             field = process.field(deadline.from_field)
@@ -120,9 +121,14 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
         refer(place + ("to",), action.to, state_ids, "state")
         for j, role in enumerate(action.roles):
             refer(place + ("roles", j), role, role_ids, "role")
-        for key in ("fields", "requires"):
+        for key in ("fields", "requires", "counts"):
             for j, name in enumerate(getattr(action, key)):
                 refer(place + (key, j), name, field_ids, "field")
+        for j, name in enumerate(action.counts):
+            counted = process.field(name)
+            if counted is not None and counted.type != "integer":
+                found.append(Finding(place + ("counts", j),
+                                     f"`{name}` is a {counted.type} field; only integer fields count"))
         for j, ref in enumerate(action.guards):
             guard_place = place + ("guards", j)
             guard = guards.get(ref.name)
