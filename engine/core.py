@@ -210,6 +210,12 @@ class Engine:
             raise BadInput("a case needs a title (--title)")
         definition = self.registry.latest(process_id)
         values = self.parse_values(definition.process, raw or {})
+        missing = [f for f in definition.process.start.requires if not fieldtypes.is_filled(values.get(f))]
+        if missing:
+            raise Refused(
+                f"cannot open a case of `{process_id}`",
+                ["required fields are empty: " + ", ".join(f"`{f}`" for f in missing) + " (--set)"],
+            )
         compiled = self.registry.pin(definition)
         now = self.now()
         stamp = clock.to_text(now)

@@ -127,6 +127,21 @@ class Action:
 
 
 @attrs.frozen
+class Start:
+    """What is asked for when a case is opened."""
+
+    fields: tuple[str, ...] = attrs.field(
+        default=(), metadata=doc("Fields the new-case form asks for")
+    )
+    requires: tuple[str, ...] = attrs.field(
+        default=(), metadata=doc("Fields that must be given to open a case")
+    )
+
+    def form_fields(self) -> tuple[str, ...]:
+        return self.fields + tuple(f for f in self.requires if f not in self.fields)
+
+
+@attrs.frozen
 class Process:
     id: str = attrs.field(metadata=doc("Stable process id"))
     version: int = attrs.field(metadata=doc("Raise it whenever the file changes"))
@@ -137,6 +152,7 @@ class Process:
     actions: tuple[Action, ...] = attrs.field(metadata=doc("The moves between steps"))
     roles: tuple[Role, ...] = attrs.field(default=(), metadata=doc("Who takes part"))
     fields: tuple[Field, ...] = attrs.field(default=(), metadata=doc("What is recorded"))
+    start: Start = attrs.field(factory=Start, metadata=doc("What opening a case asks for"))
 
     def state(self, state_id: str) -> State:
         return next(s for s in self.states if s.id == state_id)

@@ -143,6 +143,10 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
             if guard.needs_value and ref.value is None:
                 found.append(Finding(guard_place, f"guard `{ref.name}` needs a `value`"))
 
+    for key in ("fields", "requires"):
+        for j, name in enumerate(getattr(process.start, key)):
+            refer(("start", key, j), name, field_ids, "field")
+    found += _check_deadline_dates(process)
     found += _check_graph(process)
     return found
 
@@ -160,6 +164,29 @@ def _check_ids(group: str | Place, ids: Iterable[str]) -> list[Finding]:
             found.append(Finding(base + (i, "id"), f"duplicate id `{name}`", "give each one its own id"))
         if not IDENTIFIER.match(name):
             found.append(Finding(base + (i, "id"), f"`{name}` is not a valid id", _ID_HINT))
+    return found
+
+
+def _check_deadline_dates(process: Process) -> list[Finding]:
+    """A deadline counted from a date field needs that date whenever its step is entered."""
+    found = []
+    for state in process.states:
+        date_field = state.deadline.from_field if state.deadline else None
+        if date_field is None:
+            continue
+        if state.initial and date_field not in process.start.requires:
+            found.append(Finding(("start", "requires"),
+                                 f"the deadline of `{state.id}` counts from `{date_field}`, "
+                                 "which opening a case does not require",
+                                 f"add `{date_field}` to `start.requires`"))
+        for i, action in enumerate(process.actions):
+            if action.to == state.id and date_field not in action.requires and (
+                any(source != state.id for source in action.from_)
+            ):
+                found.append(Finding(("actions", i, "requires"),
+                                     f"`{action.id}` leads to `{state.id}`, whose deadline counts "
+                                     f"from `{date_field}`, but does not require it",
+                                     f"add `{date_field}` to its `requires`"))
     return found
 
 

@@ -29,6 +29,7 @@ def process_data(process: Process, lang: str) -> dict[str, Any]:
         "title": process.title.get(lang),
         "description": process.description.get(lang),
         "level": process.level,
+        "start": {"fields": list(process.start.form_fields()), "requires": list(process.start.requires)},
         "roles": [{"id": r.id, "title": r.title.get(lang)} for r in process.roles],
         "fields": [
             {
@@ -51,7 +52,8 @@ def process_data(process: Process, lang: str) -> dict[str, Any]:
             {
                 "id": a.id, "title": a.title.get(lang), "from": list(a.from_), "to": a.to,
                 "roles": list(a.roles), "fields": list(a.form_fields()),
-                "requires": list(a.requires), "guards": [g.name for g in a.guards],
+                "requires": list(a.requires), "counts": list(a.counts),
+                "guards": [{"name": g.name, "field": g.field, "value": g.value} for g in a.guards],
                 "note_required": a.note_required,
             }
             for a in process.actions

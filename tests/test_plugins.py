@@ -119,7 +119,7 @@ def test_hook_register_process_dirs(samskab, register_plugin, workdir):
 
     register_plugin(MoreProcesses())
     ids = [row["id"] for row in samskab.json("processes", "list")]
-    assert ids == ["lokal", "partnerskab"]
+    assert "lokal" in ids and "partnerskab" in ids
 
 
 def test_hook_validate_process(samskab, register_plugin, workdir):
