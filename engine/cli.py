@@ -7,6 +7,7 @@ prints what is wrong and never a traceback.
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -69,14 +70,17 @@ class Settings:
         self.lang = lang
         self._engine = None
 
+    def opener(self):
+        """A function that opens an engine on a database path with these settings."""
+        from engine.core import open_engine
+
+        return lambda db: open_engine(
+            db, config_path=self.config, process_dirs=self.processes, pm=get_plugin_manager()
+        )
+
     def engine(self, *, warn: bool = True):
         if self._engine is None:
-            from engine.core import open_engine
-
-            self._engine = open_engine(
-                self.db, config_path=self.config, process_dirs=self.processes,
-                pm=get_plugin_manager(),
-            )
+            self._engine = self.opener()(self.db)
             if warn:
                 for problem in self._engine.problems:
                     click.echo(f"Warning: {problem}", err=True)
@@ -201,6 +205,37 @@ def processes_show(settings, process_id, version, fmt, as_json):
         click.echo(views.process_mermaid(process, settings.lang))
     else:
         click.echo(views.process_text(process, settings.lang))
+
+
+@processes.command("copy")
+@click.argument("process_id")
+@click.argument("new_id")
+@click.option("--to", "directory", default="processes", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Directory to write to.")
+@click.pass_obj
+def processes_copy(settings, process_id, new_id, directory):
+    """Copy a process to a file of your own under a new id, to change it."""
+    from engine.validate import IDENTIFIER
+
+    if not IDENTIFIER.match(new_id):
+        raise click.BadParameter(f"{new_id!r} is not a valid id (a letter, then letters, digits, _)")
+    definition = settings.engine().process(process_id)
+    target = directory / f"{new_id}.toml"
+    if target.exists():
+        raise click.BadParameter(f"{target} already exists", param_hint="NEW_ID")
+    text = re.sub(rf'^id = "{process_id}"', f'id = "{new_id}"', definition.text, count=1, flags=re.M)
+    text = re.sub(r"^version = \d+", "version = 1", text, count=1, flags=re.M)
+    directory.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {target}; check it with: samskab --processes {directory} processes check")
+
+
+@processes.command("docs")
+@click.pass_obj
+def processes_docs(settings):
+    """Print every process with its diagram as Markdown (docs/processes.md)."""
+    engine = settings.engine()
+    click.echo(views.library_markdown([d.process for d in engine.processes()]), nl=False)
 
 
 @processes.command("schema")
@@ -336,6 +371,6 @@ def demo(settings):
     from engine import demo as demo_data
 
     if not Path(settings.db).exists():
-        made = demo_data.build(settings.engine())
+        made = demo_data.build_file(Path(settings.db), settings.opener())
         click.echo(f"Built {settings.db} with {made} demo cases.", err=True)
     click.echo(views.overview_text(settings.engine(), settings.lang))

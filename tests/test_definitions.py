@@ -125,3 +125,12 @@ def test_processes_list(samskab):
     rows = {row["id"]: row for row in samskab.json("processes", "list")}
     assert len(rows) == 9
     assert {"version": 1, "level": "lokalsamfund"}.items() <= rows["partnerskab"].items()
+
+
+def test_docs_processes_md_is_up_to_date(samskab):
+    """docs/processes.md shows every built-in process; regenerate it with the command below."""
+    generated = samskab("processes", "docs").stdout
+    committed = (PROCESSES.parent / "docs" / "processes.md").read_text(encoding="utf-8")
+    assert generated == committed, "run: samskab processes docs > docs/processes.md"
+    for path in PROCESSES.glob("*.toml"):
+        assert f"(`{path.stem}`)" in committed
