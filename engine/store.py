@@ -32,6 +32,11 @@ class CaseFilter:
     """Leave out cases that reached a final state."""
     text: str | None = None
     """Only cases whose title contains this text."""
+    actor: str | None = None
+    """Only cases this person opened or acted on."""
+    order_by: str = "id"
+    """id, title, process_id, state, updated_at or next_due (the next open deadline)."""
+    descending: bool = False
     limit: int | None = None
     offset: int = 0
 
@@ -82,5 +87,11 @@ class Store(Protocol):
 
     def due_deadlines(self, now: str) -> Iterable[Deadline]:
         """Open, unfired deadlines due at or before ``now``, oldest first."""
+
+    def agenda(self, until: str) -> list[Deadline]:
+        """Open deadlines and unsent reminders due at or before ``until``, soonest first."""
+
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits a change."""
 
     def close(self) -> None: ...

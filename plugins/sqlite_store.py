@@ -258,6 +258,9 @@ class SqliteStore:
         if where.text:
             clauses.append("title LIKE ?")
             params.append(f"%{where.text}%")
+        if where.actor:
+            clauses.append("id IN (SELECT case_id FROM events WHERE actor = ?)")
+            params.append(where.actor)
         if where.overdue_at:
             clauses.append(
                 "id IN (SELECT case_id FROM deadlines WHERE closed_at IS NULL"
@@ -266,9 +269,23 @@ class SqliteStore:
             params.append(where.overdue_at)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
+    _NEXT_DUE = (
+        "(SELECT min(due_at) FROM deadlines d WHERE d.case_id = cases.id"
+        " AND d.closed_at IS NULL AND d.kind = 'deadline')"
+    )
+    _ORDER = {
+        "id": "id", "title": "title COLLATE NOCASE", "process_id": "process_id",
+        "state": "state", "updated_at": "updated_at", "next_due": _NEXT_DUE,
+    }
+
     def list_cases(self, where: CaseFilter) -> list[Case]:
         sql, params = self._where(where)
-        sql = f"SELECT {self._CASE_COLUMNS} FROM cases{sql} ORDER BY id"
+        if where.order_by not in self._ORDER:
+            raise BadInput(f"cannot sort by {where.order_by!r}; sort by " + ", ".join(self._ORDER))
+        column = self._ORDER[where.order_by]
+        # Cases without a deadline come last either way.
+        order = f"{column} IS NULL, {column}{' DESC' if where.descending else ''}"
+        sql = f"SELECT {self._CASE_COLUMNS} FROM cases{sql} ORDER BY {order}, id"
         if where.limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [where.limit, where.offset]
@@ -295,6 +312,17 @@ class SqliteStore:
         if open_only:
             sql += " AND closed_at IS NULL"
         return [Deadline(*row) for row in self.conn.execute(sql + " ORDER BY due_at", (case_id,))]
+
+    def agenda(self, until: str) -> list[Deadline]:
+        rows = self.conn.execute(
+            f"SELECT {self._DEADLINE_COLUMNS} FROM deadlines WHERE closed_at IS NULL"
+            " AND due_at <= ? AND (kind = 'deadline' OR fired_at IS NULL) ORDER BY due_at, id",
+            (until,),
+        )
+        return [Deadline(*row) for row in rows]
+
+    def data_version(self) -> int:
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def due_deadlines(self, now: str) -> list[Deadline]:
         rows = self.conn.execute(
