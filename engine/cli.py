@@ -106,15 +106,11 @@ def _default_lang() -> str:
 def cli(ctx, db, config, process_dirs, lang):
     """samskab: co-creation processes between a municipality and civil society.
 
-    Run with no command for an overview of the database.
+    Run with no command to open the terminal UI on the database.
     """
     ctx.obj = Settings(db, config, process_dirs, lang)
     if ctx.invoked_subcommand is None:
-        if not Path(db).exists():
-            click.echo(ctx.get_help())
-            click.echo(f"\nNo database at {db}: try `samskab demo`.")
-            return
-        click.echo(views.overview_text(ctx.obj.engine(), lang))
+        ctx.invoke(tui)
 
 
 def _echo_json(data) -> None:
@@ -361,16 +357,33 @@ def tick(settings, as_json):
     )
 
 
-# -- demo ---------------------------------------------------------------------------
+# -- demo and terminal UI -----------------------------------------------------------------
 
 
 @cli.command()
 @click.pass_obj
-def demo(settings):
-    """Build a demo database with realistic cases (if there is none) and show it."""
+def tui(settings):
+    """Open the terminal UI (the default command).
+
+    Without a terminal (output to a pipe or a file) it prints an overview instead.
+    """
+    engine = settings.engine()
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        click.echo(views.overview_text(engine, settings.lang))
+        return
+    from tui.app import run
+
+    run(engine, lang=settings.lang)
+
+
+@cli.command()
+@click.pass_context
+def demo(ctx):
+    """Build a demo database with realistic cases (if there is none) and open it."""
     from engine import demo as demo_data
 
+    settings = ctx.obj
     if not Path(settings.db).exists():
         made = demo_data.build_file(Path(settings.db), settings.opener())
         click.echo(f"Built {settings.db} with {made} demo cases.", err=True)
-    click.echo(views.overview_text(settings.engine(), settings.lang))
+    ctx.invoke(tui)

@@ -1,0 +1,85 @@
+"""The samskab terminal UI: the app, its screens and its command palette.
+
+The app owns a :class:`tui.backend.Backend`; screens ask it for data in thread
+workers and get the answers back as messages. Every few seconds the app asks the
+database whether another connection changed something, and tells the screen on top
+to refresh, so a case moved from the command line or by a colleague shows up.
+"""
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.message import Message
+from textual.screen import Screen
+
+from engine.errors import SamskabError
+from tui.backend import Backend
+from tui.i18n import Words
+
+REFRESH_SECONDS = 2.0
+
+
+class DataChanged(Message):
+    """Another connection changed the database; screens that show data reload."""
+
+
+class SamskabApp(App):
+    CSS_PATH = Path(__file__).parent / "samskab.tcss"
+    TITLE = "samskab"
+
+    def __init__(self, backend: Backend, *, refresh_seconds: float = REFRESH_SECONDS):
+        super().__init__()
+        self.backend = backend
+        self.words = Words(backend.lang)
+        self.refresh_seconds = refresh_seconds
+        self._data_version: int | None = None
+
+    def on_mount(self) -> None:
+        from tui.screens.cases import CasesScreen
+
+        self.sub_title = self.words("cases")
+        self.push_screen(CasesScreen())
+        self.set_interval(self.refresh_seconds, self.check_for_changes)
+
+    @work(thread=True, exclusive=True, group="watch")
+    def check_for_changes(self) -> None:
+        try:
+            version = self.backend.data_version()
+        except sqlite3.Error:
+            return
+        if self._data_version is not None and version != self._data_version:
+            self.call_from_thread(self.screen.post_message, DataChanged())
+        self._data_version = version
+
+    def report(self, error: BaseException) -> None:
+        """Show an error as a notification, in the words a coordinator can act on."""
+        if isinstance(error, SamskabError):
+            self.notify("\n".join(error.lines()), severity="error", timeout=8)
+        elif isinstance(error, sqlite3.OperationalError):
+            self.notify(self.words("busy") + f"\n({error})", severity="error", timeout=8)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", severity="error", timeout=8)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from tui.screens.agenda import AgendaScreen
+        from tui.screens.new_case import NewCaseScreen
+        from tui.screens.processes import ProcessesScreen
+
+        w = self.words
+        yield SystemCommand(w("new_case"), w("choose_process"), lambda: self.push_screen(NewCaseScreen()))
+        yield SystemCommand(w("agenda"), w("weeks_ahead", weeks=6), lambda: self.push_screen(AgendaScreen()))
+        yield SystemCommand(w("processes"), w("processes"), lambda: self.push_screen(ProcessesScreen()))
+        yield from super().get_system_commands(screen)
+
+    @on(DataChanged)
+    def _ignore(self) -> None:
+        """Screens handle DataChanged; the app itself has nothing to reload."""
+
+
+def run(engine, *, lang: str = "da") -> None:
+    backend = Backend(engine, engine.actor(), lang)
+    SamskabApp(backend).run()
+

@@ -1,0 +1,268 @@
+"""Cases (home): the active cases, filtered, searched and sorted, loaded a page at a time."""
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+
+from engine import clock
+from engine.store import CaseFilter
+from tui.app import DataChanged
+from tui.backend import days_left
+from tui.i18n import translate_bindings
+
+PAGE = 200
+COLUMNS = (("id", "case"), ("title", "title"), ("process_id", "process"),
+           ("state", "step"), ("next_due", "deadline"), ("updated_at", "changed"))
+
+
+class CaseTable(DataTable):
+    """The case list; asks for the next page when the cursor or scroll nears the end."""
+
+    class NearEnd(Message):
+        pass
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.max_scroll_y and new >= self.max_scroll_y - self.size.height:
+            self.post_message(self.NearEnd())
+
+    def watch_cursor_coordinate(self, old, new) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if self.row_count and new.row >= self.row_count - 20:
+            self.post_message(self.NearEnd())
+
+
+class CasesScreen(Screen):
+    BINDINGS = [
+        Binding("n", "new_case", "new_case"),
+        Binding("a", "agenda", "agenda"),
+        Binding("p", "processes", "processes"),
+        Binding("slash", "search", "search_key"),
+        Binding("o", "toggle_overdue", "overdue"),
+        Binding("m", "toggle_mine", "mine", show=False),
+        Binding("r", "refresh", "refresh", show=False),
+        Binding("q", "app.quit", "quit"),
+    ]
+
+    def __init__(self):
+        super().__init__()
+        self.processes = {}
+        self.widths = {}
+        self.order_by = "next_due"
+        self.descending = False
+        self.loaded = 0
+        self.total = 0
+        self.fetching = False
+        self.generation = 0
+
+    def compose(self) -> ComposeResult:
+        w = self.app.words
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder=w("search"), id="search")
+            yield Select([], prompt=w("process"), id="process")
+            yield Select([], prompt=w("step"), id="state")
+            yield Checkbox(w("overdue"), id="overdue")
+            yield Checkbox(w("mine"), id="mine")
+        yield CaseTable(id="cases", cursor_type="row", zebra_stripes=True)
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self, self.app.words)
+        self.load_processes()
+        self.query_one(CaseTable).focus()
+
+    # -- the filter -----------------------------------------------------------------
+
+    def where(self, offset: int) -> CaseFilter:
+        process = self.query_one("#process", Select).value
+        state = self.query_one("#state", Select).value
+        return CaseFilter(
+            process_id=None if process is Select.NULL else process,
+            state=None if state is Select.NULL else state,
+            text=self.query_one("#search", Input).value.strip() or None,
+            overdue_at=clock.to_text(self.app.backend.now()) if self.query_one("#overdue", Checkbox).value else None,
+            actor=self.app.backend.actor.id if self.query_one("#mine", Checkbox).value else None,
+            open_only=True, order_by=self.order_by, descending=self.descending,
+            limit=PAGE, offset=offset,
+        )
+
+    @work(thread=True, exclusive=True, group="processes")
+    def load_processes(self) -> None:
+        processes = self.app.backend.processes()
+        counts = self.app.backend.counts()
+        self.app.call_from_thread(self.show_processes, processes, counts)
+
+    def show_processes(self, processes, counts) -> None:
+        lang = self.app.words.lang
+        self.processes = {p.id: p for p in processes}
+        self.reload()
+        counted = {process_id: count for process_id, _, count in counts}
+        select = self.query_one("#process", Select)
+        chosen = select.value
+        select.set_options([(f"{p.title.get(lang)} ({counted.get(p.id, 0)})", p.id) for p in processes])
+        if chosen is not Select.NULL and chosen in self.processes:
+            select.value = chosen
+
+    @on(Select.Changed, "#process")
+    def process_chosen(self, event: Select.Changed) -> None:
+        state_select = self.query_one("#state", Select)
+        process = self.processes.get(event.value) if event.value is not Select.NULL else None
+        lang = self.app.words.lang
+        state_select.set_options(
+            [(s.title.get(lang), s.id) for s in process.states if not s.final] if process else []
+        )
+        self.reload()
+
+    @on(Select.Changed, "#state")
+    @on(Checkbox.Changed)
+    @on(Input.Changed, "#search")
+    def filter_changed(self) -> None:
+        self.reload()
+
+    # -- loading pages ---------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.generation += 1
+        self.fetching = True
+        self.load_page(self.where(0), self.generation)
+
+    @on(CaseTable.NearEnd)
+    def load_more(self) -> None:
+        if not self.fetching and self.loaded < self.total:
+            self.fetching = True
+            self.load_page(self.where(self.loaded), self.generation)
+
+    @work(thread=True, group="page")
+    def load_page(self, where: CaseFilter, generation: int) -> None:
+        try:
+            rows, total = self.app.backend.page(where)
+        except Exception as error:  # shown, never a crash
+            self.app.call_from_thread(self.page_failed, error)
+            return
+        self.app.call_from_thread(self.show_page, rows, total, where.offset, generation)
+
+    def page_failed(self, error: Exception) -> None:
+        self.fetching = False
+        self.app.report(error)
+
+    def show_page(self, rows, total: int, offset: int, generation: int) -> None:
+        if generation != self.generation or (offset and offset != self.loaded):
+            return  # an answer to a question no longer asked
+        self.fetching = False
+        table = self.query_one(CaseTable)
+        replace = offset == 0
+        keep = table.cursor_row if replace else None
+        if replace:
+            self.set_columns(table)
+            table.clear()
+            self.loaded = 0
+        now = self.app.backend.now()
+        for row in rows:
+            table.add_row(*self.cells(row, now), key=str(row["id"]))
+        self.loaded += len(rows)
+        self.total = total
+        if keep is not None and table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        self.query_one("#status", Static).update(
+            self.app.words("count_line", shown=self.loaded, total=total)
+        )
+
+    def set_columns(self, table: DataTable) -> None:
+        """Fit the columns to the terminal's width: nothing is cut off at 80 columns."""
+        width = max(self.size.width, 60)
+        if self.widths.get("_total") == width:
+            return
+        wide = width >= 110
+        keys = [key for key, _ in COLUMNS if wide or key != "updated_at"]
+        fixed = 5 + 17 + (10 if wide else 0) + 2 * len(keys) + 2
+        rest = width - fixed
+        self.widths = {"_total": width, "id": 5, "next_due": 17, "updated_at": 10,
+                       "title": rest * 40 // 100, "process_id": rest * 25 // 100,
+                       "state": rest - rest * 40 // 100 - rest * 25 // 100}
+        table.clear(columns=True)
+        words = dict(COLUMNS)
+        for key in keys:
+            table.add_column(self.app.words(words[key]), key=key, width=self.widths[key])
+
+    def cells(self, row, now):
+        w = self.app.words
+        due = ""
+        if row["next_deadline"]:
+            days = days_left(row["next_deadline"], now)
+            due = f"{row['next_deadline'][:10]} {days:+d}d"
+            if row["overdue"]:
+                due = f"[b red]{due}[/]"
+        process = self.processes.get(row["process"])
+        process_title = process.title.get(w.lang) if process else row["process"]
+        cells = [str(row["id"]), _fit(row["title"], self.widths["title"]),
+                 _fit(process_title, self.widths["process_id"]),
+                 _fit(row["state_title"], self.widths["state"]), due]
+        if "updated_at" in self.query_one(CaseTable).columns:
+            cells.append(row["updated_at"][:10])
+        return cells
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.reload()
+
+    # -- actions ----------------------------------------------------------------------
+
+    @on(DataTable.HeaderSelected)
+    def sort_by(self, event: DataTable.HeaderSelected) -> None:
+        column = str(event.column_key.value)
+        self.descending = not self.descending if column == self.order_by else False
+        self.order_by = column
+        self.reload()
+
+    @on(DataTable.RowSelected)
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_case(int(event.row_key.value))
+
+    def open_case(self, case_id: int) -> None:
+        from tui.screens.case import CaseScreen
+
+        self.app.push_screen(CaseScreen(case_id))
+
+    def action_new_case(self) -> None:
+        from tui.screens.new_case import NewCaseScreen
+
+        self.app.push_screen(NewCaseScreen())
+
+    def action_agenda(self) -> None:
+        from tui.screens.agenda import AgendaScreen
+
+        self.app.push_screen(AgendaScreen())
+
+    def action_processes(self) -> None:
+        from tui.screens.processes import ProcessesScreen
+
+        self.app.push_screen(ProcessesScreen())
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_toggle_overdue(self) -> None:
+        self.query_one("#overdue", Checkbox).toggle()
+
+    def action_toggle_mine(self) -> None:
+        self.query_one("#mine", Checkbox).toggle()
+
+    def action_refresh(self) -> None:
+        self.load_processes()
+
+    @on(DataChanged)
+    def data_changed(self) -> None:
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"
