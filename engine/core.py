@@ -19,6 +19,7 @@ from engine.definition import Action, Definition, Process
 from engine.errors import BadInput, Conflict, NotFound, Refused
 from engine.guards import GuardContext
 from engine.machine import CompiledProcess
+from engine.messages import msg
 from engine.plugins import make_plugin_manager
 from engine.registry import Registry
 from engine.store import CaseFilter, Store
@@ -125,7 +126,7 @@ class Engine:
             try:
                 values[name] = fieldtypes.parse(field, text)
             except fieldtypes.ValueProblem as exc:
-                problems.append(f"{name}: {exc}")
+                problems.append(msg("{field}: {problem}", field=name, problem=exc.message))
         if problems:
             raise BadInput("some values do not fit their fields", problems)
         return values
@@ -156,24 +157,26 @@ class Engine:
         action = process.action(action_id)
         if action is None:
             hint = did_you_mean(action_id, [a.id for a in process.actions])
-            return [f"`{process.id}` has no action `{action_id}`" + (f" ({hint})" if hint else "")]
+            return [msg("`{process}` has no action `{action}`{hint}", process=process.id, action=action_id,
+                        hint=msg(" ({suggestion})", suggestion=hint) if hint else "")]
         reasons = []
         if not compiled.allows(case.state, action_id):
-            reasons.append(
-                f"`{action_id}` cannot be taken from step `{case.state}`; it is taken from "
-                + ", ".join(f"`{s}`" for s in action.from_)
-            )
+            reasons.append(msg(
+                "`{action}` cannot be taken from step `{state}`; it is taken from {sources}",
+                action=action_id, state=case.state, sources=", ".join(f"`{s}`" for s in action.from_),
+            ))
         if actor is not None and not actor.has_any(action.roles):
-            reasons.append(
-                f"{actor.id} does not hold a role that may take it ("
-                + ", ".join(f"`{r}`" for r in action.roles) + ")"
-            )
+            reasons.append(msg(
+                "{actor} does not hold a role that may take it ({roles})",
+                actor=actor.id, roles=", ".join(f"`{r}`" for r in action.roles),
+            ))
         values = {**case.fields, **changes}
         missing = [f for f in action.requires if not fieldtypes.is_filled(values.get(f))]
         if missing and not preview:
-            reasons.append("required fields are empty: " + ", ".join(f"`{f}`" for f in missing))
+            reasons.append(msg("required fields are empty: {fields}",
+                               fields=", ".join(f"`{f}`" for f in missing)))
         if action.note_required and not (note and note.strip()) and not preview:
-            reasons.append("a note is required: say why (--note)")
+            reasons.append(msg("a note is required: say why (--note)"))
         context = GuardContext(before=case.fields, changes=changes, now=self.now())
         for ref in action.guards:
             if preview and ref.field in action.form_fields():
@@ -250,10 +253,11 @@ class Engine:
         """
         case = self.case(case_id)
         if expected_revision is not None and case.revision != expected_revision:
-            raise Conflict(
-                f"case {case.id} was changed by someone else (revision {case.revision}, "
-                f"you had {expected_revision}); nothing was saved, look at it again"
-            )
+            raise Conflict(msg(
+                "case {case} was changed by someone else (revision {revision}, you had {expected}); "
+                "nothing was saved, look at it again",
+                case=case.id, revision=case.revision, expected=expected_revision,
+            ))
         compiled = self.compiled_for(case)
         action = compiled.process.action(action_id)
         allowed = action.form_fields() if action else ()
@@ -309,14 +313,15 @@ class Engine:
                     report.actions.append(event)
                     continue
                 except Refused as refused:
-                    note = (f"{state_title}: deadline passed; `{due.action}` could not be taken: "
-                            + "; ".join(refused.reasons))
+                    note = msg("{state}: deadline passed; `{action}` could not be taken: {reasons}",
+                               state=state_title, action=due.action, reasons="; ".join(refused.reasons))
                 except Conflict:
                     continue
             elif due.kind == DEADLINE:
-                note = f"{state_title}: deadline passed ({due.due_at[:10]})"
+                note = msg("{state}: deadline passed ({due})", state=state_title, due=due.due_at[:10])
             else:
-                note = f"{state_title}: reminder, due {self._deadline_of(due)[:10]}"
+                note = msg("{state}: reminder, due {due}", state=state_title,
+                           due=self._deadline_of(due)[:10])
             kind = REMINDER if due.kind == REMINDER else DEADLINE
             event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, note)
             if self.store.fire_deadline(due, event):

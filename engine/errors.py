@@ -20,6 +20,12 @@ class SamskabError(Exception):
     def lines(self) -> list[str]:
         return [str(self)] + [f"  - {detail}" for detail in self.details]
 
+    def reasons_in(self, lang: str) -> list[str]:
+        """The details (or the message, if there are none) in ``lang``."""
+        from engine.messages import text
+
+        return [text(d, lang) for d in self.details] or [text(self.args[0], lang)]
+
 
 class BadInput(SamskabError):
     """A value, option or file the user gave does not parse."""

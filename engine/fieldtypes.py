@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from engine.definition import Field
+from engine.messages import msg
 from engine.suggest import did_you_mean
 
 _YES = {"ja", "j", "yes", "y", "true", "1"}
@@ -23,6 +24,10 @@ _DANISH_DATE = re.compile(r"^(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})$")
 
 class ValueProblem(ValueError):
     """A value that does not fit its field; the message says what would."""
+
+    @property
+    def message(self):
+        return self.args[0]
 
 
 def parse(field: Field, text: str) -> Any:
@@ -44,7 +49,7 @@ def _integer(field: Field, text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise ValueProblem(f"{text!r} is not a whole number") from None
+        raise ValueProblem(msg("{value!r} is not a whole number", value=text)) from None
 
 
 def _money(field: Field, text: str) -> str:
@@ -56,9 +61,11 @@ def _money(field: Field, text: str) -> str:
     try:
         amount = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueProblem(f"{text!r} is not an amount in kroner (e.g. 12500 or 12.500,50)") from None
+        raise ValueProblem(
+            msg("{value!r} is not an amount in kroner (e.g. 12500 or 12.500,50)", value=text)
+        ) from None
     if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise ValueProblem(f"{text!r} is not an amount in kroner with at most two decimals")
+        raise ValueProblem(msg("{value!r} is not an amount in kroner with at most two decimals", value=text))
     return str(amount.quantize(Decimal("0.01")))
 
 
@@ -70,7 +77,7 @@ def _date(field: Field, text: str) -> str:
             return dt.date(year, month, day).isoformat()
         return dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        raise ValueProblem(f"{text!r} is not a date (e.g. 2026-03-01 or 1.3.2026)") from None
+        raise ValueProblem(msg("{value!r} is not a date (e.g. 2026-03-01 or 1.3.2026)", value=text)) from None
 
 
 def _yesno(field: Field, text: str) -> bool:
@@ -79,7 +86,7 @@ def _yesno(field: Field, text: str) -> bool:
         return True
     if word in _NO:
         return False
-    raise ValueProblem(f"{text!r} is not yes or no (ja/nej, yes/no)")
+    raise ValueProblem(msg("{value!r} is not yes or no (ja/nej, yes/no)", value=text))
 
 
 def _choice(field: Field, text: str) -> str:
@@ -90,12 +97,13 @@ def _choice(field: Field, text: str) -> str:
         if text.lower() in (option.title.da.lower(), (option.title.en or "").lower()):
             return option.id
     hint = did_you_mean(text, ids)
-    raise ValueProblem(f"{text!r} is not one of the choices" + (f" ({hint})" if hint else ""))
+    raise ValueProblem(msg("{value!r} is not one of the choices{hint}", value=text,
+                           hint=msg(" ({suggestion})", suggestion=hint) if hint else ""))
 
 
 def _email(field: Field, text: str) -> str:
     if not _EMAIL.match(text):
-        raise ValueProblem(f"{text!r} is not an e-mail address")
+        raise ValueProblem(msg("{value!r} is not an e-mail address", value=text))
     return text
 
 

@@ -3,12 +3,14 @@
 import difflib
 from collections.abc import Iterable
 
+from engine.messages import Msg, msg
 
-def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> Msg | None:
     candidates = list(candidates)
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     if close:
-        return f"did you mean `{close[0]}`?"
+        return msg("did you mean `{word}`?", word=close[0])
     if candidates and len(candidates) <= 8:
-        return "expected one of " + ", ".join(f"`{c}`" for c in candidates)
+        return msg("expected one of {items}", items=", ".join(f"`{c}`" for c in candidates))
     return None

@@ -5,7 +5,7 @@ The command line prints these; the terminal UI builds its screens from the same 
 
 from typing import Any
 
-from engine import clock, durations, fieldtypes
+from engine import clock, durations, fieldtypes, messages
 from engine.cases import Case
 from engine.config import Actor
 from engine.core import Engine
@@ -154,7 +154,7 @@ def case_data(engine: Engine, case: Case, actor: Actor, lang: str) -> dict[str, 
     ]
     data["actions"] = [
         {"id": a.action.id, "title": a.action.title.get(lang), "to": a.action.to,
-         "allowed": a.allowed, "reasons": list(a.reasons),
+         "allowed": a.allowed, "reasons": [messages.text(r, lang) for r in a.reasons],
          "fields": list(a.action.form_fields()), "requires": list(a.action.requires),
          "note_required": a.action.note_required}
         for a in engine.availability(case, actor)

@@ -15,11 +15,12 @@ from engine.definition import GuardRef
 from engine.fieldtypes import is_filled
 from engine.guards import Guard, GuardContext
 from engine.hookspecs import hookimpl
+from engine.messages import msg
 
 
 def _filled(context: GuardContext, ref: GuardRef) -> str | None:
     if not is_filled(context.values.get(ref.field)):
-        return f"`{ref.field}` must be filled in"
+        return msg("`{field}` must be filled in", field=ref.field)
     return None
 
 
@@ -35,35 +36,38 @@ def _comparable(value):
 def _at_least(context: GuardContext, ref: GuardRef) -> str | None:
     value = context.values.get(ref.field)
     if value is None or _comparable(value) < _comparable(ref.value):
-        return f"`{ref.field}` must be at least {ref.value} (it is {value if value is not None else 'empty'})"
+        return msg("`{field}` must be at least {value} (it is {current})", field=ref.field,
+                   value=ref.value, current=value if value is not None else "–")
     return None
 
 
 def _at_most(context: GuardContext, ref: GuardRef) -> str | None:
     value = context.values.get(ref.field)
     if value is not None and _comparable(value) > _comparable(ref.value):
-        return f"`{ref.field}` must be at most {ref.value} (it is {value})"
+        return msg("`{field}` must be at most {value} (it is {current})", field=ref.field,
+                   value=ref.value, current=value)
     return None
 
 
 def _equals(context: GuardContext, ref: GuardRef) -> str | None:
     value = context.values.get(ref.field)
     if value != ref.value:
-        return f"`{ref.field}` must be {ref.value} (it is {value if value is not None else 'empty'})"
+        return msg("`{field}` must be {value} (it is {current})", field=ref.field, value=ref.value,
+                   current=value if value is not None else "–")
     return None
 
 
 def _changed(context: GuardContext, ref: GuardRef) -> str | None:
     new = context.changes.get(ref.field)
     if not is_filled(new) or new == context.before.get(ref.field):
-        return f"`{ref.field}` must be given a new value in this action"
+        return msg("`{field}` must be given a new value in this action", field=ref.field)
     return None
 
 
 def _not_in_future(context: GuardContext, ref: GuardRef) -> str | None:
     value = context.values.get(ref.field)
     if value and dt.date.fromisoformat(value) > context.now.date():
-        return f"`{ref.field}` ({value}) is in the future"
+        return msg("`{field}` ({value}) is in the future", field=ref.field, value=value)
     return None
 
 

@@ -25,6 +25,7 @@ from sqlite_utils.migrations import Migrations
 from engine.cases import Case, Deadline, Event
 from engine.errors import BadInput, Conflict
 from engine.hookspecs import hookimpl
+from engine.messages import msg
 from engine.store import CaseFilter, StoredDefinition
 
 migrations = Migrations("samskab")
@@ -181,10 +182,10 @@ class SqliteStore:
                 (state, _json(fields), event.at, closed_at, case.id, case.revision),
             )
             if cursor.rowcount != 1:
-                raise Conflict(
-                    f"case {case.id} was changed by someone else while you worked on it;"
-                    " nothing was saved, look at it again"
-                )
+                raise Conflict(msg(
+                    "case {case} was changed by someone else while you worked on it; "
+                    "nothing was saved, look at it again", case=case.id,
+                ))
             if fire_deadline is not None:
                 cursor = self.conn.execute(
                     "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL",

@@ -153,7 +153,10 @@ def test_roles_from_the_config_limit_who_may_act(samskab, workdir):
     shown = samskab.json("cases", "show", number, "--as", "borgmester")
     udform = next(a for a in shown["actions"] if a["id"] == "udform_aftale")
     assert not udform["allowed"]
-    assert "borgmester does not hold a role" in udform["reasons"][0]
+    assert "borgmester har ikke en rolle, der må tage handlingen" in udform["reasons"][0]
+    english = samskab.json("--lang", "en", "cases", "show", number, "--as", "borgmester")
+    udform = next(a for a in english["actions"] if a["id"] == "udform_aftale")
+    assert "borgmester does not hold a role that may take it (`koordinator`)" in udform["reasons"][0]
     samskab("cases", "advance", number, "afbryd", "--note", "x", "--as", "mette")
 
 

@@ -57,7 +57,8 @@ class SamskabApp(App):
     def report(self, error: BaseException) -> None:
         """Show an error as a notification, in the words a coordinator can act on."""
         if isinstance(error, SamskabError):
-            self.notify("\n".join(error.lines()), severity="error", timeout=8)
+            reasons = error.reasons_in(self.words.lang)
+            self.notify("\n".join(reasons), severity="error", timeout=8)
         elif isinstance(error, sqlite3.OperationalError):
             self.notify(self.words("busy") + f"\n({error})", severity="error", timeout=8)
         else:

@@ -68,7 +68,7 @@ class ActionForm(ModalScreen[str | None]):
             case, _ = self.app.backend.advance(self.case["id"], self.action.id, raw, note,
                                                self.case["revision"])
         except SamskabError as error:
-            self.app.call_from_thread(self.show_refusal, error.lines()[1:] or error.lines())
+            self.app.call_from_thread(self.show_refusal, error.reasons_in(self.app.words.lang))
             return
         except Exception as error:  # a locked database and the like: keep the form
             self.app.call_from_thread(self.app.report, error)
@@ -81,7 +81,7 @@ class ActionForm(ModalScreen[str | None]):
     def show_refusal(self, reasons: list[str]) -> None:
         refusal = self.query_one("#refusal", Static)
         refusal.update(f"[b]{self.app.words('refused')}[/]\n" + "\n".join(
-            f"• {escape(r.removeprefix('  - '))}" for r in reasons
+            f"• {escape(r)}" for r in reasons
         ))
         refusal.add_class("shown")
         refusal.scroll_visible()

@@ -93,7 +93,7 @@ class NewCaseScreen(Screen):
         try:
             case = self.app.backend.new_case(process_id, title, raw)
         except SamskabError as error:
-            self.app.call_from_thread(self.show_refusal, error.lines())
+            self.app.call_from_thread(self.show_refusal, error.reasons_in(self.app.words.lang))
             return
         except Exception as error:
             self.app.call_from_thread(self.app.report, error)
@@ -109,5 +109,5 @@ class NewCaseScreen(Screen):
     def show_refusal(self, reasons: list[str]) -> None:
         refusal = self.query_one("#refusal", Static)
         refusal.update(f"[b]{self.app.words('refused')}[/]\n" + "\n".join(
-            f"• {escape(r.removeprefix('  - '))}" for r in reasons))
+            f"• {escape(r)}" for r in reasons))
         refusal.add_class("shown")

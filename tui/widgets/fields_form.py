@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from engine import fieldtypes
 from engine.definition import Field
+from engine.messages import text
 
 _PLACEHOLDERS = {
     "date": ("ÅÅÅÅ-MM-DD eller D.M.ÅÅÅÅ", "YYYY-MM-DD or D.M.YYYY"),
@@ -23,15 +24,16 @@ _PLACEHOLDERS = {
 
 
 class FieldValidator(Validator):
-    def __init__(self, field: Field):
+    def __init__(self, field: Field, lang: str):
         super().__init__()
         self.field = field
+        self.lang = lang
 
     def validate(self, value: str) -> ValidationResult:
         try:
             fieldtypes.parse(self.field, value)
         except fieldtypes.ValueProblem as problem:
-            return self.failure(str(problem))
+            return self.failure(text(problem.message, self.lang))
         return self.success()
 
 
@@ -73,7 +75,7 @@ class FieldsForm(Vertical):
             else:
                 placeholder = _PLACEHOLDERS.get(field.type, ("", ""))[index]
                 yield Input(value, placeholder=placeholder, id=widget_id,
-                            validators=[FieldValidator(field)], validate_on=["changed", "blur"])
+                            validators=[FieldValidator(field, self.lang)], validate_on=["changed", "blur"])
             if field.help:
                 yield Static(field.help.get(self.lang), classes="field-help")
 
@@ -99,7 +101,7 @@ class FieldsForm(Vertical):
         for field in self.fields:
             widget = self.query_one(f"#field-{field.id}")
             if isinstance(widget, Input) and widget.value:
-                result = FieldValidator(field).validate(widget.value)
+                result = FieldValidator(field, self.lang).validate(widget.value)
                 if not result.is_valid:
                     found.append(f"{field.label.get(self.lang)}: {result.failure_descriptions[0]}")
         return found

@@ -1,0 +1,218 @@
+"""The terminal UI driven by Textual's Pilot on a real database file, checked on the
+screen and in the database."""
+
+import pytest
+from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static, TextArea
+
+from engine.core import open_engine
+from engine.config import Actor
+from engine.plugins import make_plugin_manager
+from engine.store import CaseFilter
+from tui.app import SamskabApp
+from tui.backend import Backend
+from tui.screens.action_form import ActionForm
+from tui.screens.agenda import AgendaScreen
+from tui.screens.case import CaseScreen
+from tui.screens.cases import CasesScreen
+from tui.screens.new_case import NewCaseScreen
+from tui.screens.processes import ProcessesScreen
+
+NOW = "2026-11-23T08:00"
+
+
+@pytest.fixture
+def engine(workdir, monkeypatch):
+    monkeypatch.setenv("SAMSKAB_NOW", NOW)
+    from engine import demo
+
+    made = open_engine(str(workdir / "samskab.db"), pm=make_plugin_manager(load_entrypoints=False))
+    demo.build(made)
+    return made
+
+
+def app_for(engine, lang="da"):
+    return SamskabApp(Backend(engine, Actor("mette", None), lang), refresh_seconds=0.2)
+
+
+async def settle(pilot, screen_type=None):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    if screen_type is not None:
+        assert isinstance(pilot.app.screen, screen_type), pilot.app.screen
+
+
+def table_ids(app) -> list[int]:
+    table = app.screen.query_one(DataTable)
+    return [int(key.value) for key in table.rows]
+
+
+def static_text(widget: Static) -> str:
+    return str(widget.render())
+
+
+async def test_cases_list_opens_with_active_cases_overdue_first(engine):
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        shown = table_ids(pilot.app)
+        active = engine.store.count_cases(CaseFilter(open_only=True))
+        assert len(shown) == active
+        overdue = [c.id for c in engine.cases(CaseFilter(overdue_at="2026-11-23T08:00:00+00:00", open_only=True))]
+        assert set(shown[: len(overdue)]) == set(overdue)
+        assert "af" in static_text(pilot.app.screen.query_one("#status", Static))
+
+
+async def test_filter_by_process_search_and_overdue(engine):
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        screen = pilot.app.screen
+        screen.query_one("#process", Select).value = "frivillig"
+        await settle(pilot)
+        frivillige = {c.id for c in engine.cases(CaseFilter(process_id="frivillig", open_only=True))}
+        assert set(table_ids(pilot.app)) == frivillige
+
+        await pilot.press("slash")
+        await pilot.press(*"Amira")
+        await settle(pilot)
+        assert [engine.case(i).title for i in table_ids(pilot.app)] == ["Amira Hassan"]
+
+        screen.query_one("#search", Input).value = ""
+        screen.query_one("#process", Select).clear()
+        await settle(pilot)
+        screen.query_one(DataTable).focus()
+        await pilot.press("o")
+        await settle(pilot)
+        assert screen.query_one("#overdue", Checkbox).value
+        overdue = {c.id for c in engine.cases(CaseFilter(overdue_at="2026-11-23T08:00:00+00:00", open_only=True))}
+        assert set(table_ids(pilot.app)) == overdue and overdue
+
+
+async def test_open_a_case_and_take_an_action_through_its_form(engine):
+    case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        table = pilot.app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(str(case.id)))
+        await pilot.press("enter")
+        await settle(pilot, CaseScreen)
+        head = static_text(pilot.app.screen.query_one("#case-head", Static))
+        assert "Spejderne" in head and "Til underskrift i styregruppen" in head
+        history = static_text(pilot.app.screen.query_one("#case-history", Static))
+        assert "Send aftalen til underskrift" in history
+
+        options = pilot.app.screen.query_one("#case-actions", OptionList)
+        options.highlighted = next(
+            i for i in range(options.option_count) if options.get_option_at_index(i).id == "underskriv"
+        )
+        await pilot.press("enter")
+        await settle(pilot, ActionForm)
+        await pilot.press(*"2030-01-01", "tab", *"Borgmesteren")
+        await pilot.press("ctrl+s")
+        await settle(pilot, ActionForm)
+        refusal = static_text(pilot.app.screen.query_one("#refusal", Static))
+        assert "ligger i fremtiden" in refusal
+        # Nothing typed is lost, nothing is saved.
+        assert pilot.app.screen.query_one("#field-underskrevet_dato", Input).value == "2030-01-01"
+        assert pilot.app.screen.query_one("#field-underskrevet_af", Input).value == "Borgmesteren"
+        assert engine.case(case.id).state == "til_underskrift"
+
+        date = pilot.app.screen.query_one("#field-underskrevet_dato", Input)
+        date.value = "20.11.2026"
+        pilot.app.screen.query_one("#note", TextArea).text = "Underskrevet på mødet"
+        await pilot.press("ctrl+s")
+        await settle(pilot, CaseScreen)
+        stored = engine.case(case.id)
+        assert stored.state == "aktiv"
+        assert stored.fields["underskrevet_dato"] == "2026-11-20"
+        last = engine.store.history(case.id)[-1]
+        assert (last.actor, last.action, last.note) == ("mette", "underskriv", "Underskrevet på mødet")
+        assert "Aktivt partnerskab" in static_text(pilot.app.screen.query_one("#case-head", Static))
+
+
+async def test_value_that_does_not_parse_is_shown_as_typed(engine):
+    case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(CaseScreen(case.id))
+        await settle(pilot, CaseScreen)
+        options = pilot.app.screen.query_one("#case-actions", OptionList)
+        options.highlighted = next(
+            i for i in range(options.option_count) if options.get_option_at_index(i).id == "underskriv"
+        )
+        await pilot.press("enter")
+        await settle(pilot, ActionForm)
+        await pilot.press(*"31.2.2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot, ActionForm)
+        assert "er ikke en dato" in static_text(pilot.app.screen.query_one("#refusal", Static))
+        assert pilot.app.screen.query_one("#field-underskrevet_dato", Input).value == "31.2.2026"
+
+
+async def test_create_a_case(engine):
+    before = engine.store.count_cases(CaseFilter())
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        await pilot.press("n")
+        await settle(pilot, NewCaseScreen)
+        processes = pilot.app.screen.query_one("#process-list", OptionList)
+        processes.highlighted = next(
+            i for i in range(processes.option_count) if processes.get_option_at_index(i).id == "borgerinitiativ"
+        )
+        await pilot.pause()
+        assert "svarfrist" in static_text(pilot.app.screen.query_one("#process-description", Static))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"Cykelværksted i kælderen")
+        pilot.app.screen.query_one("#field-borger_navn", Input).value = "Mads"
+        await pilot.press("ctrl+s")
+        await settle(pilot, NewCaseScreen)
+        assert "ide" in static_text(pilot.app.screen.query_one("#refusal", Static))
+        assert pilot.app.screen.query_one("#case-title", Input).value == "Cykelværksted i kælderen"
+        pilot.app.screen.query_one("#field-ide", TextArea).text = "Et værksted hvor unge reparerer cykler"
+        await pilot.press("ctrl+s")
+        await settle(pilot, CaseScreen)
+    assert engine.store.count_cases(CaseFilter()) == before + 1
+    made = engine.cases()[-1]
+    assert (made.title, made.process_id, made.fields["borger_navn"]) == ("Cykelværksted i kælderen", "borgerinitiativ", "Mads")
+
+
+async def test_agenda_lists_overdue_first_and_opens_a_case(engine):
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        await pilot.press("a")
+        await settle(pilot, AgendaScreen)
+        table = pilot.app.screen.query_one(DataTable)
+        due = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert due == sorted(due) and table.row_count > 3
+        assert "OVERSKREDET" in str(table.get_row_at(0)[1])
+        await pilot.press("enter")
+        await settle(pilot, CaseScreen)
+
+
+async def test_processes_are_drawn(engine):
+    async with app_for(engine, lang="en").run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        await pilot.press("p")
+        await settle(pilot, ProcessesScreen)
+        tree = pilot.app.screen.query_one("#process-tree")
+        labels = [str(node.label) for node in tree.root.children]
+        assert "Question to the Advisory Board" in str(tree.root.label)
+        assert labels[1].startswith("1. Question received")
+        steps = [node for node in tree.root.children if node.children]
+        agenda = [str(leaf.label) for leaf in steps[1].children]
+        assert any("on the date in `moede_dato`" in leaf for leaf in agenda)
+        assert any("Record the discussion" in leaf and "Advisory Board secretariat" in leaf for leaf in agenda)
+
+
+async def test_changes_made_elsewhere_appear_without_restart(engine, workdir):
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        shown = len(table_ids(pilot.app))
+        other = open_engine(str(workdir / "samskab.db"), pm=make_plugin_manager(load_entrypoints=False))
+        other.new_case("frivillig", "Ny frivillig fra en kollega", {"navn": "Karen"})
+        for _ in range(20):
+            await pilot.pause(0.1)
+            await pilot.app.workers.wait_for_complete()
+            if len(table_ids(pilot.app)) == shown + 1:
+                break
+        assert len(table_ids(pilot.app)) == shown + 1
