@@ -126,6 +126,7 @@ def case_summary(engine: Engine, case: Case, lang: str) -> dict[str, Any]:
         "id": case.id,
         "title": case.title,
         "process": case.process_id,
+        "process_title": process.title.get(lang),
         "version": case.version,
         "state": case.state,
         "state_title": process.state(case.state).title.get(lang),

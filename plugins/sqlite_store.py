@@ -81,6 +81,18 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_next_due(db: sqlite_utils.Database) -> None:
+    """Keep each open case's next deadline on the case, so lists sort and filter by it
+    through an index instead of a subquery per case."""
+    db["cases"].add_column("next_due", str)
+    db.execute(
+        "UPDATE cases SET next_due = (SELECT min(due_at) FROM deadlines d WHERE"
+        " d.case_id = cases.id AND d.closed_at IS NULL AND d.kind = 'deadline')"
+    )
+    db.execute("CREATE INDEX cases_open_next_due ON cases(next_due) WHERE closed_at IS NULL")
+
+
 def _path_and_options(url: str) -> tuple[str, dict[str, str]] | None:
     if url.startswith("sqlite:"):
         url = url.removeprefix("sqlite:").removeprefix("//")
@@ -150,10 +162,11 @@ class SqliteStore:
         with self.db.atomic():
             cursor = self.conn.execute(
                 "INSERT INTO cases (title, process_id, version, definition_sha256, state, fields,"
-                " created_at, updated_at, closed_at, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, updated_at, closed_at, revision, next_due)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (case.title, case.process_id, case.version, case.definition_sha256, case.state,
                  _json(dict(case.fields)), case.created_at, case.updated_at, case.closed_at,
-                 case.revision),
+                 case.revision, _next_due(deadlines)),
             )
             case_id = cursor.lastrowid
             self._insert_event(case_id, event)
@@ -176,10 +189,14 @@ class SqliteStore:
         with self.db.atomic():
             # The compare-and-swap comes first, so the transaction takes the write lock
             # before it reads anything: no stale snapshot can be upgraded.
+            # A case's next deadline changes only when its deadlines are planned anew.
             cursor = self.conn.execute(
                 "UPDATE cases SET state = ?, fields = ?, updated_at = ?, closed_at = ?,"
-                " revision = revision + 1 WHERE id = ? AND revision = ?",
-                (state, _json(fields), event.at, closed_at, case.id, case.revision),
+                " revision = revision + 1,"
+                " next_due = CASE WHEN ? THEN ? ELSE next_due END"
+                " WHERE id = ? AND revision = ?",
+                (state, _json(fields), event.at, closed_at, close_deadlines or bool(deadlines),
+                 _next_due(deadlines), case.id, case.revision),
             )
             if cursor.rowcount != 1:
                 raise Conflict(msg(
@@ -263,20 +280,13 @@ class SqliteStore:
             clauses.append("id IN (SELECT case_id FROM events WHERE actor = ?)")
             params.append(where.actor)
         if where.overdue_at:
-            clauses.append(
-                "id IN (SELECT case_id FROM deadlines WHERE closed_at IS NULL"
-                " AND kind = 'deadline' AND due_at <= ?)"
-            )
+            clauses.append("closed_at IS NULL AND next_due <= ?")
             params.append(where.overdue_at)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    _NEXT_DUE = (
-        "(SELECT min(due_at) FROM deadlines d WHERE d.case_id = cases.id"
-        " AND d.closed_at IS NULL AND d.kind = 'deadline')"
-    )
     _ORDER = {
         "id": "id", "title": "title COLLATE NOCASE", "process_id": "process_id",
-        "state": "state", "updated_at": "updated_at", "next_due": _NEXT_DUE,
+        "state": "state", "updated_at": "updated_at", "next_due": "next_due",
     }
 
     def list_cases(self, where: CaseFilter) -> list[Case]:
@@ -340,3 +350,6 @@ def _case(row: tuple) -> Case:
     return Case(case_id, title, process_id, version, sha, state, json.loads(fields), created,
                 updated, revision, closed)
 
+
+def _next_due(deadlines: Sequence[Deadline]) -> str | None:
+    return min((d.due_at for d in deadlines if d.kind == "deadline"), default=None)

@@ -3,9 +3,11 @@
 from bench.__main__ import main
 
 
-def test_durable_actions_benchmark_runs(capsys):
-    results = main(["--cases", "20"])
+def test_every_benchmark_runs_at_a_tiny_size(capsys):
+    results = main(["--cases", "20", "--tui-cases", "30"])
     for synchronous in ("NORMAL", "FULL"):
         for side in ("engine", "sqlite3"):
-            assert results[synchronous][side]["n"] == 20
-    assert "engine speed per action" in capsys.readouterr().out
+            assert results["durable_actions"][synchronous][side]["n"] == 20
+    assert set(results["first_paint"]) == {"baseline", "30"}
+    out = capsys.readouterr().out
+    assert "engine speed per action" in out and "first painted case list" in out

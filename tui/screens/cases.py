@@ -52,6 +52,8 @@ class CasesScreen(Screen):
         super().__init__()
         self.processes = {}
         self.widths = {}
+        self.last_where: CaseFilter | None = None
+        self.shown = False
         self.order_by = "next_due"
         self.descending = False
         self.loaded = 0
@@ -74,6 +76,7 @@ class CasesScreen(Screen):
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.words)
+        self.reload()
         self.load_processes()
         self.query_one(CaseTable).focus()
 
@@ -101,7 +104,6 @@ class CasesScreen(Screen):
     def show_processes(self, processes, counts) -> None:
         lang = self.app.words.lang
         self.processes = {p.id: p for p in processes}
-        self.reload()
         counted = {process_id: count for process_id, _, count in counts}
         select = self.query_one("#process", Select)
         chosen = select.value
@@ -127,10 +129,15 @@ class CasesScreen(Screen):
 
     # -- loading pages ---------------------------------------------------------------
 
-    def reload(self) -> None:
+    def reload(self, *, force: bool = False) -> None:
+        """Load the first page again, if the filter changed (or ``force``)."""
+        where = self.where(0)
+        if where == self.last_where and not force:
+            return
+        self.last_where = where
         self.generation += 1
         self.fetching = True
-        self.load_page(self.where(0), self.generation)
+        self.load_page(where, self.generation)
 
     @on(CaseTable.NearEnd)
     def load_more(self) -> None:
@@ -198,18 +205,16 @@ class CasesScreen(Screen):
             due = f"{row['next_deadline'][:10]} {days:+d}d"
             if row["overdue"]:
                 due = f"[b red]{due}[/]"
-        process = self.processes.get(row["process"])
-        process_title = process.title.get(w.lang) if process else row["process"]
         cells = [str(row["id"]), _fit(row["title"], self.widths["title"]),
-                 _fit(process_title, self.widths["process_id"]),
+                 _fit(row["process_title"], self.widths["process_id"]),
                  _fit(row["state_title"], self.widths["state"]), due]
         if "updated_at" in self.query_one(CaseTable).columns:
             cells.append(row["updated_at"][:10])
         return cells
 
     def on_resize(self) -> None:
-        if self.is_mounted:
-            self.reload()
+        if self.widths and self.widths["_total"] != max(self.size.width, 60):
+            self.reload(force=True)
 
     # -- actions ----------------------------------------------------------------------
 
@@ -255,13 +260,16 @@ class CasesScreen(Screen):
 
     def action_refresh(self) -> None:
         self.load_processes()
+        self.reload(force=True)
 
     @on(DataChanged)
     def data_changed(self) -> None:
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        self.action_refresh()
+        if self.shown:  # back from another screen, not the first showing
+            self.action_refresh()
+        self.shown = True
 
 
 def _fit(text: str, width: int) -> str:
