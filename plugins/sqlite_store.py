@@ -7,7 +7,8 @@ revision, its event and its deadlines, so a case's state and its history never p
 
 URLs: a plain path, ``sqlite:PATH`` or ``sqlite:///PATH``; ``?synchronous=FULL``
 trades speed for durability against power loss (the default, NORMAL, is durable
-against a crash of samskab itself in WAL mode).
+against a crash of samskab itself in WAL mode); ``?timeout=SECONDS`` is how long to wait
+for another writer (default 5).
 """
 
 import json
@@ -111,7 +112,11 @@ def open_store(url: str):
     synchronous = options.get("synchronous", "NORMAL").upper()
     if synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
         raise BadInput(f"synchronous must be NORMAL or FULL, not {synchronous!r}")
-    return SqliteStore(path, synchronous=synchronous)
+    try:
+        timeout = float(options.get("timeout", 5.0))
+    except ValueError:
+        raise BadInput(f"timeout must be a number of seconds, not {options['timeout']!r}") from None
+    return SqliteStore(path, synchronous=synchronous, timeout=timeout)
 
 
 def _json(value: Any) -> str:
@@ -119,13 +124,13 @@ def _json(value: Any) -> str:
 
 
 class SqliteStore:
-    def __init__(self, path: str, *, synchronous: str = "NORMAL"):
+    def __init__(self, path: str, *, synchronous: str = "NORMAL", timeout: float = 5.0):
         self.path = path
         if path != ":memory:" and not os.path.exists(path):
             # Created readable by its owner only: it holds people's names and addresses.
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
         try:
-            conn = sqlite3.connect(path, check_same_thread=False, timeout=5.0)
+            conn = sqlite3.connect(path, check_same_thread=False, timeout=timeout)
             self.db = sqlite_utils.Database(conn)
             self.db.execute("PRAGMA foreign_keys = ON")
             if path != ":memory:":

@@ -216,3 +216,60 @@ async def test_changes_made_elsewhere_appear_without_restart(engine, workdir):
             if len(table_ids(pilot.app)) == shown + 1:
                 break
         assert len(table_ids(pilot.app)) == shown + 1
+
+
+async def test_long_lists_load_page_by_page(workdir, monkeypatch):
+    monkeypatch.setenv("SAMSKAB_NOW", NOW)
+    engine = open_engine(str(workdir / "many.db"), pm=make_plugin_manager(load_entrypoints=False))
+    for i in range(450):
+        engine.new_case("frivillig", f"Frivillig {i:03d}", {"navn": f"Person {i}"})
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        assert len(table_ids(pilot.app)) == 200
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        assert len(table_ids(pilot.app)) == 450
+        assert len(set(table_ids(pilot.app))) == 450
+        assert "450 af 450" in static_text(pilot.app.screen.query_one("#status", Static))
+
+
+async def test_command_palette_reaches_the_main_screens(engine):
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Dagsorden")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot, AgendaScreen)
+
+
+async def test_a_locked_database_is_a_notification_and_the_form_keeps_its_input(engine, workdir):
+    import sqlite3
+
+    locked = open_engine(f"sqlite:{workdir / 'samskab.db'}?timeout=0.1",
+                         pm=make_plugin_manager(load_entrypoints=False))
+    case = next(c for c in locked.cases() if c.title.startswith("Spejderne"))
+    async with app_for(locked).run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        pilot.app.push_screen(CaseScreen(case.id))
+        await settle(pilot, CaseScreen)
+        options = pilot.app.screen.query_one("#case-actions", OptionList)
+        options.highlighted = next(
+            i for i in range(options.option_count) if options.get_option_at_index(i).id == "afbryd"
+        )
+        await pilot.press("enter")
+        await settle(pilot, ActionForm)
+        pilot.app.screen.query_one("#note", TextArea).text = "Organisationen trak sig"
+        other = sqlite3.connect(workdir / "samskab.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        await pilot.press("ctrl+s")
+        await settle(pilot, ActionForm)
+        assert any("optaget" in n.message for n in pilot.app._notifications)
+        assert pilot.app.screen.query_one("#note", TextArea).text == "Organisationen trak sig"
+        other.execute("ROLLBACK")
+        await pilot.press("ctrl+s")
+        await settle(pilot, CaseScreen)
+    assert engine.case(case.id).state == "ikke_indgaaet"

@@ -27,12 +27,12 @@ class CaseTable(DataTable):
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if self.max_scroll_y and new >= self.max_scroll_y - self.size.height:
+        if new > old and self.max_scroll_y and new >= self.max_scroll_y - self.size.height:
             self.post_message(self.NearEnd())
 
     def watch_cursor_coordinate(self, old, new) -> None:
         super().watch_cursor_coordinate(old, new)
-        if self.row_count and new.row >= self.row_count - 20:
+        if new.row > old.row and new.row >= self.row_count - 20:
             self.post_message(self.NearEnd())
 
 
@@ -161,7 +161,6 @@ class CasesScreen(Screen):
     def show_page(self, rows, total: int, offset: int, generation: int) -> None:
         if generation != self.generation or (offset and offset != self.loaded):
             return  # an answer to a question no longer asked
-        self.fetching = False
         table = self.query_one(CaseTable)
         replace = offset == 0
         keep = table.cursor_row if replace else None
@@ -174,6 +173,7 @@ class CasesScreen(Screen):
             table.add_row(*self.cells(row, now), key=str(row["id"]))
         self.loaded += len(rows)
         self.total = total
+        self.fetching = False
         if keep is not None and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         self.query_one("#status", Static).update(
