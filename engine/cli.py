@@ -11,10 +11,11 @@ import re
 import sys
 from pathlib import Path
 
+import attrs
 import click
 
 from engine import clock, views
-from engine.errors import SamskabError
+from engine.errors import NotFound, Refused, SamskabError
 from engine.plugins import get_plugin_manager
 from engine.store import CaseFilter
 
@@ -343,18 +344,96 @@ def tick(settings, as_json):
     groups = {"reminders": report.reminders, "deadlines": report.deadlines, "actions": report.actions}
     if as_json:
         _echo_json({
-            name: [{"case": e.case_id, "at": e.at, "action": e.action, "state": e.to_state,
-                    "note": e.note} for e in events]
-            for name, events in groups.items()
+            **{name: [{"case": e.case_id, "at": e.at, "action": e.action, "state": e.to_state,
+                       "note": e.note} for e in events]
+               for name, events in groups.items()},
+            "delivery": attrs.asdict(report.delivery),
         })
         return
     for name, events in groups.items():
         for event in events:
             click.echo(f"case {event.case_id}: {event.action or event.kind}  {event.note or ''}".rstrip())
+    delivery = report.delivery
     click.echo(
         f"{len(report.reminders)} reminder(s), {len(report.deadlines)} deadline(s) passed, "
-        f"{len(report.actions)} automatic action(s)"
+        f"{len(report.actions)} automatic action(s); messages: {delivery.sent} sent, "
+        f"{delivery.retrying} to retry, {delivery.incidents} new incident(s)"
     )
+
+
+# -- outbox and calendar ----------------------------------------------------------------
+
+
+@cli.group()
+def outbox():
+    """Notifications waiting to be sent, and incidents (messages that failed every retry)."""
+
+
+def _outbox_row(message) -> dict:
+    return {k: v for k, v in attrs.asdict(message).items() if k not in ("body", "payload")}
+
+
+@outbox.command("list")
+@click.option("--all", "include_done", is_flag=True, help="Include sent and dismissed messages.")
+@json_option
+@click.pass_obj
+def outbox_list(settings, include_done, as_json):
+    """List pending messages and incidents."""
+    rows = [_outbox_row(m) for m in settings.engine().store.outbox(include_done=include_done)]
+    if as_json:
+        _echo_json(rows)
+        return
+    for row in rows:
+        error = f"  ({row['last_error']})" if row["last_error"] else ""
+        click.echo(f"{row['id']:>6}  {row['status']:<9} case {row['case_id']:<6} {row['channel']:<10} "
+                   f"{row['recipient'] or '-':<28} attempts {row['attempts']}{error}")
+
+
+def _resolve(settings, message_id: int, what: str, person: str | None) -> None:
+    engine = settings.engine()
+    if engine.store.outbox_message(message_id) is None:
+        raise NotFound(f"no message {message_id} in the outbox")
+    actor = engine.actor(person)
+    if not engine.store.outbox_resolve(message_id, clock.to_text(engine.now()), actor.id, what):
+        raise Refused(f"message {message_id} cannot be {what}ed", ["it is already sent or dismissed"])
+
+
+@outbox.command("retry")
+@click.argument("message_id", type=int)
+@as_option
+@click.pass_obj
+def outbox_retry(settings, message_id, person):
+    """Send a failed message again (at the next tick), from its first attempt."""
+    _resolve(settings, message_id, "retry", person)
+    click.echo(f"message {message_id} will be sent at the next tick")
+
+
+@outbox.command("dismiss")
+@click.argument("message_id", type=int)
+@as_option
+@click.pass_obj
+def outbox_dismiss(settings, message_id, person):
+    """Give up on a message; the incident is closed and the decision recorded."""
+    _resolve(settings, message_id, "dismiss", person)
+    click.echo(f"message {message_id} dismissed")
+
+
+@cli.command()
+@click.option("--process", "process_id", help="Only this process.")
+@click.option("--person", help="Only cases where this person holds a role that can act now.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (default: standard output).")
+@click.pass_obj
+def calendar(settings, process_id, person, output):
+    """Every open deadline and reminder as an iCalendar (.ics) file for Outlook and others."""
+    from engine.calendar import calendar_for
+
+    data = calendar_for(settings.engine(), process_id=process_id, person=person, lang=settings.lang)
+    if output:
+        output.write_bytes(data)
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(data.decode(), nl=False)
 
 
 # -- demo and terminal UI -----------------------------------------------------------------

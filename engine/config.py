@@ -10,6 +10,14 @@
     roles = ["koordinator"]
     language = "da"
 
+    [channels.mail]                    # see docs/notifications.md
+    type = "smtp"
+    host = "smtp.kommune.dk"
+
+    [delivery]
+    max_attempts = 5
+    first_retry = "PT1M"               # doubled after each failed attempt
+
 While no people are configured, samskab runs in single-user mode: whoever runs it
 may take every role. Once ``[people]`` exists, actions are limited to the roles
 given there.
@@ -18,6 +26,8 @@ given there.
 import getpass
 import tomllib
 from pathlib import Path
+
+from typing import Any
 
 import attrs
 
@@ -36,9 +46,17 @@ class Person:
 
 
 @attrs.frozen
+class Delivery:
+    max_attempts: int = 5
+    first_retry: str = "PT1M"
+
+
+@attrs.frozen
 class Config:
     processes: tuple[str, ...] = ()
     people: dict[str, Person] = attrs.field(factory=dict)
+    channels: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    delivery: Delivery = attrs.field(factory=Delivery)
 
     def process_dirs(self, config_path: Path) -> list[Path]:
         """The ``processes`` directories, relative to the config file's directory."""

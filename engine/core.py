@@ -12,7 +12,9 @@ from typing import Any
 import attrs
 import pluggy
 
-from engine import clock, deadlines, fieldtypes, loader
+from engine import clock, deadlines, fieldtypes, loader, notifications
+from engine.channels import build_channels
+from engine.delivery import DeliveryReport, deliver
 from engine.cases import ACTION, CREATED, DEADLINE, REMINDER, SYSTEM_ACTOR, Case, Deadline, Event
 from engine.config import CONFIG_NAME, Actor, Config, actor_for, load_config
 from engine.definition import Action, Definition, Process
@@ -43,6 +45,7 @@ class TickReport:
     reminders: list[Event] = attrs.field(factory=list)
     deadlines: list[Event] = attrs.field(factory=list)
     actions: list[Event] = attrs.field(factory=list)
+    delivery: DeliveryReport = DeliveryReport()
 
 
 class Engine:
@@ -53,6 +56,7 @@ class Engine:
         config: Config,
         process_dirs: Iterable[Path],
         now: Callable[[], dt.datetime] = clock.now,
+        config_origin: str = CONFIG_NAME,
     ):
         self.store = store
         self.pm = pm
@@ -64,6 +68,8 @@ class Engine:
         self.process_dirs = self.loader.builtin_dirs + list(process_dirs)
         files, self.file_problems = self.loader.load(self.process_dirs)
         self.registry = Registry(files, store, self.loader.read)
+        types = {kind.type: kind for kinds in pm.hook.register_channel_types() for kind in kinds or ()}
+        self.channels = build_channels(config.channels, types, config_origin)
 
     # -- definitions -----------------------------------------------------------
 
@@ -231,7 +237,9 @@ class Engine:
         actor_id = (actor or self.actor()).id
         event = Event(0, stamp, actor_id, CREATED, None, None, state, values)
         rows = deadlines.plan(compiled.process, 0, state, values, now)
-        case = self.store.create_case(case, event, rows)
+        outbox = notifications.plan(compiled.process, case, event, self.config, self.channels,
+                                    _due(rows))
+        case = self.store.create_case(case, event, rows, outbox)
         self._after(case, attrs.evolve(event, case_id=case.id))
         return case
 
@@ -283,15 +291,21 @@ class Engine:
         replan = target != case.state or (
             deadline is not None and deadline.from_field in changed
         )
+        rows = deadlines.plan(compiled.process, case.id, target, values, now) if replan else []
+        due = _due(rows) if replan else _due(self.store.deadlines(case.id))
+        after = attrs.evolve(case, state=target, fields=values)
+        outbox = notifications.plan(compiled.process, after, event, self.config, self.channels, due,
+                                    passed=(case.state, _fire_deadline.due_at) if system else None)
         updated = self.store.commit_action(
             case,
             state=target,
             fields=values,
             event=event,
-            deadlines=deadlines.plan(compiled.process, case.id, target, values, now) if replan else [],
+            deadlines=rows,
             close_deadlines=replan and compiled.process.state(case.state).deadline is not None,
             closed=target in compiled.final_states,
             fire_deadline=_fire_deadline.id if system else None,
+            outbox=outbox,
         )
         self._after(updated, event)
         return updated, event
@@ -324,10 +338,17 @@ class Engine:
                            due=self._deadline_of(due)[:10])
             kind = REMINDER if due.kind == REMINDER else DEADLINE
             event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, note)
-            if self.store.fire_deadline(due, event):
+            process = self.compiled_for(case).process
+            deadline_at = self._deadline_of(due) if kind == REMINDER else due.due_at
+            outbox = notifications.plan(process, case, event, self.config, self.channels, deadline_at)
+            if self.store.fire_deadline(due, event, outbox):
                 (report.reminders if kind == REMINDER else report.deadlines).append(event)
                 self._after(case, event)
-        return report
+        return attrs.evolve(report, delivery=self.deliver())
+
+    def deliver(self) -> DeliveryReport:
+        """Send what is due in the outbox."""
+        return deliver(self.store, self.channels, self.now(), self.config.delivery)
 
     def _after(self, case: Case, event: Event) -> None:
         try:
@@ -364,4 +385,9 @@ def open_engine(
         config_path = base.resolve().parent / CONFIG_NAME
     config = load_config(config_path, required=explicit)
     dirs = config.process_dirs(config_path) + list(process_dirs)
-    return Engine(store, pm, config, dirs)
+    return Engine(store, pm, config, dirs, config_origin=str(config_path))
+
+
+def _due(rows: Iterable[Deadline]) -> str | None:
+    """When the open deadline among ``rows`` falls due (reminders aside)."""
+    return min((d.due_at for d in rows if d.kind == DEADLINE), default=None)

@@ -17,6 +17,7 @@ import attrs
 LEVELS = ("individ", "lokalsamfund", "kommune")
 FIELD_TYPES = ("text", "longtext", "integer", "money", "date", "yesno", "choice", "email")
 LANGUAGES = ("da", "en")
+NOTIFY_ON = ("enter", "action", "reminder", "deadline")
 
 
 def doc(text: str, **more) -> dict:
@@ -127,6 +128,21 @@ class Action:
 
 
 @attrs.frozen
+class Notify:
+    """Who hears about what: a rule for the outbox."""
+
+    on: str = attrs.field(metadata=doc(
+        "enter a state, an action taken, a reminder before a deadline, a deadline passed",
+        enum=NOTIFY_ON))
+    to: tuple[str, ...] = attrs.field(metadata=doc(
+        "Roles (people with the role in the config), or `field:NAME` for an address in the case"))
+    state: str | None = attrs.field(
+        default=None, metadata=doc("For enter, reminder and deadline: the state (default: any)"))
+    action: str | None = attrs.field(
+        default=None, metadata=doc("For action: the action (default: any)"))
+
+
+@attrs.frozen
 class Start:
     """What is asked for when a case is opened."""
 
@@ -153,6 +169,7 @@ class Process:
     roles: tuple[Role, ...] = attrs.field(default=(), metadata=doc("Who takes part"))
     fields: tuple[Field, ...] = attrs.field(default=(), metadata=doc("What is recorded"))
     start: Start = attrs.field(factory=Start, metadata=doc("What opening a case asks for"))
+    notify: tuple[Notify, ...] = attrs.field(default=(), metadata=doc("Who hears about what"))
 
     def state(self, state_id: str) -> State:
         return next(s for s in self.states if s.id == state_id)

@@ -65,6 +65,15 @@ def register_guards() -> "Iterable[Guard] | None":
 
 
 @hookspec
+def register_channel_types() -> "Iterable[type] | None":
+    """Return notification channel classes (see :mod:`engine.channels`).
+
+    Called when the engine starts. The config's ``[channels.NAME]`` tables pick a
+    class by its ``type``; the built-ins are ``smtp``, ``webhook`` and ``log``.
+    """
+
+
+@hookspec
 def validate_process(process: "Process") -> "Iterable[Finding] | None":
     """Check a definition after samskab's own checks passed.
 

@@ -18,6 +18,9 @@ DEFAULT_PLUGINS = (
     "plugins.sqlite_store",
     "plugins.builtin_processes",
     "plugins.builtin_guards",
+    "plugins.email_channel",
+    "plugins.webhook_channel",
+    "plugins.log_channel",
 )
 
 

@@ -6,11 +6,14 @@ so a store can make them one transaction.
 """
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
 from engine.cases import Case, Deadline, Event
+
+if TYPE_CHECKING:
+    from engine.notifications import Outgoing
 
 
 @attrs.frozen
@@ -20,6 +23,28 @@ class StoredDefinition:
     sha256: str
     text: str
     origin: str
+
+
+@attrs.frozen
+class OutboxRow:
+    """A message in the outbox, and where its delivery stands."""
+
+    id: int
+    key: str
+    event_id: int
+    case_id: int
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    payload: dict[str, Any]
+    status: str
+    """pending, sent, incident (gave up after the last retry) or dismissed."""
+    attempts: int
+    next_attempt_at: str | None
+    last_error: str | None
+    created_at: str
+    sent_at: str | None
 
 
 @attrs.frozen
@@ -48,9 +73,10 @@ class Store(Protocol):
     def definitions(self) -> list[StoredDefinition]: ...
 
     def create_case(
-        self, case: Case, event: Event, deadlines: Sequence[Deadline]
+        self, case: Case, event: Event, deadlines: Sequence[Deadline], outbox: Sequence["Outgoing"] = ()
     ) -> Case:
-        """Insert a new case (its id is assigned here) with its first event and deadlines."""
+        """Insert a new case (its id is assigned here) with its first event, deadlines and
+        outbox messages, in one transaction."""
 
     def commit_action(
         self,
@@ -63,8 +89,10 @@ class Store(Protocol):
         close_deadlines: bool,
         closed: bool,
         fire_deadline: int | None = None,
+        outbox: Sequence["Outgoing"] = (),
     ) -> Case:
-        """Write a case's new state and fields, its event and deadlines in one transaction.
+        """Write a case's new state and fields, its event, deadlines and outbox messages in
+        one transaction.
 
         Only if the stored revision is still ``case.revision`` (else
         :class:`engine.errors.Conflict`). ``close_deadlines`` closes the open deadlines of
@@ -72,8 +100,8 @@ class Store(Protocol):
         if it already was).
         """
 
-    def fire_deadline(self, deadline: Deadline, event: Event) -> bool:
-        """Mark a deadline fired and record its event; False if it already was."""
+    def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence["Outgoing"] = ()) -> bool:
+        """Mark a deadline fired and record its event and messages; False if it already was."""
 
     def get_case(self, case_id: int) -> Case | None: ...
 
@@ -93,5 +121,20 @@ class Store(Protocol):
 
     def data_version(self) -> int:
         """A number that changes whenever another connection commits a change."""
+
+    def outbox_due(self, now: str) -> list[OutboxRow]:
+        """Pending messages whose next attempt is due."""
+
+    def outbox(self, *, include_done: bool = False) -> list[OutboxRow]:
+        """Pending messages and incidents (and, with ``include_done``, sent and dismissed)."""
+
+    def outbox_message(self, message_id: int) -> OutboxRow | None: ...
+
+    def outbox_attempted(self, message_id: int, at: str, *, error: str | None,
+                         next_attempt_at: str | None) -> None: ...
+
+    def outbox_resolve(self, message_id: int, at: str, actor: str, what: str) -> bool: ...
+
+    def outbox_log(self, message_id: int) -> list[tuple[str, str, str]]: ...
 
     def close(self) -> None: ...

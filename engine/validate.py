@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from engine import durations
-from engine.definition import FIELD_TYPES, LEVELS, Process
+from engine.definition import FIELD_TYPES, LEVELS, NOTIFY_ON, Process
 from engine.guards import Guard
 from engine.locate import Place
 from engine.suggest import did_you_mean
@@ -146,6 +146,27 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
     for key in ("fields", "requires"):
         for j, name in enumerate(getattr(process.start, key)):
             refer(("start", key, j), name, field_ids, "field")
+    for i, rule in enumerate(process.notify):
+        place = ("notify", i)
+        if rule.on not in NOTIFY_ON:
+            found.append(Finding(place + ("on",), f"unknown event `{rule.on}`", did_you_mean(rule.on, NOTIFY_ON)))
+        if rule.state is not None:
+            refer(place + ("state",), rule.state, state_ids, "state")
+        if rule.action is not None:
+            refer(place + ("action",), rule.action, action_ids, "action")
+            if rule.on != "action":
+                found.append(Finding(place + ("action",), "`action` goes with `on = \"action\"`"))
+        if rule.on in ("reminder", "deadline") and rule.state is not None and rule.state in state_ids \
+                and process.state(rule.state).deadline is None:
+            found.append(Finding(place + ("state",), f"state `{rule.state}` has no deadline"))
+        for j, target in enumerate(rule.to):
+            if target.startswith("field:"):
+                name = target.removeprefix("field:")
+                refer(place + ("to", j), name, field_ids, "field")
+                if name in field_ids and process.field(name).type != "email":
+                    found.append(Finding(place + ("to", j), f"`{name}` is not an email field"))
+            else:
+                refer(place + ("to", j), target, role_ids, "role")
     found += _check_deadline_dates(process)
     found += _check_graph(process)
     return found

@@ -283,5 +283,10 @@ def library_markdown(processes: list[Process]) -> str:
                 f"| {action.title.da} `{action.id}` | {', '.join(action.from_)} → {action.to} "
                 f"| {who} | {needs} |"
             )
+        if process.notify:
+            lines += ["", "Notifications:", ""]
+            for rule in process.notify:
+                what = rule.on + (f" `{rule.state}`" if rule.state else "") + (f" `{rule.action}`" if rule.action else "")
+                lines.append(f"- {what} → {', '.join(roles.get(t, t) for t in rule.to)}")
         lines.append("")
     return "\n".join(lines)

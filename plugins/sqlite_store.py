@@ -11,6 +11,7 @@ against a crash of samskab itself in WAL mode); ``?timeout=SECONDS`` is how long
 for another writer (default 5).
 """
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -27,7 +28,8 @@ from engine.cases import Case, Deadline, Event
 from engine.errors import BadInput, Conflict
 from engine.hookspecs import hookimpl
 from engine.messages import msg
-from engine.store import CaseFilter, StoredDefinition
+from engine.notifications import Outgoing
+from engine.store import CaseFilter, OutboxRow, StoredDefinition
 
 migrations = Migrations("samskab")
 
@@ -92,6 +94,29 @@ def m002_next_due(db: sqlite_utils.Database) -> None:
         " d.case_id = cases.id AND d.closed_at IS NULL AND d.kind = 'deadline')"
     )
     db.execute("CREATE INDEX cases_open_next_due ON cases(next_due) WHERE closed_at IS NULL")
+
+
+@migrations()
+def m003_outbox(db: sqlite_utils.Database) -> None:
+    """Messages written with the change that causes them, delivered afterwards."""
+    db["outbox"].create(
+        {
+            "id": int, "key": str, "event_id": int, "case_id": int, "channel": str,
+            "recipient": str, "subject": str, "body": str, "payload": str, "status": str,
+            "attempts": int, "next_attempt_at": str, "last_error": str, "created_at": str,
+            "sent_at": str,
+        },
+        pk="id",
+        foreign_keys=[("event_id", "events", "id"), ("case_id", "cases", "id")],
+        not_null={"key", "channel", "recipient", "status", "attempts", "created_at"},
+    )
+    db["outbox"].create_index(["key"], unique=True)
+    db.execute("CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE status = 'pending'")
+    db["outbox_log"].create(
+        {"id": int, "message_id": int, "at": str, "actor": str, "what": str},
+        pk="id",
+        foreign_keys=[("message_id", "outbox", "id")],
+    )
 
 
 def _path_and_options(url: str) -> tuple[str, dict[str, str]] | None:
@@ -163,7 +188,9 @@ class SqliteStore:
 
     # -- writing cases -----------------------------------------------------------
 
-    def create_case(self, case: Case, event: Event, deadlines: Sequence[Deadline]) -> Case:
+    def create_case(
+        self, case: Case, event: Event, deadlines: Sequence[Deadline], outbox: Sequence[Outgoing] = ()
+    ) -> Case:
         with self.db.atomic():
             cursor = self.conn.execute(
                 "INSERT INTO cases (title, process_id, version, definition_sha256, state, fields,"
@@ -174,8 +201,9 @@ class SqliteStore:
                  case.revision, _next_due(deadlines)),
             )
             case_id = cursor.lastrowid
-            self._insert_event(case_id, event)
+            event_id = self._insert_event(case_id, event)
             self._insert_deadlines(case_id, deadlines)
+            self._insert_outbox(case_id, event_id, event.at, outbox)
         return attrs.evolve(case, id=case_id)
 
     def commit_action(
@@ -189,6 +217,7 @@ class SqliteStore:
         close_deadlines: bool,
         closed: bool,
         fire_deadline: int | None = None,
+        outbox: Sequence[Outgoing] = (),
     ) -> Case:
         closed_at = (case.closed_at or event.at) if closed else None
         with self.db.atomic():
@@ -220,14 +249,15 @@ class SqliteStore:
                     "UPDATE deadlines SET closed_at = ? WHERE case_id = ? AND closed_at IS NULL",
                     (event.at, case.id),
                 )
-            self._insert_event(case.id, event)
+            event_id = self._insert_event(case.id, event)
             self._insert_deadlines(case.id, deadlines)
+            self._insert_outbox(case.id, event_id, event.at, outbox)
         return attrs.evolve(
             case, state=state, fields=fields, updated_at=event.at, closed_at=closed_at,
             revision=case.revision + 1,
         )
 
-    def fire_deadline(self, deadline: Deadline, event: Event) -> bool:
+    def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence[Outgoing] = ()) -> bool:
         with self.db.atomic():
             cursor = self.conn.execute(
                 "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL",
@@ -235,16 +265,89 @@ class SqliteStore:
             )
             if cursor.rowcount != 1:
                 return False
-            self._insert_event(deadline.case_id, event)
+            event_id = self._insert_event(deadline.case_id, event)
+            self._insert_outbox(deadline.case_id, event_id, event.at, outbox)
         return True
 
-    def _insert_event(self, case_id: int, event: Event) -> None:
-        self.conn.execute(
+    def _insert_event(self, case_id: int, event: Event) -> int:
+        return self.conn.execute(
             "INSERT INTO events (case_id, at, actor, kind, action, from_state, to_state, changes, note)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (case_id, event.at, event.actor, event.kind, event.action, event.from_state,
              event.to_state, _json(dict(event.changes)), event.note),
+        ).lastrowid
+
+    def _insert_outbox(self, case_id: int, event_id: int, at: str, outbox: Sequence[Outgoing]) -> None:
+        if not outbox:
+            return
+        self.conn.executemany(
+            "INSERT INTO outbox (key, event_id, case_id, channel, recipient, subject, body, payload,"
+            " status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+            " 'pending', 0, ?, ?)",
+            [(_idempotency_key(event_id, m.channel, m.recipient), event_id, case_id, m.channel,
+              m.recipient, m.subject, m.body, _json(dict(m.payload)), at, at) for m in outbox],
         )
+
+    # -- the outbox --------------------------------------------------------------
+
+    _OUTBOX_COLUMNS = (
+        "id, key, event_id, case_id, channel, recipient, subject, body, payload, status,"
+        " attempts, next_attempt_at, last_error, created_at, sent_at"
+    )
+
+    def outbox_due(self, now: str) -> list[OutboxRow]:
+        rows = self.conn.execute(
+            f"SELECT {self._OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending'"
+            " AND next_attempt_at <= ? ORDER BY next_attempt_at, id",
+            (now,),
+        )
+        return [_outbox(row) for row in rows]
+
+    def outbox(self, *, include_done: bool = False) -> list[OutboxRow]:
+        where = "" if include_done else " WHERE status IN ('pending', 'incident')"
+        rows = self.conn.execute(f"SELECT {self._OUTBOX_COLUMNS} FROM outbox{where} ORDER BY id")
+        return [_outbox(row) for row in rows]
+
+    def outbox_message(self, message_id: int) -> OutboxRow | None:
+        row = self.conn.execute(
+            f"SELECT {self._OUTBOX_COLUMNS} FROM outbox WHERE id = ?", (message_id,)
+        ).fetchone()
+        return _outbox(row) if row else None
+
+    def outbox_attempted(self, message_id: int, at: str, *, error: str | None,
+                         next_attempt_at: str | None) -> None:
+        """Record a delivery attempt: sent (no error), retry later, or an incident (no next)."""
+        status = "sent" if error is None else ("pending" if next_attempt_at else "incident")
+        with self.db.atomic():
+            self.conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, status = ?, last_error = ?,"
+                " next_attempt_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
+                " WHERE id = ? AND status = 'pending'",
+                (status, error, next_attempt_at, status, at, message_id),
+            )
+
+    def outbox_resolve(self, message_id: int, at: str, actor: str, what: str) -> bool:
+        """Retry (back to pending, attempts from zero) or dismiss an incident; both logged."""
+        status = {"retry": "pending", "dismiss": "dismissed"}[what]
+        with self.db.atomic():
+            cursor = self.conn.execute(
+                "UPDATE outbox SET status = ?, attempts = CASE WHEN ? = 'pending' THEN 0 ELSE attempts END,"
+                " next_attempt_at = CASE WHEN ? = 'pending' THEN ? ELSE next_attempt_at END"
+                " WHERE id = ? AND status IN ('incident', 'pending')",
+                (status, status, status, at, message_id),
+            )
+            if cursor.rowcount != 1:
+                return False
+            self.conn.execute(
+                "INSERT INTO outbox_log (message_id, at, actor, what) VALUES (?, ?, ?, ?)",
+                (message_id, at, actor, what),
+            )
+        return True
+
+    def outbox_log(self, message_id: int) -> list[tuple[str, str, str]]:
+        return self.conn.execute(
+            "SELECT at, actor, what FROM outbox_log WHERE message_id = ? ORDER BY id", (message_id,)
+        ).fetchall()
 
     def _insert_deadlines(self, case_id: int, deadlines: Sequence[Deadline]) -> None:
         if not deadlines:
@@ -358,3 +461,11 @@ def _case(row: tuple) -> Case:
 
 def _next_due(deadlines: Sequence[Deadline]) -> str | None:
     return min((d.due_at for d in deadlines if d.kind == "deadline"), default=None)
+
+
+def _idempotency_key(event_id: int, channel: str, recipient: str) -> str:
+    return hashlib.sha256(f"{event_id}:{channel}:{recipient}".encode()).hexdigest()[:32]
+
+
+def _outbox(row: tuple) -> OutboxRow:
+    return OutboxRow(*row[:8], json.loads(row[8]), *row[9:])

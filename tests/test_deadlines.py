@@ -23,7 +23,7 @@ def test_three_year_review_fires_exactly_once_after_its_date(samskab):
     first = samskab.json("tick", now="2029-03-01T00:00")
     assert [(e["case"], e["action"]) for e in first["actions"]] == [(int(number), "start_revision")]
     again = samskab.json("tick", now="2029-03-02T08:00")
-    assert again == {"reminders": [], "deadlines": [], "actions": []}
+    assert again["reminders"] == again["deadlines"] == again["actions"] == []
 
     case = samskab.json("cases", "show", number, now="2029-03-02T08:00")
     assert case["state"] == "revision"

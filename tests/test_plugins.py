@@ -194,3 +194,38 @@ def test_hook_register_commands(samskab, register_plugin):
     new_case(samskab)
     assert samskab("count").stdout == "1 cases\n"
     assert "Count the cases." in samskab("--help").stdout
+
+
+def test_hook_register_channel_types(samskab, register_plugin, workdir):
+    delivered = []
+
+    class Memory:
+        type = "memory"
+        addressed = False
+
+        @__import__("attrs").frozen
+        class Settings:
+            label: str
+            events: tuple[str, ...] = ("created", "action")
+
+        def __init__(self, name, settings):
+            self.name, self.settings = name, settings
+
+        def send(self, message):
+            delivered.append((self.settings.label, message.payload["event"], message.key))
+
+    class MemoryPlugin:
+        @hookimpl
+        def register_channel_types(self):
+            return [Memory]
+
+    register_plugin(MemoryPlugin())
+    (workdir / "samskab.toml").write_text('[channels.mem]\ntype = "memory"\nlabel = "test"\n')
+    number = str(new_case(samskab)["id"])
+    samskab("cases", "advance", number, "afbryd", "--note", "x")
+    samskab("tick")
+    assert [(label, event) for label, event, _ in delivered] == [("test", "created"), ("test", "action")]
+    assert len({key for _, _, key in delivered}) == 2
+    (workdir / "samskab.toml").write_text('[channels.mem]\ntype = "memory"\nlabl = "test"\n')
+    result = samskab("cases", "list", exit=2)
+    assert "channels.mem.labl: unknown key `labl` (did you mean `label`?)" in result.stderr

@@ -273,3 +273,46 @@ async def test_a_locked_database_is_a_notification_and_the_form_keeps_its_input(
         await pilot.press("ctrl+s")
         await settle(pilot, CaseScreen)
     assert engine.case(case.id).state == "ikke_indgaaet"
+
+
+async def test_retry_an_incident_from_the_outbox(workdir, monkeypatch):
+    from servers import Mailbox
+
+    from tui.screens.outbox import OutboxScreen
+
+    monkeypatch.setenv("SAMSKAB_NOW", NOW)
+    mailbox = Mailbox()
+    (workdir / "samskab.toml").write_text(
+        '[people.mette]\nemail = "mette@kommune.dk"\nroles = ["koordinator", "styregruppe"]\n'
+        f'[channels.mail]\ntype = "smtp"\nhost = "127.0.0.1"\nport = {mailbox.port}\n'
+        'sender = "samskab@kommune.dk"\ntimeout = 1\n[delivery]\nmax_attempts = 1\n'
+    )
+    engine = open_engine(str(workdir / "samskab.db"), pm=make_plugin_manager(load_entrypoints=False))
+    mette = Actor("mette", None)
+    for title in ("Spejderne", "Lions"):
+        case = engine.new_case("partnerskab", title, {"organisation": title}, mette)
+        engine.advance(case.id, "udform_aftale", {"dialogmoede_dato": "2026-11-01", "deltagere": "Alle"}, actor=mette)
+        engine.advance(case.id, "send_til_underskrift", {"kommunens_bidrag": "a", "organisationens_bidrag": "b",
+                                                         "tilskud": "1000", "faciliteter": "c"}, actor=mette)
+    engine.tick()  # nobody listens: the messages become incidents at once
+    incidents = engine.store.outbox()
+    assert incidents and {m.status for m in incidents} == {"incident"}
+
+    mailbox.start()
+    try:
+        async with app_for(engine).run_test(size=(120, 36)) as pilot:
+            await settle(pilot, CasesScreen)
+            await pilot.press("u")
+            await settle(pilot, OutboxScreen)
+            table = pilot.app.screen.query_one(DataTable)
+            assert table.row_count == len(incidents)
+            assert "HÆNDELSE" in str(table.get_row_at(0)[1])
+            await pilot.press("t")
+            await settle(pilot)
+            await settle(pilot)
+            assert table.row_count == len(incidents) - 1
+    finally:
+        mailbox.stop()
+    first = engine.store.outbox_message(incidents[0].id)
+    assert first.status == "sent" and len(mailbox.messages) == 1
+    assert engine.store.outbox_log(first.id)[0][1:] == ("mette", "retry")

@@ -20,6 +20,7 @@ from tui.backend import Backend
 from tui.i18n import Words
 
 REFRESH_SECONDS = 2.0
+DELIVER_SECONDS = 30.0
 
 
 class DataChanged(Message):
@@ -43,6 +44,7 @@ class SamskabApp(App):
         self.sub_title = self.words("cases")
         self.push_screen(CasesScreen())
         self.set_interval(self.refresh_seconds, self.check_for_changes)
+        self.set_interval(DELIVER_SECONDS, self.deliver)
 
     @work(thread=True, exclusive=True, group="watch")
     def check_for_changes(self) -> None:
@@ -53,6 +55,18 @@ class SamskabApp(App):
         if self._data_version is not None and version != self._data_version:
             self.call_from_thread(self.screen.post_message, DataChanged())
         self._data_version = version
+
+    @work(thread=True, exclusive=True, group="deliver")
+    def deliver(self) -> None:
+        """Send what is due in the outbox while the UI runs (as ``samskab tick`` does)."""
+        try:
+            report = self.backend.deliver()
+        except Exception as error:  # a busy database: try again next round
+            self.call_from_thread(self.report, error)
+            return
+        if report.incidents:
+            self.call_from_thread(self.notify, self.words("new_incidents", count=report.incidents),
+                                  severity="warning")
 
     def report(self, error: BaseException) -> None:
         """Show an error as a notification, in the words a coordinator can act on."""
@@ -67,12 +81,14 @@ class SamskabApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from tui.screens.agenda import AgendaScreen
         from tui.screens.new_case import NewCaseScreen
+        from tui.screens.outbox import OutboxScreen
         from tui.screens.processes import ProcessesScreen
 
         w = self.words
         yield SystemCommand(w("new_case"), w("choose_process"), lambda: self.push_screen(NewCaseScreen()))
         yield SystemCommand(w("agenda"), w("weeks_ahead", weeks=6), lambda: self.push_screen(AgendaScreen()))
         yield SystemCommand(w("processes"), w("processes"), lambda: self.push_screen(ProcessesScreen()))
+        yield SystemCommand(w("outbox"), w("outbox_help"), lambda: self.push_screen(OutboxScreen()))
         yield from super().get_system_commands(screen)
 
     @on(DataChanged)

@@ -14,6 +14,7 @@ from engine import clock, views
 from engine.cases import Case, Event
 from engine.config import Actor
 from engine.core import Engine
+from engine.errors import Refused
 from engine.store import CaseFilter
 
 
@@ -81,6 +82,20 @@ class Backend:
     def new_case(self, process_id: str, title: str, raw: dict[str, str]) -> Case:
         with self._lock:
             return self.engine.new_case(process_id, title, raw, self.actor)
+
+    def outbox(self):
+        with self._lock:
+            return self.engine.store.outbox()
+
+    def resolve(self, message_id: int, what: str) -> None:
+        with self._lock:
+            now = clock.to_text(self.engine.now())
+            if not self.engine.store.outbox_resolve(message_id, now, self.actor.id, what):
+                raise Refused(f"message {message_id}", ["it is already sent or dismissed"])
+
+    def deliver(self):
+        with self._lock:
+            return self.engine.deliver()
 
     def data_version(self) -> int:
         with self._lock:

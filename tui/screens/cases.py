@@ -41,6 +41,7 @@ class CasesScreen(Screen):
         Binding("n", "new_case", "new_case"),
         Binding("a", "agenda", "agenda"),
         Binding("p", "processes", "processes"),
+        Binding("u", "outbox", "outbox"),
         Binding("slash", "search", "search_key"),
         Binding("o", "toggle_overdue", "overdue"),
         Binding("m", "toggle_mine", "mine", show=False),
@@ -248,6 +249,11 @@ class CasesScreen(Screen):
         from tui.screens.processes import ProcessesScreen
 
         self.app.push_screen(ProcessesScreen())
+
+    def action_outbox(self) -> None:
+        from tui.screens.outbox import OutboxScreen
+
+        self.app.push_screen(OutboxScreen())
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

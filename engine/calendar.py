@@ -1,0 +1,40 @@
+"""Open deadlines and reminders as an iCalendar file, written with the icalendar library.
+
+Each event's UID is stable (the deadline's row), so a calendar that subscribes to the
+file updates events instead of duplicating them.
+"""
+
+import icalendar
+
+from engine import clock
+from engine.cases import DEADLINE
+from engine.core import Engine
+from engine.store import CaseFilter
+
+
+def calendar_for(engine: Engine, *, process_id: str | None = None, person: str | None = None,
+                 lang: str = "da") -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//samskab//deadlines//DA")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "samskab")
+    actor = engine.actor(person) if person else None
+    stamp = engine.now()
+    for case in engine.cases(CaseFilter(process_id=process_id, open_only=True)):
+        process = engine.compiled_for(case).process
+        if actor is not None and not any(a.allowed for a in engine.availability(case, actor)):
+            continue
+        step = process.state(case.state).title.get(lang)
+        for deadline in engine.store.deadlines(case.id):
+            if deadline.fired_at and deadline.kind != DEADLINE:
+                continue
+            event = icalendar.Event()
+            event.add("uid", f"samskab-{deadline.id}@samskab")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", clock.from_text(deadline.due_at))
+            word = ("Frist", "Deadline") if deadline.kind == DEADLINE else ("Påmindelse", "Reminder")
+            event.add("summary", f"{word[lang == 'en']}: {case.title} – {step}")
+            event.add("description", f"{process.title.get(lang)}, sag {case.id} ({case.process_id})")
+            event.add("categories", [case.process_id])
+            cal.add_component(event)
+    return cal.to_ical()

@@ -1,0 +1,67 @@
+"""Notification channels: what a plugin implements to deliver messages from the outbox.
+
+A channel type is a class registered through the ``register_channel_types`` hook; the
+config file names channels and gives each its settings::
+
+    [channels.mail]
+    type = "smtp"
+    host = "smtp.kommune.dk"
+
+*Addressed* channels (e-mail) get one message per recipient; *subscriber* channels
+(webhook, log file) get one message per event, whoever it concerns.
+"""
+
+from typing import Any, ClassVar, Protocol
+
+from engine import structure
+from engine.errors import InvalidFiles, Problem
+from engine.suggest import did_you_mean
+
+
+class OutboxMessage(Protocol):
+    id: int
+    key: str
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    payload: dict[str, Any]
+
+
+class Channel(Protocol):
+    type: ClassVar[str]
+    addressed: ClassVar[bool]
+    Settings: ClassVar[type]
+    """An attrs class of the channel's settings in the config file."""
+    name: str
+    settings: Any
+
+    def __init__(self, name: str, settings: Any): ...
+
+    def send(self, message: OutboxMessage) -> None:
+        """Deliver the message or raise; the outbox retries later."""
+
+
+def build_channels(
+    configured: dict[str, dict[str, Any]], types: dict[str, type], config_file: str
+) -> dict[str, Channel]:
+    """The channels the config names, with their settings checked; every mistake at once."""
+    channels: dict[str, Channel] = {}
+    problems: list[Problem] = []
+    for name, table in configured.items():
+        settings = dict(table)
+        kind = settings.pop("type", None)
+        if kind not in types:
+            hint = did_you_mean(str(kind), sorted(types))
+            problems.append(Problem(config_file, f"channels.{name}.type",
+                                    f"unknown channel type {kind!r}", suggestion=hint))
+            continue
+        try:
+            channels[name] = types[kind](name, structure.STRICT.structure(settings, types[kind].Settings))
+        except structure.STRUCTURE_ERRORS as exc:
+            for finding in structure.findings(exc):
+                place = ".".join(str(p) for p in ("channels", name, *finding.place))
+                problems.append(Problem(config_file, place, finding.message, suggestion=finding.suggestion))
+    if problems:
+        raise InvalidFiles(problems)
+    return channels

@@ -1,0 +1,51 @@
+"""Delivering the outbox: at least once, with exponential back-off, then an incident.
+
+Runs from ``samskab tick`` and from the terminal UI while it is open. A message whose
+channel fails is retried after ``first_retry``, then twice that, and so on; after
+``max_attempts`` it becomes an incident that stays visible until someone retries or
+dismisses it. Every message carries its idempotency key, so a receiver that sees the
+same key twice (a crash between sending and recording) can drop the copy.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+
+import attrs
+
+from engine import clock, durations
+from engine.channels import Channel
+from engine.config import Delivery
+from engine.store import Store
+
+
+@attrs.frozen
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    incidents: int = 0
+
+
+def deliver(store: Store, channels: Mapping[str, Channel], now: dt.datetime, policy: Delivery) -> DeliveryReport:
+    sent = retrying = incidents = 0
+    stamp = clock.to_text(now)
+    for message in store.outbox_due(stamp):
+        channel = channels.get(message.channel)
+        try:
+            if channel is None:
+                raise LookupError(f"no channel `{message.channel}` in the config")
+            channel.send(message)
+        except Exception as exc:  # any failure of a channel is retried, never raised
+            attempts = message.attempts + 1
+            error = f"{type(exc).__name__}: {exc}"
+            if attempts >= policy.max_attempts:
+                store.outbox_attempted(message.id, stamp, error=error, next_attempt_at=None)
+                incidents += 1
+            else:
+                wait = durations.parse(policy.first_retry) * (2 ** (attempts - 1))
+                store.outbox_attempted(message.id, stamp, error=error,
+                                       next_attempt_at=clock.to_text(now + wait))
+                retrying += 1
+            continue
+        store.outbox_attempted(message.id, stamp, error=None, next_attempt_at=None)
+        sent += 1
+    return DeliveryReport(sent, retrying, incidents)

@@ -1,0 +1,143 @@
+"""What goes into the outbox when something happens to a case, and in what words.
+
+The engine asks :func:`plan` for the messages of each event *before* it commits, and the
+store writes them in the same transaction as the state change: a message is never
+lost, and never sent for a change that did not happen. Delivery comes afterwards
+(``engine.delivery``).
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from engine import fieldtypes
+from engine.cases import ACTION, CREATED, DEADLINE, REMINDER, Case, Event
+from engine.channels import Channel
+from engine.config import Config
+from engine.definition import Process
+
+
+@attrs.frozen
+class Outgoing:
+    """A message to write to the outbox. The store gives it its idempotency key."""
+
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    payload: Mapping[str, Any]
+
+
+def happenings(event: Event, deadline_state: str | None = None) -> list[tuple[str, str | None, str | None]]:
+    """The (on, state, action) an event stands for, as notify rules name them."""
+    if event.kind == CREATED:
+        return [("enter", event.to_state, None)]
+    if event.kind == REMINDER:
+        return [("reminder", event.to_state, None)]
+    if event.kind == DEADLINE:
+        return [("deadline", event.to_state, None)]
+    found = [("action", None, event.action)]
+    if deadline_state is not None:
+        found.append(("deadline", deadline_state, None))
+    if event.to_state != event.from_state:
+        found.append(("enter", event.to_state, None))
+    return found
+
+
+def recipients(process: Process, case_fields: Mapping[str, Any], config: Config,
+               event: Event, deadline_state: str | None = None) -> dict[str, str]:
+    """E-mail address -> language, of everyone a rule of the process says should hear."""
+    found: dict[str, str] = {}
+    for on, state, action in happenings(event, deadline_state):
+        for rule in process.notify:
+            if rule.on != on or (rule.state and rule.state != state) or (rule.action and rule.action != action):
+                continue
+            for target in rule.to:
+                if target.startswith("field:"):
+                    address = case_fields.get(target.removeprefix("field:"))
+                    if address:
+                        found.setdefault(address, "da")
+                    continue
+                for person in config.people.values():
+                    if target in person.roles and person.email:
+                        found.setdefault(person.email, person.language)
+    return found
+
+
+_WORDS = {
+    "case": ("Sag", "Case"),
+    "process": ("Proces", "Process"),
+    "what": ("Hvad skete", "What happened"),
+    "step": ("Trin nu", "Step now"),
+    "due": ("Næste frist", "Next deadline"),
+    "note": ("Note", "Note"),
+    "created": ("Sagen er oprettet", "The case was opened"),
+    "reminder": ("Påmindelse: fristen for «{state}» er {due}", "Reminder: «{state}» is due {due}"),
+    "deadline": ("Fristen for «{state}» er overskredet ({due})", "The deadline of «{state}» has passed ({due})"),
+    "action": ("{action} (af {actor})", "{action} (by {actor})"),
+}
+
+
+def compose(process: Process, case: Case, event: Event, lang: str, due: str | None,
+            passed: tuple[str, str] | None = None) -> tuple[str, str]:
+    """Subject and body of a short message about ``event``, in ``lang``. ``passed`` is the
+    (state, due time) of a deadline whose automatic action the event is."""
+    i = 1 if lang == "en" else 0
+    word = {key: value[i] for key, value in _WORDS.items()}
+    state = process.state(event.to_state).title.get(lang)
+    if event.kind == CREATED:
+        what = word["created"]
+    elif event.kind in (REMINDER, DEADLINE):
+        what = word[event.kind].format(state=state, due=(due or "")[:10])
+    else:
+        action = process.action(event.action)
+        what = word["action"].format(action=action.title.get(lang) if action else event.action, actor=event.actor)
+        if passed is not None:
+            missed = word["deadline"].format(state=process.state(passed[0]).title.get(lang), due=passed[1][:10])
+            what = f"{missed}; {what}"
+    lines = [
+        f"{word['case']} {case.id}: {case.title}",
+        f"{word['process']}: {process.title.get(lang)}",
+        f"{word['what']}: {what}",
+        f"{word['step']}: {state}",
+    ]
+    if due and event.kind != DEADLINE:
+        lines.append(f"{word['due']}: {due[:10]}")
+    if event.note:
+        lines.append(f"{word['note']}: {event.note}")
+    for key, value in event.changes.items():
+        field = process.field(key)
+        if field is not None:
+            lines.append(f"  {field.label.get(lang)}: {fieldtypes.show(field, value, lang)}")
+    return f"[samskab] {case.title}: {what}", "\n".join(lines) + "\n"
+
+
+def plan(
+    process: Process, case: Case, event: Event, config: Config, channels: Mapping[str, Channel],
+    due: str | None, passed: tuple[str, str] | None = None,
+) -> list[Outgoing]:
+    """Every message ``event`` causes: per recipient on addressed channels, once on the others.
+
+    ``passed`` is the (state, due time) of the deadline whose automatic action ``event`` is.
+    """
+    deadline_state = passed[0] if passed else None
+    if not channels:
+        return []
+    payload = {
+        "case": case.id, "title": case.title, "process": case.process_id, "version": case.version,
+        "event": event.kind, "action": event.action, "from": event.from_state, "to": event.to_state,
+        "actor": event.actor, "at": event.at, "note": event.note, "changes": dict(event.changes),
+        "next_deadline": due,
+    }
+    messages = []
+    addressed = recipients(process, case.fields, config, event, deadline_state)
+    for name, channel in channels.items():
+        if channel.addressed:
+            for address, lang in addressed.items():
+                subject, body = compose(process, case, event, lang, due, passed)
+                messages.append(Outgoing(name, address, subject, body, payload))
+        elif event.kind in getattr(channel.settings, "events", (ACTION, CREATED, REMINDER, DEADLINE)):
+            subject, body = compose(process, case, event, "da", due, passed)
+            messages.append(Outgoing(name, "", subject, body, payload))
+    return messages

@@ -1,0 +1,73 @@
+"""E-mail over SMTP (the ``smtp`` channel type).
+
+::
+
+    [channels.mail]
+    type = "smtp"
+    host = "smtp.kommune.dk"
+    port = 587
+    security = "starttls"          # starttls, ssl or none
+    username = "samskab"
+    password_env = "SAMSKAB_SMTP_PASSWORD"   # the password itself is never in a file
+    sender = "samskab@kommune.dk"
+
+Each message carries its idempotency key as ``Message-ID`` and ``X-Samskab-Key``.
+"""
+
+import os
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+import attrs
+
+from engine.hookspecs import hookimpl
+
+
+@attrs.frozen
+class SmtpSettings:
+    host: str
+    sender: str
+    port: int = 25
+    security: str = "none"
+    username: str | None = None
+    password_env: str | None = None
+    timeout: int = 10
+
+    def __attrs_post_init__(self):
+        if self.security not in ("none", "starttls", "ssl"):
+            raise ValueError(f"security must be starttls, ssl or none, not {self.security!r}")
+
+
+class SmtpChannel:
+    type = "smtp"
+    addressed = True
+    Settings = SmtpSettings
+
+    def __init__(self, name: str, settings: SmtpSettings):
+        self.name = name
+        self.settings = settings
+
+    def send(self, message) -> None:
+        s = self.settings
+        mail = EmailMessage()
+        mail["From"] = s.sender
+        mail["To"] = message.recipient
+        mail["Subject"] = message.subject
+        mail["Message-ID"] = make_msgid(idstring=message.key, domain="samskab")
+        mail["X-Samskab-Key"] = message.key
+        mail.set_content(message.body)
+        connect = smtplib.SMTP_SSL if s.security == "ssl" else smtplib.SMTP
+        kwargs = {"context": ssl.create_default_context()} if s.security == "ssl" else {}
+        with connect(s.host, s.port, timeout=s.timeout, **kwargs) as smtp:
+            if s.security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if s.username:
+                smtp.login(s.username, os.environ.get(s.password_env or "", ""))
+            smtp.send_message(mail)
+
+
+@hookimpl
+def register_channel_types():
+    return [SmtpChannel]

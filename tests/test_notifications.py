@@ -1,0 +1,263 @@
+"""Notifications delivered for real: an SMTP server and an HTTP server on loopback,
+started by the tests, receive what samskab sends."""
+
+import hashlib
+import hmac
+import http.server
+import json
+import threading
+
+import icalendar
+import pytest
+
+from servers import Mailbox
+
+SECRET = "delt-hemmelighed"
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    received: list
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.append((dict(self.headers), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def mailbox():
+    box = Mailbox()
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def webhook():
+    received = []
+    handler = type("Handler", (Receiver,), {"received": received})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
+    server.shutdown()
+
+
+@pytest.fixture
+def configured(workdir, mailbox, webhook, monkeypatch):
+    monkeypatch.setenv("SAMSKAB_WEBHOOK_SECRET", SECRET)
+    url, _ = webhook
+    (workdir / "samskab.toml").write_text(f"""
+[people.mette]
+email = "mette@kommune.dk"
+roles = ["koordinator"]
+
+[people.borgmester]
+email = "borgmester@kommune.dk"
+roles = ["styregruppe"]
+
+[people.karin]
+email = "karin@kommune.dk"
+roles = ["forvaltning"]
+
+[people.guest]
+email = "guest@kommune.dk"
+roles = ["styregruppe"]
+language = "en"
+
+[channels.mail]
+type = "smtp"
+host = "127.0.0.1"
+port = {mailbox.port}
+sender = "samskab@kommune.dk"
+timeout = 2
+
+[channels.intranet]
+type = "webhook"
+url = "{url}"
+secret_env = "SAMSKAB_WEBHOOK_SECRET"
+events = ["action"]
+
+[delivery]
+max_attempts = 3
+first_retry = "PT1M"
+""", encoding="utf-8")
+    return workdir
+
+
+def to_signature(samskab, number, now):
+    samskab("cases", "advance", number, "udform_aftale", "--set", "organisation=Spejderne",
+            "--set", "dialogmoede_dato=2026-01-10", "--set", "deltagere=Alle", "--as", "mette", now=now)
+    samskab("cases", "advance", number, "send_til_underskrift", "--set", "kommunens_bidrag=Lokaler",
+            "--set", "organisationens_bidrag=Ledere", "--set", "tilskud=30000",
+            "--set", "faciliteter=Hytten", "--set", "kontakt_email=spejd@example.dk",
+            "--as", "mette", now=now)
+
+
+def new_case(samskab, now="2026-01-05T09:00"):
+    return str(samskab.json("cases", "new", "partnerskab", "--title", "Spejderne", "--as", "mette",
+                            now=now)["id"])
+
+
+def test_mail_and_signed_webhook_arrive(samskab, configured, mailbox, webhook):
+    number = new_case(samskab)
+    to_signature(samskab, number, now="2026-01-12T10:00")
+    assert mailbox.messages == []  # written to the outbox, not sent yet
+    report = samskab.json("tick", now="2026-01-12T10:05")
+    assert report["delivery"]["sent"] == 2 + 2  # two steering-group members, two webhook calls
+
+    danish = mailbox.to("borgmester@kommune.dk")
+    assert len(danish) == 1
+    assert danish[0]["From"] == "samskab@kommune.dk"
+    assert danish[0]["Subject"] == "[samskab] Spejderne: Send aftalen til underskrift (af mette)"
+    body = danish[0].get_content()
+    assert f"Sag {number}: Spejderne" in body
+    assert "Trin nu: Til underskrift i styregruppen" in body
+    assert "Næste frist: 2026-02-23" in body
+    english = mailbox.to("guest@kommune.dk")[0].get_content()
+    assert "Step now: For signature by the steering group" in english
+    assert mailbox.to("mette@kommune.dk") == []  # the coordinator is not in this rule
+
+    url, received = webhook
+    assert [json.loads(body)["action"] for _, body in received] == ["udform_aftale", "send_til_underskrift"]
+    headers, raw = received[-1]
+    expected = "sha256=" + hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    assert hmac.compare_digest(headers["X-Samskab-Signature"], expected)
+    payload = json.loads(raw)
+    assert payload["to"] == "til_underskrift" and payload["case"] == int(number)
+    assert headers["X-Samskab-Key"] == payload["key"]
+
+    assert samskab.json("tick", now="2026-01-12T10:10")["delivery"]["sent"] == 0
+
+
+def test_outage_retries_then_incident_then_delivery_once(samskab, configured, mailbox):
+    mailbox.stop()
+    number = new_case(samskab)
+    to_signature(samskab, number, now="2026-01-12T10:00")
+    # The state changes are committed whatever the mail server does.
+    assert samskab.json("cases", "show", number)["state"] == "til_underskrift"
+
+    first = samskab.json("tick", now="2026-01-12T10:00")["delivery"]
+    assert first == {"sent": 2, "retrying": 2, "incidents": 0}  # webhook fine, mail down
+    assert samskab.json("tick", now="2026-01-12T10:00:30")["delivery"]["retrying"] == 0  # not due yet
+    assert samskab.json("tick", now="2026-01-12T10:01")["delivery"]["retrying"] == 2
+    assert samskab.json("tick", now="2026-01-12T10:03")["delivery"]["incidents"] == 2
+    incidents = samskab.json("outbox", "list")
+    assert [(m["status"], m["attempts"]) for m in incidents] == [("incident", 3), ("incident", 3)]
+    assert "ConnectionRefusedError" in incidents[0]["last_error"]
+    assert "incident" in samskab("outbox", "list").stdout
+
+    # Another change while the server is still down: pending, not an incident yet.
+    samskab("cases", "advance", number, "underskriv", "--set", "underskrevet_dato=2026-01-20",
+            "--set", "underskrevet_af=Borgmesteren", "--as", "borgmester", now="2026-01-20T09:00")
+    samskab("tick", now="2026-01-20T09:00")
+
+    mailbox.start()
+    for message in incidents:
+        samskab("outbox", "retry", str(message["id"]), "--as", "mette", now="2026-01-20T10:00")
+    samskab("tick", now="2026-01-20T10:00")
+    samskab("tick", now="2026-01-20T10:30")
+    samskab("tick", now="2026-01-21T10:30")
+    keys = [m["X-Samskab-Key"] for m in mailbox.messages]
+    # Two for "sent for signature"; two for "active": the coordinator and the organisation.
+    assert len(keys) == len(set(keys)) == 4
+    assert {m["To"] for m in mailbox.messages} == {
+        "borgmester@kommune.dk", "guest@kommune.dk", "mette@kommune.dk", "spejd@example.dk"}
+    assert samskab.json("outbox", "list") == []
+    everything = samskab.json("outbox", "list", "--all")
+    assert {m["status"] for m in everything} == {"sent"}
+
+
+def test_dismissing_an_incident_is_recorded(samskab, configured, mailbox):
+    mailbox.stop()
+    number = new_case(samskab)
+    to_signature(samskab, number, now="2026-01-12T10:00")
+    for now in ("2026-01-12T10:00", "2026-01-12T10:01", "2026-01-12T10:03"):
+        samskab("tick", now=now)
+    message = samskab.json("outbox", "list")[0]
+    samskab("outbox", "dismiss", str(message["id"]), "--as", "mette", now="2026-01-13")
+    assert message["id"] not in [m["id"] for m in samskab.json("outbox", "list")]
+    refused = samskab("outbox", "retry", str(message["id"]), exit=1)
+    assert "already sent or dismissed" in refused.stderr
+    assert "no message 999" in samskab("outbox", "dismiss", "999", exit=1).stderr
+
+    from engine.core import open_engine
+    from engine.plugins import make_plugin_manager
+
+    engine = open_engine("samskab.db", pm=make_plugin_manager(load_entrypoints=False))
+    assert engine.store.outbox_log(message["id"]) == [("2026-01-13T00:00:00+00:00", "mette", "dismiss")]
+    mailbox.start()
+
+
+def test_three_year_review_reminder_and_due_notice_each_exactly_once(samskab, configured, mailbox):
+    number = new_case(samskab)
+    to_signature(samskab, number, now="2026-03-01T09:00")
+    samskab("cases", "advance", number, "underskriv", "--set", "underskrevet_dato=2026-03-01",
+            "--set", "underskrevet_af=Borgmesteren", "--as", "borgmester", now="2026-03-01T09:00")
+    samskab("tick", now="2026-03-01T09:05")
+    mailbox.messages.clear()
+
+    for now in ("2028-08-31", "2028-09-01", "2028-09-01T12:00", "2028-09-02"):
+        samskab("tick", now=now)
+    reminders = [m for m in mailbox.messages if "Påmindelse" in m["Subject"] or "Reminder" in m["Subject"]]
+    # Six months before: the coordinator, the steering group and the organisation's contact.
+    assert sorted(m["To"] for m in reminders) == sorted(
+        ["mette@kommune.dk", "borgmester@kommune.dk", "guest@kommune.dk", "spejd@example.dk"])
+    assert "fristen for «Aktivt partnerskab» er 2029-03-01" in reminders[0]["Subject"]
+
+    mailbox.messages.clear()
+    for now in ("2029-02-28T23:59", "2029-03-01", "2029-03-01T06:00", "2029-03-05"):
+        samskab("tick", now=now)
+    due = [m for m in mailbox.messages if "overskredet" in m["Subject"] or "passed" in m["Subject"]]
+    assert sorted(m["To"] for m in due) == sorted(["mette@kommune.dk", "borgmester@kommune.dk", "guest@kommune.dk"])
+    keys = [m["X-Samskab-Key"] for m in mailbox.messages]
+    assert len(keys) == len(set(keys))
+
+
+def test_calendar_holds_every_open_deadline_and_reminder(samskab, configured):
+    number = new_case(samskab)
+    to_signature(samskab, number, now="2026-03-01T09:00")
+    samskab("cases", "advance", number, "underskriv", "--set", "underskrevet_dato=2026-03-01",
+            "--set", "underskrevet_af=Borgmesteren", "--as", "borgmester", now="2026-03-01T09:00")
+    other = str(samskab.json("cases", "new", "hoering", "--title", "Politik", "--set",
+                             "dokument=Politik", "--as", "karin", now="2026-03-01")["id"])
+    samskab("cases", "advance", other, "send_i_hoering", "--set", "hoeringsparter=Alle",
+            "--as", "karin", now="2026-03-02")
+
+    samskab("calendar", "-o", "frister.ics", now="2026-03-03")
+    cal = icalendar.Calendar.from_ical((configured / "frister.ics").read_bytes())
+    events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
+    assert sorted((str(e["summary"]), e.decoded("dtstart").date().isoformat()) for e in cal.walk("VEVENT")) == [
+        ("Frist: Politik – I offentlig høring", "2026-04-13"),
+        ("Frist: Spejderne – Aktivt partnerskab", "2029-03-01"),
+        ("Påmindelse: Politik – I offentlig høring", "2026-04-06"),
+        ("Påmindelse: Spejderne – Aktivt partnerskab", "2028-09-01"),
+        ("Påmindelse: Spejderne – Aktivt partnerskab", "2028-12-01"),
+    ]
+    assert len({str(e["uid"]) for e in cal.walk("VEVENT")}) == 5
+    review = events["Frist: Spejderne – Aktivt partnerskab"]
+    assert review.decoded("dtstart").date().isoformat() == "2029-03-01"
+    hearing = events["Frist: Politik – I offentlig høring"]
+    assert hearing.decoded("dtstart").date().isoformat() == "2026-04-13"
+
+    only = icalendar.Calendar.from_ical(samskab("calendar", "--process", "hoering", now="2026-03-03").stdout)
+    assert {str(e["summary"]).split(": ")[1] for e in only.walk("VEVENT")} == {"Politik – I offentlig høring"}
+    mine = icalendar.Calendar.from_ical(samskab("calendar", "--person", "borgmester", now="2026-03-03").stdout)
+    # The steering group can act on the partnership (end it), not on the hearing.
+    assert {str(e["summary"]).split(": ")[1] for e in mine.walk("VEVENT")} == {"Spejderne – Aktivt partnerskab"}
+
+
+@pytest.mark.parametrize("table, message", [
+    ('[channels.x]\ntype = "smpt"\n', "channels.x.type: unknown channel type 'smpt' (did you mean `smtp`?)"),
+    ('[channels.x]\ntype = "webhook"\n', "channels.x.url: required key missing"),
+    ('[channels.x]\ntype = "smtp"\nhost = "h"\nsender = "s"\nport = "25"\n',
+     "channels.x.port: expected a whole number, got the text '25'"),
+    ('[delivery]\nmax_attempt = 3\n', "delivery.max_attempt: unknown key `max_attempt`"),
+])
+def test_bad_channel_config_names_the_key(samskab, workdir, table, message):
+    (workdir / "samskab.toml").write_text(table)
+    assert message in samskab("cases", "list", exit=2).stderr
