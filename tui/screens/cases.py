@@ -42,7 +42,7 @@ class CasesScreen(Screen):
         Binding("a", "agenda", "agenda"),
         Binding("p", "processes", "processes"),
         Binding("u", "outbox", "outbox"),
-        Binding("slash", "search", "search_key"),
+        Binding("slash", "search", "search_key", show=False),
         Binding("o", "toggle_overdue", "overdue"),
         Binding("m", "toggle_mine", "mine", show=False),
         Binding("r", "refresh", "refresh", show=False),
