@@ -436,6 +436,33 @@ def calendar(settings, process_id, person, output):
         click.echo(data.decode(), nl=False)
 
 
+# -- audit -----------------------------------------------------------------------------
+
+
+@cli.group()
+def audit():
+    """The tamper-evident history."""
+
+
+@audit.command("verify")
+@json_option
+@click.pass_obj
+def audit_verify(settings, as_json):
+    """Check every event against its digest and the chains; exit 1 at the first broken link."""
+    from engine.audit import verify
+
+    store = settings.engine().store
+    checked, broken = verify(store.audit_rows(), store.erased_events())
+    if as_json:
+        _echo_json({"checked": checked, "broken": attrs.asdict(broken) if broken else None})
+    elif broken is None:
+        click.echo(f"ok: {checked} events, chains intact")
+    else:
+        click.echo(f"Broken: event {broken.event_id} (case {broken.case_id}): {broken.what}", err=True)
+    if broken is not None:
+        sys.exit(1)
+
+
 # -- demo and terminal UI -----------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ import attrs
 from engine.cases import Case, Deadline, Event
 
 if TYPE_CHECKING:
+    from engine.audit import AuditRow
     from engine.notifications import Outgoing
 
 
@@ -136,5 +137,11 @@ class Store(Protocol):
     def outbox_resolve(self, message_id: int, at: str, actor: str, what: str) -> bool: ...
 
     def outbox_log(self, message_id: int) -> list[tuple[str, str, str]]: ...
+
+    def audit_rows(self) -> "Iterable[AuditRow]":
+        """Every event with its digest and links, oldest first."""
+
+    def erased_events(self) -> set[int]:
+        """Events whose personal data was erased (their content no longer matches)."""
 
     def close(self) -> None: ...

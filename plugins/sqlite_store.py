@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -24,6 +24,7 @@ import attrs
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from engine import audit
 from engine.cases import Case, Deadline, Event
 from engine.errors import BadInput, Conflict
 from engine.hookspecs import hookimpl
@@ -116,6 +117,36 @@ def m003_outbox(db: sqlite_utils.Database) -> None:
         {"id": int, "message_id": int, "at": str, "actor": str, "what": str},
         pk="id",
         foreign_keys=[("message_id", "outbox", "id")],
+    )
+
+
+@migrations()
+def m004_audit_chain(db: sqlite_utils.Database) -> None:
+    """Digests chained per case and overall; events can no longer be changed or deleted."""
+    for column in ("digest", "case_link", "chain"):
+        db["events"].add_column(column, str)
+    last_chain, last_link = None, {}
+    rows = db.execute(
+        "SELECT id, case_id, at, actor, kind, action, from_state, to_state, changes, note"
+        " FROM events ORDER BY id"
+    ).fetchall()
+    for event_id, case_id, *content in rows:
+        content[-2] = json.loads(content[-2])
+        event_digest = audit.digest(case_id, *content)
+        last_link[case_id] = audit.link(last_link.get(case_id), event_digest)
+        last_chain = audit.link(last_chain, event_digest)
+        db.execute("UPDATE events SET digest = ?, case_link = ?, chain = ? WHERE id = ?",
+                   (event_digest, last_link[case_id], last_chain, event_id))
+    db["erasures"].create({"event_id": int, "erasure_event_id": int}, pk="event_id")
+    db["audit_unlock"].create({"id": int}, pk="id")
+    db.execute(
+        "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
+        " WHEN (SELECT count(*) FROM audit_unlock) = 0"
+        " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
+    )
+    db.execute(
+        "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
+        " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
     )
 
 
@@ -270,12 +301,35 @@ class SqliteStore:
         return True
 
     def _insert_event(self, case_id: int, event: Event) -> int:
+        """Append an event with its digest and links. Runs inside the write transaction,
+        so the previous links read here are the latest."""
+        event_digest = audit.digest(case_id, event.at, event.actor, event.kind, event.action,
+                                    event.from_state, event.to_state, event.changes, event.note)
+        previous_link = self.conn.execute(
+            "SELECT case_link FROM events WHERE case_id = ? ORDER BY id DESC LIMIT 1", (case_id,)
+        ).fetchone()
+        previous_chain = self.conn.execute("SELECT chain FROM events ORDER BY id DESC LIMIT 1").fetchone()
         return self.conn.execute(
-            "INSERT INTO events (case_id, at, actor, kind, action, from_state, to_state, changes, note)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO events (case_id, at, actor, kind, action, from_state, to_state, changes, note,"
+            " digest, case_link, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (case_id, event.at, event.actor, event.kind, event.action, event.from_state,
-             event.to_state, _json(dict(event.changes)), event.note),
+             event.to_state, _json(dict(event.changes)), event.note, event_digest,
+             audit.link(previous_link[0] if previous_link else None, event_digest),
+             audit.link(previous_chain[0] if previous_chain else None, event_digest)),
         ).lastrowid
+
+    # -- the audit trail ---------------------------------------------------------
+
+    def audit_rows(self) -> Iterator[audit.AuditRow]:
+        rows = self.conn.execute(
+            "SELECT id, case_id, at, actor, kind, action, from_state, to_state, changes, note,"
+            " digest, case_link, chain FROM events ORDER BY id"
+        )
+        for row in rows:
+            yield audit.AuditRow(*row[:8], json.loads(row[8]), *row[9:])
+
+    def erased_events(self) -> set[int]:
+        return {row[0] for row in self.conn.execute("SELECT event_id FROM erasures")}
 
     def _insert_outbox(self, case_id: int, event_id: int, at: str, outbox: Sequence[Outgoing]) -> None:
         if not outbox:

@@ -1,0 +1,54 @@
+"""The history is append-only and tamper-evident: `samskab audit verify` finds edits."""
+
+import sqlite3
+
+import pytest
+
+
+@pytest.fixture
+def history(samskab, workdir):
+    samskab("demo", now="2026-11-23T08:00")
+    return sqlite3.connect(workdir / "samskab.db", isolation_level=None)
+
+
+def test_intact_history_verifies(samskab, history):
+    out = samskab("audit", "verify").stdout
+    events = history.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert out == f"ok: {events} events, chains intact\n"
+
+
+def test_events_cannot_be_changed_or_deleted(history):
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        history.execute("UPDATE events SET note = 'rettet' WHERE id = 5")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        history.execute("DELETE FROM events WHERE id = 5")
+
+
+def test_an_edit_behind_samskabs_back_is_found(samskab, history):
+    history.execute("DROP TRIGGER events_append_only_update")
+    history.execute("UPDATE events SET note = 'Alt gik fint' WHERE id = 7")
+    result = samskab("audit", "verify", exit=1)
+    assert "Broken: event 7 " in result.stderr
+    assert "does not match its digest" in result.stderr
+
+
+def test_an_edit_with_a_recomputed_digest_breaks_the_chain(samskab, history):
+    from engine import audit
+
+    history.execute("DROP TRIGGER events_append_only_update")
+    row = history.execute(
+        "SELECT case_id, at, actor, kind, action, from_state, to_state, changes, note FROM events WHERE id = 7"
+    ).fetchone()
+    forged = audit.digest(row[0], row[1], "someone-else", *row[3:7], {}, row[8])
+    history.execute("UPDATE events SET actor = 'someone-else', changes = '{}', digest = ? WHERE id = 7", (forged,))
+    result = samskab("audit", "verify", "--json", exit=1)
+    assert '"event_id": 7' in result.stdout and "chain is broken" in result.stdout
+
+
+def test_a_removed_event_breaks_the_chain(samskab, history):
+    history.execute("DROP TRIGGER events_append_only_delete")
+    history.execute("PRAGMA foreign_keys = OFF")
+    history.execute("DELETE FROM outbox WHERE event_id = 9")
+    history.execute("DELETE FROM events WHERE id = 9")
+    result = samskab("audit", "verify", exit=1)
+    assert "chain is broken here" in result.stderr
