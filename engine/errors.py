@@ -45,6 +45,12 @@ class NotFound(SamskabError):
     exit_code = 1
 
 
+class Busy(SamskabError):
+    """The database stayed locked by another writer for longer than the timeout."""
+
+    exit_code = 1
+
+
 class Conflict(SamskabError):
     """Someone else changed the case since it was read; nothing was written."""
 

@@ -43,6 +43,8 @@ DANISH = {
     "{state}: deadline passed; `{action}` could not be taken: {reasons}":
         "{state}: fristen er overskredet; `{action}` kunne ikke tages: {reasons}",
     "did you mean `{word}`?": "mente du `{word}`?",
+    "the database is busy (another program is writing to it); nothing was saved, try again":
+        "databasen er optaget (et andet program skriver i den); intet blev gemt, prøv igen",
     "expected one of {items}": "forventede en af {items}",
     " ({suggestion})": " ({suggestion})",
     "{field}: {problem}": "{field}: {problem}",

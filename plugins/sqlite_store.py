@@ -11,6 +11,7 @@ against a crash of samskab itself in WAL mode); ``?timeout=SECONDS`` is how long
 for another writer (default 5).
 """
 
+import contextlib
 import hashlib
 import json
 import os
@@ -26,7 +27,7 @@ from sqlite_utils.migrations import Migrations
 
 from engine import audit
 from engine.cases import Case, Deadline, Event
-from engine.errors import BadInput, Conflict
+from engine.errors import BadInput, Busy, Conflict
 from engine.hookspecs import hookimpl
 from engine.messages import msg
 from engine.notifications import Outgoing
@@ -200,10 +201,22 @@ class SqliteStore:
     def close(self) -> None:
         self.conn.close()
 
+    @contextlib.contextmanager
+    def _writing(self):
+        """One transaction; a database locked past the timeout becomes a clear error."""
+        try:
+            with self.db.atomic():
+                yield
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise Busy(msg("the database is busy (another program is writing to it); "
+                               "nothing was saved, try again")) from None
+            raise
+
     # -- definitions -----------------------------------------------------------
 
     def save_definition(self, definition: StoredDefinition) -> None:
-        with self.db.atomic():
+        with self._writing():
             self.conn.execute(
                 "INSERT OR IGNORE INTO definitions (process_id, version, sha256, text, origin)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -222,7 +235,7 @@ class SqliteStore:
     def create_case(
         self, case: Case, event: Event, deadlines: Sequence[Deadline], outbox: Sequence[Outgoing] = ()
     ) -> Case:
-        with self.db.atomic():
+        with self._writing():
             cursor = self.conn.execute(
                 "INSERT INTO cases (title, process_id, version, definition_sha256, state, fields,"
                 " created_at, updated_at, closed_at, revision, next_due)"
@@ -251,7 +264,7 @@ class SqliteStore:
         outbox: Sequence[Outgoing] = (),
     ) -> Case:
         closed_at = (case.closed_at or event.at) if closed else None
-        with self.db.atomic():
+        with self._writing():
             # The compare-and-swap comes first, so the transaction takes the write lock
             # before it reads anything: no stale snapshot can be upgraded.
             # A case's next deadline changes only when its deadlines are planned anew.
@@ -289,7 +302,7 @@ class SqliteStore:
         )
 
     def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence[Outgoing] = ()) -> bool:
-        with self.db.atomic():
+        with self._writing():
             cursor = self.conn.execute(
                 "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL",
                 (event.at, deadline.id),
@@ -372,7 +385,7 @@ class SqliteStore:
                          next_attempt_at: str | None) -> None:
         """Record a delivery attempt: sent (no error), retry later, or an incident (no next)."""
         status = "sent" if error is None else ("pending" if next_attempt_at else "incident")
-        with self.db.atomic():
+        with self._writing():
             self.conn.execute(
                 "UPDATE outbox SET attempts = attempts + 1, status = ?, last_error = ?,"
                 " next_attempt_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
@@ -383,7 +396,7 @@ class SqliteStore:
     def outbox_resolve(self, message_id: int, at: str, actor: str, what: str) -> bool:
         """Retry (back to pending, attempts from zero) or dismiss an incident; both logged."""
         status = {"retry": "pending", "dismiss": "dismissed"}[what]
-        with self.db.atomic():
+        with self._writing():
             cursor = self.conn.execute(
                 "UPDATE outbox SET status = ?, attempts = CASE WHEN ? = 'pending' THEN 0 ELSE attempts END,"
                 " next_attempt_at = CASE WHEN ? = 'pending' THEN ? ELSE next_attempt_at END"

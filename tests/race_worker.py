@@ -1,0 +1,50 @@
+"""A coordinator's process for the concurrency and crash tests (run as a subprocess).
+
+    python race_worker.py race DB NAME ATTEMPTS    # record responses on shared cases
+    python race_worker.py bulk DB                  # open and advance cases until killed
+"""
+
+import json
+import sys
+
+from engine.config import Actor
+from engine.core import open_engine
+from engine.errors import Busy, Conflict
+from engine.plugins import make_plugin_manager
+
+
+def race(db: str, name: str, attempts: int) -> None:
+    engine = open_engine(db, pm=make_plugin_manager(load_entrypoints=False))
+    actor = Actor(name, None)
+    cases = [c.id for c in engine.cases()]
+    outcomes = []
+    for i in range(attempts):
+        case_id = cases[i % len(cases)]
+        note = f"{name}-{i}"
+        seen = engine.case(case_id).revision
+        try:
+            engine.advance(case_id, "registrer_svar", {"seneste_svar": note}, note=note,
+                           actor=actor, expected_revision=seen)
+            outcomes.append({"note": note, "case": case_id, "result": "ok"})
+        except (Conflict, Busy) as refused:
+            outcomes.append({"note": note, "case": case_id, "result": type(refused).__name__})
+    print(json.dumps(outcomes))
+
+
+def bulk(db: str) -> None:
+    engine = open_engine(db, pm=make_plugin_manager(load_entrypoints=False))
+    actor = Actor("bulk", None)
+    values = {"dialogmoede_dato": "2026-01-10", "deltagere": "Alle"}
+    i = 0
+    while True:
+        case = engine.new_case("partnerskab", f"Bulk {i}", {"organisation": "Forening"}, actor)
+        engine.advance(case.id, "udform_aftale", values, actor=actor)
+        engine.advance(case.id, "afbryd", note="slut", actor=actor)
+        i += 1
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "race":
+        race(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        bulk(sys.argv[2])

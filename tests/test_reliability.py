@@ -1,0 +1,92 @@
+"""Concurrent coordinators and crashes: nothing lost, nothing half-applied."""
+
+import json
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from engine.config import Actor
+from engine.core import open_engine
+from engine.plugins import make_plugin_manager
+
+WORKER = str(Path(__file__).parent / "race_worker.py")
+
+
+def engine_on(path):
+    return open_engine(str(path), pm=make_plugin_manager(load_entrypoints=False))
+
+
+def test_two_processes_racing_on_the_same_cases(workdir):
+    db = workdir / "race.db"
+    engine = engine_on(db)
+    for i in range(4):
+        case = engine.new_case("hoering", f"Politik {i}", {"dokument": "Politik"}, Actor("setup", None))
+        engine.advance(case.id, "send_i_hoering", {"hoeringsparter": "Alle"}, actor=Actor("setup", None))
+    workers = [
+        subprocess.Popen([sys.executable, WORKER, "race", str(db), name, "150"], stdout=subprocess.PIPE, text=True)
+        for name in ("anna", "bo")
+    ]
+    outcomes = [json.loads(worker.communicate(timeout=120)[0]) for worker in workers]
+    everything = [o for worker in outcomes for o in worker]
+    accepted = [o for o in everything if o["result"] == "ok"]
+    refused = [o for o in everything if o["result"] != "ok"]
+    assert len(everything) == 300 and accepted
+
+    notes = [row[0] for row in sqlite3.connect(db).execute(
+        "SELECT note FROM events WHERE action = 'registrer_svar'")]
+    # Every accepted action is in the history exactly once; no refused one is.
+    assert sorted(notes) == sorted(o["note"] for o in accepted)
+    assert not set(notes) & {o["note"] for o in refused}
+    for case in engine.cases():
+        mine = [o for o in accepted if o["case"] == case.id]
+        assert case.fields.get("antal_svar", 0) == len(mine)
+        assert case.revision == 2 + len(mine)
+
+
+def check_invariants(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    cases = conn.execute("SELECT id, state, revision FROM cases").fetchall()
+    for case_id, state, revision in cases:
+        moves = conn.execute(
+            "SELECT to_state FROM events WHERE case_id = ? AND kind IN ('created', 'action') ORDER BY id",
+            (case_id,),
+        ).fetchall()
+        # No state change without its event, no event without its state change.
+        assert len(moves) == revision, (case_id, moves, revision)
+        assert moves[-1][0] == state
+    orphans = conn.execute("SELECT count(*) FROM events WHERE case_id NOT IN (SELECT id FROM cases)").fetchone()
+    assert orphans == (0,)
+    conn.close()
+    return len(cases)
+
+
+def test_killed_at_random_moments_the_database_stays_consistent(workdir, samskab):
+    db = workdir / "bulk.db"
+    engine_on(db)
+    rng = random.Random(7)
+    total = 0
+    for _ in range(6):
+        worker = subprocess.Popen([sys.executable, WORKER, "bulk", str(db)])
+        time.sleep(rng.uniform(0.4, 1.2))
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        now = check_invariants(db)
+        assert now > total  # work was done, and survived
+        total = now
+    assert samskab("--db", str(db), "audit", "verify").stdout.startswith("ok:")
+
+
+def test_a_locked_database_is_a_clear_error_after_the_timeout(samskab, workdir):
+    samskab("cases", "new", "partnerskab", "--title", "Lions")
+    blocker = sqlite3.connect(workdir / "samskab.db", isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    result = samskab("--db", "sqlite:samskab.db?timeout=0.2", "cases", "advance", "1", "afbryd",
+                     "--note", "x", exit=1)
+    assert "the database is busy" in result.stderr and "nothing was saved" in result.stderr
+    blocker.execute("ROLLBACK")
+    samskab("cases", "advance", "1", "afbryd", "--note", "x")
