@@ -5,7 +5,9 @@
 """
 
 import json
+import random
 import sys
+import time
 
 from engine.config import Actor
 from engine.core import open_engine
@@ -13,15 +15,18 @@ from engine.errors import Busy, Conflict
 from engine.plugins import make_plugin_manager
 
 
-def race(db: str, name: str, attempts: int) -> None:
+def race(db: str, name: str, attempts: int, start_at: float) -> None:
     engine = open_engine(db, pm=make_plugin_manager(load_entrypoints=False))
     actor = Actor(name, None)
     cases = [c.id for c in engine.cases()]
     outcomes = []
+    pause = random.Random(name)
+    time.sleep(max(0.0, start_at - time.time()))  # both start together
     for i in range(attempts):
         case_id = cases[i % len(cases)]
         note = f"{name}-{i}"
         seen = engine.case(case_id).revision
+        time.sleep(pause.uniform(0, 0.004))  # a coordinator reading the case before acting
         try:
             engine.advance(case_id, "registrer_svar", {"seneste_svar": note}, note=note,
                            actor=actor, expected_revision=seen)
@@ -45,6 +50,6 @@ def bulk(db: str) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "race":
-        race(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        race(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]))
     else:
         bulk(sys.argv[2])

@@ -26,15 +26,18 @@ def test_two_processes_racing_on_the_same_cases(workdir):
     for i in range(4):
         case = engine.new_case("hoering", f"Politik {i}", {"dokument": "Politik"}, Actor("setup", None))
         engine.advance(case.id, "send_i_hoering", {"hoeringsparter": "Alle"}, actor=Actor("setup", None))
+    start_at = str(time.time() + 2)
     workers = [
-        subprocess.Popen([sys.executable, WORKER, "race", str(db), name, "150"], stdout=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, WORKER, "race", str(db), name, "150", start_at],
+                         stdout=subprocess.PIPE, text=True)
         for name in ("anna", "bo")
     ]
     outcomes = [json.loads(worker.communicate(timeout=120)[0]) for worker in workers]
     everything = [o for worker in outcomes for o in worker]
     accepted = [o for o in everything if o["result"] == "ok"]
     refused = [o for o in everything if o["result"] != "ok"]
-    assert len(everything) == 300 and accepted
+    assert len(everything) == 300
+    assert accepted and refused, "the two processes never raced"
 
     notes = [row[0] for row in sqlite3.connect(db).execute(
         "SELECT note FROM events WHERE action = 'registrer_svar'")]
