@@ -22,11 +22,13 @@ GENESIS = "0" * 64
 
 
 def digest(case_id: int, at: str, actor: str, kind: str, action: str | None, from_state: str | None,
-           to_state: str, changes: Mapping[str, Any], note: str | None) -> str:
+           to_state: str, changes: Mapping[str, Any], note: str | None, account: str | None = None) -> str:
     content = {
         "case": case_id, "at": at, "actor": actor, "kind": kind, "action": action,
         "from": from_state, "to": to_state, "changes": dict(changes), "note": note,
     }
+    if account is not None:
+        content["account"] = account
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -50,6 +52,7 @@ class AuditRow:
     digest: str
     case_link: str
     chain: str
+    account: str | None = None
 
 
 @attrs.frozen
@@ -68,7 +71,7 @@ def verify(rows: Iterable[AuditRow], erased: set[int]) -> tuple[int, Broken | No
         count += 1
         if row.id not in erased:
             content = digest(row.case_id, row.at, row.actor, row.kind, row.action, row.from_state,
-                             row.to_state, row.changes, row.note)
+                             row.to_state, row.changes, row.note, row.account)
             if content != row.digest:
                 return count, Broken(row.id, row.case_id, "its content does not match its digest (edited?)")
         if row.case_link != link(last_link.get(row.case_id), row.digest):

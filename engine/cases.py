@@ -44,6 +44,8 @@ class Event:
     changes: Mapping[str, Any] = attrs.field(factory=dict)
     note: str | None = None
     id: int | None = None
+    account: str | None = None
+    """The operating-system account that acted on ``actor``'s behalf, if not ``actor``."""
 
 
 @attrs.frozen

@@ -23,7 +23,8 @@ may take every role. Once ``[people]`` exists, actions are limited to the roles
 given there.
 """
 
-import getpass
+import os
+import pwd
 import tomllib
 from pathlib import Path
 
@@ -32,7 +33,8 @@ from typing import Any
 import attrs
 
 from engine import structure
-from engine.errors import InvalidFiles, Problem
+from engine.errors import InvalidFiles, Problem, Refused
+from engine.messages import msg
 
 CONFIG_NAME = "samskab.toml"
 
@@ -65,10 +67,15 @@ class Config:
 
 @attrs.frozen
 class Actor:
-    """Who is acting, and the roles they hold (None: single-user mode, every role)."""
+    """Who is acting, and the roles they hold (None: single-user mode, every role).
+
+    ``account`` is the operating-system account that acts on the person's behalf
+    (``--as``), when that is someone else.
+    """
 
     id: str
     roles: frozenset[str] | None
+    account: str | None = None
 
     def has_any(self, roles: tuple[str, ...]) -> bool:
         return not roles or self.roles is None or bool(self.roles & set(roles))
@@ -91,9 +98,32 @@ def load_config(path: Path, *, required: bool) -> Config:
     return config
 
 
+ADMIN_ROLE = "admin"
+
+
+def os_account() -> str:
+    """The operating-system account running samskab (not the spoofable $USER)."""
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return str(os.getuid())
+
+
 def actor_for(config: Config, person: str | None) -> Actor:
-    """The acting person: ``person`` (from ``--as``) or the operating-system account."""
-    who = person or getpass.getuser()
+    """The acting person: the operating-system account, or ``person`` (from ``--as``),
+    which needs the admin role once people are configured."""
+    account = os_account()
+    if person is None or person == account:
+        return _person(config, account)
+    if config.people and ADMIN_ROLE not in _person(config, account).roles:
+        raise Refused(
+            msg("{account} may not act on someone else's behalf", account=account),
+            [msg("`--as` needs the `admin` role in the config")],
+        )
+    return attrs.evolve(_person(config, person), account=account)
+
+
+def _person(config: Config, who: str) -> Actor:
     if not config.people:
         return Actor(who, None)
     known = config.people.get(who)

@@ -235,7 +235,8 @@ class Engine:
             state=state, fields=values, created_at=stamp, updated_at=stamp, revision=1,
         )
         actor_id = (actor or self.actor()).id
-        event = Event(0, stamp, actor_id, CREATED, None, None, state, values)
+        event = Event(0, stamp, actor_id, CREATED, None, None, state, values,
+                      account=actor.account if actor else None)
         rows = deadlines.plan(compiled.process, 0, state, values, now)
         outbox = notifications.plan(compiled.process, case, event, self.config, self.channels,
                                     _due(rows))
@@ -277,6 +278,9 @@ class Engine:
             actor = self.actor()
         reasons = self.reasons_against(case, action_id, None if system else actor, changes, note)
         if reasons:
+            if not system:
+                self.store.record_refusal(case.id, clock.to_text(self.now()), actor.id, actor.account,
+                                          action_id, reasons)
             raise Refused(f"case {case.id}: cannot take `{action_id}` now", reasons)
         target = compiled.fire(case.state, action_id)
         now = self.now()
@@ -286,6 +290,7 @@ class Engine:
         event = Event(
             case.id, stamp, SYSTEM_ACTOR if system else actor.id, ACTION, action_id,
             case.state, target, changed, note.strip() if note and note.strip() else None,
+            account=None if system else actor.account,
         )
         deadline = compiled.process.state(target).deadline
         replan = target != case.state or (

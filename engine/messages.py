@@ -43,6 +43,8 @@ DANISH = {
     "{state}: deadline passed; `{action}` could not be taken: {reasons}":
         "{state}: fristen er overskredet; `{action}` kunne ikke tages: {reasons}",
     "did you mean `{word}`?": "mente du `{word}`?",
+    "{account} may not act on someone else's behalf": "{account} må ikke handle på andres vegne",
+    "`--as` needs the `admin` role in the config": "`--as` kræver rollen `admin` i konfigurationen",
     "the database is busy (another program is writing to it); nothing was saved, try again":
         "databasen er optaget (et andet program skriver i den); intet blev gemt, prøv igen",
     "expected one of {items}": "forventede en af {items}",

@@ -141,6 +141,12 @@ class Store(Protocol):
     def audit_rows(self) -> "Iterable[AuditRow]":
         """Every event with its digest and links, oldest first."""
 
+    def record_refusal(self, case_id: int, at: str, actor: str, account: str | None, action: str,
+                       reasons: list[str]) -> None:
+        """Keep a refused attempt: who tried what, when, and why it was refused."""
+
+    def refusals(self, case_id: int) -> list[dict[str, Any]]: ...
+
     def erased_events(self) -> set[int]:
         """Events whose personal data was erased (their content no longer matches)."""
 

@@ -149,10 +149,11 @@ def case_data(engine: Engine, case: Case, actor: Actor, lang: str) -> dict[str, 
         for d in engine.store.deadlines(case.id)
     ]
     data["history"] = [
-        {"at": e.at, "actor": e.actor, "kind": e.kind, "action": e.action,
+        {"at": e.at, "actor": e.actor, "account": e.account, "kind": e.kind, "action": e.action,
          "from": e.from_state, "to": e.to_state, "changes": dict(e.changes), "note": e.note}
         for e in engine.store.history(case.id)
     ]
+    data["refused"] = engine.store.refusals(case.id)
     data["actions"] = [
         {"id": a.action.id, "title": a.action.title.get(lang), "to": a.action.to,
          "allowed": a.allowed, "reasons": [messages.text(r, lang) for r in a.reasons],
@@ -193,7 +194,8 @@ def case_text(data: dict[str, Any], process: Process, lang: str) -> str:
         move = f"{event['from']} -> {event['to']}" if event["from"] != event["to"] else event["to"]
         if event["from"] is None:
             move = f"-> {event['to']}"
-        lines.append(f"  {event['at']}  {event['actor']}  {what}  {move}")
+        who = event["actor"] + (f" (by {event['account']})" if event["account"] else "")
+        lines.append(f"  {event['at']}  {who}  {what}  {move}")
         if event["changes"]:
             lines.append("      set " + ", ".join(f"{k}={v}" for k, v in event["changes"].items()))
         if event["note"]:

@@ -151,6 +151,18 @@ def m004_audit_chain(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m005_accounts_and_refusals(db: sqlite_utils.Database) -> None:
+    """Who acted on whose behalf, and every refused attempt."""
+    db["events"].add_column("account", str)
+    db["refusals"].create(
+        {"id": int, "case_id": int, "at": str, "actor": str, "account": str, "action": str,
+         "reasons": str},
+        pk="id",
+    )
+    db["refusals"].create_index(["case_id"])
+
+
 def _path_and_options(url: str) -> tuple[str, dict[str, str]] | None:
     if url.startswith("sqlite:"):
         url = url.removeprefix("sqlite:").removeprefix("//")
@@ -317,16 +329,17 @@ class SqliteStore:
         """Append an event with its digest and links. Runs inside the write transaction,
         so the previous links read here are the latest."""
         event_digest = audit.digest(case_id, event.at, event.actor, event.kind, event.action,
-                                    event.from_state, event.to_state, event.changes, event.note)
+                                    event.from_state, event.to_state, event.changes, event.note,
+                                    event.account)
         previous_link = self.conn.execute(
             "SELECT case_link FROM events WHERE case_id = ? ORDER BY id DESC LIMIT 1", (case_id,)
         ).fetchone()
         previous_chain = self.conn.execute("SELECT chain FROM events ORDER BY id DESC LIMIT 1").fetchone()
         return self.conn.execute(
             "INSERT INTO events (case_id, at, actor, kind, action, from_state, to_state, changes, note,"
-            " digest, case_link, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " account, digest, case_link, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (case_id, event.at, event.actor, event.kind, event.action, event.from_state,
-             event.to_state, _json(dict(event.changes)), event.note, event_digest,
+             event.to_state, _json(dict(event.changes)), event.note, event.account, event_digest,
              audit.link(previous_link[0] if previous_link else None, event_digest),
              audit.link(previous_chain[0] if previous_chain else None, event_digest)),
         ).lastrowid
@@ -336,10 +349,27 @@ class SqliteStore:
     def audit_rows(self) -> Iterator[audit.AuditRow]:
         rows = self.conn.execute(
             "SELECT id, case_id, at, actor, kind, action, from_state, to_state, changes, note,"
-            " digest, case_link, chain FROM events ORDER BY id"
+            " digest, case_link, chain, account FROM events ORDER BY id"
         )
         for row in rows:
             yield audit.AuditRow(*row[:8], json.loads(row[8]), *row[9:])
+
+    def record_refusal(self, case_id: int, at: str, actor: str, account: str | None, action: str,
+                       reasons: list[str]) -> None:
+        with self._writing():
+            self.conn.execute(
+                "INSERT INTO refusals (case_id, at, actor, account, action, reasons)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (case_id, at, actor, account, action, _json([str(r) for r in reasons])),
+            )
+
+    def refusals(self, case_id: int) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT at, actor, account, action, reasons FROM refusals WHERE case_id = ? ORDER BY id",
+            (case_id,),
+        )
+        return [{"at": at, "actor": actor, "account": account, "action": action,
+                 "reasons": json.loads(reasons)} for at, actor, account, action, reasons in rows]
 
     def erased_events(self) -> set[int]:
         return {row[0] for row in self.conn.execute("SELECT event_id FROM erasures")}
@@ -483,12 +513,13 @@ class SqliteStore:
 
     def history(self, case_id: int) -> list[Event]:
         rows = self.conn.execute(
-            "SELECT case_id, at, actor, kind, action, from_state, to_state, changes, note, id"
+            "SELECT case_id, at, actor, kind, action, from_state, to_state, changes, note, id, account"
             " FROM events WHERE case_id = ? ORDER BY id",
             (case_id,),
         )
         return [
-            Event(*row[:7], changes=json.loads(row[7]), note=row[8], id=row[9]) for row in rows
+            Event(*row[:7], changes=json.loads(row[7]), note=row[8], id=row[9], account=row[10])
+            for row in rows
         ]
 
     _DEADLINE_COLUMNS = "case_id, state, kind, due_at, action, before, fired_at, closed_at, id"

@@ -8,10 +8,14 @@ import pytest
 from click.testing import CliRunner
 
 from engine.cli import cli
+from engine.config import os_account
 
 PROCESSES = Path(__file__).parent.parent / "processes"
 SAMSKAB = str(Path(sys.executable).parent / "samskab")
 """The installed command, as a user runs it."""
+
+ADMIN = f'[people.{os_account()}]\nroles = ["admin"]\n'
+"""Config lines making the account that runs the tests an admin, who may use --as."""
 
 
 @pytest.fixture(autouse=True)

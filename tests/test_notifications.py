@@ -10,6 +10,7 @@ import threading
 import icalendar
 import pytest
 
+from conftest import ADMIN
 from servers import Mailbox
 
 SECRET = "delt-hemmelighed"
@@ -51,7 +52,7 @@ def webhook():
 def configured(workdir, mailbox, webhook, monkeypatch):
     monkeypatch.setenv("SAMSKAB_WEBHOOK_SECRET", SECRET)
     url, _ = webhook
-    (workdir / "samskab.toml").write_text(f"""
+    (workdir / "samskab.toml").write_text(ADMIN + f"""
 [people.mette]
 email = "mette@kommune.dk"
 roles = ["koordinator"]
