@@ -9,6 +9,7 @@ CREATED = "created"
 ACTION = "action"
 DEADLINE = "deadline"
 REMINDER = "reminder"
+ERASURE = "erasure"
 
 SYSTEM_ACTOR = "samskab"
 """The actor recorded when samskab itself acts, e.g. an automatic action at a deadline."""

@@ -436,6 +436,45 @@ def calendar(settings, process_id, person, output):
         click.echo(data.decode(), nl=False)
 
 
+# -- personal data -----------------------------------------------------------------------
+
+
+@cli.group()
+def person():
+    """Personal data (GDPR): export or erase everything held on a person."""
+
+
+@person.command("export")
+@click.argument("email")
+@click.pass_obj
+def person_export(settings, email):
+    """Print everything held on the person with this e-mail address, as JSON."""
+    from engine import people
+
+    _echo_json(people.export(settings.engine(), email))
+
+
+@person.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@as_option
+@click.pass_obj
+def person_erase(settings, email, yes, person):
+    """Pseudonymise the person everywhere; the history stays verifiable."""
+    from engine import people
+
+    engine = settings.engine()
+    people.export(engine, email)  # NotFound if nothing is held
+    if not yes:
+        click.confirm(f"Erase {email} everywhere? This cannot be undone", abort=True)
+    counts = people.erase(engine, email, engine.actor(person))
+    click.echo(f"Erased {email} as {people.pseudonym(email)}: {counts['cases']} case(s), "
+               f"{counts['events']} event(s), {counts['messages']} message(s).")
+    for person_id, entry in engine.config.people.items():
+        if entry.email == email:
+            click.echo(f"Remove [people.{person_id}] from the config file too.", err=True)
+
+
 # -- audit -----------------------------------------------------------------------------
 
 

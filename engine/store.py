@@ -147,6 +147,13 @@ class Store(Protocol):
 
     def refusals(self, case_id: int) -> list[dict[str, Any]]: ...
 
+    def personal_data(self, texts: list[str], person_ids: list[str]) -> dict[str, Any]:
+        """Every case, event, message and refusal that names the person."""
+
+    def erase_personal_data(self, texts: list[str], person_ids: list[str], pseudonym: str,
+                            at: str, actor: str) -> dict[str, int]:
+        """Pseudonymise the person everywhere and record the erasure; counts of what changed."""
+
     def erased_events(self) -> set[int]:
         """Events whose personal data was erased (their content no longer matches)."""
 

@@ -26,7 +26,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from engine import audit
-from engine.cases import Case, Deadline, Event
+from engine.cases import ERASURE, Case, Deadline, Event
 from engine.errors import BadInput, Busy, Conflict
 from engine.hookspecs import hookimpl
 from engine.messages import msg
@@ -353,6 +353,84 @@ class SqliteStore:
         )
         for row in rows:
             yield audit.AuditRow(*row[:8], json.loads(row[8]), *row[9:])
+
+    # -- personal data -----------------------------------------------------------
+
+    def _mentioning(self, table: str, columns: list[str], texts: list[str]) -> list[tuple]:
+        where = " OR ".join(f"{c} LIKE ?" for c in columns for _ in texts)
+        params = [f"%{t}%" for _ in columns for t in texts]
+        return self.conn.execute(f"SELECT * FROM {table} WHERE {where}", params).fetchall()
+
+    def personal_data(self, texts: list[str], person_ids: list[str]) -> dict[str, Any]:
+        """Every case, event, message and refusal that names the person."""
+        cases = self._mentioning("cases", ["title", "fields"], texts)
+        actors = " OR ".join("actor = ?" for _ in person_ids) or "0"
+        events = self.conn.execute(
+            "SELECT id, case_id, at, actor, kind, action, changes, note FROM events WHERE"
+            f" ({actors}) OR " + " OR ".join("changes LIKE ? OR note LIKE ?" for _ in texts) + " ORDER BY id",
+            [*person_ids, *[p for t in texts for p in (f"%{t}%", f"%{t}%")]],
+        ).fetchall()
+        messages = self._mentioning("outbox", ["recipient", "body"], texts)
+        refusals = self.conn.execute(
+            f"SELECT case_id, at, action, reasons FROM refusals WHERE {actors}", person_ids
+        ).fetchall()
+        return {
+            "cases": [{"id": row[0], "title": row[1], "fields": json.loads(row[6])} for row in cases],
+            "events": [{"id": e[0], "case": e[1], "at": e[2], "actor": e[3], "kind": e[4],
+                        "action": e[5], "changes": json.loads(e[6]), "note": e[7]} for e in events],
+            "messages": [{"id": m[0], "recipient": m[5], "subject": m[6], "status": m[9]} for m in messages],
+            "refusals": [{"case": r[0], "at": r[1], "action": r[2]} for r in refusals],
+        }
+
+    def erase_personal_data(self, texts: list[str], person_ids: list[str], pseudonym: str,
+                            at: str, actor: str) -> dict[str, int]:
+        """Replace the person with ``pseudonym`` everywhere, in one transaction, and record
+        the erasure as an event on every case it touched."""
+
+        def clean(value: Any) -> Any:
+            if isinstance(value, str):
+                for text in texts:
+                    value = value.replace(text, pseudonym)
+                return value
+            if isinstance(value, dict):
+                return {k: clean(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [clean(v) for v in value]
+            return value
+
+        found = self.personal_data(texts, person_ids)
+        touched_cases = {c["id"] for c in found["cases"]} | {e["case"] for e in found["events"]}
+        with self._writing():
+            self.conn.execute("INSERT INTO audit_unlock DEFAULT VALUES")
+            for case in found["cases"]:
+                self.conn.execute("UPDATE cases SET title = ?, fields = ? WHERE id = ?",
+                                  (clean(case["title"]), _json(clean(case["fields"])), case["id"]))
+            erasure_events = {}
+            for case_id in sorted(touched_cases):
+                state = self.conn.execute("SELECT state FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
+                erasure_events[case_id] = self._insert_event(case_id, Event(
+                    case_id, at, actor, ERASURE, None, state, state, {},
+                    f"personal data erased ({pseudonym})",
+                ))
+            for event in found["events"]:
+                person = pseudonym if event["actor"] in person_ids else event["actor"]
+                self.conn.execute(
+                    "UPDATE events SET actor = ?, changes = ?, note = ? WHERE id = ?",
+                    (person, _json(clean(event["changes"])), clean(event["note"]), event["id"]),
+                )
+                self.conn.execute("INSERT OR REPLACE INTO erasures (event_id, erasure_event_id)"
+                                  " VALUES (?, ?)", (event["id"], erasure_events[event["case"]]))
+            for message in self._mentioning("outbox", ["recipient", "body"], texts):
+                self.conn.execute(
+                    "UPDATE outbox SET recipient = ?, subject = ?, body = ?, payload = ? WHERE id = ?",
+                    (clean(message[5]), clean(message[6]), clean(message[7]),
+                     _json(clean(json.loads(message[8]))), message[0]),
+                )
+            actors = " OR ".join("actor = ?" for _ in person_ids) or "0"
+            self.conn.execute(f"UPDATE refusals SET actor = ? WHERE {actors}", [pseudonym, *person_ids])
+            self.conn.execute("DELETE FROM audit_unlock")
+        return {"cases": len(touched_cases), "events": len(found["events"]),
+                "messages": len(found["messages"])}
 
     def record_refusal(self, case_id: int, at: str, actor: str, account: str | None, action: str,
                        reasons: list[str]) -> None:

@@ -50,6 +50,7 @@ _WORDS = {
     "created_event": ("oprettet", "opened"),
     "deadline_event": ("frist overskredet", "deadline passed"),
     "reminder_event": ("påmindelse", "reminder"),
+    "erasure_event": ("personoplysninger slettet", "personal data erased"),
     "yes": ("ja", "yes"),
     "no": ("nej", "no"),
     "not_now": ("ikke nu", "not now"),

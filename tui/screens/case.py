@@ -101,7 +101,7 @@ class CaseScreen(Screen):
         for event in reversed(data["history"]):
             what = {
                 "created": w("created_event"), "deadline": w("deadline_event"),
-                "reminder": w("reminder_event"),
+                "reminder": w("reminder_event"), "erasure": w("erasure_event"),
             }.get(event["kind"]) or titles.get(event["action"], event["action"])
             when = event["at"][:16].replace("T", " ")
             lines.append(f"[b]{when}[/]  {escape(event['actor'])}: {escape(what)}")

@@ -1,0 +1,59 @@
+"""GDPR: everything held on a person as JSON, and erasure that keeps the audit chain."""
+
+import json
+
+from conftest import ADMIN
+
+
+def setup(samskab, workdir):
+    (workdir / "samskab.toml").write_text(ADMIN.replace('["admin"]', '["admin", "koordinator"]') + """
+[people.anna]
+name = "Anna Jensen"
+email = "anna@forening.dk"
+roles = ["koordinator", "styregruppe"]
+
+[channels.journal]
+type = "log"
+path = "journal.log"
+""")
+    case = samskab.json("cases", "new", "partnerskab", "--title", "Spejderne", "--as", "anna",
+                        "--set", "kontakt_email=anna@forening.dk")
+    number = str(case["id"])
+    samskab("cases", "advance", number, "udform_aftale", "--set", "organisation=Spejderne",
+            "--set", "dialogmoede_dato=2026-01-10", "--set", "deltagere=Anna Jensen og bestyrelsen",
+            "--note", "Aftalt med Anna Jensen", "--as", "anna")
+    other = samskab.json("cases", "new", "hoering", "--title", "Politik", "--set", "dokument=Politik")
+    return number, str(other["id"])
+
+
+def test_export_holds_everything_on_the_person(samskab, workdir):
+    number, other = setup(samskab, workdir)
+    data = json.loads(samskab("person", "export", "anna@forening.dk").stdout)
+    assert data["people"]["anna"]["name"] == "Anna Jensen"
+    assert [c["id"] for c in data["cases"]] == [int(number)]
+    assert {e["action"] or e["kind"] for e in data["events"]} == {"created", "udform_aftale"}
+    assert data["messages"]  # the log channel's messages name her
+    assert "nothing is held" in samskab("person", "export", "nobody@x.dk", exit=1).stderr
+
+
+def test_erase_pseudonymises_everywhere_and_the_chain_still_verifies(samskab, workdir):
+    number, other = setup(samskab, workdir)
+    erased = samskab("person", "erase", "anna@forening.dk", "--yes")
+    assert "Remove [people.anna] from the config file too." in erased.stderr
+    shown = samskab.json("cases", "show", number)
+    text = json.dumps(shown, ensure_ascii=False)
+    assert "anna@forening.dk" not in text and "Anna Jensen" not in text and '"anna"' not in text
+    assert shown["fields"]["kontakt_email"].startswith("slettet-")
+    assert shown["history"][-1]["kind"] == "erasure"
+    left = json.loads(samskab("person", "export", "anna@forening.dk").stdout)
+    assert left["cases"] == left["events"] == left["messages"] == left["refusals"] == []
+    assert samskab("audit", "verify").stdout.startswith("ok:")
+    # The other case was not touched.
+    assert [e["kind"] for e in samskab.json("cases", "show", other)["history"]] == ["created"]
+
+
+def test_erase_asks_first(samskab, workdir):
+    setup(samskab, workdir)
+    result = samskab("person", "erase", "anna@forening.dk", exit=1)
+    assert "Aborted" in result.stderr or "Aborted" in result.stdout
+    assert json.loads(samskab("person", "export", "anna@forening.dk").stdout)["cases"]
