@@ -9,15 +9,20 @@ def parse(text: str) -> dt.timedelta | isodate.Duration:
     return isodate.parse_duration(text)
 
 
+LONGEST = dt.timedelta(days=100 * 366)
+
+
 def problem(text: str, *, zero_ok: bool = False) -> str | None:
     """Why ``text`` is not a usable duration, or None when it is."""
-    try:
-        duration = parse(text)
-    except (isodate.ISO8601Error, ValueError):
-        return f"`{text}` is not an ISO 8601 duration"
     start = dt.datetime(2000, 1, 1)
-    if start + duration < start or (start + duration == start and not zero_ok):
+    try:
+        end = start + parse(text)
+    except (isodate.ISO8601Error, ValueError, OverflowError, TypeError):
+        return f"`{text}` is not an ISO 8601 duration in whole years, months, weeks, days or hours"
+    if end < start or (end == start and not zero_ok):
         return f"`{text}` is not a positive duration"
+    if end - start > LONGEST:
+        return f"`{text}` is longer than 100 years"
     return None
 
 

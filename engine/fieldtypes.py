@@ -74,10 +74,15 @@ def _date(field: Field, text: str) -> str:
     try:
         if danish:
             day, month, year = (int(part) for part in danish.groups())
-            return dt.date(year, month, day).isoformat()
-        return dt.date.fromisoformat(text).isoformat()
+            date = dt.date(year, month, day)
+        else:
+            date = dt.date.fromisoformat(text)
     except ValueError:
         raise ValueProblem(msg("{value!r} is not a date (e.g. 2026-03-01 or 1.3.2026)", value=text)) from None
+    # Deadlines are counted from dates; keep them where the calendar arithmetic works.
+    if not 1900 <= date.year <= 2199:
+        raise ValueProblem(msg("{value!r} is not a date between 1900 and 2199", value=text))
+    return date.isoformat()
 
 
 def _yesno(field: Field, text: str) -> bool:

@@ -30,6 +30,7 @@ DANISH = {
     "{value!r} is not a date (e.g. 2026-03-01 or 1.3.2026)":
         "{value!r} er ikke en dato (fx 2026-03-01 eller 1.3.2026)",
     "{value!r} is not yes or no (ja/nej, yes/no)": "{value!r} er ikke ja eller nej",
+    "{value!r} is not a date between 1900 and 2199": "{value!r} er ikke en dato mellem 1900 og 2199",
     "{value!r} is not one of the choices{hint}": "{value!r} er ikke et af valgene{hint}",
     "{value!r} is not an e-mail address": "{value!r} er ikke en e-mailadresse",
     "case {case} was changed by someone else while you worked on it; nothing was saved, look at it again":

@@ -18,6 +18,12 @@ def test_money(typed, stored):
     assert fieldtypes.parse(field("money"), typed) == stored
 
 
+@pytest.mark.parametrize("typed", ["9999-12-31", "0001-01-01"])
+def test_dates_outside_the_calendar_deadlines_use(typed):
+    with pytest.raises(fieldtypes.ValueProblem, match="between 1900 and 2199"):
+        fieldtypes.parse(field("date"), typed)
+
+
 @pytest.mark.parametrize("typed", ["abc", "12,345,6", "1.2.3", "12.5051"])
 def test_money_refuses_what_is_not_an_amount(typed):
     with pytest.raises(fieldtypes.ValueProblem):

@@ -1,0 +1,128 @@
+"""Hostile and clumsy input never runs code and never crashes: every random or mutated
+process file, config file and typed value is either accepted or refused with a clear
+error. Bounded and derandomised, so CI is repeatable."""
+
+import string
+import tempfile
+from pathlib import Path
+
+import tomli_w
+import tomllib
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import PROCESSES
+from engine import fieldtypes
+from engine.channels import build_channels
+from engine.config import load_config
+from engine.definition import FIELD_TYPES, Field, Option, Text
+from engine.errors import InvalidFiles
+from engine.loader import load_text
+from engine.machine import CompiledProcess
+from engine.plugins import make_plugin_manager
+
+BOUNDED = settings(max_examples=200, deadline=None, derandomize=True,
+                   suppress_health_check=[HealthCheck.too_slow])
+PM = make_plugin_manager(load_entrypoints=False)
+GUARDS = {guard.name: guard for guards in PM.hook.register_guards() for guard in guards}
+CHANNEL_TYPES = {kind.type: kind for kinds in PM.hook.register_channel_types() for kind in kinds}
+VALID = (PROCESSES / "partnerskab.toml").read_text(encoding="utf-8")
+VALID_DATA = tomllib.loads(VALID)
+
+scalars = st.one_of(
+    st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    st.sampled_from(["dialog", "aktiv", "os.system", "P3Y", "P0D", "x" * 300, "P99999Y",
+                     "PT99999999999H", "P1.5Y", "P3000000D", "__import__('os')"]),
+)
+values = st.recursive(scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.dictionaries(st.text(string.ascii_lowercase + "_.", max_size=8), inner, max_size=4)
+), max_leaves=12)
+
+
+def accepted_or_refused(text: str) -> None:
+    try:
+        definition = load_text(text, "fuzz.toml", guards=GUARDS)
+    except InvalidFiles as refused:
+        assert refused.problems and all(p.message for p in refused.problems)
+        return
+    CompiledProcess(definition)  # what is accepted also runs
+
+
+@BOUNDED
+@given(st.lists(st.tuples(st.integers(0, len(VALID)), st.integers(0, 40), st.text(max_size=12)), max_size=4))
+def test_mutated_process_text(edits):
+    text = VALID
+    for position, length, insert in edits:
+        text = text[:position] + insert + text[position + length:]
+    accepted_or_refused(text)
+
+
+def _paths(data, prefix=()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield prefix + (key,)
+            yield from _paths(value, prefix + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield prefix + (i,)
+            yield from _paths(value, prefix + (i,))
+
+
+PATHS = list(_paths(VALID_DATA))
+
+
+def _set(data, path, value):
+    target = data
+    for step in path[:-1]:
+        target = target[step]
+    if value is _DELETE:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+
+
+_DELETE = object()
+
+
+@BOUNDED
+@given(st.lists(st.tuples(st.sampled_from(PATHS), st.one_of(st.just(_DELETE), values)), min_size=1, max_size=3))
+def test_mutated_process_structure(changes):
+    data = tomllib.loads(VALID)
+    for path, value in changes:
+        try:
+            _set(data, path, value)
+        except (KeyError, IndexError, TypeError):
+            continue
+    try:
+        text = tomli_w.dumps(data)
+    except (TypeError, ValueError):
+        return
+    accepted_or_refused(text)
+
+
+@BOUNDED
+@given(st.dictionaries(st.sampled_from(["processes", "people", "channels", "delivery", "colour"]), values, max_size=4))
+def test_random_config(data):
+    try:
+        text = tomli_w.dumps(data)
+    except (TypeError, ValueError):
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "samskab.toml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            config = load_config(path, required=True)
+            build_channels(config.channels, CHANNEL_TYPES, str(path))
+        except InvalidFiles as refused:
+            assert refused.problems
+
+
+@BOUNDED
+@given(st.sampled_from(FIELD_TYPES), st.text(max_size=30))
+def test_any_typed_value(kind, typed):
+    field = Field("f", kind, Text("F"), options=(Option("a", Text("A")),) if kind == "choice" else ())
+    try:
+        fieldtypes.parse(field, typed)
+    except fieldtypes.ValueProblem as problem:
+        assert str(problem.message)
