@@ -25,6 +25,8 @@ def parse_moment(text: str, *, source: str = "time") -> dt.datetime:
         raise BadInput(
             f"{source}: {text!r} is not an ISO 8601 time (e.g. 2026-03-01 or 2026-03-01T09:30)"
         ) from None
+    if not 1900 <= moment.year <= 2199:
+        raise BadInput(f"{source}: {text!r} is not between the years 1900 and 2199")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC)
