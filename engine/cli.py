@@ -58,9 +58,9 @@ class SamskabGroup(click.Group):
             ctx.exit(exc.exit_code)
         finally:
             settings = ctx.obj
-            if isinstance(settings, Settings) and settings._engine is not None:
-                for error in settings._engine.plugin_errors:
-                    click.echo(f"Warning: {error}", err=True)
+            if isinstance(settings, Settings):
+                for warning in settings.warnings():
+                    click.echo(f"Warning: {warning}", err=True)
 
 
 class Settings:
@@ -70,6 +70,7 @@ class Settings:
         self.processes = [Path(p) for p in processes]
         self.lang = lang
         self._engine = None
+        self.warn_about_files = True
 
     def opener(self):
         """A function that opens an engine on a database path with these settings."""
@@ -79,13 +80,20 @@ class Settings:
             db, config_path=self.config, process_dirs=self.processes, pm=get_plugin_manager()
         )
 
-    def engine(self, *, warn: bool = True):
+    def engine(self):
         if self._engine is None:
             self._engine = self.opener()(self.db)
-            if warn:
-                for problem in self._engine.problems:
-                    click.echo(f"Warning: {problem}", err=True)
         return self._engine
+
+    def warnings(self) -> list[str]:
+        """What went wrong along the way without stopping the command."""
+        engine = self._engine
+        if engine is None:
+            return []
+        found = list(engine.plugin_errors)
+        if engine.registry.files_read and self.warn_about_files:
+            found += [str(problem) for problem in engine.problems]
+        return found
 
 
 def _default_lang() -> str:
@@ -169,7 +177,8 @@ def processes_check(settings, paths):
     Prints every problem with file, line, place and a suggestion; exit status 2 if
     there is any.
     """
-    engine = settings.engine(warn=False)
+    engine = settings.engine()
+    settings.warn_about_files = False  # the check itself reports them
     if paths:
         definitions, problems = engine.loader.load(paths)
     else:

@@ -5,6 +5,7 @@
 """
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -66,17 +67,20 @@ class Engine:
         """Errors plugins raised after a commit: reported, never undoing what was saved."""
         self.loader = loader.Loader(pm)
         self.process_dirs = self.loader.builtin_dirs + list(process_dirs)
-        files, self.file_problems = self.loader.load(self.process_dirs)
-        self.registry = Registry(files, store, self.loader.read)
+        self.registry = Registry(lambda: self._files[0], store, self.loader.read)
         types = {kind.type: kind for kinds in pm.hook.register_channel_types() for kind in kinds or ()}
         self.channels = build_channels(config.channels, types, config_origin)
 
     # -- definitions -----------------------------------------------------------
 
+    @functools.cached_property
+    def _files(self):
+        return self.loader.load(self.process_dirs)
+
     @property
     def problems(self):
-        """Everything wrong with the process files found at start-up."""
-        return self.file_problems + self.registry.problems
+        """Everything wrong with the process files (reads them if not yet read)."""
+        return self._files[1] + self.registry.problems
 
     def process(self, process_id: str) -> Definition:
         return self.registry.latest(process_id)

@@ -22,20 +22,43 @@ Reader = Callable[[str, str], Definition]
 
 
 class Registry:
-    def __init__(self, files: list[Definition], store: Store, read: Reader):
+    """Reads the process files only when something needs them: showing a running case
+    needs just its stored version."""
+
+    def __init__(self, files: Callable[[], list[Definition]], store: Store, read: Reader):
+        self._files = files
         self._store = store
         self._read = read
         self._stored = {(d.process_id, d.version): d for d in store.definitions()}
         self._compiled: dict[tuple[str, int], CompiledProcess] = {}
-        self._changed: dict[str, list[Problem]] = {}
-        self._latest: dict[str, Definition] = {}
-        for definition in files:
+        self._changed_files: dict[str, list[Problem]] | None = None
+        self._latest_files: dict[str, Definition] | None = None
+
+    @property
+    def files_read(self) -> bool:
+        return self._latest_files is not None
+
+    @property
+    def _latest(self) -> dict[str, Definition]:
+        if self._latest_files is None:
+            self._sort_files()
+        return self._latest_files
+
+    @property
+    def _changed(self) -> dict[str, list[Problem]]:
+        if self._changed_files is None:
+            self._sort_files()
+        return self._changed_files
+
+    def _sort_files(self) -> None:
+        self._changed_files, self._latest_files = {}, {}
+        for definition in self._files():
             if self._changed_in_place(definition):
-                self._changed.setdefault(definition.process.id, []).append(_changed_problem(definition))
+                self._changed_files.setdefault(definition.process.id, []).append(_changed_problem(definition))
                 continue
-            current = self._latest.get(definition.process.id)
+            current = self._latest_files.get(definition.process.id)
             if current is None or current.process.version < definition.process.version:
-                self._latest[definition.process.id] = definition
+                self._latest_files[definition.process.id] = definition
 
     @property
     def problems(self) -> list[Problem]:

@@ -15,10 +15,6 @@ Each message carries its idempotency key as ``Message-ID`` and ``X-Samskab-Key``
 """
 
 import os
-import smtplib
-import ssl
-from email.message import EmailMessage
-from email.utils import make_msgid
 
 import attrs
 
@@ -50,6 +46,12 @@ class SmtpChannel:
         self.settings = settings
 
     def send(self, message) -> None:
+        # Imported here: most commands never send mail, and start-up time counts.
+        import smtplib
+        import ssl
+        from email.message import EmailMessage
+        from email.utils import make_msgid
+
         s = self.settings
         mail = EmailMessage()
         mail["From"] = s.sender

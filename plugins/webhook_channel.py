@@ -17,7 +17,6 @@ import hashlib
 import hmac
 import json
 import os
-import urllib.request
 
 import attrs
 
@@ -46,6 +45,8 @@ class WebhookChannel:
         self.settings = settings
 
     def send(self, message) -> None:
+        import urllib.request  # here, not at start-up: most commands send nothing
+
         body = json.dumps(
             {"key": message.key, "subject": message.subject, **message.payload}, ensure_ascii=False
         ).encode()
