@@ -4,8 +4,9 @@ Every figure is a ratio against a baseline run in the same invocation, since the
 machines drift from run to run. Each measurement runs in its own process, so that
 peak memory is its own.
 
-    python -m bench                         # the full run (a few minutes)
-    python -m bench --cases 20 --tui-cases 50   # a tiny run, as the test suite does
+    python -m bench                  # the full run (about seven minutes)
+    python -m bench --cases 20 --peer-cases 5 --scale-cases 2000 --tui-cases 30 --startup-runs 1
+                                     # a tiny run, as the test suite does
 """
 
 import argparse
@@ -59,15 +60,64 @@ def first_paint(sizes: list[int], tmp: Path) -> dict:
     return results
 
 
+def peers(cases: int) -> dict:
+    try:
+        import SpiffWorkflow  # noqa: F401
+        import statemachine  # noqa: F401
+    except ImportError:
+        print("\nPeers: not installed (pip install '.[bench]')")
+        return {}
+    figures = measure("bench.peers.run", str(cases))
+    ours = figures["samskab_s_per_step"]
+    print("\nThe same three-step process (µs per step)")
+    print(f"  samskab, durable (one transaction per step)     {ours * 1e6:9.1f}")
+    print(f"  python-statemachine, in memory                  {figures['statemachine_s_per_step'] * 1e6:9.1f}"
+          f"   samskab is {figures['statemachine_s_per_step'] / ours:.2f}x its speed (target > 1x)")
+    print(f"  SpiffWorkflow, serialised and stored each step  {figures['spiffworkflow_s_per_step'] * 1e6:9.1f}"
+          f"   samskab is {figures['spiffworkflow_s_per_step'] / ours:.2f}x its speed (target >= 10x)")
+    return figures
+
+
+def scale(cases: int, tmp: Path) -> dict:
+    path = tmp / "scale" / "samskab.db"
+    path.parent.mkdir()
+    measure("bench.scale", "build", str(path), str(cases))
+    results = {side: measure("bench.scale", side, str(path)) for side in ("sqlite3", "engine")}
+    ours, base = results["engine"], results["sqlite3"]
+    print(f"\n{cases} cases, {ours['overdue']} overdue")
+    print(f"  overdue list      {ours['overdue_query_s'] * 1e3:8.1f} ms   (sqlite3 {base['overdue_query_s'] * 1e3:.1f} ms;"
+          " target < 10 ms)")
+    print(f"  tick              {ours['tick_s'] * 1e3:8.1f} ms   ({ours['ticked']} deadlines, {ours['delivered']}"
+          " messages delivered; target < 1000 ms)")
+    print(f"  list every case   {ours['list_all_s']:8.1f} s    (sqlite3 {base['list_all_s']:.1f} s)")
+    print(f"  peak memory       {ours['peak_rss_mb']:8.1f} MB   (sqlite3 {base['peak_rss_mb']:.1f} MB; target < 150 MB)")
+    return results
+
+
+def startup(runs: int) -> dict:
+    figures = json.loads(subprocess.run([sys.executable, "-m", "bench.startup", str(runs)], capture_output=True,
+                                        text=True, check=True, cwd=ROOT).stdout)
+    ratio = figures["cases_show_s"] / figures["bare_import_s"]
+    print(f"\nStart-up: `samskab cases show` {figures['cases_show_s'] * 1e3:.0f} ms, bare import "
+          f"{figures['bare_import_s'] * 1e3:.0f} ms: {ratio:.2f}x (target <= 1.3x)")
+    return figures
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--cases", type=int, default=100_000, help="cases for durable actions")
+    parser.add_argument("--peer-cases", type=int, default=2_000, help="cases for the peer comparison")
+    parser.add_argument("--scale-cases", type=int, default=1_000_000, help="cases for overdue, tick, memory")
     parser.add_argument("--tui-cases", default="10000,100000",
                         help="comma-separated database sizes for the UI's first paint")
+    parser.add_argument("--startup-runs", type=int, default=15)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         results = {
             "durable_actions": durable_actions(args.cases, Path(tmp)),
+            "peers": peers(args.peer_cases),
+            "scale": scale(args.scale_cases, Path(tmp)),
+            "startup": startup(args.startup_runs),
             "first_paint": first_paint([int(n) for n in args.tui_cases.split(",")], Path(tmp)),
         }
     print(json.dumps(results))

@@ -20,7 +20,7 @@ def calendar_for(engine: Engine, *, process_id: str | None = None, person: str |
     cal.add("x-wr-calname", "samskab")
     actor = engine.actor(person) if person else None
     stamp = engine.now()
-    for case in engine.cases(CaseFilter(process_id=process_id, open_only=True)):
+    for case in engine.iter_cases(CaseFilter(process_id=process_id, open_only=True)):
         process = engine.compiled_for(case).process
         if actor is not None and not any(a.allowed for a in engine.availability(case, actor)):
             continue

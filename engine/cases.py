@@ -29,6 +29,8 @@ class Case:
     revision: int
     closed_at: str | None = None
     """When the case reached a final state."""
+    next_due: str | None = None
+    """When the open deadline of its step falls due (kept by the store)."""
 
 
 @attrs.frozen

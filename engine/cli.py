@@ -289,9 +289,13 @@ def cases_list(settings, process_id, state, overdue, search, include_closed, as_
         process_id=process_id, state=state, text=search, open_only=not include_closed,
         overdue_at=clock.to_text(engine.now()) if overdue else None,
     )
-    rows = [views.case_summary(engine, case, settings.lang) for case in engine.cases(where)]
+    rows = (views.case_summary(engine, case, settings.lang) for case in engine.iter_cases(where))
     if as_json:
-        _echo_json(rows)
+        # Streamed, one case per line, so a long list needs no more memory than a short one.
+        click.echo("[")
+        for i, row in enumerate(rows):
+            click.echo(("," if i else "") + json.dumps(row, ensure_ascii=False))
+        click.echo("]")
         return
     for row in rows:
         due = row["next_deadline"][:10] if row["next_deadline"] else ""

@@ -6,7 +6,7 @@
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +104,11 @@ class Engine:
         return case
 
     def cases(self, where: CaseFilter = CaseFilter()) -> list[Case]:
-        return self.store.list_cases(where)
+        return list(self.store.list_cases(where))
+
+    def iter_cases(self, where: CaseFilter = CaseFilter()) -> Iterator[Case]:
+        """The cases one at a time, for lists too long to hold."""
+        return iter(self.store.list_cases(where))
 
     def is_overdue(self, case: Case) -> bool:
         now = clock.to_text(self.now())
@@ -194,7 +198,7 @@ class Engine:
             reason = self.loader.guards[ref.name].check(context, ref)
             if reason:
                 reasons.append(reason)
-        if not reasons and not preview:
+        if not reasons and not preview and self.pm.hook.before_action.get_hookimpls():
             reasons += [
                 reason
                 for reason in self.pm.hook.before_action(
@@ -301,10 +305,12 @@ class Engine:
             deadline is not None and deadline.from_field in changed
         )
         rows = deadlines.plan(compiled.process, case.id, target, values, now) if replan else []
-        due = _due(rows) if replan else _due(self.store.deadlines(case.id))
-        after = attrs.evolve(case, state=target, fields=values)
-        outbox = notifications.plan(compiled.process, after, event, self.config, self.channels, due,
-                                    passed=(case.state, _fire_deadline.due_at) if system else None)
+        outbox = []
+        if self.channels:
+            due = _due(rows) if replan else _due(self.store.deadlines(case.id))
+            after = attrs.evolve(case, state=target, fields=values)
+            outbox = notifications.plan(compiled.process, after, event, self.config, self.channels, due,
+                                        passed=(case.state, _fire_deadline.due_at) if system else None)
         updated = self.store.commit_action(
             case,
             state=target,
@@ -360,6 +366,8 @@ class Engine:
         return deliver(self.store, self.channels, self.now(), self.config.delivery)
 
     def _after(self, case: Case, event: Event) -> None:
+        if not self.pm.hook.after_action.get_hookimpls():
+            return
         try:
             self.pm.hook.after_action(case=case, event=event, store=self.store)
         except Exception as exc:  # a plugin's bug must not look like a failed action

@@ -106,7 +106,8 @@ class Store(Protocol):
 
     def get_case(self, case_id: int) -> Case | None: ...
 
-    def list_cases(self, where: CaseFilter) -> list[Case]: ...
+    def list_cases(self, where: CaseFilter) -> Iterable[Case]:
+        """The cases matching ``where``, one at a time."""
 
     def count_cases(self, where: CaseFilter) -> int: ...
 

@@ -121,7 +121,6 @@ def process_mermaid(process: Process, lang: str) -> str:
 def case_summary(engine: Engine, case: Case, lang: str) -> dict[str, Any]:
     process = engine.compiled_for(case).process
     now = clock.to_text(engine.now())
-    due = [d for d in engine.store.deadlines(case.id) if d.kind == "deadline"]
     return {
         "id": case.id,
         "title": case.title,
@@ -130,8 +129,8 @@ def case_summary(engine: Engine, case: Case, lang: str) -> dict[str, Any]:
         "version": case.version,
         "state": case.state,
         "state_title": process.state(case.state).title.get(lang),
-        "next_deadline": due[0].due_at if due else None,
-        "overdue": bool(due) and due[0].due_at <= now,
+        "next_deadline": case.next_due,
+        "overdue": case.next_due is not None and case.next_due <= now,
         "updated_at": case.updated_at,
         "closed_at": case.closed_at,
         "revision": case.revision,

@@ -260,7 +260,7 @@ class SqliteStore:
             event_id = self._insert_event(case_id, event)
             self._insert_deadlines(case_id, deadlines)
             self._insert_outbox(case_id, event_id, event.at, outbox)
-        return attrs.evolve(case, id=case_id)
+        return attrs.evolve(case, id=case_id, next_due=_next_due(deadlines))
 
     def commit_action(
         self,
@@ -311,6 +311,7 @@ class SqliteStore:
         return attrs.evolve(
             case, state=state, fields=fields, updated_at=event.at, closed_at=closed_at,
             revision=case.revision + 1,
+            next_due=_next_due(deadlines) if close_deadlines or deadlines else case.next_due,
         )
 
     def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence[Outgoing] = ()) -> bool:
@@ -537,7 +538,7 @@ class SqliteStore:
 
     _CASE_COLUMNS = (
         "id, title, process_id, version, definition_sha256, state, fields, created_at,"
-        " updated_at, revision, closed_at"
+        " updated_at, revision, closed_at, next_due"
     )
 
     def get_case(self, case_id: int) -> Case | None:
@@ -572,7 +573,7 @@ class SqliteStore:
         "state": "state", "updated_at": "updated_at", "next_due": "next_due",
     }
 
-    def list_cases(self, where: CaseFilter) -> list[Case]:
+    def list_cases(self, where: CaseFilter) -> Iterator[Case]:
         sql, params = self._where(where)
         if where.order_by not in self._ORDER:
             raise BadInput(f"cannot sort by {where.order_by!r}; sort by " + ", ".join(self._ORDER))
@@ -583,7 +584,8 @@ class SqliteStore:
         if where.limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [where.limit, where.offset]
-        return [_case(row) for row in self.conn.execute(sql, params)]
+        # A generator over the cursor: a million cases are listed without a million objects.
+        return (_case(row) for row in self.conn.execute(sql, params))
 
     def count_cases(self, where: CaseFilter) -> int:
         sql, params = self._where(where)
@@ -630,9 +632,9 @@ class SqliteStore:
 
 def _case(row: tuple) -> Case:
     (case_id, title, process_id, version, sha, state, fields, created, updated, revision,
-     closed) = row
+     closed, next_due) = row
     return Case(case_id, title, process_id, version, sha, state, json.loads(fields), created,
-                updated, revision, closed)
+                updated, revision, closed, next_due)
 
 
 def _next_due(deadlines: Sequence[Deadline]) -> str | None:

@@ -1,0 +1,87 @@
+"""Three sequential steps per case, in samskab (durable, one transaction per step), in
+python-statemachine (in memory) and in SpiffWorkflow (its own BPMN, serialised and
+stored after each step). Prints JSON: seconds per step for each.
+
+    python -m bench.peers.run N
+"""
+
+import json
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def samskab(n: int, tmp: Path) -> float:
+    from engine.config import Actor
+    from engine.core import open_engine
+    from engine.plugins import make_plugin_manager
+
+    engine = open_engine(str(tmp / "samskab.db"), process_dirs=[HERE],
+                         pm=make_plugin_manager(load_entrypoints=False))
+    actor = Actor("bench", None)
+    ids = [engine.new_case("three_steps", f"Sag {i}", actor=actor).id for i in range(n)]
+    started = time.perf_counter()
+    for case_id in ids:
+        for action in ("videre1", "videre2", "videre3"):
+            engine.advance(case_id, action, actor=actor)
+    return (time.perf_counter() - started) / (3 * n)
+
+
+def statemachine(n: int) -> float:
+    from statemachine import State, StateMachine
+
+    class ThreeSteps(StateMachine):
+        dialog = State(initial=True)
+        aftale = State()
+        underskrift = State()
+        slut = State(final=True)
+        videre1 = dialog.to(aftale)
+        videre2 = aftale.to(underskrift)
+        videre3 = underskrift.to(slut)
+
+    machines = [ThreeSteps() for _ in range(n)]
+    started = time.perf_counter()
+    for machine in machines:
+        machine.send("videre1")
+        machine.send("videre2")
+        machine.send("videre3")
+    return (time.perf_counter() - started) / (3 * n)
+
+
+def spiff(n: int, tmp: Path) -> float:
+    from SpiffWorkflow.bpmn.parser import BpmnParser
+    from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+    from SpiffWorkflow.util.task import TaskState
+
+    parser = BpmnParser()
+    parser.add_bpmn_file(str(HERE / "three_steps.bpmn"))
+    spec = parser.get_spec("three_steps")
+    serializer = BpmnWorkflowSerializer()
+    db = sqlite3.connect(tmp / "spiff.db", isolation_level=None)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("CREATE TABLE workflows (id INTEGER PRIMARY KEY, state TEXT)")
+    started = time.perf_counter()
+    for i in range(n):
+        workflow = BpmnWorkflow(spec)
+        workflow.do_engine_steps()
+        for _ in range(3):
+            task = workflow.get_next_task(state=TaskState.READY, manual=True)
+            task.run()
+            workflow.do_engine_steps()
+            db.execute("INSERT OR REPLACE INTO workflows VALUES (?, ?)", (i, serializer.serialize_json(workflow)))
+    return (time.perf_counter() - started) / (3 * n)
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[1])
+    with tempfile.TemporaryDirectory() as tmp:
+        print(json.dumps({
+            "samskab_s_per_step": samskab(count, Path(tmp)),
+            "statemachine_s_per_step": statemachine(count),
+            "spiffworkflow_s_per_step": spiff(max(count // 10, 1), Path(tmp)),
+        }))
