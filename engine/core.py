@@ -159,6 +159,7 @@ class Engine:
         note: str | None,
         *,
         preview: bool = False,
+        now: dt.datetime | None = None,
     ) -> list[str]:
         """Why ``action_id`` cannot be taken now, in the order checked; empty if it can.
 
@@ -191,7 +192,7 @@ class Engine:
                                fields=", ".join(f"`{f}`" for f in missing)))
         if action.note_required and not (note and note.strip()) and not preview:
             reasons.append(msg("a note is required: say why (--note)"))
-        context = GuardContext(before=case.fields, changes=changes, now=self.now())
+        context = GuardContext(before=case.fields, changes=changes, now=now or self.now())
         for ref in action.guards:
             if preview and ref.field in action.form_fields():
                 continue
@@ -284,15 +285,14 @@ class Engine:
         system = _fire_deadline is not None
         if actor is None and not system:
             actor = self.actor()
-        reasons = self.reasons_against(case, action_id, None if system else actor, changes, note)
-        if reasons:
-            if not system:
-                self.store.record_refusal(case.id, clock.to_text(self.now()), actor.id, actor.account,
-                                          action_id, reasons)
-            raise Refused(f"case {case.id}: cannot take `{action_id}` now", reasons)
-        target = compiled.fire(case.state, action_id)
         now = self.now()
         stamp = clock.to_text(now)
+        reasons = self.reasons_against(case, action_id, None if system else actor, changes, note, now=now)
+        if reasons:
+            if not system:
+                self.store.record_refusal(case.id, stamp, actor.id, actor.account, action_id, reasons)
+            raise Refused(f"case {case.id}: cannot take `{action_id}` now", reasons)
+        target = compiled.fire(case.state, action_id)
         values = {**case.fields, **changes}
         changed = {k: v for k, v in changes.items() if case.fields.get(k) != v}
         event = Event(

@@ -10,6 +10,7 @@ Field metadata used by the schema generator: ``doc`` (description), ``enum``
 (allowed values), ``toml`` (the key's name in the file when it differs).
 """
 
+import functools
 import hashlib
 
 import attrs
@@ -171,14 +172,22 @@ class Process:
     start: Start = attrs.field(factory=Start, metadata=doc("What opening a case asks for"))
     notify: tuple[Notify, ...] = attrs.field(default=(), metadata=doc("Who hears about what"))
 
+    @functools.cached_property
+    def _by_id(self) -> dict[str, dict]:
+        return {
+            "states": {s.id: s for s in self.states},
+            "actions": {a.id: a for a in self.actions},
+            "fields": {f.id: f for f in self.fields},
+        }
+
     def state(self, state_id: str) -> State:
-        return next(s for s in self.states if s.id == state_id)
+        return self._by_id["states"][state_id]
 
     def action(self, action_id: str) -> Action | None:
-        return next((a for a in self.actions if a.id == action_id), None)
+        return self._by_id["actions"].get(action_id)
 
     def field(self, field_id: str) -> Field | None:
-        return next((f for f in self.fields if f.id == field_id), None)
+        return self._by_id["fields"].get(field_id)
 
     def role(self, role_id: str) -> Role | None:
         return next((r for r in self.roles if r.id == role_id), None)
