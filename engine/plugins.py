@@ -7,7 +7,6 @@ plugins load, to debug or to run without them.
 """
 
 import importlib
-import importlib.metadata
 import os
 
 import pluggy
@@ -33,9 +32,10 @@ def make_plugin_manager(*, load_entrypoints: bool = True) -> pluggy.PluginManage
         only = os.environ.get("SAMSKAB_LOAD_PLUGINS")
         if only is None:
             pm.load_setuptools_entrypoints("samskab")
-        else:
-            wanted = {name.strip() for name in only.split(",") if name.strip()}
-            for entry_point in importlib.metadata.entry_points(group="samskab"):
+        elif wanted := {name.strip() for name in only.split(",") if name.strip()}:
+            from importlib import metadata  # only here: scanning installed packages takes time
+
+            for entry_point in metadata.entry_points(group="samskab"):
                 if entry_point.dist and entry_point.dist.name in wanted:
                     pm.register(entry_point.load(), name=entry_point.name)
     pm.check_pending()
