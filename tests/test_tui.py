@@ -51,6 +51,13 @@ def static_text(widget: Static) -> str:
     return str(widget.render())
 
 
+def choose(options: OptionList, option_id: str) -> None:
+    """Highlight the option with this id, as the arrow keys would."""
+    options.highlighted = next(
+        i for i in range(options.option_count) if options.get_option_at_index(i).id == option_id
+    )
+
+
 async def test_cases_list_opens_with_active_cases_overdue_first(engine):
     async with app_for(engine).run_test(size=(120, 36)) as pilot:
         await settle(pilot, CasesScreen)
@@ -100,10 +107,7 @@ async def test_open_a_case_and_take_an_action_through_its_form(engine):
         history = static_text(pilot.app.screen.query_one("#case-history", Static))
         assert "Send aftalen til underskrift" in history
 
-        options = pilot.app.screen.query_one("#case-actions", OptionList)
-        options.highlighted = next(
-            i for i in range(options.option_count) if options.get_option_at_index(i).id == "underskriv"
-        )
+        choose(pilot.app.screen.query_one("#case-actions", OptionList), "underskriv")
         await pilot.press("enter")
         await settle(pilot, ActionForm)
         await pilot.press(*"2030-01-01", "tab", *"Borgmesteren")
@@ -135,10 +139,7 @@ async def test_value_that_does_not_parse_is_shown_as_typed(engine):
         await settle(pilot)
         pilot.app.push_screen(CaseScreen(case.id))
         await settle(pilot, CaseScreen)
-        options = pilot.app.screen.query_one("#case-actions", OptionList)
-        options.highlighted = next(
-            i for i in range(options.option_count) if options.get_option_at_index(i).id == "underskriv"
-        )
+        choose(pilot.app.screen.query_one("#case-actions", OptionList), "underskriv")
         await pilot.press("enter")
         await settle(pilot, ActionForm)
         await pilot.press(*"31.2.2026")
@@ -154,10 +155,7 @@ async def test_create_a_case(engine):
         await settle(pilot, CasesScreen)
         await pilot.press("n")
         await settle(pilot, NewCaseScreen)
-        processes = pilot.app.screen.query_one("#process-list", OptionList)
-        processes.highlighted = next(
-            i for i in range(processes.option_count) if processes.get_option_at_index(i).id == "borgerinitiativ"
-        )
+        choose(pilot.app.screen.query_one("#process-list", OptionList), "borgerinitiativ")
         await pilot.pause()
         assert "svarfrist" in static_text(pilot.app.screen.query_one("#process-description", Static))
         await pilot.press("enter")
@@ -256,10 +254,7 @@ async def test_a_locked_database_is_a_notification_and_the_form_keeps_its_input(
         await settle(pilot)
         pilot.app.push_screen(CaseScreen(case.id))
         await settle(pilot, CaseScreen)
-        options = pilot.app.screen.query_one("#case-actions", OptionList)
-        options.highlighted = next(
-            i for i in range(options.option_count) if options.get_option_at_index(i).id == "afbryd"
-        )
+        choose(pilot.app.screen.query_one("#case-actions", OptionList), "afbryd")
         await pilot.press("enter")
         await settle(pilot, ActionForm)
         pilot.app.screen.query_one("#note", TextArea).text = "Organisationen trak sig"

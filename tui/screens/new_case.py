@@ -7,11 +7,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
 
 from engine.errors import SamskabError
 from tui.i18n import translate_bindings
 from tui.widgets.fields_form import FieldsForm
+from tui.widgets.process_list import ProcessList
 
 
 class NewCaseScreen(Screen):
@@ -19,7 +19,6 @@ class NewCaseScreen(Screen):
 
     def __init__(self):
         super().__init__()
-        self.processes = {}
         self.chosen = None
 
     def compose(self) -> ComposeResult:
@@ -28,7 +27,7 @@ class NewCaseScreen(Screen):
         with Horizontal(id="new-body"):
             with VerticalScroll(id="new-left"):
                 yield Static(w("choose_process"), classes="section-title")
-                yield OptionList(id="process-list")
+                yield ProcessList(id="process-list", show_level=True)
                 yield Static(id="process-description")
             yield VerticalScroll(id="new-form")
         yield Footer()
@@ -36,25 +35,10 @@ class NewCaseScreen(Screen):
     def on_mount(self) -> None:
         translate_bindings(self, self.app.words)
         self.sub_title = self.app.words("new_case")
-        self.load()
-
-    @work(thread=True)
-    def load(self) -> None:
-        processes = self.app.backend.processes()
-        self.app.call_from_thread(self.show, processes)
-
-    def show(self, processes) -> None:
-        lang = self.app.words.lang
-        self.processes = {p.id: p for p in processes}
-        options = self.query_one("#process-list", OptionList)
-        for process in processes:
-            options.add_option(Option(f"{process.title.get(lang)}  [dim]{process.level}[/]", id=process.id))
-        options.highlighted = 0
-        options.focus()
 
     @on(OptionList.OptionHighlighted, "#process-list")
     def describe(self, event: OptionList.OptionHighlighted) -> None:
-        process = self.processes[event.option.id]
+        process = self.query_one(ProcessList).processes[event.option.id]
         self.query_one("#process-description", Static).update(
             escape(process.description.get(self.app.words.lang))
         )
@@ -62,7 +46,7 @@ class NewCaseScreen(Screen):
     @on(OptionList.OptionSelected, "#process-list")
     async def choose(self, event: OptionList.OptionSelected) -> None:
         w = self.app.words
-        self.chosen = self.processes[event.option.id]
+        self.chosen = self.query_one(ProcessList).processes[event.option.id]
         form = self.query_one("#new-form", VerticalScroll)
         await form.remove_children()
         fields = [self.chosen.field(f) for f in self.chosen.start.form_fields()]

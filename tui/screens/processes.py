@@ -1,16 +1,16 @@
 """Processes: each definition drawn in the terminal, steps with their actions, who may
 take them, what they require, and the deadlines."""
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Tree
-from textual.widgets.option_list import Option
 
 from engine import views
 from tui.i18n import translate_bindings
+from tui.widgets.process_list import ProcessList
 
 
 class ProcessesScreen(Screen):
@@ -19,33 +19,19 @@ class ProcessesScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="processes-body"):
-            yield OptionList(id="process-list")
+            yield ProcessList(id="process-list")
             yield Tree("", id="process-tree")
         yield Footer()
 
     def on_mount(self) -> None:
         translate_bindings(self, self.app.words)
         self.sub_title = self.app.words("processes")
-        self.load()
-
-    @work(thread=True)
-    def load(self) -> None:
-        processes = self.app.backend.processes()
-        self.app.call_from_thread(self.show, processes)
-
-    def show(self, processes) -> None:
-        self.processes = {p.id: p for p in processes}
-        options = self.query_one("#process-list", OptionList)
-        for process in processes:
-            options.add_option(Option(process.title.get(self.app.words.lang), id=process.id))
-        options.highlighted = 0
-        options.focus()
 
     @on(OptionList.OptionHighlighted, "#process-list")
     def draw(self, event: OptionList.OptionHighlighted) -> None:
         w = self.app.words
         lang = w.lang
-        process = self.processes[event.option.id]
+        process = self.query_one(ProcessList).processes[event.option.id]
         data = views.process_data(process, lang)
         roles = {r["id"]: r["title"] for r in data["roles"]}
         tree = self.query_one("#process-tree", Tree)
