@@ -9,7 +9,7 @@ Run one side per process, so that each peak memory figure is its own:
 
 import json
 import os
-import resource
+from bench.memory import peak_rss_mb
 import sqlite3
 import sys
 import time
@@ -90,7 +90,7 @@ def main() -> None:
         if os.path.exists(path + suffix):
             os.remove(path + suffix)
     result = {"engine": run_engine, "sqlite3": run_sqlite3}[which](n, path, synchronous)
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["peak_rss_mb"] = peak_rss_mb()
     result["n"] = n
     print(json.dumps(result))
 

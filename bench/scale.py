@@ -10,7 +10,7 @@ while listing every case and ticking, against plain sqlite3 doing the same reads
 import datetime as dt
 import json
 import random
-import resource
+from bench.memory import peak_rss_mb
 import sqlite3
 import sys
 import time
@@ -76,22 +76,22 @@ def measure_engine(path: str) -> dict:
     tick_s = time.perf_counter() - started
     return {"overdue": len(overdue), "overdue_query_s": overdue_s, "listed": listed, "list_all_s": list_s,
             "ticked": len(report.deadlines), "delivered": report.delivery.sent, "tick_s": tick_s,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_rss_mb": peak_rss_mb()}
 
 
 def measure_sqlite3(path: str) -> dict:
     conn = sqlite3.connect(path)
     stamp = NOW.isoformat(timespec="seconds")
     started = time.perf_counter()
-    overdue = conn.execute("SELECT * FROM cases WHERE closed_at IS NULL AND next_due <= ? ORDER BY id LIMIT 2000",
-                           (stamp,)).fetchall()
+    overdue = conn.execute("SELECT * FROM cases WHERE closed_at IS NULL AND next_due <= ?"
+                           " ORDER BY next_due LIMIT 2000", (stamp,)).fetchall()
     overdue_s = time.perf_counter() - started
     started = time.perf_counter()
     listed = sum(1 for row in conn.execute("SELECT * FROM cases WHERE closed_at IS NULL ORDER BY id")
                  if json.loads(row[6]))
     list_s = time.perf_counter() - started
     return {"overdue": len(overdue), "overdue_query_s": overdue_s, "listed": listed, "list_all_s": list_s,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_rss_mb": peak_rss_mb()}
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import time
 STARTED = time.perf_counter()
 
 import json  # noqa: E402
-import resource  # noqa: E402
+from bench.memory import peak_rss_mb  # noqa: E402
 import sys  # noqa: E402
 
 
@@ -34,7 +34,7 @@ def fill(path: str, n: int) -> None:
 def report(painted: float) -> None:
     print(json.dumps({
         "first_paint_s": painted - STARTED,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_rss_mb": peak_rss_mb(),
     }))
 
 
