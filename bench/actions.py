@@ -9,10 +9,11 @@ Run one side per process, so that each peak memory figure is its own:
 
 import json
 import os
-from bench.memory import peak_rss_mb
 import sqlite3
 import sys
 import time
+
+from bench.memory import peak_rss_mb
 
 
 def run_engine(n: int, path: str, synchronous: str) -> dict:

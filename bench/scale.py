@@ -10,11 +10,12 @@ while listing every case and ticking, against plain sqlite3 doing the same reads
 import datetime as dt
 import json
 import random
-from bench.memory import peak_rss_mb
 import sqlite3
 import sys
 import time
 from pathlib import Path
+
+from bench.memory import peak_rss_mb
 
 NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
 CONFIG = '[channels.journal]\ntype = "log"\npath = "{log}"\n'
@@ -43,13 +44,13 @@ def build(path: str, n: int) -> None:
             "INSERT INTO cases (title, process_id, version, definition_sha256, state, fields, created_at,"
             " updated_at, revision, next_due) VALUES (?, 'partnerskab', 1, ?, 'til_underskrift', ?, ?, ?, 3, ?)",
             [(f"Partnerskab {i}", first.definition_sha256, '{"organisation": "Forening"}', stamp, stamp, d)
-             for i, d in zip(chunk, due)],
+             for i, d in zip(chunk, due, strict=True)],
         )
         last = conn.execute("SELECT max(id) FROM cases").fetchone()[0]
         ids = range(last - len(due) + 1, last + 1)
         conn.executemany(
             "INSERT INTO deadlines (case_id, state, kind, due_at) VALUES (?, 'til_underskrift', 'deadline', ?)",
-            zip(ids, due),
+            zip(ids, due, strict=True),
         )
     conn.execute("COMMIT")
 

@@ -12,8 +12,9 @@ import time
 STARTED = time.perf_counter()
 
 import json  # noqa: E402
-from bench.memory import peak_rss_mb  # noqa: E402
 import sys  # noqa: E402
+
+from bench.memory import peak_rss_mb  # noqa: E402
 
 
 def fill(path: str, n: int) -> None:

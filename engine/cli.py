@@ -363,7 +363,7 @@ def tick(settings, as_json):
             "delivery": attrs.asdict(report.delivery),
         })
         return
-    for name, events in groups.items():
+    for events in groups.values():
         for event in events:
             click.echo(f"case {event.case_id}: {event.action or event.kind}  {event.note or ''}".rstrip())
     delivery = report.delivery

@@ -27,7 +27,6 @@ import os
 import pwd
 import tomllib
 from pathlib import Path
-
 from typing import Any
 
 import attrs

@@ -14,11 +14,20 @@ import attrs
 import pluggy
 
 from engine import clock, deadlines, fieldtypes, loader, notifications
+from engine.cases import (
+    ACTION,
+    CREATED,
+    DEADLINE,
+    REMINDER,
+    SYSTEM_ACTOR,
+    Case,
+    Deadline,
+    Event,
+)
 from engine.channels import build_channels
-from engine.delivery import DeliveryReport, deliver
-from engine.cases import ACTION, CREATED, DEADLINE, REMINDER, SYSTEM_ACTOR, Case, Deadline, Event
 from engine.config import CONFIG_NAME, Actor, Config, actor_for, load_config
 from engine.definition import Action, Definition, Process
+from engine.delivery import DeliveryReport, deliver
 from engine.errors import BadInput, Conflict, NotFound, Refused
 from engine.guards import GuardContext
 from engine.machine import CompiledProcess

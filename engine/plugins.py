@@ -33,7 +33,9 @@ def make_plugin_manager(*, load_entrypoints: bool = True) -> pluggy.PluginManage
         if only is None:
             pm.load_setuptools_entrypoints("samskab")
         elif wanted := {name.strip() for name in only.split(",") if name.strip()}:
-            from importlib import metadata  # only here: scanning installed packages takes time
+            from importlib import (
+                metadata,  # only here: scanning installed packages takes time
+            )
 
             for entry_point in metadata.entry_points(group="samskab"):
                 if entry_point.dist and entry_point.dist.name in wanted:

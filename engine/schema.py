@@ -13,7 +13,6 @@ import attrs
 from engine.definition import Process, Text
 
 
-
 def _type_schema(kind: Any, defs: dict[str, Any]) -> dict[str, Any]:
     origin = typing.get_origin(kind)
     if kind is Text:

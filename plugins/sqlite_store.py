@@ -17,7 +17,6 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 

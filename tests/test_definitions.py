@@ -5,7 +5,6 @@ import tomllib
 
 import jsonschema
 import pytest
-
 from conftest import PROCESSES
 
 BROKEN_EDITS = [

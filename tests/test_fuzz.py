@@ -4,14 +4,14 @@ error. Bounded and derandomised, so CI is repeatable."""
 
 import string
 import tempfile
+import tomllib
 from pathlib import Path
 
 import tomli_w
-import tomllib
+from conftest import PROCESSES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import PROCESSES
 from engine import fieldtypes
 from engine.channels import build_channels
 from engine.config import load_config

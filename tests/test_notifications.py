@@ -9,7 +9,6 @@ import threading
 
 import icalendar
 import pytest
-
 from conftest import ADMIN
 from servers import Mailbox
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 import pytest
-
 from conftest import PROCESSES
+
 from engine import hookspecs
 from engine.guards import Guard
 from engine.hookspecs import hookimpl

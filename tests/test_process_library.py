@@ -10,7 +10,6 @@ import datetime as dt
 from collections import deque
 
 import pytest
-
 from conftest import PROCESSES
 
 PROCESS_IDS = sorted(path.stem for path in PROCESSES.glob("*.toml"))

@@ -4,6 +4,7 @@ import sqlite3
 import stat
 
 from conftest import ADMIN
+
 from engine.config import os_account
 
 

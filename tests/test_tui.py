@@ -2,10 +2,18 @@
 screen and in the database."""
 
 import pytest
-from textual.widgets import Checkbox, DataTable, Input, OptionList, Select, Static, TextArea
+from textual.widgets import (
+    Checkbox,
+    DataTable,
+    Input,
+    OptionList,
+    Select,
+    Static,
+    TextArea,
+)
 
-from engine.core import open_engine
 from engine.config import Actor
+from engine.core import open_engine
 from engine.plugins import make_plugin_manager
 from engine.store import CaseFilter
 from tui.app import SamskabApp

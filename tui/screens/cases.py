@@ -199,7 +199,6 @@ class CasesScreen(Screen):
             table.add_column(self.app.words(words[key]), key=key, width=self.widths[key])
 
     def cells(self, row, now):
-        w = self.app.words
         due = ""
         if row["next_deadline"]:
             days = days_left(row["next_deadline"], now)
