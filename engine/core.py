@@ -31,7 +31,7 @@ from engine.delivery import DeliveryReport, deliver
 from engine.errors import BadInput, Conflict, NotFound, Refused
 from engine.guards import GuardContext
 from engine.machine import CompiledProcess
-from engine.messages import msg
+from engine.messages import msg, text
 from engine.plugins import make_plugin_manager
 from engine.registry import Registry
 from engine.store import CaseFilter, Store
@@ -337,7 +337,11 @@ class Engine:
     # -- deadlines ---------------------------------------------------------------
 
     def tick(self) -> TickReport:
-        """Fire every reminder and deadline that is due, each exactly once."""
+        """Fire every reminder and deadline that is due, each exactly once.
+
+        The notes samskab writes into the history here are in Danish, the language of the
+        municipality and of the step titles they quote.
+        """
         report = TickReport()
         now = clock.to_text(self.now())
         for due in list(self.store.due_deadlines(now)):
@@ -351,8 +355,9 @@ class Engine:
                     report.actions.append(event)
                     continue
                 except Refused as refused:
+                    reasons = "; ".join(text(reason, "da") for reason in refused.reasons)
                     note = msg("{state}: deadline passed; `{action}` could not be taken: {reasons}",
-                               state=state_title, action=due.action, reasons="; ".join(refused.reasons))
+                               state=state_title, action=due.action, reasons=reasons)
                 except Conflict:
                     continue
             elif due.kind == DEADLINE:
@@ -361,7 +366,8 @@ class Engine:
                 note = msg("{state}: reminder, due {due}", state=state_title,
                            due=self._deadline_of(due)[:10])
             kind = REMINDER if due.kind == REMINDER else DEADLINE
-            event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, note)
+            event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {},
+                          text(note, "da"))
             process = self.compiled_for(case).process
             deadline_at = self._deadline_of(due) if kind == REMINDER else due.due_at
             outbox = notifications.plan(process, case, event, self.config, self.channels, deadline_at)
