@@ -21,8 +21,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import attrs
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
 from engine import audit
 from engine.cases import ERASURE, Case, Deadline, Event
@@ -31,136 +29,6 @@ from engine.hookspecs import hookimpl
 from engine.messages import msg
 from engine.notifications import Outgoing
 from engine.store import CaseFilter, OutboxRow, StoredDefinition
-
-migrations = Migrations("samskab")
-
-
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    db["definitions"].create(
-        {"process_id": str, "version": int, "sha256": str, "text": str, "origin": str},
-        pk=("process_id", "version"),
-        not_null={"sha256", "text"},
-    )
-    db["cases"].create(
-        {
-            "id": int, "title": str, "process_id": str, "version": int,
-            "definition_sha256": str, "state": str, "fields": str, "created_at": str,
-            "updated_at": str, "closed_at": str, "revision": int,
-        },
-        pk="id",
-        not_null={"title", "process_id", "version", "state", "fields", "revision"},
-    )
-    db["events"].create(
-        {
-            "id": int, "case_id": int, "at": str, "actor": str, "kind": str, "action": str,
-            "from_state": str, "to_state": str, "changes": str, "note": str,
-        },
-        pk="id",
-        foreign_keys=[("case_id", "cases", "id")],
-        not_null={"case_id", "at", "actor", "kind", "to_state"},
-    )
-    db["deadlines"].create(
-        {
-            "id": int, "case_id": int, "state": str, "kind": str, "due_at": str,
-            "action": str, "before": str, "fired_at": str, "closed_at": str,
-        },
-        pk="id",
-        foreign_keys=[("case_id", "cases", "id")],
-        not_null={"case_id", "state", "kind", "due_at"},
-    )
-    db["cases"].create_index(["process_id", "state"])
-    db["cases"].create_index(["updated_at"])
-    db["events"].create_index(["case_id"])
-    db["deadlines"].create_index(["case_id"])
-    # Partial indexes keep the deadline queries proportional to what is open, not to
-    # every deadline ever stored.
-    db.execute(
-        "CREATE INDEX deadlines_pending ON deadlines(due_at)"
-        " WHERE fired_at IS NULL AND closed_at IS NULL"
-    )
-    db.execute(
-        "CREATE INDEX deadlines_open ON deadlines(due_at)"
-        " WHERE closed_at IS NULL AND kind = 'deadline'"
-    )
-
-
-@migrations()
-def m002_next_due(db: sqlite_utils.Database) -> None:
-    """Keep each open case's next deadline on the case, so lists sort and filter by it
-    through an index instead of a subquery per case."""
-    db["cases"].add_column("next_due", str)
-    db.execute(
-        "UPDATE cases SET next_due = (SELECT min(due_at) FROM deadlines d WHERE"
-        " d.case_id = cases.id AND d.closed_at IS NULL AND d.kind = 'deadline')"
-    )
-    db.execute("CREATE INDEX cases_open_next_due ON cases(next_due) WHERE closed_at IS NULL")
-
-
-@migrations()
-def m003_outbox(db: sqlite_utils.Database) -> None:
-    """Messages written with the change that causes them, delivered afterwards."""
-    db["outbox"].create(
-        {
-            "id": int, "key": str, "event_id": int, "case_id": int, "channel": str,
-            "recipient": str, "subject": str, "body": str, "payload": str, "status": str,
-            "attempts": int, "next_attempt_at": str, "last_error": str, "created_at": str,
-            "sent_at": str,
-        },
-        pk="id",
-        foreign_keys=[("event_id", "events", "id"), ("case_id", "cases", "id")],
-        not_null={"key", "channel", "recipient", "status", "attempts", "created_at"},
-    )
-    db["outbox"].create_index(["key"], unique=True)
-    db.execute("CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE status = 'pending'")
-    db["outbox_log"].create(
-        {"id": int, "message_id": int, "at": str, "actor": str, "what": str},
-        pk="id",
-        foreign_keys=[("message_id", "outbox", "id")],
-    )
-
-
-@migrations()
-def m004_audit_chain(db: sqlite_utils.Database) -> None:
-    """Digests chained per case and overall; events can no longer be changed or deleted."""
-    for column in ("digest", "case_link", "chain"):
-        db["events"].add_column(column, str)
-    last_chain, last_link = None, {}
-    rows = db.execute(
-        "SELECT id, case_id, at, actor, kind, action, from_state, to_state, changes, note"
-        " FROM events ORDER BY id"
-    ).fetchall()
-    for event_id, case_id, *content in rows:
-        content[-2] = json.loads(content[-2])
-        event_digest = audit.digest(case_id, *content)
-        last_link[case_id] = audit.link(last_link.get(case_id), event_digest)
-        last_chain = audit.link(last_chain, event_digest)
-        db.execute("UPDATE events SET digest = ?, case_link = ?, chain = ? WHERE id = ?",
-                   (event_digest, last_link[case_id], last_chain, event_id))
-    db["erasures"].create({"event_id": int, "erasure_event_id": int}, pk="event_id")
-    db["audit_unlock"].create({"id": int}, pk="id")
-    db.execute(
-        "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
-        " WHEN (SELECT count(*) FROM audit_unlock) = 0"
-        " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
-    )
-    db.execute(
-        "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
-        " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
-    )
-
-
-@migrations()
-def m005_accounts_and_refusals(db: sqlite_utils.Database) -> None:
-    """Who acted on whose behalf, and every refused attempt."""
-    db["events"].add_column("account", str)
-    db["refusals"].create(
-        {"id": int, "case_id": int, "at": str, "actor": str, "account": str, "action": str,
-         "reasons": str},
-        pk="id",
-    )
-    db["refusals"].create_index(["case_id"])
-
 
 def _path_and_options(url: str) -> tuple[str, dict[str, str]] | None:
     if url.startswith("sqlite:"):
@@ -191,23 +59,48 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+LATEST = "m005_accounts_and_refusals"
+"""The last migration in ``plugins.sqlite_schema``; a test keeps the two in step."""
+
+
 class SqliteStore:
     def __init__(self, path: str, *, synchronous: str = "NORMAL", timeout: float = 5.0):
         self.path = path
         if path != ":memory:" and not os.path.exists(path):
             # Created readable by its owner only: it holds people's names and addresses.
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        self._db = None
         try:
-            conn = sqlite3.connect(path, check_same_thread=False, timeout=timeout)
-            self.db = sqlite_utils.Database(conn)
-            self.db.execute("PRAGMA foreign_keys = ON")
+            self.conn = sqlite3.connect(path, check_same_thread=False, timeout=timeout)
+            self.conn.execute("PRAGMA foreign_keys = ON")
             if path != ":memory:":
-                self.db.enable_wal()
-            self.db.execute(f"PRAGMA synchronous = {synchronous}")
-            migrations.apply(self.db)
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute(f"PRAGMA synchronous = {synchronous}")
+            if not self._schema_is_current():
+                from plugins.sqlite_schema import migrations
+
+                migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
             raise BadInput(f"{path}: not a samskab database ({exc})") from None
-        self.conn = self.db.conn
+
+    def _schema_is_current(self) -> bool:
+        """True when the last migration is applied: then reading needs no sqlite-utils."""
+        try:
+            return self.conn.execute(
+                "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'samskab' AND name = ?",
+                (LATEST,),
+            ).fetchone() is not None
+        except sqlite3.OperationalError:  # no migrations table yet: a new database
+            return False
+
+    @property
+    def db(self):
+        """The sqlite-utils view of the connection: migrations, transactions, tooling."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     def close(self) -> None:
         self.conn.close()

@@ -59,3 +59,27 @@ def test_not_a_database_is_a_clear_error(samskab, workdir):
     (workdir / "notes.db").write_text("my shopping list")
     result = samskab("--db", "notes.db", "cases", "list", exit=2)
     assert "notes.db: not a samskab database" in result.stderr
+
+
+def test_latest_names_the_last_migration():
+    from plugins.sqlite_schema import migrations
+    from plugins.sqlite_store import LATEST
+
+    assert migrations._migrations[-1].name == LATEST
+
+
+def test_reading_a_current_database_does_not_import_sqlite_utils(samskab, workdir):
+    import subprocess
+    import sys
+
+    samskab("cases", "new", "partnerskab", "--title", "Lions")
+    code = (
+        "import sys; from engine.cli import cli; "
+        "sys.argv = ['samskab', 'cases', 'show', '1']; "
+        "cli(standalone_mode=False); "
+        "print('sqlite_utils' in sys.modules, file=sys.stderr)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=workdir,
+                         env={"PATH": "/usr/bin:/bin", "SAMSKAB_LOAD_PLUGINS": ""})
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.strip().endswith("False")
