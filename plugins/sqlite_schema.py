@@ -106,17 +106,22 @@ def m004_audit_chain(db: sqlite_utils.Database) -> None:
     for column in ("digest", "case_link", "chain"):
         db["events"].add_column(column, str)
     last_chain, last_link = None, {}
-    rows = db.execute(
-        "SELECT id, case_id, at, actor, kind, action, from_state, to_state, changes, note"
-        " FROM events ORDER BY id"
-    ).fetchall()
-    for event_id, case_id, *content in rows:
-        content[-2] = json.loads(content[-2])
-        event_digest = audit.digest(case_id, *content)
-        last_link[case_id] = audit.link(last_link.get(case_id), event_digest)
-        last_chain = audit.link(last_chain, event_digest)
-        db.execute("UPDATE events SET digest = ?, case_link = ?, chain = ? WHERE id = ?",
-                   (event_digest, last_link[case_id], last_chain, event_id))
+    after = 0
+    while True:  # in batches, so a large history does not have to fit in memory
+        rows = db.execute(
+            "SELECT id, case_id, at, actor, kind, action, from_state, to_state, changes, note"
+            " FROM events WHERE id > ? ORDER BY id LIMIT 10000", (after,)
+        ).fetchall()
+        if not rows:
+            break
+        for event_id, case_id, *content in rows:
+            content[-2] = json.loads(content[-2])
+            event_digest = audit.digest(case_id, *content)
+            last_link[case_id] = audit.link(last_link.get(case_id), event_digest)
+            last_chain = audit.link(last_chain, event_digest)
+            db.execute("UPDATE events SET digest = ?, case_link = ?, chain = ? WHERE id = ?",
+                       (event_digest, last_link[case_id], last_chain, event_id))
+        after = rows[-1][0]
     db["erasures"].create({"event_id": int, "erasure_event_id": int}, pk="event_id")
     db["audit_unlock"].create({"id": int}, pk="id")
     db.execute(

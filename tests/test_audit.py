@@ -52,3 +52,24 @@ def test_a_removed_event_breaks_the_chain(samskab, history):
     history.execute("DELETE FROM events WHERE id = 9")
     result = samskab("audit", "verify", exit=1)
     assert "chain is broken here" in result.stderr
+
+
+def test_upgrading_an_older_database_chains_its_history(workdir, samskab):
+    """A database made before the audit chain gets digests for its history on upgrade."""
+    import sqlite_utils
+
+    from plugins.sqlite_schema import migrations
+    from plugins.sqlite_store import SqliteStore
+
+    db = sqlite_utils.Database(workdir / "old.db")
+    migrations.apply(db, stop_before="m004_audit_chain")
+    db.execute("INSERT INTO definitions VALUES ('x', 1, 'h', 't', 'o')")
+    db.execute("INSERT INTO cases (id, title, process_id, version, state, fields, revision)"
+               " VALUES (1, 'Gammel', 'x', 1, 'a', '{}', 2)")
+    for i, (kind, note) in enumerate([("created", None), ("action", "videre")], start=1):
+        db.execute("INSERT INTO events (id, case_id, at, actor, kind, from_state, to_state, changes, note)"
+                   " VALUES (?, 1, '2020-01-01', 'mette', ?, 'a', 'a', '{}', ?)", (i, kind, note))
+    db.conn.commit()
+    db.conn.close()
+    SqliteStore(str(workdir / "old.db")).close()
+    assert samskab("--db", "old.db", "audit", "verify").stdout == "ok: 2 events, chains intact\n"
