@@ -3,8 +3,8 @@ plain sqlite3 doing the same writes (the baseline).
 
 Run one side per process, so that each peak memory figure is its own:
 
-    python -m bench.actions engine 100000 /tmp/bench.db
-    python -m bench.actions sqlite3 100000 /tmp/bench.db
+    python -m bench.actions engine 100000 bench.db
+    python -m bench.actions sqlite3 100000 bench.db
 """
 
 import json

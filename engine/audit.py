@@ -13,22 +13,24 @@ events' content is then no longer compared with their digest, while every link s
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 import attrs
+
+from engine.cases import Event
 
 GENESIS = "0" * 64
 
 
-def digest(case_id: int, at: str, actor: str, kind: str, action: str | None, from_state: str | None,
-           to_state: str, changes: Mapping[str, Any], note: str | None, account: str | None = None) -> str:
+def digest(event: Event) -> str:
+    """sha256 of the event's content as canonical JSON (its id and links left out)."""
     content = {
-        "case": case_id, "at": at, "actor": actor, "kind": kind, "action": action,
-        "from": from_state, "to": to_state, "changes": dict(changes), "note": note,
+        "case": event.case_id, "at": event.at, "actor": event.actor, "kind": event.kind,
+        "action": event.action, "from": event.from_state, "to": event.to_state,
+        "changes": dict(event.changes), "note": event.note,
     }
-    if account is not None:
-        content["account"] = account
+    if event.account is not None:
+        content["account"] = event.account
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -39,20 +41,12 @@ def link(previous: str | None, current: str) -> str:
 
 @attrs.frozen
 class AuditRow:
-    id: int
-    case_id: int
-    at: str
-    actor: str
-    kind: str
-    action: str | None
-    from_state: str | None
-    to_state: str
-    changes: Mapping[str, Any]
-    note: str | None
+    """A stored event with the digest and links stored beside it."""
+
+    event: Event
     digest: str
     case_link: str
     chain: str
-    account: str | None = None
 
 
 @attrs.frozen
@@ -69,15 +63,14 @@ def verify(rows: Iterable[AuditRow], erased: set[int]) -> tuple[int, Broken | No
     count = 0
     for row in rows:
         count += 1
-        if row.id not in erased:
-            content = digest(row.case_id, row.at, row.actor, row.kind, row.action, row.from_state,
-                             row.to_state, row.changes, row.note, row.account)
-            if content != row.digest:
-                return count, Broken(row.id, row.case_id, "its content does not match its digest (edited?)")
-        if row.case_link != link(last_link.get(row.case_id), row.digest):
-            return count, Broken(row.id, row.case_id, "the case's chain is broken here (an event removed or changed?)")
+        event = row.event
+        if event.id not in erased and digest(event) != row.digest:
+            return count, Broken(event.id, event.case_id, "its content does not match its digest (edited?)")
+        if row.case_link != link(last_link.get(event.case_id), row.digest):
+            return count, Broken(event.id, event.case_id,
+                                 "the case's chain is broken here (an event removed or changed?)")
         if row.chain != link(last_chain, row.digest):
-            return count, Broken(row.id, row.case_id, "the database's chain is broken here")
-        last_link[row.case_id] = row.case_link
+            return count, Broken(event.id, event.case_id, "the database's chain is broken here")
+        last_link[event.case_id] = row.case_link
         last_chain = row.chain
     return count, None

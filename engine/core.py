@@ -119,12 +119,6 @@ class Engine:
         """The cases one at a time, for lists too long to hold."""
         return iter(self.store.list_cases(where))
 
-    def is_overdue(self, case: Case) -> bool:
-        now = clock.to_text(self.now())
-        return any(
-            d.kind == DEADLINE and d.due_at <= now for d in self.store.deadlines(case.id)
-        )
-
     # -- values ----------------------------------------------------------------
 
     def parse_values(
@@ -134,7 +128,7 @@ class Engine:
         allowed = list(allowed) if allowed is not None else [f.id for f in process.fields]
         values: dict[str, Any] = {}
         problems: list[str] = []
-        for name, text in raw.items():
+        for name, typed in raw.items():
             field = process.field(name)
             if field is None:
                 hint = did_you_mean(name, [f.id for f in process.fields])
@@ -147,7 +141,7 @@ class Engine:
                 )
                 continue
             try:
-                values[name] = fieldtypes.parse(field, text)
+                values[name] = fieldtypes.parse(field, typed)
             except fieldtypes.ValueProblem as exc:
                 problems.append(msg("{field}: {problem}", field=name, problem=exc.message))
         if problems:
@@ -348,7 +342,8 @@ class Engine:
             case = self.store.get_case(due.case_id)
             if case is None or case.state != due.state:
                 continue
-            state_title = self.compiled_for(case).process.state(due.state).title.da
+            process = self.compiled_for(case).process
+            state_title = process.state(due.state).title.da
             if due.kind == DEADLINE and due.action:
                 try:
                     _, event = self.advance(case.id, due.action, _fire_deadline=due)
@@ -368,7 +363,6 @@ class Engine:
             kind = REMINDER if due.kind == REMINDER else DEADLINE
             event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {},
                           text(note, "da"))
-            process = self.compiled_for(case).process
             deadline_at = self._deadline_of(due) if kind == REMINDER else due.due_at
             outbox = notifications.plan(process, case, event, self.config, self.channels, deadline_at)
             if self.store.fire_deadline(due, event, outbox):

@@ -17,7 +17,6 @@ import attrs
 
 LEVELS = ("individ", "lokalsamfund", "kommune")
 FIELD_TYPES = ("text", "longtext", "integer", "money", "date", "yesno", "choice", "email")
-LANGUAGES = ("da", "en")
 NOTIFY_ON = ("enter", "action", "reminder", "deadline")
 
 

@@ -53,14 +53,6 @@ def find_line(index: dict[Place, int], place: Place) -> int | None:
     return None
 
 
-def parse_place(text: str) -> Place:
-    """``actions[2].to`` -> ``("actions", 2, "to")``; the inverse of :func:`format_place`."""
-    place: list[str | int] = []
-    for name, index in re.findall(r"\.?([^.\[\]]+)|\[(\d+)\]", text):
-        place.append(int(index) if index else name)
-    return tuple(place)
-
-
 def format_place(place: Place) -> str:
     text = ""
     for part in place:

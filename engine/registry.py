@@ -102,10 +102,6 @@ class Registry:
             self._compiled[key] = CompiledProcess(self._read(stored.text, stored.origin))
         return self._compiled[key]
 
-    def versions(self, process_id: str) -> list[int]:
-        """Every version of ``process_id`` that cases in this database use or used."""
-        return sorted(v for (pid, v) in self._stored if pid == process_id)
-
 
 def _changed_problem(definition: Definition) -> Problem:
     process = definition.process

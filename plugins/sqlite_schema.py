@@ -11,6 +11,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from engine import audit
+from engine.cases import Event
 
 migrations = Migrations("samskab")
 
@@ -114,9 +115,8 @@ def m004_audit_chain(db: sqlite_utils.Database) -> None:
         ).fetchall()
         if not rows:
             break
-        for event_id, case_id, *content in rows:
-            content[-2] = json.loads(content[-2])
-            event_digest = audit.digest(case_id, *content)
+        for event_id, case_id, *content, changes, note in rows:
+            event_digest = audit.digest(Event(case_id, *content, json.loads(changes), note))
             last_link[case_id] = audit.link(last_link.get(case_id), event_digest)
             last_chain = audit.link(last_chain, event_digest)
             db.execute("UPDATE events SET digest = ?, case_link = ?, chain = ? WHERE id = ?",

@@ -221,9 +221,7 @@ class SqliteStore:
     def _insert_event(self, case_id: int, event: Event) -> int:
         """Append an event with its digest and links. Runs inside the write transaction,
         so the previous links read here are the latest."""
-        event_digest = audit.digest(case_id, event.at, event.actor, event.kind, event.action,
-                                    event.from_state, event.to_state, event.changes, event.note,
-                                    event.account)
+        event_digest = audit.digest(attrs.evolve(event, case_id=case_id))
         previous_link = self.conn.execute(
             "SELECT case_link FROM events WHERE case_id = ? ORDER BY id DESC LIMIT 1", (case_id,)
         ).fetchone()
@@ -241,11 +239,12 @@ class SqliteStore:
 
     def audit_rows(self) -> Iterator[audit.AuditRow]:
         rows = self.conn.execute(
-            "SELECT id, case_id, at, actor, kind, action, from_state, to_state, changes, note,"
-            " digest, case_link, chain, account FROM events ORDER BY id"
+            "SELECT case_id, at, actor, kind, action, from_state, to_state, changes, note, id,"
+            " account, digest, case_link, chain FROM events ORDER BY id"
         )
         for row in rows:
-            yield audit.AuditRow(*row[:8], json.loads(row[8]), *row[9:])
+            event = Event(*row[:7], changes=json.loads(row[7]), note=row[8], id=row[9], account=row[10])
+            yield audit.AuditRow(event, *row[11:])
 
     # -- personal data -----------------------------------------------------------
 

@@ -34,12 +34,13 @@ def test_an_edit_behind_samskabs_back_is_found(samskab, history):
 
 def test_an_edit_with_a_recomputed_digest_breaks_the_chain(samskab, history):
     from engine import audit
+    from engine.cases import Event
 
     history.execute("DROP TRIGGER events_append_only_update")
     row = history.execute(
         "SELECT case_id, at, actor, kind, action, from_state, to_state, changes, note FROM events WHERE id = 7"
     ).fetchone()
-    forged = audit.digest(row[0], row[1], "someone-else", *row[3:7], {}, row[8])
+    forged = audit.digest(Event(row[0], row[1], "someone-else", *row[3:7], {}, row[8]))
     history.execute("UPDATE events SET actor = 'someone-else', changes = '{}', digest = ? WHERE id = 7", (forged,))
     result = samskab("audit", "verify", "--json", exit=1)
     assert '"event_id": 7' in result.stdout and "chain is broken" in result.stdout

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from textual import on, work
+from textual import work
 from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.screen import Screen
@@ -90,10 +90,6 @@ class SamskabApp(App):
         yield SystemCommand(w("processes"), w("processes"), lambda: self.push_screen(ProcessesScreen()))
         yield SystemCommand(w("outbox"), w("outbox_help"), lambda: self.push_screen(OutboxScreen()))
         yield from super().get_system_commands(screen)
-
-    @on(DataChanged)
-    def _ignore(self) -> None:
-        """Screens handle DataChanged; the app itself has nothing to reload."""
 
 
 def run(engine, *, lang: str = "da") -> None:

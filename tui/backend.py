@@ -35,14 +35,13 @@ class Backend:
             total = self.engine.store.count_cases(attrs.evolve(where, limit=None, offset=0))
             return [views.case_summary(self.engine, c, self.lang) for c in cases], total
 
-    def counts(self) -> list[tuple[str, str, int]]:
-        """(process id, title, active cases) for every process."""
+    def counts(self) -> dict[str, int]:
+        """Active cases per process id."""
         with self._lock:
-            return [
-                (d.process.id, d.process.title.get(self.lang),
-                 self.engine.store.count_cases(CaseFilter(process_id=d.process.id, open_only=True)))
+            return {
+                d.process.id: self.engine.store.count_cases(CaseFilter(process_id=d.process.id, open_only=True))
                 for d in self.engine.processes()
-            ]
+            }
 
     def processes(self):
         with self._lock:

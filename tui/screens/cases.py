@@ -105,10 +105,9 @@ class CasesScreen(Screen):
     def show_processes(self, processes, counts) -> None:
         lang = self.app.words.lang
         self.processes = {p.id: p for p in processes}
-        counted = {process_id: count for process_id, _, count in counts}
         select = self.query_one("#process", Select)
         chosen = select.value
-        select.set_options([(f"{p.title.get(lang)} ({counted.get(p.id, 0)})", p.id) for p in processes])
+        select.set_options([(f"{p.title.get(lang)} ({counts.get(p.id, 0)})", p.id) for p in processes])
         if chosen is not Select.NULL and chosen in self.processes:
             select.value = chosen
 
