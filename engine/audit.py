@@ -12,18 +12,18 @@ events' content is then no longer compared with their digest, while every link s
 """
 
 import hashlib
-import json
 from collections.abc import Iterable
 
 import attrs
 
+from engine import jsontext
 from engine.cases import Event
 
 GENESIS = "0" * 64
 
 
 def digest(event: Event) -> str:
-    """sha256 of the event's content as canonical JSON (its id and links left out)."""
+    """sha256 of the event's content as JSON with sorted keys (its id and links left out)."""
     content = {
         "case": event.case_id, "at": event.at, "actor": event.actor, "kind": event.kind,
         "action": event.action, "from": event.from_state, "to": event.to_state,
@@ -31,8 +31,7 @@ def digest(event: Event) -> str:
     }
     if event.account is not None:
         content["account"] = event.account
-    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(jsontext.dumps(content).encode()).hexdigest()
 
 
 def link(previous: str | None, current: str) -> str:

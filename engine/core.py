@@ -188,20 +188,21 @@ class Engine:
                 "{actor} does not hold a role that may take it ({roles})",
                 actor=actor.id, roles=", ".join(f"`{r}`" for r in action.roles),
             ))
-        values = {**case.fields, **changes}
-        missing = [f for f in action.requires if not fieldtypes.is_filled(values.get(f))]
+        missing = [f for f in action.requires
+                   if not fieldtypes.is_filled(changes[f] if f in changes else case.fields.get(f))]
         if missing and not preview:
             reasons.append(msg("required fields are empty: {fields}",
                                fields=", ".join(f"`{f}`" for f in missing)))
         if action.note_required and not (note and note.strip()) and not preview:
             reasons.append(msg("a note is required: say why (--note)"))
-        context = GuardContext(before=case.fields, changes=changes, now=now or self.now())
-        for ref in action.guards:
-            if preview and ref.field in action.form_fields():
-                continue
-            reason = self.loader.guards[ref.name].check(context, ref)
-            if reason:
-                reasons.append(reason)
+        if action.guards:
+            context = GuardContext(before=case.fields, changes=changes, now=now or self.now())
+            for ref in action.guards:
+                if preview and ref.field in action.form_fields():
+                    continue
+                reason = self.loader.guards[ref.name].check(context, ref)
+                if reason:
+                    reasons.append(reason)
         if not reasons and not preview and self.pm.hook.before_action.get_hookimpls():
             reasons += [
                 reason

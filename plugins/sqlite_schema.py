@@ -145,3 +145,18 @@ def m005_accounts_and_refusals(db: sqlite_utils.Database) -> None:
         pk="id",
     )
     db["refusals"].create_index(["case_id"])
+
+
+@migrations()
+def m006_case_link_on_case(db: sqlite_utils.Database) -> None:
+    """Each case keeps the last link of its chain, so that appending an event reads the
+    case's row (already at hand) rather than its last event."""
+    db["cases"].add_column("case_link", str)
+    db.execute(
+        "UPDATE cases SET case_link = (SELECT case_link FROM events e WHERE e.case_id = cases.id"
+        " ORDER BY e.id DESC LIMIT 1)"
+    )
+    db.execute(
+        "CREATE TRIGGER events_case_link AFTER INSERT ON events"
+        " BEGIN UPDATE cases SET case_link = NEW.case_link WHERE id = NEW.case_id; END"
+    )

@@ -4,6 +4,8 @@ import sqlite3
 
 import pytest
 
+from engine.cases import Event
+
 
 @pytest.fixture
 def history(samskab, workdir):
@@ -72,5 +74,11 @@ def test_upgrading_an_older_database_chains_its_history(workdir, samskab):
                    " VALUES (?, 1, '2020-01-01', 'mette', ?, 'a', 'a', '{}', ?)", (i, kind, note))
     db.conn.commit()
     db.conn.close()
-    SqliteStore(str(workdir / "old.db")).close()
-    assert samskab("--db", "old.db", "audit", "verify").stdout == "ok: 2 events, chains intact\n"
+    store = SqliteStore(str(workdir / "old.db"))
+    # The next event links to the last one of the case, read from where the upgrade put it.
+    store.commit_action(
+        store.get_case(1), state="a", fields={}, event=Event(1, "2020-01-02", "mette", "action", "videre", "a", "a"),
+        deadlines=[], close_deadlines=False, closed=False,
+    )
+    store.close()
+    assert samskab("--db", "old.db", "audit", "verify").stdout == "ok: 3 events, chains intact\n"

@@ -1,0 +1,24 @@
+"""JSON text as samskab stores it and as the audit trail hashes it.
+
+One form for both: keys sorted, no spaces, UTF-8 characters as they are. orjson writes
+it about ten times faster than the standard library, and byte for byte the same for
+every value a field holds (a test keeps the two in step), so digests written by either
+verify with either. An integer beyond 64 bits, which orjson refuses, is written by the
+standard library.
+"""
+
+import json
+from typing import Any
+
+import orjson
+
+loads = orjson.loads
+
+_standard = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+def dumps(value: Any) -> str:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return _standard(value)
