@@ -11,6 +11,8 @@ peak memory is its own.
 
 import argparse
 import json
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,21 +29,40 @@ def measure(module: str, *args: str) -> dict:
     return json.loads(lines[-1]) if lines else {}
 
 
-def durable_actions(cases: int, tmp: Path) -> dict:
-    results = {}
-    for synchronous in ("NORMAL", "FULL"):
+def durable_actions(cases: int, rounds: int, tmp: Path) -> dict:
+    sides = ("engine", "sqlite3")
+    built = {side: measure("bench.actions", "build", side, str(cases), str(tmp / f"{side}.db")) for side in sides}
+    for side in sides:  # the same cases, all still to be advanced, for the FULL rounds
+        shutil.copy(tmp / f"{side}.db", tmp / f"{side}-full.db")
+    size = cases // rounds
+    results: dict = {"create": built}
+    for synchronous, suffix in (("NORMAL", ""), ("FULL", "-full")):
+        runs: dict[str, list] = {side: [] for side in sides}
+        for number in range(rounds):
+            # Alternate which side goes first, so that neither always follows the other.
+            for side in sides if number % 2 == 0 else sides[::-1]:
+                runs[side].append(measure("bench.actions", "advance", side, str(tmp / f"{side}{suffix}.db"),
+                                          synchronous, str(1 + number * size), str(size)))
+        ratios = [base["advance_s"] / ours["advance_s"] for ours, base in zip(runs["engine"], runs["sqlite3"],
+                                                                                strict=True)]
         results[synchronous] = {
-            side: measure("bench.actions", side, str(cases), str(tmp / f"{side}.db"), synchronous)
-            for side in ("engine", "sqlite3")
+            **{side: {"advance_us": statistics.median(r["advance_s"] for r in runs[side]) / size * 1e6,
+                      "peak_rss_mb": max(r["peak_rss_mb"] for r in runs[side]), "n": size * rounds}
+               for side in sides},
+            "ratios": ratios, "ratio": statistics.median(ratios),
         }
-    print(f"Durable actions: {cases} cases created, then advanced once each")
-    print(f"{'synchronous':<12}{'':<10}{'create µs':>12}{'advance µs':>12}{'peak MB':>10}")
-    for synchronous, pair in results.items():
-        for name, figures in pair.items():
-            print(f"{synchronous:<12}{name:<10}{figures['create_s'] / cases * 1e6:>12.1f}"
-                  f"{figures['advance_s'] / cases * 1e6:>12.1f}{figures['peak_rss_mb']:>10.1f}")
-        ratio = pair["sqlite3"]["advance_s"] / pair["engine"]["advance_s"]
-        print(f"{synchronous:<12}engine speed per action = {ratio:.2f}x plain sqlite3")
+    print(f"Durable actions: {cases} cases created, then each advanced once, in {rounds} rounds"
+          " alternating engine and sqlite3")
+    print(f"  create: engine {built['engine']['create_s'] / cases * 1e6:.1f} µs,"
+          f" sqlite3 {built['sqlite3']['create_s'] / cases * 1e6:.1f} µs per case")
+    print(f"{'synchronous':<12}{'engine µs':>10}{'sqlite3 µs':>12}{'peak MB':>9}"
+          f"{'ratio (median)':>16}{'target':>8}  each round")
+    for synchronous, target in (("NORMAL", 0.5), ("FULL", 0.8)):
+        figures = results[synchronous]
+        print(f"{synchronous:<12}{figures['engine']['advance_us']:>10.1f}{figures['sqlite3']['advance_us']:>12.1f}"
+              f"{figures['engine']['peak_rss_mb']:>9.1f}{figures['ratio']:>15.2f}x{target:>7}x  "
+              + " ".join(f"{r:.2f}" for r in figures["ratios"]))
+    print("  ratio = engine speed per action / plain sqlite3's")
     return results
 
 
@@ -60,16 +81,16 @@ def first_paint(sizes: list[int], tmp: Path) -> dict:
     return results
 
 
-def peers(cases: int) -> dict:
+def peers(cases: int, rounds: int) -> dict:
     try:
         import SpiffWorkflow  # noqa: F401
         import statemachine  # noqa: F401
     except ImportError:
         print("\nPeers: not installed (pip install '.[bench]')")
         return {}
-    figures = measure("bench.peers.run", str(cases))
+    figures = measure("bench.peers.run", str(cases), str(rounds))
     ours = figures["samskab_s_per_step"]
-    print("\nThe same three-step process (µs per step)")
+    print(f"\nThe same three-step process (µs per step, median of {rounds} rounds)")
     print(f"  samskab, durable (one transaction per step)     {ours * 1e6:9.1f}")
     print(f"  python-statemachine, in memory                  {figures['statemachine_s_per_step'] * 1e6:9.1f}"
           f"   samskab is {figures['statemachine_s_per_step'] / ours:.2f}x its speed (target > 1x)")
@@ -109,6 +130,7 @@ def startup(runs: int) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--cases", type=int, default=100_000, help="cases for durable actions")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of durable actions and peers")
     parser.add_argument("--peer-cases", type=int, default=2_000, help="cases for the peer comparison")
     parser.add_argument("--scale-cases", type=int, default=1_000_000, help="cases for overdue, tick, memory")
     parser.add_argument("--tui-cases", default="10000,100000",
@@ -117,8 +139,8 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         results = {
-            "durable_actions": durable_actions(args.cases, Path(tmp)),
-            "peers": peers(args.peer_cases),
+            "durable_actions": durable_actions(args.cases, args.rounds, Path(tmp)),
+            "peers": peers(args.peer_cases, args.rounds),
             "scale": scale(args.scale_cases, Path(tmp)),
             "startup": startup(args.startup_runs),
             "first_paint": first_paint([int(n) for n in args.tui_cases.split(",")], Path(tmp)),

@@ -1,10 +1,13 @@
-"""Durable actions: create N cases and advance each once, through the engine and through
-plain sqlite3 doing the same writes (the baseline).
+"""Durable actions: N cases created, then each advanced once, through the engine and
+through plain sqlite3 doing the same change by hand (the baseline: UPDATE the case and
+INSERT its event, one transaction each, on tables shaped like samskab's).
 
-Run one side per process, so that each peak memory figure is its own:
+The cases are advanced in rounds that alternate between the two sides, so that a slow
+spell of the machine falls on both; the figure is the median of the rounds' ratios.
+Each round runs in a process of its own, so that each peak memory figure is its own:
 
-    python -m bench.actions engine 100000 bench.db
-    python -m bench.actions sqlite3 100000 bench.db
+    python -m bench.actions build engine 100000 engine.db   # prints the seconds per create
+    python -m bench.actions advance engine engine.db NORMAL 1 20000
 """
 
 import json
@@ -15,30 +18,47 @@ import time
 
 from bench.memory import peak_rss_mb
 
+VALUES = {"organisation": "Foreningen", "dialogmoede_dato": "2026-01-10", "deltagere": "Alle"}
+NOW = "2026-01-10T09:00:00+00:00"
 
-def run_engine(n: int, path: str, synchronous: str) -> dict:
-    from engine.config import Actor
+
+def _engine(path: str, synchronous: str = "NORMAL"):
     from engine.core import open_engine
     from engine.plugins import make_plugin_manager
 
-    engine = open_engine(f"sqlite:{path}?synchronous={synchronous}",
-                         pm=make_plugin_manager(load_entrypoints=False))
-    actor = Actor("bench", None)
+    return open_engine(f"sqlite:{path}?synchronous={synchronous}", pm=make_plugin_manager(load_entrypoints=False))
+
+
+def build_engine(n: int, path: str) -> float:
+    from engine.config import Actor
+
+    engine, actor = _engine(path), Actor("bench", None)
     started = time.perf_counter()
-    ids = [engine.new_case("partnerskab", f"Partnerskab {i}", actor=actor).id for i in range(n)]
-    created = time.perf_counter()
-    values = {"organisation": "Foreningen", "dialogmoede_dato": "2026-01-10", "deltagere": "Alle"}
-    for case_id in ids:
-        engine.advance(case_id, "udform_aftale", values, actor=actor)
-    advanced = time.perf_counter()
-    return {"create_s": created - started, "advance_s": advanced - created}
+    for i in range(n):
+        engine.new_case("partnerskab", f"Partnerskab {i}", actor=actor)
+    return time.perf_counter() - started
 
 
-def run_sqlite3(n: int, path: str, synchronous: str) -> dict:
-    """The same rows and indexes as the engine writes, by hand, one transaction each."""
+def advance_engine(path: str, synchronous: str, first: int, count: int) -> float:
+    from engine.config import Actor
+
+    engine, actor = _engine(path, synchronous), Actor("bench", None)
+    started = time.perf_counter()
+    for case_id in range(first, first + count):
+        engine.advance(case_id, "udform_aftale", VALUES, actor=actor)
+    return time.perf_counter() - started
+
+
+def _connect(path: str, synchronous: str = "NORMAL") -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute(f"PRAGMA synchronous = {synchronous}")
+    return conn
+
+
+def build_sqlite3(n: int, path: str) -> float:
+    """The rows and indexes samskab keeps for the same cases, written by hand."""
+    conn = _connect(path)
     conn.executescript("""
         CREATE TABLE cases (id INTEGER PRIMARY KEY, title TEXT, process_id TEXT, version INTEGER,
             definition_sha256 TEXT, state TEXT, fields TEXT, created_at TEXT, updated_at TEXT,
@@ -49,50 +69,56 @@ def run_sqlite3(n: int, path: str, synchronous: str) -> dict:
         CREATE INDEX cases_updated ON cases(updated_at);
         CREATE INDEX events_case ON events(case_id);
     """)
-    now = "2026-01-10T09:00:00+00:00"
     started = time.perf_counter()
-    ids = []
     for i in range(n):
         conn.execute("BEGIN")
         cursor = conn.execute(
             "INSERT INTO cases (title, process_id, version, definition_sha256, state, fields,"
             " created_at, updated_at, revision) VALUES (?, 'partnerskab', 1, 'x', 'dialog', '{}', ?, ?, 1)",
-            (f"Partnerskab {i}", now, now),
+            (f"Partnerskab {i}", NOW, NOW),
         )
         conn.execute(
             "INSERT INTO events (case_id, at, actor, kind, to_state, changes) VALUES (?, ?, 'bench', 'created', 'dialog', '{}')",
-            (cursor.lastrowid, now),
+            (cursor.lastrowid, NOW),
         )
         conn.execute("COMMIT")
-        ids.append(cursor.lastrowid)
-    created = time.perf_counter()
-    fields = json.dumps({"organisation": "Foreningen", "dialogmoede_dato": "2026-01-10", "deltagere": "Alle"})
-    for case_id in ids:
+    return time.perf_counter() - started
+
+
+def advance_sqlite3(path: str, synchronous: str, first: int, count: int) -> float:
+    conn = _connect(path, synchronous)
+    fields = json.dumps(VALUES)
+    started = time.perf_counter()
+    for case_id in range(first, first + count):
         conn.execute("BEGIN")
         conn.execute(
             "UPDATE cases SET state = 'aftaleudkast', fields = ?, updated_at = ?, revision = revision + 1"
             " WHERE id = ? AND revision = 1",
-            (fields, now, case_id),
+            (fields, NOW, case_id),
         )
         conn.execute(
             "INSERT INTO events (case_id, at, actor, kind, action, from_state, to_state, changes)"
             " VALUES (?, ?, 'bench', 'action', 'udform_aftale', 'dialog', 'aftaleudkast', ?)",
-            (case_id, now, fields),
+            (case_id, NOW, fields),
         )
         conn.execute("COMMIT")
-    advanced = time.perf_counter()
-    return {"create_s": created - started, "advance_s": advanced - created}
+    return time.perf_counter() - started
 
 
 def main() -> None:
-    which, n, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    synchronous = sys.argv[4] if len(sys.argv) > 4 else "NORMAL"
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(path + suffix):
-            os.remove(path + suffix)
-    result = {"engine": run_engine, "sqlite3": run_sqlite3}[which](n, path, synchronous)
+    step, side = sys.argv[1], sys.argv[2]
+    if step == "build":
+        n, path = int(sys.argv[3]), sys.argv[4]
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        seconds = {"engine": build_engine, "sqlite3": build_sqlite3}[side](n, path)
+        result = {"create_s": seconds, "n": n}
+    else:
+        path, synchronous, first, count = sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
+        seconds = {"engine": advance_engine, "sqlite3": advance_sqlite3}[side](path, synchronous, first, count)
+        result = {"advance_s": seconds, "n": count}
     result["peak_rss_mb"] = peak_rss_mb()
-    result["n"] = n
     print(json.dumps(result))
 
 

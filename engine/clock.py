@@ -6,14 +6,22 @@ as text in SQLite. A ``SAMSKAB_NOW`` without an offset is read as UTC.
 
 import datetime as dt
 import os
+from collections.abc import Callable
 
 from engine.errors import BadInput
 
 
-def now() -> dt.datetime:
+def from_environment() -> Callable[[], dt.datetime]:
+    """An engine's clock: ``SAMSKAB_NOW`` (read once, when the engine starts) if set,
+    else the system clock."""
     fixed = os.environ.get("SAMSKAB_NOW")
     if fixed:
-        return parse_moment(fixed, source="SAMSKAB_NOW")
+        moment = parse_moment(fixed, source="SAMSKAB_NOW")
+        return lambda: moment
+    return system_now
+
+
+def system_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
@@ -33,7 +41,9 @@ def parse_moment(text: str, *, source: str = "time") -> dt.datetime:
 
 
 def to_text(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+    if moment.tzinfo is not dt.UTC:
+        moment = moment.astimezone(dt.UTC)
+    return moment.isoformat(timespec="seconds")
 
 
 def from_text(text: str) -> dt.datetime:

@@ -65,13 +65,13 @@ class Engine:
         pm: pluggy.PluginManager,
         config: Config,
         process_dirs: Iterable[Path],
-        now: Callable[[], dt.datetime] = clock.now,
+        now: Callable[[], dt.datetime] | None = None,
         config_origin: str = CONFIG_NAME,
     ):
         self.store = store
         self.pm = pm
         self.config = config
-        self.now = now
+        self.now = now or clock.from_environment()
         self.plugin_errors: list[str] = []
         """Errors plugins raised after a commit: reported, never undoing what was saved."""
         self.loader = loader.Loader(pm)

@@ -1,12 +1,17 @@
 """Three sequential steps per case, in samskab (durable, one transaction per step), in
 python-statemachine (in memory) and in SpiffWorkflow (its own BPMN, serialised and
-stored after each step). Prints JSON: seconds per step for each.
+stored after each step, in SQLite with the same settings as samskab's: WAL, NORMAL).
 
-    python -m bench.peers.run N
+The three run in turn for several rounds, so that a slow spell of the machine falls on
+all of them; each figure is the median over the rounds. Prints JSON: seconds per step.
+
+    python -m bench.peers.run N ROUNDS
 """
 
+import itertools
 import json
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -15,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 
 
-def samskab(n: int, tmp: Path) -> float:
+def samskab(tmp: Path):
     from engine.config import Actor
     from engine.core import open_engine
     from engine.plugins import make_plugin_manager
@@ -23,12 +28,16 @@ def samskab(n: int, tmp: Path) -> float:
     engine = open_engine(str(tmp / "samskab.db"), process_dirs=[HERE],
                          pm=make_plugin_manager(load_entrypoints=False))
     actor = Actor("bench", None)
-    ids = [engine.new_case("three_steps", f"Sag {i}", actor=actor).id for i in range(n)]
-    started = time.perf_counter()
-    for case_id in ids:
-        for action in ("videre1", "videre2", "videre3"):
-            engine.advance(case_id, action, actor=actor)
-    return (time.perf_counter() - started) / (3 * n)
+
+    def run(n: int) -> float:
+        ids = [engine.new_case("three_steps", f"Sag {i}", actor=actor).id for i in range(n)]
+        started = time.perf_counter()
+        for case_id in ids:
+            for action in ("videre1", "videre2", "videre3"):
+                engine.advance(case_id, action, actor=actor)
+        return (time.perf_counter() - started) / (3 * n)
+
+    return run
 
 
 def statemachine(n: int) -> float:
@@ -52,7 +61,7 @@ def statemachine(n: int) -> float:
     return (time.perf_counter() - started) / (3 * n)
 
 
-def spiff(n: int, tmp: Path) -> float:
+def spiff(tmp: Path):
     from SpiffWorkflow.bpmn.parser import BpmnParser
     from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
     from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -64,24 +73,34 @@ def spiff(n: int, tmp: Path) -> float:
     serializer = BpmnWorkflowSerializer()
     db = sqlite3.connect(tmp / "spiff.db", isolation_level=None)
     db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
     db.execute("CREATE TABLE workflows (id INTEGER PRIMARY KEY, state TEXT)")
-    started = time.perf_counter()
-    for i in range(n):
-        workflow = BpmnWorkflow(spec)
-        workflow.do_engine_steps()
-        for _ in range(3):
-            task = workflow.get_next_task(state=TaskState.READY, manual=True)
-            task.run()
+    stored = itertools.count()
+
+    def run(n: int) -> float:
+        started = time.perf_counter()
+        for _ in range(n):
+            i = next(stored)
+            workflow = BpmnWorkflow(spec)
             workflow.do_engine_steps()
-            db.execute("INSERT OR REPLACE INTO workflows VALUES (?, ?)", (i, serializer.serialize_json(workflow)))
-    return (time.perf_counter() - started) / (3 * n)
+            for _ in range(3):
+                task = workflow.get_next_task(state=TaskState.READY, manual=True)
+                task.run()
+                workflow.do_engine_steps()
+                db.execute("INSERT OR REPLACE INTO workflows VALUES (?, ?)", (i, serializer.serialize_json(workflow)))
+        return (time.perf_counter() - started) / (3 * n)
+
+    return run
 
 
 if __name__ == "__main__":
-    count = int(sys.argv[1])
+    count, rounds = int(sys.argv[1]), int(sys.argv[2])
     with tempfile.TemporaryDirectory() as tmp:
-        print(json.dumps({
-            "samskab_s_per_step": samskab(count, Path(tmp)),
-            "statemachine_s_per_step": statemachine(count),
-            "spiffworkflow_s_per_step": spiff(max(count // 10, 1), Path(tmp)),
-        }))
+        runs = {"samskab": samskab(Path(tmp)), "statemachine": statemachine,
+                "spiffworkflow": spiff(Path(tmp))}
+        sizes = {"samskab": count, "statemachine": count, "spiffworkflow": max(count // 10, 1)}
+        seconds = {name: [] for name in runs}
+        for _ in range(rounds):
+            for name, run in runs.items():
+                seconds[name].append(run(sizes[name]))
+        print(json.dumps({f"{name}_s_per_step": statistics.median(figures) for name, figures in seconds.items()}))
