@@ -47,6 +47,18 @@ class SamskabGroup(click.Group):
             command = super().get_command(ctx, name)
         return command
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:  # bytes that are not UTF-8, kept as surrogates by Python
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise click.UsageError(
+                    f"`{shown}` is not UTF-8 text; set the terminal to UTF-8 (e.g. LANG=da_DK.UTF-8)"
+                    " and type it again", ctx,
+                ) from None
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)

@@ -179,3 +179,11 @@ def test_paths_that_cannot_be_written_are_clear_errors(samskab):
     samskab("cases", "new", "partnerskab", "--title", "Lions")
     result = samskab("calendar", "-o", "no-such-dir/frister.ics", exit=2)
     assert "Error: no-such-dir/frister.ics: No such file or directory" in result.stderr
+
+
+def test_text_from_a_terminal_not_set_to_utf8_is_refused_not_stored(samskab):
+    """A Latin-1 terminal sends "æ" as the byte 0xE6, which Python keeps as a surrogate."""
+    broken = b"F\xe6llesskab".decode("utf-8", "surrogateescape")
+    result = samskab("cases", "new", "partnerskab", "--title", broken, exit=2)
+    assert "`F\\xe6llesskab` is not UTF-8 text; set the terminal to UTF-8" in result.stderr
+    assert samskab.json("cases", "list") == []
