@@ -72,6 +72,7 @@ class SqliteStore:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 # Copying the log back into the database costs more per action than
                 # writing it; doing so every 10,000 pages (not 1,000) halves that cost.
+                # A log that grew past 64 MB (a long reader held it) is cut back after.
                 self.conn.execute("PRAGMA wal_autocheckpoint = 10000")
                 self.conn.execute("PRAGMA journal_size_limit = 67108864")
             self.conn.execute(f"PRAGMA synchronous = {synchronous}")
