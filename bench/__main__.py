@@ -4,7 +4,7 @@ Every figure is a ratio against a baseline run in the same invocation, since the
 machines drift from run to run. Each measurement runs in its own process, so that
 peak memory is its own.
 
-    python -m bench                  # the full run (about seven minutes)
+    python -m bench                  # the full run (about five minutes)
     python -m bench --cases 20 --peer-cases 5 --scale-cases 2000 --tui-cases 30 --startup-runs 1
                                      # a tiny run, as the test suite does
 """
@@ -66,14 +66,21 @@ def durable_actions(cases: int, rounds: int, tmp: Path) -> dict:
     return results
 
 
-def first_paint(sizes: list[int], tmp: Path) -> dict:
-    results = {"baseline": measure("bench.tui", "baseline")}
+def first_paint(sizes: list[int], rounds: int, tmp: Path) -> dict:
+    runs: dict[str, list[list[str]]] = {"baseline": ["baseline"]}
     for size in sizes:
         path = tmp / f"tui-{size}.db"
         measure("bench.tui", "fill", str(path), str(size))
-        results[str(size)] = measure("bench.tui", "app", str(path))
+        runs[str(size)] = ["app", str(path)]
+    figures: dict[str, list[dict]] = {name: [] for name in runs}
+    for _ in range(rounds):  # in turn, so that a slow spell of the machine falls on all
+        for name, args in runs.items():
+            figures[name].append(measure("bench.tui", *args))
+    results = {name: {"first_paint_s": statistics.median(f["first_paint_s"] for f in measured),
+                      "peak_rss_mb": max(f["peak_rss_mb"] for f in measured)}
+               for name, measured in figures.items()}
     base = results["baseline"]["first_paint_s"]
-    print("\nTerminal UI: process start to the first painted case list (120x36)")
+    print(f"\nTerminal UI: process start to the first painted case list (120x36), median of {rounds}")
     print(f"{'cases':<14}{'seconds':>10}{'x bare Textual':>16}{'peak MB':>10}")
     for name, figures in results.items():
         print(f"{name:<14}{figures['first_paint_s']:>10.3f}{figures['first_paint_s'] / base:>16.2f}"
@@ -110,7 +117,9 @@ def scale(cases: int, tmp: Path) -> dict:
     ours, base = results["engine"], results["sqlite3"]
     print(f"\n{cases} cases, {ours['overdue']} overdue")
     print(f"  overdue list      {ours['overdue_query_s'] * 1e3:8.1f} ms   (sqlite3 {base['overdue_query_s'] * 1e3:.1f} ms;"
-          " target < 10 ms)")
+          " target < 10 ms), the first query of the process")
+    print(f"                    {ours['overdue_again_s'] * 1e3:8.1f} ms   (sqlite3 {base['overdue_again_s'] * 1e3:.1f} ms),"
+          " the median of five more")
     print(f"  tick              {ours['tick_s'] * 1e3:8.1f} ms   ({ours['ticked']} deadlines, {ours['delivered']}"
           " messages delivered; target < 1000 ms)")
     print(f"  list every case   {ours['list_all_s']:8.1f} s    (sqlite3 {base['list_all_s']:.1f} s)")
@@ -130,7 +139,7 @@ def startup(runs: int) -> dict:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--cases", type=int, default=100_000, help="cases for durable actions")
-    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of durable actions and peers")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds, taken in turn, of durable actions, peers and first paint")
     parser.add_argument("--peer-cases", type=int, default=2_000, help="cases for the peer comparison")
     parser.add_argument("--scale-cases", type=int, default=1_000_000, help="cases for overdue, tick, memory")
     parser.add_argument("--tui-cases", default="10000,100000",
@@ -143,7 +152,7 @@ def main(argv: list[str] | None = None) -> dict:
             "peers": peers(args.peer_cases, args.rounds),
             "scale": scale(args.scale_cases, Path(tmp)),
             "startup": startup(args.startup_runs),
-            "first_paint": first_paint([int(n) for n in args.tui_cases.split(",")], Path(tmp)),
+            "first_paint": first_paint([int(n) for n in args.tui_cases.split(",")], args.rounds, Path(tmp)),
         }
     print(json.dumps(results))
     return results
