@@ -80,7 +80,7 @@ def measure_engine(path: str) -> dict:
     from engine.store import CaseFilter
 
     engine = open_engine(path, pm=make_plugin_manager(load_entrypoints=False))
-    where = CaseFilter(overdue_at=clock.to_text(NOW), open_only=True, limit=2000)
+    where = CaseFilter(overdue_at=clock.to_text(NOW), open_only=True, order_by="next_due", limit=2000)
     overdue, overdue_s, again_s = _timed_twice(lambda: engine.cases(where))
     started = time.perf_counter()
     listed = sum(1 for case in engine.iter_cases(CaseFilter(open_only=True))

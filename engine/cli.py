@@ -303,6 +303,7 @@ def cases_list(settings, process_id, state, overdue, search, include_closed, as_
     where = CaseFilter(
         process_id=process_id, state=state, text=search, open_only=not include_closed,
         overdue_at=clock.to_text(engine.now()) if overdue else None,
+        order_by="next_due" if overdue else "id",  # the longest overdue first
     )
     rows = (views.case_summary(engine, case, settings.lang) for case in engine.iter_cases(where))
     if as_json:

@@ -472,8 +472,11 @@ class SqliteStore:
         if where.order_by not in self._ORDER:
             raise BadInput(f"cannot sort by {where.order_by!r}; sort by " + ", ".join(self._ORDER))
         column = self._ORDER[where.order_by]
-        # Cases without a deadline come last either way.
-        order = f"{column} IS NULL, {column}{' DESC' if where.descending else ''}"
+        order = f"{column}{' DESC' if where.descending else ''}"
+        if where.order_by == "next_due" and not where.overdue_at:
+            # Cases without a deadline come last either way. (Overdue ones all have one,
+            # and then the index gives the order, with no sort.)
+            order = f"{column} IS NULL, {order}"
         sql = f"SELECT {self._CASE_COLUMNS} FROM cases{sql} ORDER BY {order}, id"
         if where.limit is not None:
             sql += " LIMIT ? OFFSET ?"

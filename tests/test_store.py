@@ -7,6 +7,7 @@ import pytest
 from engine.core import open_engine
 from engine.errors import Conflict
 from engine.plugins import make_plugin_manager
+from engine.store import CaseFilter
 
 
 def engine_on(path):
@@ -83,3 +84,21 @@ def test_reading_a_current_database_does_not_import_sqlite_utils(samskab, workdi
                          env={"PATH": "/usr/bin:/bin", "SAMSKAB_LOAD_PLUGINS": ""})
     assert out.returncode == 0, out.stderr
     assert out.stderr.strip().endswith("False")
+
+
+@pytest.mark.parametrize(("where", "index"), [
+    (CaseFilter(overdue_at="2026-11-23", open_only=True, order_by="next_due", limit=200), "cases_open_next_due"),
+    (CaseFilter(order_by="updated_at", limit=200), "idx_cases_updated_at"),
+])
+def test_lists_read_in_index_order_without_sorting_every_case(workdir, where, index):
+    """The overdue list and the list by last change stay fast with a million cases: the
+    database walks an index instead of sorting every case."""
+    engine = engine_on(workdir / "s.db")
+    engine.new_case("partnerskab", "Lions")
+    statements = []
+    engine.store.conn.set_trace_callback(statements.append)
+    engine.cases(where)
+    engine.store.conn.set_trace_callback(None)
+    query = next(s for s in statements if s.startswith("SELECT"))
+    plan = str(engine.store.conn.execute(f"EXPLAIN QUERY PLAN {query}").fetchall())
+    assert index in plan and "TEMP B-TREE" not in plan
