@@ -29,6 +29,7 @@ from engine.messages import msg
 from engine.notifications import Outgoing
 from engine.store import CaseFilter, OutboxRow, StoredDefinition
 
+
 def _path_and_options(url: str) -> tuple[str, dict[str, str]] | None:
     if url.startswith("sqlite:"):
         url = url.removeprefix("sqlite:").removeprefix("//")

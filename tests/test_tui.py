@@ -59,6 +59,16 @@ def static_text(widget: Static) -> str:
     return str(widget.render())
 
 
+async def open_form(pilot, action_id: str, case_id: int | None = None) -> None:
+    """Open the form of an action, from the case on screen or, given its id, from that case."""
+    if case_id is not None:
+        pilot.app.push_screen(CaseScreen(case_id))
+        await settle(pilot, CaseScreen)
+    choose(pilot.app.screen.query_one("#case-actions", OptionList), action_id)
+    await pilot.press("enter")
+    await settle(pilot, ActionForm)
+
+
 def choose(options: OptionList, option_id: str) -> None:
     """Highlight the option with this id, as the arrow keys would."""
     options.highlighted = next(
@@ -115,9 +125,7 @@ async def test_open_a_case_and_take_an_action_through_its_form(engine):
         history = static_text(pilot.app.screen.query_one("#case-history", Static))
         assert "Send aftalen til underskrift" in history
 
-        choose(pilot.app.screen.query_one("#case-actions", OptionList), "underskriv")
-        await pilot.press("enter")
-        await settle(pilot, ActionForm)
+        await open_form(pilot, "underskriv")
         await pilot.press(*"2030-01-01", "tab", *"Borgmesteren")
         await pilot.press("ctrl+s")
         await settle(pilot, ActionForm)
@@ -145,11 +153,7 @@ async def test_value_that_does_not_parse_is_shown_as_typed(engine):
     case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
     async with app_for(engine).run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        pilot.app.push_screen(CaseScreen(case.id))
-        await settle(pilot, CaseScreen)
-        choose(pilot.app.screen.query_one("#case-actions", OptionList), "underskriv")
-        await pilot.press("enter")
-        await settle(pilot, ActionForm)
+        await open_form(pilot, "underskriv", case.id)
         await pilot.press(*"31.2.2026")
         await pilot.press("ctrl+s")
         await settle(pilot, ActionForm)
@@ -260,11 +264,7 @@ async def test_a_locked_database_is_a_notification_and_the_form_keeps_its_input(
     case = next(c for c in locked.cases() if c.title.startswith("Spejderne"))
     async with app_for(locked).run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        pilot.app.push_screen(CaseScreen(case.id))
-        await settle(pilot, CaseScreen)
-        choose(pilot.app.screen.query_one("#case-actions", OptionList), "afbryd")
-        await pilot.press("enter")
-        await settle(pilot, ActionForm)
+        await open_form(pilot, "afbryd", case.id)
         pilot.app.screen.query_one("#note", TextArea).text = "Organisationen trak sig"
         other = sqlite3.connect(workdir / "samskab.db", isolation_level=None)
         other.execute("BEGIN IMMEDIATE")

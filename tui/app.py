@@ -7,8 +7,9 @@ to refresh, so a case moved from the command line or by a colleague shows up.
 """
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -18,6 +19,8 @@ from textual.screen import Screen
 from engine.errors import SamskabError
 from tui.backend import Backend
 from tui.i18n import Words
+
+T = TypeVar("T")
 
 REFRESH_SECONDS = 2.0
 DELIVER_SECONDS = 30.0
@@ -67,6 +70,16 @@ class SamskabApp(App):
         if report.incidents:
             self.call_from_thread(self.notify, self.words("new_incidents", count=report.incidents),
                                   severity="warning")
+
+    def fetch_and_show(self, fetch: Callable[[], T], show: Callable[[T], None]) -> None:
+        """From a worker thread: run ``fetch`` (engine calls block), then ``show`` its
+        result on the UI thread. An error becomes a notification, never a crash."""
+        try:
+            result = fetch()
+        except Exception as error:
+            self.call_from_thread(self.report, error)
+            return
+        self.call_from_thread(show, result)
 
     def report(self, error: BaseException) -> None:
         """Show an error as a notification, in the words a coordinator can act on."""

@@ -34,12 +34,7 @@ class AgendaScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
-        try:
-            rows = self.app.backend.agenda(WEEKS)
-        except Exception as error:
-            self.app.call_from_thread(self.app.report, error)
-            return
-        self.app.call_from_thread(self.show, rows)
+        self.app.fetch_and_show(lambda: self.app.backend.agenda(WEEKS), self.show)
 
     def show(self, rows) -> None:
         w = self.app.words

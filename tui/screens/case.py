@@ -50,15 +50,12 @@ class CaseScreen(Screen):
 
     @work(thread=True, exclusive=True, group="case")
     def load(self) -> None:
-        try:
-            data = self.app.backend.detail(self.case_id)
-            process = self.app.backend.process_for(self.case_id)
-        except Exception as error:
-            self.app.call_from_thread(self.app.report, error)
-            return
-        self.app.call_from_thread(self.show, data, process)
+        backend = self.app.backend
+        self.app.fetch_and_show(lambda: (backend.detail(self.case_id), backend.process_for(self.case_id)),
+                                self.show)
 
-    def show(self, data: dict, process) -> None:
+    def show(self, loaded: tuple) -> None:
+        data, process = loaded
         self.data, self.process = data, process
         w = self.app.words
         lang = w.lang

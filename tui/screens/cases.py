@@ -98,11 +98,11 @@ class CasesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="processes")
     def load_processes(self) -> None:
-        processes = self.app.backend.processes()
-        counts = self.app.backend.counts()
-        self.app.call_from_thread(self.show_processes, processes, counts)
+        backend = self.app.backend
+        self.app.fetch_and_show(lambda: (backend.processes(), backend.counts()), self.show_processes)
 
-    def show_processes(self, processes, counts) -> None:
+    def show_processes(self, loaded: tuple) -> None:
+        processes, counts = loaded
         lang = self.app.words.lang
         self.processes = {p.id: p for p in processes}
         select = self.query_one("#process", Select)

@@ -37,12 +37,7 @@ class OutboxScreen(Screen):
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
-        try:
-            rows = self.app.backend.outbox()
-        except Exception as error:
-            self.app.call_from_thread(self.app.report, error)
-            return
-        self.app.call_from_thread(self.show, rows)
+        self.app.fetch_and_show(self.app.backend.outbox, self.show)
 
     def show(self, rows) -> None:
         w = self.app.words
