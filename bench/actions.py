@@ -23,14 +23,14 @@ NOW = "2026-01-10T09:00:00+00:00"
 
 
 def _engine(path: str, synchronous: str = "NORMAL"):
-    from engine.core import open_engine
-    from engine.plugins import make_plugin_manager
+    from samskab.engine.core import open_engine
+    from samskab.engine.plugins import make_plugin_manager
 
     return open_engine(f"sqlite:{path}?synchronous={synchronous}", pm=make_plugin_manager(load_entrypoints=False))
 
 
 def build_engine(n: int, path: str) -> float:
-    from engine.config import Actor
+    from samskab.engine.config import Actor
 
     engine, actor = _engine(path), Actor("bench", None)
     started = time.perf_counter()
@@ -40,7 +40,7 @@ def build_engine(n: int, path: str) -> float:
 
 
 def advance_engine(path: str, synchronous: str, first: int, count: int) -> float:
-    from engine.config import Actor
+    from samskab.engine.config import Actor
 
     engine, actor = _engine(path, synchronous), Actor("bench", None)
     started = time.perf_counter()

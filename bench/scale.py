@@ -24,9 +24,9 @@ CONFIG = '[channels.journal]\ntype = "log"\npath = "{log}"\n'
 
 def build(path: str, n: int) -> None:
     """One case through the engine (to store its definition), the rest as rows alike."""
-    from engine.config import Actor
-    from engine.core import open_engine
-    from engine.plugins import make_plugin_manager
+    from samskab.engine.config import Actor
+    from samskab.engine.core import open_engine
+    from samskab.engine.plugins import make_plugin_manager
 
     Path(path).with_name("samskab.toml").write_text(CONFIG.format(log=Path(path).with_name("journal.log")))
     engine = open_engine(f"sqlite:{path}?synchronous=OFF", pm=make_plugin_manager(load_entrypoints=False))
@@ -74,10 +74,10 @@ def measure_engine(path: str) -> dict:
     import os
 
     os.environ["SAMSKAB_NOW"] = NOW.isoformat()
-    from engine import clock, views
-    from engine.core import open_engine
-    from engine.plugins import make_plugin_manager
-    from engine.store import CaseFilter
+    from samskab.engine import clock, views
+    from samskab.engine.core import open_engine
+    from samskab.engine.plugins import make_plugin_manager
+    from samskab.engine.store import CaseFilter
 
     engine = open_engine(path, pm=make_plugin_manager(load_entrypoints=False))
     where = CaseFilter(overdue_at=clock.to_text(NOW), open_only=True, order_by="next_due", limit=2000)

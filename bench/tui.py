@@ -19,9 +19,9 @@ from bench.memory import peak_rss_mb  # noqa: E402
 
 def fill(path: str, n: int) -> None:
     """N partnership cases spread over their first steps, through the engine."""
-    from engine.config import Actor
-    from engine.core import open_engine
-    from engine.plugins import make_plugin_manager
+    from samskab.engine.config import Actor
+    from samskab.engine.core import open_engine
+    from samskab.engine.plugins import make_plugin_manager
 
     engine = open_engine(f"sqlite:{path}?synchronous=OFF", pm=make_plugin_manager(load_entrypoints=False))
     actor = Actor("bench", None)
@@ -42,9 +42,9 @@ def report(painted: float) -> None:
 def time_app(path: str) -> None:
     from textual.widgets import DataTable
 
-    from engine.core import open_engine
-    from tui.app import SamskabApp
-    from tui.backend import Backend
+    from samskab.engine.core import open_engine
+    from samskab.tui.app import SamskabApp
+    from samskab.tui.backend import Backend
 
     engine = open_engine(path)
     app = SamskabApp(Backend(engine, engine.actor(), "da"))

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 
 import attrs
 
-from engine import jsontext
-from engine.cases import Event
+from samskab.engine import jsontext
+from samskab.engine.cases import Event
 
 GENESIS = "0" * 64
 

@@ -6,10 +6,10 @@ file updates events instead of duplicating them.
 
 import icalendar
 
-from engine import clock
-from engine.cases import DEADLINE
-from engine.core import Engine
-from engine.store import CaseFilter
+from samskab.engine import clock
+from samskab.engine.cases import DEADLINE
+from samskab.engine.core import Engine
+from samskab.engine.store import CaseFilter
 
 
 def calendar_for(engine: Engine, *, process_id: str | None = None, person: str | None = None,

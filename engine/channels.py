@@ -13,9 +13,9 @@ config file names channels and gives each its settings::
 
 from typing import Any, ClassVar, Protocol
 
-from engine import structure
-from engine.errors import InvalidFiles, Problem
-from engine.suggest import did_you_mean
+from samskab.engine import structure
+from samskab.engine.errors import InvalidFiles, Problem
+from samskab.engine.suggest import did_you_mean
 
 
 class OutboxMessage(Protocol):

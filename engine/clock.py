@@ -8,7 +8,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 
-from engine.errors import BadInput
+from samskab.engine.errors import BadInput
 
 
 def from_environment() -> Callable[[], dt.datetime]:

@@ -31,9 +31,9 @@ from typing import Any
 
 import attrs
 
-from engine import structure
-from engine.errors import InvalidFiles, Problem, Refused
-from engine.messages import msg
+from samskab.engine import structure
+from samskab.engine.errors import InvalidFiles, Problem, Refused
+from samskab.engine.messages import msg
 
 CONFIG_NAME = "samskab.toml"
 

@@ -13,8 +13,8 @@ from typing import Any
 import attrs
 import pluggy
 
-from engine import clock, deadlines, fieldtypes, loader, notifications
-from engine.cases import (
+from samskab.engine import clock, deadlines, fieldtypes, loader, notifications
+from samskab.engine.cases import (
     ACTION,
     CREATED,
     DEADLINE,
@@ -24,18 +24,18 @@ from engine.cases import (
     Deadline,
     Event,
 )
-from engine.channels import build_channels
-from engine.config import CONFIG_NAME, Actor, Config, actor_for, load_config
-from engine.definition import Action, Definition, Process
-from engine.delivery import DeliveryReport, deliver
-from engine.errors import BadInput, Conflict, NotFound, Refused
-from engine.guards import GuardContext
-from engine.machine import CompiledProcess
-from engine.messages import msg, text
-from engine.plugins import make_plugin_manager
-from engine.registry import Registry
-from engine.store import CaseFilter, Store
-from engine.suggest import did_you_mean
+from samskab.engine.channels import build_channels
+from samskab.engine.config import CONFIG_NAME, Actor, Config, actor_for, load_config
+from samskab.engine.definition import Action, Definition, Process
+from samskab.engine.delivery import DeliveryReport, deliver
+from samskab.engine.errors import BadInput, Conflict, NotFound, Refused
+from samskab.engine.guards import GuardContext
+from samskab.engine.machine import CompiledProcess
+from samskab.engine.messages import msg, text
+from samskab.engine.plugins import make_plugin_manager
+from samskab.engine.registry import Registry
+from samskab.engine.store import CaseFilter, Store
+from samskab.engine.suggest import did_you_mean
 
 
 @attrs.frozen

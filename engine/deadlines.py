@@ -8,9 +8,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from engine import clock, durations
-from engine.cases import DEADLINE, REMINDER, Deadline
-from engine.definition import Process
+from samskab.engine import clock, durations
+from samskab.engine.cases import DEADLINE, REMINDER, Deadline
+from samskab.engine.definition import Process
 
 
 def plan(

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 
 import attrs
 
-from engine import clock, durations
-from engine.channels import Channel
-from engine.config import Delivery
-from engine.store import Store
+from samskab.engine import clock, durations
+from samskab.engine.channels import Channel
+from samskab.engine.config import Delivery
+from samskab.engine.store import Store
 
 
 @attrs.frozen

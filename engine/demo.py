@@ -12,8 +12,8 @@ from pathlib import Path
 
 import attrs
 
-from engine.config import Actor
-from engine.core import Engine
+from samskab.engine.config import Actor
+from samskab.engine.core import Engine
 
 
 @attrs.frozen

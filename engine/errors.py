@@ -22,7 +22,7 @@ class SamskabError(Exception):
 
     def reasons_in(self, lang: str) -> list[str]:
         """The details (or the message, if there are none) in ``lang``."""
-        from engine.messages import text
+        from samskab.engine.messages import text
 
         return [text(d, lang) for d in self.details] or [text(self.args[0], lang)]
 

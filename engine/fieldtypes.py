@@ -12,9 +12,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from engine.definition import Field
-from engine.messages import msg
-from engine.suggest import did_you_mean
+from samskab.engine.definition import Field
+from samskab.engine.messages import msg
+from samskab.engine.suggest import did_you_mean
 
 _YES = {"ja", "j", "yes", "y", "true", "1"}
 _NO = {"nej", "n", "no", "false", "0"}

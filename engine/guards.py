@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from engine.definition import GuardRef
+from samskab.engine.definition import GuardRef
 
 
 @attrs.frozen

@@ -17,11 +17,11 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from engine.cases import Case, Event
-    from engine.definition import Process
-    from engine.guards import Guard
-    from engine.store import Store
-    from engine.validate import Finding
+    from samskab.engine.cases import Case, Event
+    from samskab.engine.definition import Process
+    from samskab.engine.guards import Guard
+    from samskab.engine.store import Store
+    from samskab.engine.validate import Finding
 
 hookspec = pluggy.HookspecMarker("samskab")
 hookimpl = pluggy.HookimplMarker("samskab")

@@ -9,11 +9,11 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from engine import structure
-from engine.definition import Definition, Process
-from engine.errors import InvalidFiles, Problem
-from engine.guards import Guard
-from engine.validate import Finding, check_process
+from samskab.engine import structure
+from samskab.engine.definition import Definition, Process
+from samskab.engine.errors import InvalidFiles, Problem
+from samskab.engine.guards import Guard
+from samskab.engine.validate import Finding, check_process
 
 # A plugin's extra check: process -> findings.
 ExtraCheck = Callable[[Process], Iterable[Finding]]

@@ -8,7 +8,7 @@ case never owns a machine; taking an action reads its target off the compiled gr
 
 import transitions
 
-from engine.definition import Definition, Process
+from samskab.engine.definition import Definition, Process
 
 
 class CompiledProcess:

@@ -11,11 +11,11 @@ from typing import Any
 
 import attrs
 
-from engine import fieldtypes
-from engine.cases import ACTION, CREATED, DEADLINE, REMINDER, Case, Event
-from engine.channels import Channel
-from engine.config import Config
-from engine.definition import Process
+from samskab.engine import fieldtypes
+from samskab.engine.cases import ACTION, CREATED, DEADLINE, REMINDER, Case, Event
+from samskab.engine.channels import Channel
+from samskab.engine.config import Config
+from samskab.engine.definition import Process
 
 
 @attrs.frozen

@@ -9,10 +9,10 @@ erasure as an event on each case it touched, and keeps the audit chain verifiabl
 import hashlib
 from typing import Any
 
-from engine import clock
-from engine.config import Actor
-from engine.core import Engine
-from engine.errors import NotFound
+from samskab.engine import clock
+from samskab.engine.config import Actor
+from samskab.engine.core import Engine
+from samskab.engine.errors import NotFound
 
 
 def _needles(engine: Engine, email: str) -> tuple[list[str], list[str]]:

@@ -11,15 +11,15 @@ import os
 
 import pluggy
 
-from engine import hookspecs
+from samskab.engine import hookspecs
 
 DEFAULT_PLUGINS = (
-    "plugins.sqlite_store",
-    "plugins.builtin_processes",
-    "plugins.builtin_guards",
-    "plugins.email_channel",
-    "plugins.webhook_channel",
-    "plugins.log_channel",
+    "samskab.plugins.sqlite_store",
+    "samskab.plugins.builtin_processes",
+    "samskab.plugins.builtin_guards",
+    "samskab.plugins.email_channel",
+    "samskab.plugins.webhook_channel",
+    "samskab.plugins.log_channel",
 )
 
 

@@ -9,13 +9,13 @@ whose content changed while keeping a stored version number is reported and not 
 
 from collections.abc import Callable
 
-from engine import structure
-from engine.definition import Definition
-from engine.errors import InvalidFiles, NotFound, Problem
-from engine.machine import CompiledProcess
-from engine.store import Store, StoredDefinition
-from engine.suggest import did_you_mean
-from engine.validate import Finding
+from samskab.engine import structure
+from samskab.engine.definition import Definition
+from samskab.engine.errors import InvalidFiles, NotFound, Problem
+from samskab.engine.machine import CompiledProcess
+from samskab.engine.store import Store, StoredDefinition
+from samskab.engine.suggest import did_you_mean
+from samskab.engine.validate import Finding
 
 # (text, origin) -> Definition, raising InvalidFiles
 Reader = Callable[[str, str], Definition]

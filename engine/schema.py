@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from engine.definition import Process, Text
+from samskab.engine.definition import Process, Text
 
 
 def _type_schema(kind: Any, defs: dict[str, Any]) -> dict[str, Any]:

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from engine.cases import Case, Deadline, Event
+from samskab.engine.cases import Case, Deadline, Event
 
 if TYPE_CHECKING:
-    from engine.audit import AuditRow
-    from engine.notifications import Outgoing
+    from samskab.engine.audit import AuditRow
+    from samskab.engine.notifications import Outgoing
 
 
 @attrs.frozen

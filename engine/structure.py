@@ -18,11 +18,11 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from engine.definition import Action, GuardRef, Text
-from engine.errors import Problem
-from engine.locate import Place, find_line, format_place, line_index
-from engine.suggest import did_you_mean
-from engine.validate import Finding
+from samskab.engine.definition import Action, GuardRef, Text
+from samskab.engine.errors import Problem
+from samskab.engine.locate import Place, find_line, format_place, line_index
+from samskab.engine.suggest import did_you_mean
+from samskab.engine.validate import Finding
 
 STRUCTURE_ERRORS = (ClassValidationError, IterableValidationError)
 

@@ -3,7 +3,7 @@
 import difflib
 from collections.abc import Iterable
 
-from engine.messages import Msg, msg
+from samskab.engine.messages import Msg, msg
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> Msg | None:

@@ -10,11 +10,11 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from engine import durations
-from engine.definition import FIELD_TYPES, LEVELS, NOTIFY_ON, Process
-from engine.guards import Guard
-from engine.locate import Place
-from engine.suggest import did_you_mean
+from samskab.engine import durations
+from samskab.engine.definition import FIELD_TYPES, LEVELS, NOTIFY_ON, Process
+from samskab.engine.guards import Guard
+from samskab.engine.locate import Place
+from samskab.engine.suggest import did_you_mean
 
 IDENTIFIER = re.compile(r"^[^\W\d_]\w*$")
 

@@ -5,11 +5,11 @@ The command line prints these; the terminal UI builds its screens from the same 
 
 from typing import Any
 
-from engine import clock, durations, fieldtypes, messages
-from engine.cases import Case
-from engine.config import Actor
-from engine.core import Engine
-from engine.definition import Process
+from samskab.engine import clock, durations, fieldtypes, messages
+from samskab.engine.cases import Case
+from samskab.engine.config import Actor
+from samskab.engine.core import Engine
+from samskab.engine.definition import Process
 
 
 def steps_in_order(process: Process) -> list[str]:
@@ -214,7 +214,7 @@ def case_text(data: dict[str, Any], process: Process, lang: str) -> str:
 
 def overview_text(engine: Engine, lang: str) -> str:
     """What a coordinator sees first: active cases per process and step, then what is overdue."""
-    from engine.store import CaseFilter
+    from samskab.engine.store import CaseFilter
 
     now = clock.to_text(engine.now())
     lines = []

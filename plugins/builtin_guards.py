@@ -11,11 +11,11 @@
 import datetime as dt
 from decimal import Decimal
 
-from engine.definition import GuardRef
-from engine.fieldtypes import is_filled
-from engine.guards import Guard, GuardContext
-from engine.hookspecs import hookimpl
-from engine.messages import msg
+from samskab.engine.definition import GuardRef
+from samskab.engine.fieldtypes import is_filled
+from samskab.engine.guards import Guard, GuardContext
+from samskab.engine.hookspecs import hookimpl
+from samskab.engine.messages import msg
 
 
 def _filled(context: GuardContext, ref: GuardRef) -> str | None:

@@ -1,7 +1,7 @@
 """Registers samskab's own process library (the ``processes/`` package)."""
 
-import processes
-from engine.hookspecs import hookimpl
+from samskab import processes
+from samskab.engine.hookspecs import hookimpl
 
 
 @hookimpl

@@ -18,7 +18,7 @@ import os
 
 import attrs
 
-from engine.hookspecs import hookimpl
+from samskab.engine.hookspecs import hookimpl
 
 
 @attrs.frozen

@@ -11,7 +11,7 @@ import json
 
 import attrs
 
-from engine.hookspecs import hookimpl
+from samskab.engine.hookspecs import hookimpl
 
 
 @attrs.frozen

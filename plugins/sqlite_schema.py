@@ -10,8 +10,8 @@ import json
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from engine import audit
-from engine.cases import Event
+from samskab.engine import audit
+from samskab.engine.cases import Event
 
 migrations = Migrations("samskab")
 

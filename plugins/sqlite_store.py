@@ -21,13 +21,13 @@ from urllib.parse import parse_qs
 
 import attrs
 
-from engine import audit, jsontext
-from engine.cases import ERASURE, Case, Deadline, Event
-from engine.errors import BadInput, Busy, Conflict
-from engine.hookspecs import hookimpl
-from engine.messages import msg
-from engine.notifications import Outgoing
-from engine.store import CaseFilter, OutboxRow, StoredDefinition
+from samskab.engine import audit, jsontext
+from samskab.engine.cases import ERASURE, Case, Deadline, Event
+from samskab.engine.errors import BadInput, Busy, Conflict
+from samskab.engine.hookspecs import hookimpl
+from samskab.engine.messages import msg
+from samskab.engine.notifications import Outgoing
+from samskab.engine.store import CaseFilter, OutboxRow, StoredDefinition
 
 
 def _path_and_options(url: str) -> tuple[str, dict[str, str]] | None:
@@ -79,7 +79,7 @@ class SqliteStore:
             self.conn.execute(f"PRAGMA synchronous = {synchronous}")
             self.conn.create_function("samskab_link", 2, audit.link, deterministic=True)
             if not self._schema_is_current():
-                from plugins.sqlite_schema import migrations
+                from samskab.plugins.sqlite_schema import migrations
 
                 migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:

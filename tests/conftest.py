@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine.cli import cli
-from engine.config import os_account
+from samskab.cli import cli
+from samskab.engine.config import os_account
 
 PROCESSES = Path(__file__).parent.parent / "processes"
 SAMSKAB = str(Path(sys.executable).parent / "samskab")

@@ -9,10 +9,10 @@ import random
 import sys
 import time
 
-from engine.config import Actor
-from engine.core import open_engine
-from engine.errors import Busy, Conflict
-from engine.plugins import make_plugin_manager
+from samskab.engine.config import Actor
+from samskab.engine.core import open_engine
+from samskab.engine.errors import Busy, Conflict
+from samskab.engine.plugins import make_plugin_manager
 
 
 def race(db: str, name: str, attempts: int, start_at: float) -> None:

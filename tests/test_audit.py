@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from engine.cases import Event
+from samskab.engine.cases import Event
 
 
 @pytest.fixture
@@ -35,8 +35,8 @@ def test_an_edit_behind_samskabs_back_is_found(samskab, history):
 
 
 def test_an_edit_with_a_recomputed_digest_breaks_the_chain(samskab, history):
-    from engine import audit
-    from engine.cases import Event
+    from samskab.engine import audit
+    from samskab.engine.cases import Event
 
     history.execute("DROP TRIGGER events_append_only_update")
     row = history.execute(
@@ -61,8 +61,8 @@ def test_upgrading_an_older_database_chains_its_history(workdir, samskab):
     """A database made before the audit chain gets digests for its history on upgrade."""
     import sqlite_utils
 
-    from plugins.sqlite_schema import migrations
-    from plugins.sqlite_store import SqliteStore
+    from samskab.plugins.sqlite_schema import migrations
+    from samskab.plugins.sqlite_store import SqliteStore
 
     db = sqlite_utils.Database(workdir / "old.db")
     migrations.apply(db, stop_before="m004_audit_chain")

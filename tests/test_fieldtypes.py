@@ -2,8 +2,8 @@
 
 import pytest
 
-from engine import fieldtypes
-from engine.definition import Field, Option, Text
+from samskab.engine import fieldtypes
+from samskab.engine.definition import Field, Option, Text
 
 
 def field(kind, **more):

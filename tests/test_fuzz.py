@@ -13,14 +13,14 @@ from conftest import PROCESSES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine import fieldtypes, jsontext
-from engine.channels import build_channels
-from engine.config import load_config
-from engine.definition import FIELD_TYPES, Field, Option, Text
-from engine.errors import InvalidFiles
-from engine.loader import load_text
-from engine.machine import CompiledProcess
-from engine.plugins import make_plugin_manager
+from samskab.engine import fieldtypes, jsontext
+from samskab.engine.channels import build_channels
+from samskab.engine.config import load_config
+from samskab.engine.definition import FIELD_TYPES, Field, Option, Text
+from samskab.engine.errors import InvalidFiles
+from samskab.engine.loader import load_text
+from samskab.engine.machine import CompiledProcess
+from samskab.engine.plugins import make_plugin_manager
 
 BOUNDED = settings(max_examples=200, deadline=None, derandomize=True,
                    suppress_health_check=[HealthCheck.too_slow])

@@ -8,16 +8,16 @@ from conftest import SAMSKAB
 
 def test_engine_and_cli_do_not_import_textual():
     code = (
-        "import sys, engine, engine.core, engine.cli, engine.views, engine.demo;"
-        "from engine.plugins import make_plugin_manager; make_plugin_manager();"
-        "print([m for m in sys.modules if m.split('.')[0] in ('textual', 'tui')])"
+        "import sys, samskab.engine, samskab.engine.core, samskab.cli, samskab.engine.views, samskab.engine.demo;"
+        "from samskab.engine.plugins import make_plugin_manager; make_plugin_manager();"
+        "print([m for m in sys.modules if m.split('.')[0] in ('textual',) or m.startswith('samskab.tui')])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_importing_engine_does_no_io(tmp_path):
-    code = "import engine, engine.core, engine.cli; import os; print(sorted(os.listdir('.')))"
+    code = "import samskab.engine, samskab.engine.core, samskab.cli; import os; print(sorted(os.listdir('.')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=tmp_path)
     assert out.stdout.strip() == "[]"
@@ -39,3 +39,17 @@ def test_installed_command_runs_as_a_user_would(tmp_path):
     assert refused.returncode == 1 and "Error: case 1: cannot take `underskriv` now" in refused.stderr
     usage = run("cases", "advance")
     assert usage.returncode == 2 and "Usage:" in usage.stderr
+
+
+def test_installed_under_one_namespace(tmp_path):
+    """samskab claims only the `samskab` import name; `python -m samskab` is the command."""
+    names = "engine", "plugins", "tui", "processes", "cli"
+    code = "import importlib.util as u; print([n for n in %r if u.find_spec(n)])" % (names,)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=tmp_path)
+    assert out.stdout.strip() == "[]"
+    made = subprocess.run([sys.executable, "-m", "samskab", "cases", "new", "partnerskab",
+                           "--title", "Lions"], capture_output=True, text=True, cwd=tmp_path,
+                          env={"PATH": "/usr/bin:/bin", "SAMSKAB_LOAD_PLUGINS": ""})
+    assert made.returncode == 0, made.stderr
+    assert "Case 1: Lions" in made.stdout

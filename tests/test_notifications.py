@@ -185,8 +185,8 @@ def test_dismissing_an_incident_is_recorded(samskab, configured, mailbox):
     assert "already sent or dismissed" in refused.stderr
     assert "no message 999" in samskab("outbox", "dismiss", "999", exit=1).stderr
 
-    from engine.core import open_engine
-    from engine.plugins import make_plugin_manager
+    from samskab.engine.core import open_engine
+    from samskab.engine.plugins import make_plugin_manager
 
     engine = open_engine("samskab.db", pm=make_plugin_manager(load_entrypoints=False))
     assert engine.store.outbox_log(message["id"]) == [("2026-01-13T00:00:00+00:00", "mette", "dismiss")]

@@ -7,12 +7,12 @@ import click
 import pytest
 from conftest import PROCESSES
 
-from engine import hookspecs
-from engine.guards import Guard
-from engine.hookspecs import hookimpl
-from engine.plugins import get_plugin_manager
-from engine.validate import Finding
-from plugins.sqlite_store import SqliteStore
+from samskab.engine import hookspecs
+from samskab.engine.guards import Guard
+from samskab.engine.hookspecs import hookimpl
+from samskab.engine.plugins import get_plugin_manager
+from samskab.engine.validate import Finding
+from samskab.plugins.sqlite_store import SqliteStore
 
 HOOKS = sorted(
     name for name in dir(hookspecs)

@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from engine.config import Actor
-from engine.core import open_engine
-from engine.plugins import make_plugin_manager
+from samskab.engine.config import Actor
+from samskab.engine.core import open_engine
+from samskab.engine.plugins import make_plugin_manager
 
 WORKER = str(Path(__file__).parent / "race_worker.py")
 

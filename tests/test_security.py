@@ -5,7 +5,7 @@ import stat
 
 from conftest import ADMIN
 
-from engine.config import os_account
+from samskab.engine.config import os_account
 
 
 def test_acting_on_behalf_needs_admin_and_is_recorded(samskab, workdir):

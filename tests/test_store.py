@@ -4,10 +4,10 @@ import sqlite3
 
 import pytest
 
-from engine.core import open_engine
-from engine.errors import Conflict
-from engine.plugins import make_plugin_manager
-from engine.store import CaseFilter
+from samskab.engine.core import open_engine
+from samskab.engine.errors import Conflict
+from samskab.engine.plugins import make_plugin_manager
+from samskab.engine.store import CaseFilter
 
 
 def engine_on(path):
@@ -63,8 +63,8 @@ def test_not_a_database_is_a_clear_error(samskab, workdir):
 
 
 def test_latest_names_the_last_migration():
-    from plugins.sqlite_schema import migrations
-    from plugins.sqlite_store import LATEST
+    from samskab.plugins.sqlite_schema import migrations
+    from samskab.plugins.sqlite_store import LATEST
 
     assert migrations._migrations[-1].name == LATEST
 
@@ -75,7 +75,7 @@ def test_reading_a_current_database_does_not_import_sqlite_utils(samskab, workdi
 
     samskab("cases", "new", "partnerskab", "--title", "Lions")
     code = (
-        "import sys; from engine.cli import cli; "
+        "import sys; from samskab.cli import cli; "
         "sys.argv = ['samskab', 'cases', 'show', '1']; "
         "cli(standalone_mode=False); "
         "print('sqlite_utils' in sys.modules, file=sys.stderr)"

@@ -12,18 +12,18 @@ from textual.widgets import (
     TextArea,
 )
 
-from engine.config import Actor
-from engine.core import open_engine
-from engine.plugins import make_plugin_manager
-from engine.store import CaseFilter
-from tui.app import SamskabApp
-from tui.backend import Backend
-from tui.screens.action_form import ActionForm
-from tui.screens.agenda import AgendaScreen
-from tui.screens.case import CaseScreen
-from tui.screens.cases import CasesScreen
-from tui.screens.new_case import NewCaseScreen
-from tui.screens.processes import ProcessesScreen
+from samskab.engine.config import Actor
+from samskab.engine.core import open_engine
+from samskab.engine.plugins import make_plugin_manager
+from samskab.engine.store import CaseFilter
+from samskab.tui.app import SamskabApp
+from samskab.tui.backend import Backend
+from samskab.tui.screens.action_form import ActionForm
+from samskab.tui.screens.agenda import AgendaScreen
+from samskab.tui.screens.case import CaseScreen
+from samskab.tui.screens.cases import CasesScreen
+from samskab.tui.screens.new_case import NewCaseScreen
+from samskab.tui.screens.processes import ProcessesScreen
 
 NOW = "2026-11-23T08:00"
 
@@ -31,7 +31,7 @@ NOW = "2026-11-23T08:00"
 @pytest.fixture
 def engine(workdir, monkeypatch):
     monkeypatch.setenv("SAMSKAB_NOW", NOW)
-    from engine import demo
+    from samskab.engine import demo
 
     made = open_engine(str(workdir / "samskab.db"), pm=make_plugin_manager(load_entrypoints=False))
     demo.build(made)
@@ -281,7 +281,7 @@ async def test_a_locked_database_is_a_notification_and_the_form_keeps_its_input(
 async def test_retry_an_incident_from_the_outbox(workdir, monkeypatch):
     from servers import Mailbox
 
-    from tui.screens.outbox import OutboxScreen
+    from samskab.tui.screens.outbox import OutboxScreen
 
     monkeypatch.setenv("SAMSKAB_NOW", NOW)
     mailbox = Mailbox()

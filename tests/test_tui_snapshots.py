@@ -5,12 +5,12 @@ After an intended change of the look: pytest tests/test_tui_snapshots.py --snaps
 
 import pytest
 
-from engine import demo
-from engine.config import Actor
-from engine.core import open_engine
-from engine.plugins import make_plugin_manager
-from tui.app import SamskabApp
-from tui.backend import Backend
+from samskab.engine import demo
+from samskab.engine.config import Actor
+from samskab.engine.core import open_engine
+from samskab.engine.plugins import make_plugin_manager
+from samskab.tui.app import SamskabApp
+from samskab.tui.backend import Backend
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from textual.app import App, SystemCommand
 from textual.message import Message
 from textual.screen import Screen
 
-from engine.errors import SamskabError
-from tui.backend import Backend
-from tui.i18n import Words
+from samskab.engine.errors import SamskabError
+from samskab.tui.backend import Backend
+from samskab.tui.i18n import Words
 
 T = TypeVar("T")
 
@@ -42,7 +42,7 @@ class SamskabApp(App):
         self._data_version: int | None = None
 
     def on_mount(self) -> None:
-        from tui.screens.cases import CasesScreen
+        from samskab.tui.screens.cases import CasesScreen
 
         self.sub_title = self.words("cases")
         self.push_screen(CasesScreen())
@@ -92,10 +92,10 @@ class SamskabApp(App):
             self.notify(f"{type(error).__name__}: {error}", severity="error", timeout=8)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        from tui.screens.agenda import AgendaScreen
-        from tui.screens.new_case import NewCaseScreen
-        from tui.screens.outbox import OutboxScreen
-        from tui.screens.processes import ProcessesScreen
+        from samskab.tui.screens.agenda import AgendaScreen
+        from samskab.tui.screens.new_case import NewCaseScreen
+        from samskab.tui.screens.outbox import OutboxScreen
+        from samskab.tui.screens.processes import ProcessesScreen
 
         w = self.words
         yield SystemCommand(w("new_case"), w("choose_process"), lambda: self.push_screen(NewCaseScreen()))

@@ -10,12 +10,12 @@ from typing import Any
 
 import attrs
 
-from engine import clock, views
-from engine.cases import Case, Event
-from engine.config import Actor
-from engine.core import Engine
-from engine.errors import Refused
-from engine.store import CaseFilter
+from samskab.engine import clock, views
+from samskab.engine.cases import Case, Event
+from samskab.engine.config import Actor
+from samskab.engine.core import Engine
+from samskab.engine.errors import Refused
+from samskab.engine.store import CaseFilter
 
 
 class Backend:

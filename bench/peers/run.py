@@ -21,9 +21,9 @@ HERE = Path(__file__).parent
 
 
 def samskab(tmp: Path):
-    from engine.config import Actor
-    from engine.core import open_engine
-    from engine.plugins import make_plugin_manager
+    from samskab.engine.config import Actor
+    from samskab.engine.core import open_engine
+    from samskab.engine.plugins import make_plugin_manager
 
     engine = open_engine(str(tmp / "samskab.db"), process_dirs=[HERE],
                          pm=make_plugin_manager(load_entrypoints=False))

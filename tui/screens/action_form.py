@@ -9,10 +9,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
-from engine.definition import Action, Process
-from engine.errors import SamskabError
-from tui.i18n import translate_bindings
-from tui.widgets.fields_form import FieldsForm
+from samskab.engine.definition import Action, Process
+from samskab.engine.errors import SamskabError
+from samskab.tui.i18n import translate_bindings
+from samskab.tui.widgets.fields_form import FieldsForm
 
 
 class ActionForm(ModalScreen[str | None]):

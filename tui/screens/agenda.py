@@ -6,8 +6,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tui.app import DataChanged
-from tui.i18n import translate_bindings
+from samskab.tui.app import DataChanged
+from samskab.tui.i18n import translate_bindings
 
 WEEKS = 6
 
@@ -50,7 +50,7 @@ class AgendaScreen(Screen):
 
     @on(DataTable.RowSelected)
     def open_case(self, event: DataTable.RowSelected) -> None:
-        from tui.screens.case import CaseScreen
+        from samskab.tui.screens.case import CaseScreen
 
         self.app.push_screen(CaseScreen(int(event.row_key.value.split(":")[1])))
 

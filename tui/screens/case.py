@@ -9,10 +9,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from engine import fieldtypes
-from tui.app import DataChanged
-from tui.backend import days_left
-from tui.i18n import translate_bindings
+from samskab.engine import fieldtypes
+from samskab.tui.app import DataChanged
+from samskab.tui.backend import days_left
+from samskab.tui.i18n import translate_bindings
 
 
 class CaseScreen(Screen):
@@ -134,7 +134,7 @@ class CaseScreen(Screen):
 
     @on(OptionList.OptionSelected, "#case-actions")
     def action_chosen(self, event: OptionList.OptionSelected) -> None:
-        from tui.screens.action_form import ActionForm
+        from samskab.tui.screens.action_form import ActionForm
 
         action = self.process.action(event.option.id)
         self.app.push_screen(ActionForm(self.data, self.process, action), self.after_form)

@@ -8,11 +8,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
 
-from engine import clock
-from engine.store import CaseFilter
-from tui.app import DataChanged
-from tui.backend import days_left
-from tui.i18n import translate_bindings
+from samskab.engine import clock
+from samskab.engine.store import CaseFilter
+from samskab.tui.app import DataChanged
+from samskab.tui.backend import days_left
+from samskab.tui.i18n import translate_bindings
 
 PAGE = 200
 COLUMNS = (("id", "case"), ("title", "title"), ("process_id", "process"),
@@ -229,27 +229,27 @@ class CasesScreen(Screen):
         self.open_case(int(event.row_key.value))
 
     def open_case(self, case_id: int) -> None:
-        from tui.screens.case import CaseScreen
+        from samskab.tui.screens.case import CaseScreen
 
         self.app.push_screen(CaseScreen(case_id))
 
     def action_new_case(self) -> None:
-        from tui.screens.new_case import NewCaseScreen
+        from samskab.tui.screens.new_case import NewCaseScreen
 
         self.app.push_screen(NewCaseScreen())
 
     def action_agenda(self) -> None:
-        from tui.screens.agenda import AgendaScreen
+        from samskab.tui.screens.agenda import AgendaScreen
 
         self.app.push_screen(AgendaScreen())
 
     def action_processes(self) -> None:
-        from tui.screens.processes import ProcessesScreen
+        from samskab.tui.screens.processes import ProcessesScreen
 
         self.app.push_screen(ProcessesScreen())
 
     def action_outbox(self) -> None:
-        from tui.screens.outbox import OutboxScreen
+        from samskab.tui.screens.outbox import OutboxScreen
 
         self.app.push_screen(OutboxScreen())
 

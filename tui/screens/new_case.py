@@ -8,10 +8,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
 
-from engine.errors import SamskabError
-from tui.i18n import translate_bindings
-from tui.widgets.fields_form import FieldsForm
-from tui.widgets.process_list import ProcessList
+from samskab.engine.errors import SamskabError
+from samskab.tui.i18n import translate_bindings
+from samskab.tui.widgets.fields_form import FieldsForm
+from samskab.tui.widgets.process_list import ProcessList
 
 
 class NewCaseScreen(Screen):
@@ -85,7 +85,7 @@ class NewCaseScreen(Screen):
         self.app.call_from_thread(self.opened, case.id)
 
     def opened(self, case_id: int) -> None:
-        from tui.screens.case import CaseScreen
+        from samskab.tui.screens.case import CaseScreen
 
         self.app.notify(f"{self.app.words('created')}: {case_id}")
         self.app.switch_screen(CaseScreen(case_id))

@@ -6,8 +6,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from tui.app import DataChanged
-from tui.i18n import translate_bindings
+from samskab.tui.app import DataChanged
+from samskab.tui.i18n import translate_bindings
 
 
 class OutboxScreen(Screen):

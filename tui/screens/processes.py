@@ -8,9 +8,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Tree
 
-from engine import views
-from tui.i18n import translate_bindings
-from tui.widgets.process_list import ProcessList
+from samskab.engine import views
+from samskab.tui.i18n import translate_bindings
+from samskab.tui.widgets.process_list import ProcessList
 
 
 class ProcessesScreen(Screen):

@@ -11,9 +11,9 @@ from textual.containers import Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from engine import fieldtypes
-from engine.definition import Field
-from engine.messages import text
+from samskab.engine import fieldtypes
+from samskab.engine.definition import Field
+from samskab.engine.messages import text
 
 _PLACEHOLDERS = {
     "date": ("ÅÅÅÅ-MM-DD eller D.M.ÅÅÅÅ", "YYYY-MM-DD or D.M.YYYY"),

@@ -14,10 +14,10 @@ from pathlib import Path
 import attrs
 import click
 
-from engine import clock, views
-from engine.errors import NotFound, Refused, SamskabError
-from engine.plugins import get_plugin_manager
-from engine.store import CaseFilter
+from samskab.engine import clock, views
+from samskab.engine.errors import NotFound, Refused, SamskabError
+from samskab.engine.plugins import get_plugin_manager
+from samskab.engine.store import CaseFilter
 
 
 class SamskabGroup(click.Group):
@@ -89,7 +89,7 @@ class Settings:
 
     def opener(self):
         """A function that opens an engine on a database path with these settings."""
-        from engine.core import open_engine
+        from samskab.engine.core import open_engine
 
         return lambda db: open_engine(
             db, config_path=self.config, process_dirs=self.processes, pm=get_plugin_manager()
@@ -236,7 +236,7 @@ def processes_show(settings, process_id, version, fmt, as_json):
 @click.pass_obj
 def processes_copy(settings, process_id, new_id, directory):
     """Copy a process to a file of your own under a new id, to change it."""
-    from engine.validate import IDENTIFIER
+    from samskab.engine.validate import IDENTIFIER
 
     if not IDENTIFIER.match(new_id):
         raise click.BadParameter(f"{new_id!r} is not a valid id (a letter, then letters, digits, _)")
@@ -262,7 +262,7 @@ def processes_docs(settings):
 @processes.command("schema")
 def processes_schema():
     """Print the JSON Schema of process files (for editors)."""
-    from engine.schema import process_schema
+    from samskab.engine.schema import process_schema
 
     _echo_json(process_schema())
 
@@ -455,7 +455,7 @@ def outbox_dismiss(settings, message_id, person):
 @click.pass_obj
 def calendar(settings, process_id, person, output):
     """Every open deadline and reminder as an iCalendar (.ics) file for Outlook and others."""
-    from engine.calendar import calendar_for
+    from samskab.engine.calendar import calendar_for
 
     data = calendar_for(settings.engine(), process_id=process_id, person=person, lang=settings.lang)
     if output:
@@ -478,7 +478,7 @@ def person():
 @click.pass_obj
 def person_export(settings, email):
     """Print everything held on the person with this e-mail address, as JSON."""
-    from engine import people
+    from samskab.engine import people
 
     _echo_json(people.export(settings.engine(), email))
 
@@ -490,7 +490,7 @@ def person_export(settings, email):
 @click.pass_obj
 def person_erase(settings, email, yes, person):
     """Pseudonymise the person everywhere; the history stays verifiable."""
-    from engine import people
+    from samskab.engine import people
 
     engine = settings.engine()
     people.export(engine, email)  # NotFound if nothing is held
@@ -517,7 +517,7 @@ def audit():
 @click.pass_obj
 def audit_verify(settings, as_json):
     """Check every event against its digest and the chains; exit 1 at the first broken link."""
-    from engine.audit import verify
+    from samskab.engine.audit import verify
 
     store = settings.engine().store
     checked, broken = verify(store.audit_rows(), store.erased_events())
@@ -545,7 +545,7 @@ def tui(settings):
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         click.echo(views.overview_text(engine, settings.lang))
         return
-    from tui.app import run
+    from samskab.tui.app import run
 
     run(engine, lang=settings.lang)
 
@@ -554,7 +554,7 @@ def tui(settings):
 @click.pass_context
 def demo(ctx):
     """Build a demo database with realistic cases (if there is none) and open it."""
-    from engine import demo as demo_data
+    from samskab.engine import demo as demo_data
 
     settings = ctx.obj
     if not Path(settings.db).exists():
