@@ -26,7 +26,9 @@ def _engine(path: str, synchronous: str = "NORMAL"):
     from samskab.engine.core import open_engine
     from samskab.engine.plugins import make_plugin_manager
 
-    return open_engine(f"sqlite:{path}?synchronous={synchronous}", pm=make_plugin_manager(load_entrypoints=False))
+    return open_engine(
+        f"sqlite:{path}?synchronous={synchronous}", pm=make_plugin_manager(load_entrypoints=False)
+    )
 
 
 def build_engine(n: int, path: str) -> float:
@@ -116,7 +118,9 @@ def main() -> None:
         result = {"create_s": seconds, "n": n}
     else:
         path, synchronous, first, count = sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
-        seconds = {"engine": advance_engine, "sqlite3": advance_sqlite3}[side](path, synchronous, first, count)
+        seconds = {"engine": advance_engine, "sqlite3": advance_sqlite3}[side](
+            path, synchronous, first, count
+        )
         result = {"advance_s": seconds, "n": count}
     result["peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(result))

@@ -39,13 +39,19 @@ def build(path: str, n: int) -> None:
     conn.execute("BEGIN")
     for start in range(1, n, 50_000):
         chunk = range(start, min(start + 50_000, n))
-        due = [(NOW - dt.timedelta(days=1) if i % 1000 == 0 else NOW + dt.timedelta(days=rng.randint(1, 900)))
-               .isoformat(timespec="seconds") for i in chunk]
+        due = [
+            (
+                NOW - dt.timedelta(days=1) if i % 1000 == 0 else NOW + dt.timedelta(days=rng.randint(1, 900))
+            ).isoformat(timespec="seconds")
+            for i in chunk
+        ]
         conn.executemany(
             "INSERT INTO cases (title, process_id, version, definition_sha256, state, fields, created_at,"
             " updated_at, revision, next_due) VALUES (?, 'partnerskab', 1, ?, 'til_underskrift', ?, ?, ?, 3, ?)",
-            [(f"Partnerskab {i}", first.definition_sha256, '{"organisation": "Forening"}', stamp, stamp, d)
-             for i, d in zip(chunk, due, strict=True)],
+            [
+                (f"Partnerskab {i}", first.definition_sha256, '{"organisation": "Forening"}', stamp, stamp, d)
+                for i, d in zip(chunk, due, strict=True)
+            ],
         )
         last = conn.execute("SELECT max(id) FROM cases").fetchone()[0]
         ids = range(last - len(due) + 1, last + 1)
@@ -83,29 +89,50 @@ def measure_engine(path: str) -> dict:
     where = CaseFilter(overdue_at=clock.to_text(NOW), open_only=True, order_by="next_due", limit=2000)
     overdue, overdue_s, again_s = _timed_twice(lambda: engine.cases(where))
     started = time.perf_counter()
-    listed = sum(1 for case in engine.iter_cases(CaseFilter(open_only=True))
-                 if views.case_summary(engine, case, "da"))
+    listed = sum(
+        1 for case in engine.iter_cases(CaseFilter(open_only=True)) if views.case_summary(engine, case, "da")
+    )
     list_s = time.perf_counter() - started
     started = time.perf_counter()
     report = engine.tick()
     tick_s = time.perf_counter() - started
-    return {"overdue": len(overdue), "overdue_query_s": overdue_s, "overdue_again_s": again_s,
-            "listed": listed, "list_all_s": list_s, "ticked": len(report.deadlines), "delivered": report.delivery.sent, "tick_s": tick_s,
-            "peak_rss_mb": peak_rss_mb()}
+    return {
+        "overdue": len(overdue),
+        "overdue_query_s": overdue_s,
+        "overdue_again_s": again_s,
+        "listed": listed,
+        "list_all_s": list_s,
+        "ticked": len(report.deadlines),
+        "delivered": report.delivery.sent,
+        "tick_s": tick_s,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 def measure_sqlite3(path: str) -> dict:
     conn = sqlite3.connect(path)
     stamp = NOW.isoformat(timespec="seconds")
-    overdue, overdue_s, again_s = _timed_twice(lambda: conn.execute(
-        "SELECT * FROM cases WHERE closed_at IS NULL AND next_due <= ? ORDER BY next_due LIMIT 2000", (stamp,),
-    ).fetchall())
+    overdue, overdue_s, again_s = _timed_twice(
+        lambda: conn.execute(
+            "SELECT * FROM cases WHERE closed_at IS NULL AND next_due <= ? ORDER BY next_due LIMIT 2000",
+            (stamp,),
+        ).fetchall()
+    )
     started = time.perf_counter()
-    listed = sum(1 for row in conn.execute("SELECT * FROM cases WHERE closed_at IS NULL ORDER BY id")
-                 if json.loads(row[6]))
+    listed = sum(
+        1
+        for row in conn.execute("SELECT * FROM cases WHERE closed_at IS NULL ORDER BY id")
+        if json.loads(row[6])
+    )
     list_s = time.perf_counter() - started
-    return {"overdue": len(overdue), "overdue_query_s": overdue_s, "overdue_again_s": again_s,
-            "listed": listed, "list_all_s": list_s, "peak_rss_mb": peak_rss_mb()}
+    return {
+        "overdue": len(overdue),
+        "overdue_query_s": overdue_s,
+        "overdue_again_s": again_s,
+        "listed": listed,
+        "list_all_s": list_s,
+        "peak_rss_mb": peak_rss_mb(),
+    }
 
 
 if __name__ == "__main__":

@@ -22,8 +22,12 @@ def main(runs: int) -> dict:
     samskab = str(Path(sys.executable).parent / "samskab")
     show, bare = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run([samskab, "cases", "new", "partnerskab", "--title", "Lions"], check=True,
-                       capture_output=True, cwd=tmp)
+        subprocess.run(
+            [samskab, "cases", "new", "partnerskab", "--title", "Lions"],
+            check=True,
+            capture_output=True,
+            cwd=tmp,
+        )
         for _ in range(runs):  # in turn, so that a slow spell of the machine falls on both
             show.append(_wall([samskab, "cases", "show", "1"], tmp))
             bare.append(_wall([sys.executable, "-c", BARE], tmp))

@@ -33,10 +33,14 @@ def fill(path: str, n: int) -> None:
 
 
 def report(painted: float) -> None:
-    print(json.dumps({
-        "first_paint_s": painted - STARTED,
-        "peak_rss_mb": peak_rss_mb(),
-    }))
+    print(
+        json.dumps(
+            {
+                "first_paint_s": painted - STARTED,
+                "peak_rss_mb": peak_rss_mb(),
+            }
+        )
+    )
 
 
 def time_app(path: str) -> None:

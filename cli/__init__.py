@@ -55,7 +55,8 @@ class SamskabGroup(click.Group):
                 shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
                 raise click.UsageError(
                     f"`{shown}` is not UTF-8 text; set the terminal to UTF-8 (e.g. LANG=da_DK.UTF-8)"
-                    " and type it again", ctx,
+                    " and type it again",
+                    ctx,
                 ) from None
         return super().parse_args(ctx, args)
 
@@ -118,14 +119,31 @@ def _default_lang() -> str:
 
 @click.group(cls=SamskabGroup, invoke_without_command=True)
 @click.version_option(package_name="samskab")
-@click.option("--db", envvar="SAMSKAB_DB", default="samskab.db", show_default=True,
-              help="Database file (or store URL); also SAMSKAB_DB.")
-@click.option("--config", type=click.Path(dir_okay=False),
-              help="Config file [default: samskab.toml beside the database].")
-@click.option("--processes", "process_dirs", multiple=True, type=click.Path(file_okay=False),
-              help="A directory of process files to add (repeatable).")
-@click.option("--lang", type=click.Choice(["da", "en"]), default=_default_lang,
-              help="Language of process texts [default: da, or en from SAMSKAB_LANG/LANG].")
+@click.option(
+    "--db",
+    envvar="SAMSKAB_DB",
+    default="samskab.db",
+    show_default=True,
+    help="Database file (or store URL); also SAMSKAB_DB.",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    help="Config file [default: samskab.toml beside the database].",
+)
+@click.option(
+    "--processes",
+    "process_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="A directory of process files to add (repeatable).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["da", "en"]),
+    default=_default_lang,
+    help="Language of process texts [default: da, or en from SAMSKAB_LANG/LANG].",
+)
 @click.pass_context
 def cli(ctx, db, config, process_dirs, lang):
     """samskab: co-creation processes between a municipality and civil society.
@@ -152,8 +170,9 @@ def _parse_sets(values: tuple[str, ...]) -> dict[str, str]:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-set_option = click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
-                          help="Set a field (repeatable).")
+set_option = click.option(
+    "--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Set a field (repeatable)."
+)
 as_option = click.option("--as", "person", help="Act as this person (default: your account).")
 
 
@@ -172,8 +191,13 @@ def processes_list(settings, as_json):
     """List the processes new cases can start on."""
     engine = settings.engine()
     rows = [
-        {"id": d.process.id, "version": d.process.version, "level": d.process.level,
-         "title": d.process.title.get(settings.lang), "file": d.origin}
+        {
+            "id": d.process.id,
+            "version": d.process.version,
+            "level": d.process.level,
+            "title": d.process.title.get(settings.lang),
+            "file": d.origin,
+        }
         for d in engine.processes()
     ]
     if as_json:
@@ -231,8 +255,14 @@ def processes_show(settings, process_id, version, fmt, as_json):
 @processes.command("copy")
 @click.argument("process_id")
 @click.argument("new_id")
-@click.option("--to", "directory", default="processes", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Directory to write to.")
+@click.option(
+    "--to",
+    "directory",
+    default="processes",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write to.",
+)
 @click.pass_obj
 def processes_copy(settings, process_id, new_id, directory):
     """Copy a process to a file of your own under a new id, to change it."""
@@ -301,7 +331,10 @@ def cases_list(settings, process_id, state, overdue, search, include_closed, as_
     """List the active cases."""
     engine = settings.engine()
     where = CaseFilter(
-        process_id=process_id, state=state, text=search, open_only=not include_closed,
+        process_id=process_id,
+        state=state,
+        text=search,
+        open_only=not include_closed,
         overdue_at=clock.to_text(engine.now()) if overdue else None,
         order_by="next_due" if overdue else "id",  # the longest overdue first
     )
@@ -346,7 +379,11 @@ def cases_advance(settings, case_id, action, sets, note, revision, person, as_js
     """Take an action on a case."""
     engine = settings.engine()
     case, _ = engine.advance(
-        case_id, action, _parse_sets(sets), note=note, actor=engine.actor(person),
+        case_id,
+        action,
+        _parse_sets(sets),
+        note=note,
+        actor=engine.actor(person),
         expected_revision=revision,
     )
     _print_case(settings, engine, case, person, as_json)
@@ -372,12 +409,24 @@ def tick(settings, as_json):
     report = engine.tick()
     groups = {"reminders": report.reminders, "deadlines": report.deadlines, "actions": report.actions}
     if as_json:
-        _echo_json({
-            **{name: [{"case": e.case_id, "at": e.at, "action": e.action, "state": e.to_state,
-                       "note": e.note} for e in events]
-               for name, events in groups.items()},
-            "delivery": attrs.asdict(report.delivery),
-        })
+        _echo_json(
+            {
+                **{
+                    name: [
+                        {
+                            "case": e.case_id,
+                            "at": e.at,
+                            "action": e.action,
+                            "state": e.to_state,
+                            "note": e.note,
+                        }
+                        for e in events
+                    ]
+                    for name, events in groups.items()
+                },
+                "delivery": attrs.asdict(report.delivery),
+            }
+        )
         return
     for events in groups.values():
         for event in events:
@@ -414,8 +463,10 @@ def outbox_list(settings, include_done, as_json):
         return
     for row in rows:
         error = f"  ({row['last_error']})" if row["last_error"] else ""
-        click.echo(f"{row['id']:>6}  {row['status']:<9} case {row['case_id']:<6} {row['channel']:<10} "
-                   f"{row['recipient'] or '-':<28} attempts {row['attempts']}{error}")
+        click.echo(
+            f"{row['id']:>6}  {row['status']:<9} case {row['case_id']:<6} {row['channel']:<10} "
+            f"{row['recipient'] or '-':<28} attempts {row['attempts']}{error}"
+        )
 
 
 def _resolve(settings, message_id: int, what: str, person: str | None) -> None:
@@ -450,8 +501,12 @@ def outbox_dismiss(settings, message_id, person):
 @cli.command()
 @click.option("--process", "process_id", help="Only this process.")
 @click.option("--person", help="Only cases where this person holds a role that can act now.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (default: standard output).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
 @click.pass_obj
 def calendar(settings, process_id, person, output):
     """Every open deadline and reminder as an iCalendar (.ics) file for Outlook and others."""
@@ -497,8 +552,10 @@ def person_erase(settings, email, yes, person):
     if not yes:
         click.confirm(f"Erase {email} everywhere? This cannot be undone", abort=True)
     counts = people.erase(engine, email, engine.actor(person))
-    click.echo(f"Erased {email} as {people.pseudonym(email)}: {counts['cases']} case(s), "
-               f"{counts['events']} event(s), {counts['messages']} message(s).")
+    click.echo(
+        f"Erased {email} as {people.pseudonym(email)}: {counts['cases']} case(s), "
+        f"{counts['events']} event(s), {counts['messages']} message(s)."
+    )
     for person_id, entry in engine.config.people.items():
         if entry.email == email:
             click.echo(f"Remove [people.{person_id}] from the config file too.", err=True)

@@ -25,9 +25,15 @@ GENESIS = "0" * 64
 def digest(event: Event) -> str:
     """sha256 of the event's content as JSON with sorted keys (its id and links left out)."""
     content = {
-        "case": event.case_id, "at": event.at, "actor": event.actor, "kind": event.kind,
-        "action": event.action, "from": event.from_state, "to": event.to_state,
-        "changes": dict(event.changes), "note": event.note,
+        "case": event.case_id,
+        "at": event.at,
+        "actor": event.actor,
+        "kind": event.kind,
+        "action": event.action,
+        "from": event.from_state,
+        "to": event.to_state,
+        "changes": dict(event.changes),
+        "note": event.note,
     }
     if event.account is not None:
         content["account"] = event.account
@@ -66,8 +72,9 @@ def verify(rows: Iterable[AuditRow], erased: set[int]) -> tuple[int, Broken | No
         if event.id not in erased and digest(event) != row.digest:
             return count, Broken(event.id, event.case_id, "its content does not match its digest (edited?)")
         if row.case_link != link(last_link.get(event.case_id), row.digest):
-            return count, Broken(event.id, event.case_id,
-                                 "the case's chain is broken here (an event removed or changed?)")
+            return count, Broken(
+                event.id, event.case_id, "the case's chain is broken here (an event removed or changed?)"
+            )
         if row.chain != link(last_chain, row.digest):
             return count, Broken(event.id, event.case_id, "the database's chain is broken here")
         last_link[event.case_id] = row.case_link

@@ -12,8 +12,9 @@ from samskab.engine.core import Engine
 from samskab.engine.store import CaseFilter
 
 
-def calendar_for(engine: Engine, *, process_id: str | None = None, person: str | None = None,
-                 lang: str = "da") -> bytes:
+def calendar_for(
+    engine: Engine, *, process_id: str | None = None, person: str | None = None, lang: str = "da"
+) -> bytes:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//samskab//deadlines//DA")
     cal.add("version", "2.0")

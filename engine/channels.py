@@ -53,8 +53,11 @@ def build_channels(
         kind = settings.pop("type", None)
         if kind not in types:
             hint = did_you_mean(str(kind), sorted(types))
-            problems.append(Problem(config_file, f"channels.{name}.type",
-                                    f"unknown channel type {kind!r}", suggestion=hint))
+            problems.append(
+                Problem(
+                    config_file, f"channels.{name}.type", f"unknown channel type {kind!r}", suggestion=hint
+                )
+            )
             continue
         try:
             channels[name] = types[kind](name, structure.STRICT.structure(settings, types[kind].Settings))

@@ -37,6 +37,8 @@ from samskab.engine.registry import Registry
 from samskab.engine.store import CaseFilter, Store
 from samskab.engine.suggest import did_you_mean
 
+ALL_CASES = CaseFilter()
+
 
 @attrs.frozen
 class Availability:
@@ -55,7 +57,7 @@ class TickReport:
     reminders: list[Event] = attrs.field(factory=list)
     deadlines: list[Event] = attrs.field(factory=list)
     actions: list[Event] = attrs.field(factory=list)
-    delivery: DeliveryReport = DeliveryReport()
+    delivery: DeliveryReport = attrs.field(factory=DeliveryReport)
 
 
 class Engine:
@@ -112,10 +114,10 @@ class Engine:
             raise NotFound(f"no case {number}")
         return case
 
-    def cases(self, where: CaseFilter = CaseFilter()) -> list[Case]:
+    def cases(self, where: CaseFilter = ALL_CASES) -> list[Case]:
         return list(self.store.list_cases(where))
 
-    def iter_cases(self, where: CaseFilter = CaseFilter()) -> Iterator[Case]:
+    def iter_cases(self, where: CaseFilter = ALL_CASES) -> Iterator[Case]:
         """The cases one at a time, for lists too long to hold."""
         return iter(self.store.list_cases(where))
 
@@ -175,24 +177,41 @@ class Engine:
         action = process.action(action_id)
         if action is None:
             hint = did_you_mean(action_id, [a.id for a in process.actions])
-            return [msg("`{process}` has no action `{action}`{hint}", process=process.id, action=action_id,
-                        hint=msg(" ({suggestion})", suggestion=hint) if hint else "")]
+            return [
+                msg(
+                    "`{process}` has no action `{action}`{hint}",
+                    process=process.id,
+                    action=action_id,
+                    hint=msg(" ({suggestion})", suggestion=hint) if hint else "",
+                )
+            ]
         reasons = []
         if not compiled.allows(case.state, action_id):
-            reasons.append(msg(
-                "`{action}` cannot be taken from step `{state}`; it is taken from {sources}",
-                action=action_id, state=case.state, sources=", ".join(f"`{s}`" for s in action.from_),
-            ))
+            reasons.append(
+                msg(
+                    "`{action}` cannot be taken from step `{state}`; it is taken from {sources}",
+                    action=action_id,
+                    state=case.state,
+                    sources=", ".join(f"`{s}`" for s in action.from_),
+                )
+            )
         if actor is not None and not actor.has_any(action.roles):
-            reasons.append(msg(
-                "{actor} does not hold a role that may take it ({roles})",
-                actor=actor.id, roles=", ".join(f"`{r}`" for r in action.roles),
-            ))
-        missing = [f for f in action.requires
-                   if not fieldtypes.is_filled(changes[f] if f in changes else case.fields.get(f))]
+            reasons.append(
+                msg(
+                    "{actor} does not hold a role that may take it ({roles})",
+                    actor=actor.id,
+                    roles=", ".join(f"`{r}`" for r in action.roles),
+                )
+            )
+        missing = [
+            f
+            for f in action.requires
+            if not fieldtypes.is_filled(changes[f] if f in changes else case.fields.get(f))
+        ]
         if missing and not preview:
-            reasons.append(msg("required fields are empty: {fields}",
-                               fields=", ".join(f"`{f}`" for f in missing)))
+            reasons.append(
+                msg("required fields are empty: {fields}", fields=", ".join(f"`{f}`" for f in missing))
+            )
         if action.note_required and not (note and note.strip()) and not preview:
             reasons.append(msg("a note is required: say why (--note)"))
         if action.guards:
@@ -207,8 +226,11 @@ class Engine:
             reasons += [
                 reason
                 for reason in self.pm.hook.before_action(
-                    case=case, action=action_id, actor=actor.id if actor else SYSTEM_ACTOR,
-                    changes=dict(changes), note=note,
+                    case=case,
+                    action=action_id,
+                    actor=actor.id if actor else SYSTEM_ACTOR,
+                    changes=dict(changes),
+                    note=note,
                 )
                 if reason
             ]
@@ -243,16 +265,23 @@ class Engine:
         stamp = clock.to_text(now)
         state = compiled.process.initial.id
         case = Case(
-            id=0, title=title.strip(), process_id=definition.process.id,
-            version=definition.process.version, definition_sha256=definition.sha256,
-            state=state, fields=values, created_at=stamp, updated_at=stamp, revision=1,
+            id=0,
+            title=title.strip(),
+            process_id=definition.process.id,
+            version=definition.process.version,
+            definition_sha256=definition.sha256,
+            state=state,
+            fields=values,
+            created_at=stamp,
+            updated_at=stamp,
+            revision=1,
         )
         actor_id = (actor or self.actor()).id
-        event = Event(0, stamp, actor_id, CREATED, None, None, state, values,
-                      account=actor.account if actor else None)
+        event = Event(
+            0, stamp, actor_id, CREATED, None, None, state, values, account=actor.account if actor else None
+        )
         rows = deadlines.plan(compiled.process, 0, state, values, now)
-        outbox = notifications.plan(compiled.process, case, event, self.config, self.channels,
-                                    _due(rows))
+        outbox = notifications.plan(compiled.process, case, event, self.config, self.channels, _due(rows))
         case = self.store.create_case(case, event, rows, outbox)
         self._after(case, attrs.evolve(event, case_id=case.id))
         return case
@@ -275,11 +304,15 @@ class Engine:
         """
         case = self.case(case_id)
         if expected_revision is not None and case.revision != expected_revision:
-            raise Conflict(msg(
-                "case {case} was changed by someone else (revision {revision}, you had {expected}); "
-                "nothing was saved, look at it again",
-                case=case.id, revision=case.revision, expected=expected_revision,
-            ))
+            raise Conflict(
+                msg(
+                    "case {case} was changed by someone else (revision {revision}, you had {expected}); "
+                    "nothing was saved, look at it again",
+                    case=case.id,
+                    revision=case.revision,
+                    expected=expected_revision,
+                )
+            )
         compiled = self.compiled_for(case)
         action = compiled.process.action(action_id)
         allowed = action.form_fields() if action else ()
@@ -300,21 +333,33 @@ class Engine:
         values = {**case.fields, **changes}
         changed = {k: v for k, v in changes.items() if case.fields.get(k) != v}
         event = Event(
-            case.id, stamp, SYSTEM_ACTOR if system else actor.id, ACTION, action_id,
-            case.state, target, changed, note.strip() if note and note.strip() else None,
+            case.id,
+            stamp,
+            SYSTEM_ACTOR if system else actor.id,
+            ACTION,
+            action_id,
+            case.state,
+            target,
+            changed,
+            note.strip() if note and note.strip() else None,
             account=None if system else actor.account,
         )
         deadline = compiled.process.state(target).deadline
-        replan = target != case.state or (
-            deadline is not None and deadline.from_field in changed
-        )
+        replan = target != case.state or (deadline is not None and deadline.from_field in changed)
         rows = deadlines.plan(compiled.process, case.id, target, values, now) if replan else []
         outbox = []
         if self.channels:
             due = _due(rows) if replan else _due(self.store.deadlines(case.id))
             after = attrs.evolve(case, state=target, fields=values)
-            outbox = notifications.plan(compiled.process, after, event, self.config, self.channels, due,
-                                        passed=(case.state, _fire_deadline.due_at) if system else None)
+            outbox = notifications.plan(
+                compiled.process,
+                after,
+                event,
+                self.config,
+                self.channels,
+                due,
+                passed=(case.state, _fire_deadline.due_at) if system else None,
+            )
         updated = self.store.commit_action(
             case,
             state=target,
@@ -352,18 +397,22 @@ class Engine:
                     continue
                 except Refused as refused:
                     reasons = "; ".join(text(reason, "da") for reason in refused.reasons)
-                    note = msg("{state}: deadline passed; `{action}` could not be taken: {reasons}",
-                               state=state_title, action=due.action, reasons=reasons)
+                    note = msg(
+                        "{state}: deadline passed; `{action}` could not be taken: {reasons}",
+                        state=state_title,
+                        action=due.action,
+                        reasons=reasons,
+                    )
                 except Conflict:
                     continue
             elif due.kind == DEADLINE:
                 note = msg("{state}: deadline passed ({due})", state=state_title, due=due.due_at[:10])
             else:
-                note = msg("{state}: reminder, due {due}", state=state_title,
-                           due=self._deadline_of(due)[:10])
+                note = msg("{state}: reminder, due {due}", state=state_title, due=self._deadline_of(due)[:10])
             kind = REMINDER if due.kind == REMINDER else DEADLINE
-            event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {},
-                          text(note, "da"))
+            event = Event(
+                case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, text(note, "da")
+            )
             deadline_at = self._deadline_of(due) if kind == REMINDER else due.due_at
             outbox = notifications.plan(process, case, event, self.config, self.channels, deadline_at)
             if self.store.fire_deadline(due, event, outbox):

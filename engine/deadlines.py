@@ -27,7 +27,8 @@ def plan(
     rows = [Deadline(case_id, state_id, DEADLINE, clock.to_text(due), action=deadline.action)]
     for before in deadline.reminders:
         rows.append(
-            Deadline(case_id, state_id, REMINDER, clock.to_text(durations.subtract(due, before)),
-                     before=before)
+            Deadline(
+                case_id, state_id, REMINDER, clock.to_text(durations.subtract(due, before)), before=before
+            )
         )
     return rows

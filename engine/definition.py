@@ -53,9 +53,7 @@ class Field:
     type: str = attrs.field(metadata=doc("The kind of value", enum=FIELD_TYPES))
     label: Text = attrs.field(metadata=doc("The label on forms"))
     help: Text | None = attrs.field(default=None, metadata=doc("A line of help on forms"))
-    options: tuple[Option, ...] = attrs.field(
-        default=(), metadata=doc("The choices of a `choice` field")
-    )
+    options: tuple[Option, ...] = attrs.field(default=(), metadata=doc("The choices of a `choice` field"))
 
 
 @attrs.frozen
@@ -106,15 +104,11 @@ class Action:
     roles: tuple[str, ...] = attrs.field(
         default=(), metadata=doc("Roles that may take it; none listed means anyone")
     )
-    fields: tuple[str, ...] = attrs.field(
-        default=(), metadata=doc("Fields the action's form asks for")
-    )
+    fields: tuple[str, ...] = attrs.field(default=(), metadata=doc("Fields the action's form asks for"))
     requires: tuple[str, ...] = attrs.field(
         default=(), metadata=doc("Fields that must be filled after the action")
     )
-    guards: tuple[GuardRef, ...] = attrs.field(
-        default=(), metadata=doc("Conditions that must hold")
-    )
+    guards: tuple[GuardRef, ...] = attrs.field(default=(), metadata=doc("Conditions that must hold"))
     counts: tuple[str, ...] = attrs.field(
         default=(), metadata=doc("Integer fields the action adds one to, e.g. meetings held")
     )
@@ -131,24 +125,25 @@ class Action:
 class Notify:
     """Who hears about what: a rule for the outbox."""
 
-    on: str = attrs.field(metadata=doc(
-        "enter a state, an action taken, a reminder before a deadline, a deadline passed",
-        enum=NOTIFY_ON))
-    to: tuple[str, ...] = attrs.field(metadata=doc(
-        "Roles (people with the role in the config), or `field:NAME` for an address in the case"))
+    on: str = attrs.field(
+        metadata=doc(
+            "enter a state, an action taken, a reminder before a deadline, a deadline passed", enum=NOTIFY_ON
+        )
+    )
+    to: tuple[str, ...] = attrs.field(
+        metadata=doc("Roles (people with the role in the config), or `field:NAME` for an address in the case")
+    )
     state: str | None = attrs.field(
-        default=None, metadata=doc("For enter, reminder and deadline: the state (default: any)"))
-    action: str | None = attrs.field(
-        default=None, metadata=doc("For action: the action (default: any)"))
+        default=None, metadata=doc("For enter, reminder and deadline: the state (default: any)")
+    )
+    action: str | None = attrs.field(default=None, metadata=doc("For action: the action (default: any)"))
 
 
 @attrs.frozen
 class Start:
     """What is asked for when a case is opened."""
 
-    fields: tuple[str, ...] = attrs.field(
-        default=(), metadata=doc("Fields the new-case form asks for")
-    )
+    fields: tuple[str, ...] = attrs.field(default=(), metadata=doc("Fields the new-case form asks for"))
     requires: tuple[str, ...] = attrs.field(
         default=(), metadata=doc("Fields that must be given to open a case")
     )

@@ -25,7 +25,9 @@ class DeliveryReport:
     incidents: int = 0
 
 
-def deliver(store: Store, channels: Mapping[str, Channel], now: dt.datetime, policy: Delivery) -> DeliveryReport:
+def deliver(
+    store: Store, channels: Mapping[str, Channel], now: dt.datetime, policy: Delivery
+) -> DeliveryReport:
     sent = retrying = incidents = 0
     stamp = clock.to_text(now)
     for message in store.outbox_due(stamp):
@@ -42,8 +44,9 @@ def deliver(store: Store, channels: Mapping[str, Channel], now: dt.datetime, pol
                 incidents += 1
             else:
                 wait = durations.parse(policy.first_retry) * (2 ** (attempts - 1))
-                store.outbox_attempted(message.id, stamp, error=error,
-                                       next_attempt_at=clock.to_text(now + wait))
+                store.outbox_attempted(
+                    message.id, stamp, error=error, next_attempt_at=clock.to_text(now + wait)
+                )
                 retrying += 1
             continue
         store.outbox_attempted(message.id, stamp, error=None, next_attempt_at=None)

@@ -41,229 +41,674 @@ def _date(days_ago: int, today: dt.date) -> str:
 
 def partnerskab(today: dt.date) -> Iterator[Script]:
     def drafted(days: int, org: str, email: str, people: str) -> Step:
-        return Step(days, "udform_aftale", "mette", {
-            "organisation": org, "dialogmoede_dato": _date(days + 3, today), "deltagere": people,
-            "udfordringer": "Børn og unges trivsel i fritiden; for få voksne i aftentimerne.",
-        }, "Godt møde, alle aktører var repræsenteret.")
+        return Step(
+            days,
+            "udform_aftale",
+            "mette",
+            {
+                "organisation": org,
+                "dialogmoede_dato": _date(days + 3, today),
+                "deltagere": people,
+                "udfordringer": "Børn og unges trivsel i fritiden; for få voksne i aftentimerne.",
+            },
+            "Godt møde, alle aktører var repræsenteret.",
+        )
 
     def sent(days: int, subsidy: str, area: str, email: str) -> Step:
-        return Step(days, "send_til_underskrift", "mette", {
-            "kommunens_bidrag": "Tilskud og lokaler; kontaktperson i Børn og Unge.",
-            "organisationens_bidrag": "Frivillige voksne to aftener om ugen.",
-            "tilskud": subsidy, "faciliteter": "Gymnastiksal og mødelokale på skolen",
-            "indsatsomraade": area, "kontakt_email": email,
-        })
+        return Step(
+            days,
+            "send_til_underskrift",
+            "mette",
+            {
+                "kommunens_bidrag": "Tilskud og lokaler; kontaktperson i Børn og Unge.",
+                "organisationens_bidrag": "Frivillige voksne to aftener om ugen.",
+                "tilskud": subsidy,
+                "faciliteter": "Gymnastiksal og mødelokale på skolen",
+                "indsatsomraade": area,
+                "kontakt_email": email,
+            },
+        )
 
     def signed(days: int) -> Step:
-        return Step(days, "underskriv", "borgmester", {
-            "underskrevet_dato": _date(days, today), "underskrevet_af": "Borgmester og direktion",
-        })
+        return Step(
+            days,
+            "underskriv",
+            "borgmester",
+            {
+                "underskrevet_dato": _date(days, today),
+                "underskrevet_af": "Borgmester og direktion",
+            },
+        )
 
     people = "Skoler, SSP, idrætsforeninger, Lions, Røde Kors, forældreråd"
-    yield Script("partnerskab", "Lions: Det er mit valg (forebyggelse af mobning)", 1180, "mette",
-                 {"organisation": "Lions Club"},
-                 (drafted(1150, "Lions Club", "lions@example.dk", people),
-                  sent(1120, "75.000", "trivsel", "lions@example.dk"), signed(1100)))
-    yield Script("partnerskab", "Natteravnene: trygge weekender i centrum", 1000, "mette", {}, (
-        drafted(980, "Natteravnene", "nat@example.dk", people),
-        sent(960, "40.000", "kriminalitet", "nat@example.dk"), signed(940)))
-    yield Script("partnerskab", "DGI: sund kost og motion i SFO", 400, "jonas", {}, (
-        drafted(380, "DGI", "dgi@example.dk", people),
-        sent(350, "120.000", "sundhed", "dgi@example.dk"), signed(330)))
-    yield Script("partnerskab", "Spejderne: friluftsliv for alle børn", 200, "jonas", {}, (
-        drafted(180, "Det Danske Spejderkorps", "spejd@example.dk", people),
-        sent(150, "30.000", "friluftsliv", "spejd@example.dk")))
-    yield Script("partnerskab", "Røde Kors: lektiecafé på biblioteket", 60, "mette", {}, (
-        drafted(40, "Røde Kors", "rk@example.dk", people),
-        sent(20, "25.000", "socialt", "rk@example.dk")))
-    yield Script("partnerskab", "Idrætsforeningen: tryggere skoleveje", 45, "jonas", {}, (
-        drafted(30, "Idrætsforeningen", "if@example.dk", people),))
+    yield Script(
+        "partnerskab",
+        "Lions: Det er mit valg (forebyggelse af mobning)",
+        1180,
+        "mette",
+        {"organisation": "Lions Club"},
+        (
+            drafted(1150, "Lions Club", "lions@example.dk", people),
+            sent(1120, "75.000", "trivsel", "lions@example.dk"),
+            signed(1100),
+        ),
+    )
+    yield Script(
+        "partnerskab",
+        "Natteravnene: trygge weekender i centrum",
+        1000,
+        "mette",
+        {},
+        (
+            drafted(980, "Natteravnene", "nat@example.dk", people),
+            sent(960, "40.000", "kriminalitet", "nat@example.dk"),
+            signed(940),
+        ),
+    )
+    yield Script(
+        "partnerskab",
+        "DGI: sund kost og motion i SFO",
+        400,
+        "jonas",
+        {},
+        (
+            drafted(380, "DGI", "dgi@example.dk", people),
+            sent(350, "120.000", "sundhed", "dgi@example.dk"),
+            signed(330),
+        ),
+    )
+    yield Script(
+        "partnerskab",
+        "Spejderne: friluftsliv for alle børn",
+        200,
+        "jonas",
+        {},
+        (
+            drafted(180, "Det Danske Spejderkorps", "spejd@example.dk", people),
+            sent(150, "30.000", "friluftsliv", "spejd@example.dk"),
+        ),
+    )
+    yield Script(
+        "partnerskab",
+        "Røde Kors: lektiecafé på biblioteket",
+        60,
+        "mette",
+        {},
+        (drafted(40, "Røde Kors", "rk@example.dk", people), sent(20, "25.000", "socialt", "rk@example.dk")),
+    )
+    yield Script(
+        "partnerskab",
+        "Idrætsforeningen: tryggere skoleveje",
+        45,
+        "jonas",
+        {},
+        (drafted(30, "Idrætsforeningen", "if@example.dk", people),),
+    )
     yield Script("partnerskab", "Ældre Sagen: besøgsvenner og generationsmøder", 12, "mette")
     yield Script("partnerskab", "KFUM: fritidsjob til unge", 5, "jonas")
-    yield Script("partnerskab", "Boligforeningen: aktiviteter i gårdene", 300, "mette", {}, (
-        drafted(290, "Boligforeningen", "bf@example.dk", people),
-        Step(250, "afbryd", "mette", note="Bestyrelsen ønsker ikke et forpligtende partnerskab nu.")))
-    yield Script("partnerskab", "Skakklubben: skak i skolen", 1300, "mette", {}, (
-        drafted(1280, "Skakklubben", "skak@example.dk", people),
-        sent(1260, "10.000", "trivsel", "skak@example.dk"), signed(1250),
-        Step(150, "afslut", "borgmester", {"evaluering": "Få deltagere det sidste år."},
-             "Klubben har ikke længere frivillige nok.")))
+    yield Script(
+        "partnerskab",
+        "Boligforeningen: aktiviteter i gårdene",
+        300,
+        "mette",
+        {},
+        (
+            drafted(290, "Boligforeningen", "bf@example.dk", people),
+            Step(250, "afbryd", "mette", note="Bestyrelsen ønsker ikke et forpligtende partnerskab nu."),
+        ),
+    )
+    yield Script(
+        "partnerskab",
+        "Skakklubben: skak i skolen",
+        1300,
+        "mette",
+        {},
+        (
+            drafted(1280, "Skakklubben", "skak@example.dk", people),
+            sent(1260, "10.000", "trivsel", "skak@example.dk"),
+            signed(1250),
+            Step(
+                150,
+                "afslut",
+                "borgmester",
+                {"evaluering": "Få deltagere det sidste år."},
+                "Klubben har ikke længere frivillige nok.",
+            ),
+        ),
+    )
 
 
 def omstillingsgruppe(today: dt.date) -> Iterator[Script]:
-    members = {"antal_foraeldre": "8", "antal_frivillige": "5", "antal_medarbejdere": "8",
-               "antal_politikere": "4"}
+    members = {
+        "antal_foraeldre": "8",
+        "antal_frivillige": "5",
+        "antal_medarbejdere": "8",
+        "antal_politikere": "4",
+    }
 
     def meetings(first: int, count: int) -> tuple[Step, ...]:
         return tuple(
-            Step(first - 14 * i, "registrer_moede", "sara",
-                 {"seneste_moede": _date(first - 14 * i, today), "referat": f"Møde {i + 1}: idéer drøftet."})
+            Step(
+                first - 14 * i,
+                "registrer_moede",
+                "sara",
+                {"seneste_moede": _date(first - 14 * i, today), "referat": f"Møde {i + 1}: idéer drøftet."},
+            )
             for i in range(count)
         )
 
-    yield Script("omstillingsgruppe", "Børn og unges trivsel med færre penge", 200, "sara",
-                 {"tema": "Børn og unges trivsel", "opgave": "Spar 20 mio. kr. med respekt for kvalitet og arbejdsglæde",
-                  "sparemaal": "20.000.000"},
-                 (Step(190, "start_moeder", "sara", members), *meetings(180, 4),
-                  Step(120, "aflever_udspil", "sara", {"udspil": "Færre, større institutioner; fælles ledelse.",
-                                                        "afleveret_dato": _date(120, today)})))
-    yield Script("omstillingsgruppe", "Ældreområdet: hjemmepleje i fremtiden", 90, "sara",
-                 {"tema": "Ældre og hjemmepleje", "opgave": "Nye måder at løse opgaven på"},
-                 (Step(85, "start_moeder", "sara", members), *meetings(80, 2)))
-    yield Script("omstillingsgruppe", "Kultur og fritid: foreningernes lokaler", 20, "jonas",
-                 {"tema": "Kultur og fritid", "opgave": "Bedre brug af lokaler"})
-    yield Script("omstillingsgruppe", "Skolestruktur med faldende børnetal", 400, "sara",
-                 {"tema": "Skoler", "opgave": "Tilpas skolestrukturen"},
-                 (Step(390, "start_moeder", "sara", members), *meetings(380, 5),
-                  Step(300, "aflever_udspil", "sara", {"udspil": "Tre skoler bliver til to.",
-                                                        "afleveret_dato": _date(300, today)}),
-                  Step(250, "vedtag_delvist", "byraad", {"byraadsmoede_dato": _date(250, today),
-                                                          "beslutning": "Forslaget om fælles ledelse vedtaget; sammenlægning udskudt."})))
+    yield Script(
+        "omstillingsgruppe",
+        "Børn og unges trivsel med færre penge",
+        200,
+        "sara",
+        {
+            "tema": "Børn og unges trivsel",
+            "opgave": "Spar 20 mio. kr. med respekt for kvalitet og arbejdsglæde",
+            "sparemaal": "20.000.000",
+        },
+        (
+            Step(190, "start_moeder", "sara", members),
+            *meetings(180, 4),
+            Step(
+                120,
+                "aflever_udspil",
+                "sara",
+                {
+                    "udspil": "Færre, større institutioner; fælles ledelse.",
+                    "afleveret_dato": _date(120, today),
+                },
+            ),
+        ),
+    )
+    yield Script(
+        "omstillingsgruppe",
+        "Ældreområdet: hjemmepleje i fremtiden",
+        90,
+        "sara",
+        {"tema": "Ældre og hjemmepleje", "opgave": "Nye måder at løse opgaven på"},
+        (Step(85, "start_moeder", "sara", members), *meetings(80, 2)),
+    )
+    yield Script(
+        "omstillingsgruppe",
+        "Kultur og fritid: foreningernes lokaler",
+        20,
+        "jonas",
+        {"tema": "Kultur og fritid", "opgave": "Bedre brug af lokaler"},
+    )
+    yield Script(
+        "omstillingsgruppe",
+        "Skolestruktur med faldende børnetal",
+        400,
+        "sara",
+        {"tema": "Skoler", "opgave": "Tilpas skolestrukturen"},
+        (
+            Step(390, "start_moeder", "sara", members),
+            *meetings(380, 5),
+            Step(
+                300,
+                "aflever_udspil",
+                "sara",
+                {"udspil": "Tre skoler bliver til to.", "afleveret_dato": _date(300, today)},
+            ),
+            Step(
+                250,
+                "vedtag_delvist",
+                "byraad",
+                {
+                    "byraadsmoede_dato": _date(250, today),
+                    "beslutning": "Forslaget om fælles ledelse vedtaget; sammenlægning udskudt.",
+                },
+            ),
+        ),
+    )
 
 
 def lokalforum(today: dt.date) -> Iterator[Script]:
     def request(area: str, text: str) -> dict[str, str]:
-        return {"lokalomraade": area, "henvendelse": text, "lokal_kontakt": f"Formand for {area} Lokalforum",
-                "kontakt_email": "lokalforum@example.dk"}
+        return {
+            "lokalomraade": area,
+            "henvendelse": text,
+            "lokal_kontakt": f"Formand for {area} Lokalforum",
+            "kontakt_email": "lokalforum@example.dk",
+        }
 
-    yield Script("lokalforum", "Tølløse: ny legeplads ved hallen", 5, "lise",
-                 request("Tølløse", "Ønsker en legeplads ved hallen"))
-    yield Script("lokalforum", "Mørkøv: trafiksikker skolevej", 30, "lise",
-                 request("Mørkøv", "Farlig krydsning ved skolen"), (
-                     Step(28, "tildel_kontaktperson", "lise", {"kommunal_kontakt": "Peter fra Teknik og Miljø"}),))
-    yield Script("lokalforum", "Jyderup: byfornyelse af torvet", 120, "lise",
-                 request("Jyderup", "Torvet trænger til fornyelse"), (
-                     Step(118, "tildel_kontaktperson", "lise", {"kommunal_kontakt": "Anne fra Plan"}),
-                     Step(90, "hold_dialogmoede", "lise", {"dialogmoede_dato": _date(90, today),
-                                                            "deltagere": "To byrådsmedlemmer, planchef"}),
-                     Step(60, "aftal_stoette", "lise", {"stoette": "projekt", "aftale": "Fælles projekt om torvet",
-                                                         "tilskud": "150.000",
-                                                         "evalueringsfrist": _date(-1000, today)})))
-    yield Script("lokalforum", "Svinninge: lokal festuge", 400, "lise",
-                 request("Svinninge", "Støtte til festugen"), (
-                     Step(398, "tildel_kontaktperson", "lise", {"kommunal_kontakt": "Kultur"}),
-                     Step(380, "hold_dialogmoede", "lise", {"dialogmoede_dato": _date(380, today),
-                                                             "deltagere": "Kulturudvalgets formand"}),
-                     Step(370, "aftal_stoette", "lise", {"stoette": "tilskud", "aftale": "Tilskud til festugen",
-                                                          "tilskud": "25.000", "evalueringsfrist": _date(10, today)})))
-    yield Script("lokalforum", "Vipperød: cykelsti til stationen", 60, "lise",
-                 request("Vipperød", "Cykelsti ønskes"), (
-                     Step(40, "afvis", "lise", note="Ligger uden for kommunens anlægsbudget i denne periode."),))
+    yield Script(
+        "lokalforum",
+        "Tølløse: ny legeplads ved hallen",
+        5,
+        "lise",
+        request("Tølløse", "Ønsker en legeplads ved hallen"),
+    )
+    yield Script(
+        "lokalforum",
+        "Mørkøv: trafiksikker skolevej",
+        30,
+        "lise",
+        request("Mørkøv", "Farlig krydsning ved skolen"),
+        (Step(28, "tildel_kontaktperson", "lise", {"kommunal_kontakt": "Peter fra Teknik og Miljø"}),),
+    )
+    yield Script(
+        "lokalforum",
+        "Jyderup: byfornyelse af torvet",
+        120,
+        "lise",
+        request("Jyderup", "Torvet trænger til fornyelse"),
+        (
+            Step(118, "tildel_kontaktperson", "lise", {"kommunal_kontakt": "Anne fra Plan"}),
+            Step(
+                90,
+                "hold_dialogmoede",
+                "lise",
+                {"dialogmoede_dato": _date(90, today), "deltagere": "To byrådsmedlemmer, planchef"},
+            ),
+            Step(
+                60,
+                "aftal_stoette",
+                "lise",
+                {
+                    "stoette": "projekt",
+                    "aftale": "Fælles projekt om torvet",
+                    "tilskud": "150.000",
+                    "evalueringsfrist": _date(-1000, today),
+                },
+            ),
+        ),
+    )
+    yield Script(
+        "lokalforum",
+        "Svinninge: lokal festuge",
+        400,
+        "lise",
+        request("Svinninge", "Støtte til festugen"),
+        (
+            Step(398, "tildel_kontaktperson", "lise", {"kommunal_kontakt": "Kultur"}),
+            Step(
+                380,
+                "hold_dialogmoede",
+                "lise",
+                {"dialogmoede_dato": _date(380, today), "deltagere": "Kulturudvalgets formand"},
+            ),
+            Step(
+                370,
+                "aftal_stoette",
+                "lise",
+                {
+                    "stoette": "tilskud",
+                    "aftale": "Tilskud til festugen",
+                    "tilskud": "25.000",
+                    "evalueringsfrist": _date(10, today),
+                },
+            ),
+        ),
+    )
+    yield Script(
+        "lokalforum",
+        "Vipperød: cykelsti til stationen",
+        60,
+        "lise",
+        request("Vipperød", "Cykelsti ønskes"),
+        (Step(40, "afvis", "lise", note="Ligger uden for kommunens anlægsbudget i denne periode."),),
+    )
 
 
 def advisory_board(today: dt.date) -> Iterator[Script]:
-    yield Script("advisory_board", "Hvordan når vi de ensomme ældre?", 10, "karin",
-                 {"forvaltning": "Ældre- og Handicapforvaltningen", "spoergsmaal": "Hvordan når vi ensomme ældre?"})
-    yield Script("advisory_board", "Frivillige i idrætsforeningerne", 40, "karin",
-                 {"forvaltning": "By- og Kulturforvaltningen", "spoergsmaal": "Hvordan fastholder foreningerne frivillige?"},
-                 (Step(35, "saet_paa_dagsorden", "karin", {"moede_dato": _date(-14, today)}),))
-    yield Script("advisory_board", "Fællesskaber der favner nye borgere", 150, "karin",
-                 {"forvaltning": "Borgmesterforvaltningen", "spoergsmaal": "Hvordan favner fællesskaberne nye borgere?"},
-                 (Step(140, "saet_paa_dagsorden", "karin", {"moede_dato": _date(120, today)}),
-                  Step(120, "registrer_droeftelse", "karin", {"konklusioner": "Start i de eksisterende foreninger.",
-                                                               "ideer": "Velkomstambassadører; åbne træninger."}),
-                  Step(110, "send_videre", "karin", {"modtagere": "Lokalrådene, Frivilligcenter Odense",
-                                                      "sendt_dato": _date(110, today)}),
-                  Step(80, "modtag_tilbagemelding", "karin", {"tilbagemelding": "Lokalrådet i Vollsmose vil prøve idéen."})))
+    yield Script(
+        "advisory_board",
+        "Hvordan når vi de ensomme ældre?",
+        10,
+        "karin",
+        {"forvaltning": "Ældre- og Handicapforvaltningen", "spoergsmaal": "Hvordan når vi ensomme ældre?"},
+    )
+    yield Script(
+        "advisory_board",
+        "Frivillige i idrætsforeningerne",
+        40,
+        "karin",
+        {
+            "forvaltning": "By- og Kulturforvaltningen",
+            "spoergsmaal": "Hvordan fastholder foreningerne frivillige?",
+        },
+        (Step(35, "saet_paa_dagsorden", "karin", {"moede_dato": _date(-14, today)}),),
+    )
+    yield Script(
+        "advisory_board",
+        "Fællesskaber der favner nye borgere",
+        150,
+        "karin",
+        {
+            "forvaltning": "Borgmesterforvaltningen",
+            "spoergsmaal": "Hvordan favner fællesskaberne nye borgere?",
+        },
+        (
+            Step(140, "saet_paa_dagsorden", "karin", {"moede_dato": _date(120, today)}),
+            Step(
+                120,
+                "registrer_droeftelse",
+                "karin",
+                {
+                    "konklusioner": "Start i de eksisterende foreninger.",
+                    "ideer": "Velkomstambassadører; åbne træninger.",
+                },
+            ),
+            Step(
+                110,
+                "send_videre",
+                "karin",
+                {"modtagere": "Lokalrådene, Frivilligcenter Odense", "sendt_dato": _date(110, today)},
+            ),
+            Step(
+                80,
+                "modtag_tilbagemelding",
+                "karin",
+                {"tilbagemelding": "Lokalrådet i Vollsmose vil prøve idéen."},
+            ),
+        ),
+    )
 
 
 def borgerinitiativ(today: dt.date) -> Iterator[Script]:
-    yield Script("borgerinitiativ", "Bænke og blomster langs åen", 3, "mette",
-                 {"ide": "Bænke og blomsterkasser langs åen", "borger_navn": "Jens Holm",
-                  "borger_email": "jens@example.dk", "sted": "Åstien"})
-    yield Script("borgerinitiativ", "Gademad-marked på torvet om sommeren", 20, "mette",
-                 {"ide": "Et ugentligt gademad-marked", "borger_navn": "Fatima Ali", "sted": "Store Torv"})
-    yield Script("borgerinitiativ", "Bytte-reol på biblioteket", 90, "mette",
-                 {"ide": "En reol hvor man bytter ting", "borger_navn": "Lone Berg"},
-                 (Step(80, "svar_borgeren", "mette", {"svar_til_borger": "Tak! Vi ser på det sammen med biblioteket."}),
-                  Step(60, "godkend_screening", "mette", {"juridisk_vurdering": "Ingen hindringer",
-                                                           "inklusion": "Opslag på fem sprog; samarbejde med boligsociale medarbejdere"}),
-                  Step(40, "aftal_rammer", "leder", {"budget": "5.000", "roller": "Biblioteket stiller plads; borgerne passer reolen",
-                                                      "forventninger": "Prøves i tre måneder", "pilot_start": _date(40, today),
-                                                      "pilot_slut": _date(-50, today)})))
-    yield Script("borgerinitiativ", "Pop-up skøjtebane i parken", 200, "mette",
-                 {"ide": "Skøjtebane om vinteren", "borger_navn": "Mads Kjær"},
-                 (Step(190, "svar_borgeren", "mette", {"svar_til_borger": "Vi undersøger det."}),
-                  Step(150, "afvis", "mette", note="Parken er fredet, og banen kræver køling året rundt; for dyr i drift.")))
-    yield Script("borgerinitiativ", "Lektiehjælp i opgangen", 300, "mette",
-                 {"ide": "Studerende hjælper børn med lektier", "borger_navn": "Sofie Lund"},
-                 (Step(295, "svar_borgeren", "mette", {"svar_til_borger": "God idé!"}),
-                  Step(280, "godkend_screening", "mette", {"juridisk_vurdering": "Børneattester kræves",
-                                                            "inklusion": "Tilbuddet ligger i boligområdet"}),
-                  Step(260, "aftal_rammer", "leder", {"budget": "20.000", "roller": "Boligforeningen og skolen",
-                                                       "forventninger": "Pilot et halvt år", "pilot_start": _date(250, today),
-                                                       "pilot_slut": _date(70, today)}),
-                  Step(65, "afslut_pilot", "mette", {"deltagere": "34", "timer_brugt": "60", "udgifter": "18.500"}),
-                  Step(30, "i_drift", "leder", {"evaluering": "Flere børn laver lektier; forældrene er med",
-                                                 "driftsansvarlig": "Skolens SFO"})))
+    yield Script(
+        "borgerinitiativ",
+        "Bænke og blomster langs åen",
+        3,
+        "mette",
+        {
+            "ide": "Bænke og blomsterkasser langs åen",
+            "borger_navn": "Jens Holm",
+            "borger_email": "jens@example.dk",
+            "sted": "Åstien",
+        },
+    )
+    yield Script(
+        "borgerinitiativ",
+        "Gademad-marked på torvet om sommeren",
+        20,
+        "mette",
+        {"ide": "Et ugentligt gademad-marked", "borger_navn": "Fatima Ali", "sted": "Store Torv"},
+    )
+    yield Script(
+        "borgerinitiativ",
+        "Bytte-reol på biblioteket",
+        90,
+        "mette",
+        {"ide": "En reol hvor man bytter ting", "borger_navn": "Lone Berg"},
+        (
+            Step(
+                80,
+                "svar_borgeren",
+                "mette",
+                {"svar_til_borger": "Tak! Vi ser på det sammen med biblioteket."},
+            ),
+            Step(
+                60,
+                "godkend_screening",
+                "mette",
+                {
+                    "juridisk_vurdering": "Ingen hindringer",
+                    "inklusion": "Opslag på fem sprog; samarbejde med boligsociale medarbejdere",
+                },
+            ),
+            Step(
+                40,
+                "aftal_rammer",
+                "leder",
+                {
+                    "budget": "5.000",
+                    "roller": "Biblioteket stiller plads; borgerne passer reolen",
+                    "forventninger": "Prøves i tre måneder",
+                    "pilot_start": _date(40, today),
+                    "pilot_slut": _date(-50, today),
+                },
+            ),
+        ),
+    )
+    yield Script(
+        "borgerinitiativ",
+        "Pop-up skøjtebane i parken",
+        200,
+        "mette",
+        {"ide": "Skøjtebane om vinteren", "borger_navn": "Mads Kjær"},
+        (
+            Step(190, "svar_borgeren", "mette", {"svar_til_borger": "Vi undersøger det."}),
+            Step(
+                150,
+                "afvis",
+                "mette",
+                note="Parken er fredet, og banen kræver køling året rundt; for dyr i drift.",
+            ),
+        ),
+    )
+    yield Script(
+        "borgerinitiativ",
+        "Lektiehjælp i opgangen",
+        300,
+        "mette",
+        {"ide": "Studerende hjælper børn med lektier", "borger_navn": "Sofie Lund"},
+        (
+            Step(295, "svar_borgeren", "mette", {"svar_til_borger": "God idé!"}),
+            Step(
+                280,
+                "godkend_screening",
+                "mette",
+                {
+                    "juridisk_vurdering": "Børneattester kræves",
+                    "inklusion": "Tilbuddet ligger i boligområdet",
+                },
+            ),
+            Step(
+                260,
+                "aftal_rammer",
+                "leder",
+                {
+                    "budget": "20.000",
+                    "roller": "Boligforeningen og skolen",
+                    "forventninger": "Pilot et halvt år",
+                    "pilot_start": _date(250, today),
+                    "pilot_slut": _date(70, today),
+                },
+            ),
+            Step(65, "afslut_pilot", "mette", {"deltagere": "34", "timer_brugt": "60", "udgifter": "18.500"}),
+            Step(
+                30,
+                "i_drift",
+                "leder",
+                {
+                    "evaluering": "Flere børn laver lektier; forældrene er med",
+                    "driftsansvarlig": "Skolens SFO",
+                },
+            ),
+        ),
+    )
 
 
 def borgerbudget(today: dt.date) -> Iterator[Script]:
-    yield Script("borgerbudget", "Borgerbudget Gellerup 2027", 20, "jonas",
-                 {"omraade": "Gellerup", "pulje": "1.000.000", "forslagsfrist": _date(-30, today),
-                  "inklusion": "Værksteder på arabisk og somali; opsøgende i boligforeningen"})
-    yield Script("borgerbudget", "Borgerbudget Midtbyen 2026", 200, "jonas",
-                 {"omraade": "Midtbyen", "pulje": "500.000", "forslagsfrist": _date(150, today)},
-                 (Step(145, "send_til_afstemning", "jonas", {"vurdering": "12 af 40 forslag kan gennemføres",
-                                                              "antal_egnede": "12", "afstemningsfrist": _date(110, today)}),
-                  Step(105, "offentliggoer_resultat", "jonas", {"antal_stemmer": "2.314",
-                                                                 "valgte_forslag": "Bænke i parken; legeplads; byhave"})))
+    yield Script(
+        "borgerbudget",
+        "Borgerbudget Gellerup 2027",
+        20,
+        "jonas",
+        {
+            "omraade": "Gellerup",
+            "pulje": "1.000.000",
+            "forslagsfrist": _date(-30, today),
+            "inklusion": "Værksteder på arabisk og somali; opsøgende i boligforeningen",
+        },
+    )
+    yield Script(
+        "borgerbudget",
+        "Borgerbudget Midtbyen 2026",
+        200,
+        "jonas",
+        {"omraade": "Midtbyen", "pulje": "500.000", "forslagsfrist": _date(150, today)},
+        (
+            Step(
+                145,
+                "send_til_afstemning",
+                "jonas",
+                {
+                    "vurdering": "12 af 40 forslag kan gennemføres",
+                    "antal_egnede": "12",
+                    "afstemningsfrist": _date(110, today),
+                },
+            ),
+            Step(
+                105,
+                "offentliggoer_resultat",
+                "jonas",
+                {"antal_stemmer": "2.314", "valgte_forslag": "Bænke i parken; legeplads; byhave"},
+            ),
+        ),
+    )
 
 
 def ungepulje(today: dt.date) -> Iterator[Script]:
     def applying(name: str, what: str, amount: str) -> dict[str, str]:
         return {"ansoeger_navn": name, "kontakt_email": "ung@example.dk", "projekt": what, "ansoegt": amount}
 
-    yield Script("ungepulje", "Skatebane-event i sommerferien", 6, "ida",
-                 applying("Skaterne i Hagan", "Event med konkurrence og musik", "8.000"))
-    yield Script("ungepulje", "Gaming-turnering på biblioteket", 25, "ida",
-                 applying("3.b på Rotnes skole", "Turnering for 10-14-årige", "4.500"),
-                 (Step(20, "klar_til_moede", "ida"),))
-    yield Script("ungepulje", "Filmklub for unge", 120, "ida", applying("Filmklubben", "Projektor og film", "6.000"),
-                 (Step(115, "klar_til_moede", "ida"),
-                  Step(100, "bevilg", "ungebyraad", {"bevilget": "5.000", "moede_dato": _date(100, today)}),
-                  Step(95, "udbetal", "ida", {"udbetalt_dato": _date(95, today)})))
-    yield Script("ungepulje", "Tur til Holmenkollen", 60, "ida", applying("Ungdomsklubben", "Bustur", "25.000"),
-                 (Step(55, "klar_til_moede", "ida"),
-                  Step(40, "afslaa", "ungebyraad", {"moede_dato": _date(40, today)},
-                       "Beløbet er over halvdelen af puljen; søg gerne igen med en mindre tur.")))
+    yield Script(
+        "ungepulje",
+        "Skatebane-event i sommerferien",
+        6,
+        "ida",
+        applying("Skaterne i Hagan", "Event med konkurrence og musik", "8.000"),
+    )
+    yield Script(
+        "ungepulje",
+        "Gaming-turnering på biblioteket",
+        25,
+        "ida",
+        applying("3.b på Rotnes skole", "Turnering for 10-14-årige", "4.500"),
+        (Step(20, "klar_til_moede", "ida"),),
+    )
+    yield Script(
+        "ungepulje",
+        "Filmklub for unge",
+        120,
+        "ida",
+        applying("Filmklubben", "Projektor og film", "6.000"),
+        (
+            Step(115, "klar_til_moede", "ida"),
+            Step(100, "bevilg", "ungebyraad", {"bevilget": "5.000", "moede_dato": _date(100, today)}),
+            Step(95, "udbetal", "ida", {"udbetalt_dato": _date(95, today)}),
+        ),
+    )
+    yield Script(
+        "ungepulje",
+        "Tur til Holmenkollen",
+        60,
+        "ida",
+        applying("Ungdomsklubben", "Bustur", "25.000"),
+        (
+            Step(55, "klar_til_moede", "ida"),
+            Step(
+                40,
+                "afslaa",
+                "ungebyraad",
+                {"moede_dato": _date(40, today)},
+                "Beløbet er over halvdelen af puljen; søg gerne igen med en mindre tur.",
+            ),
+        ),
+    )
 
 
 def hoering(today: dt.date) -> Iterator[Script]:
-    yield Script("hoering", "Medborgerskabspolitik 2027", 30, "karin",
-                 {"dokument": "Medborgerskabspolitik 2027", "hoeringsparter": "Lokalfora, Ungebyrådet, Handicaprådet"},
-                 (Step(28, "send_i_hoering", "karin"),
-                  Step(20, "registrer_svar", "karin", {"seneste_svar": "Handicaprådet: tilgængelighed mangler"}),
-                  Step(10, "registrer_svar", "karin", {"seneste_svar": "Ungebyrådet: flere unge i udvalgene"})))
-    yield Script("hoering", "Frivillighedspolitik", 120, "karin",
-                 {"dokument": "Frivillighedspolitik", "hoeringsparter": "Frivilligrådet, foreningerne"},
-                 (Step(118, "send_i_hoering", "karin"),
-                  Step(60, "indstil", "karin", {"hvidbog": "23 svar; 5 ændringer", "aendringer": "Nyt afsnit om unge frivillige"})))
-    yield Script("hoering", "Politik for borgerinddragelse", 8, "karin", {"dokument": "Borgerinddragelsespolitik"})
+    yield Script(
+        "hoering",
+        "Medborgerskabspolitik 2027",
+        30,
+        "karin",
+        {"dokument": "Medborgerskabspolitik 2027", "hoeringsparter": "Lokalfora, Ungebyrådet, Handicaprådet"},
+        (
+            Step(28, "send_i_hoering", "karin"),
+            Step(20, "registrer_svar", "karin", {"seneste_svar": "Handicaprådet: tilgængelighed mangler"}),
+            Step(10, "registrer_svar", "karin", {"seneste_svar": "Ungebyrådet: flere unge i udvalgene"}),
+        ),
+    )
+    yield Script(
+        "hoering",
+        "Frivillighedspolitik",
+        120,
+        "karin",
+        {"dokument": "Frivillighedspolitik", "hoeringsparter": "Frivilligrådet, foreningerne"},
+        (
+            Step(118, "send_i_hoering", "karin"),
+            Step(
+                60,
+                "indstil",
+                "karin",
+                {"hvidbog": "23 svar; 5 ændringer", "aendringer": "Nyt afsnit om unge frivillige"},
+            ),
+        ),
+    )
+    yield Script(
+        "hoering", "Politik for borgerinddragelse", 8, "karin", {"dokument": "Borgerinddragelsespolitik"}
+    )
 
 
 def frivillig(today: dt.date) -> Iterator[Script]:
     def person(name: str) -> dict[str, str]:
-        return {"navn": name, "email": f"{name.split()[0].lower()}@example.dk", "tid": "aften",
-                "interesser": "Vil gerne hjælpe børn og unge"}
+        return {
+            "navn": name,
+            "email": f"{name.split()[0].lower()}@example.dk",
+            "tid": "aften",
+            "interesser": "Vil gerne hjælpe børn og unge",
+        }
 
     yield Script("frivillig", "Amira Hassan", 2, "lise", person("Amira Hassan"))
     yield Script("frivillig", "Bent Nielsen", 12, "lise", person("Bent Nielsen"))
-    yield Script("frivillig", "Camilla Storm", 30, "lise", person("Camilla Storm"),
-                 (Step(25, "match", "lise", {"aktivitet": "Lektiecafé", "aktivitetsleder": "Ole"}),))
-    yield Script("frivillig", "David Berg", 220, "lise", person("David Berg"),
-                 (Step(215, "match", "lise", {"aktivitet": "Besøgsven", "aktivitetsleder": "Grethe"}),
-                  Step(205, "introducer", "lise", {"introduktion_dato": _date(205, today),
-                                                   "startdato": _date(200, today)})))
-    yield Script("frivillig", "Eva Lind", 100, "lise", person("Eva Lind"),
-                 (Step(95, "match", "lise", {"aktivitet": "Fodboldtræner U10", "aktivitetsleder": "Kim"}),
-                  Step(90, "introducer", "lise", {"introduktion_dato": _date(90, today), "boerneattest": "ja",
-                                                  "startdato": _date(88, today)})))
+    yield Script(
+        "frivillig",
+        "Camilla Storm",
+        30,
+        "lise",
+        person("Camilla Storm"),
+        (Step(25, "match", "lise", {"aktivitet": "Lektiecafé", "aktivitetsleder": "Ole"}),),
+    )
+    yield Script(
+        "frivillig",
+        "David Berg",
+        220,
+        "lise",
+        person("David Berg"),
+        (
+            Step(215, "match", "lise", {"aktivitet": "Besøgsven", "aktivitetsleder": "Grethe"}),
+            Step(
+                205,
+                "introducer",
+                "lise",
+                {"introduktion_dato": _date(205, today), "startdato": _date(200, today)},
+            ),
+        ),
+    )
+    yield Script(
+        "frivillig",
+        "Eva Lind",
+        100,
+        "lise",
+        person("Eva Lind"),
+        (
+            Step(95, "match", "lise", {"aktivitet": "Fodboldtræner U10", "aktivitetsleder": "Kim"}),
+            Step(
+                90,
+                "introducer",
+                "lise",
+                {"introduktion_dato": _date(90, today), "boerneattest": "ja", "startdato": _date(88, today)},
+            ),
+        ),
+    )
 
 
 SCRIPTS = (
-    partnerskab, omstillingsgruppe, lokalforum, advisory_board, borgerinitiativ,
-    borgerbudget, ungepulje, hoering, frivillig,
+    partnerskab,
+    omstillingsgruppe,
+    lokalforum,
+    advisory_board,
+    borgerinitiativ,
+    borgerbudget,
+    ungepulje,
+    hoering,
+    frivillig,
 )
 
 
@@ -276,13 +721,13 @@ def build(engine: Engine) -> int:
         for scripts in SCRIPTS:
             for script in scripts(today.date()):
                 engine.now = lambda at=today - dt.timedelta(days=script.days_ago): at
-                case = engine.new_case(script.process, script.title, script.values,
-                                       Actor(script.actor, None))
+                case = engine.new_case(script.process, script.title, script.values, Actor(script.actor, None))
                 for step in script.steps:
                     engine.now = lambda at=today - dt.timedelta(days=step.days_ago): at
                     engine.tick()
-                    engine.advance(case.id, step.action, step.values, note=step.note,
-                                   actor=Actor(step.actor, None))
+                    engine.advance(
+                        case.id, step.action, step.values, note=step.note, actor=Actor(step.actor, None)
+                    )
                 engine.now = lambda: today
                 engine.tick()
                 made += 1

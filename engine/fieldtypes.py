@@ -102,8 +102,13 @@ def _choice(field: Field, text: str) -> str:
         if text.lower() in (option.title.da.lower(), (option.title.en or "").lower()):
             return option.id
     hint = did_you_mean(text, ids)
-    raise ValueProblem(msg("{value!r} is not one of the choices{hint}", value=text,
-                           hint=msg(" ({suggestion})", suggestion=hint) if hint else ""))
+    raise ValueProblem(
+        msg(
+            "{value!r} is not one of the choices{hint}",
+            value=text,
+            hint=msg(" ({suggestion})", suggestion=hint) if hint else "",
+        )
+    )
 
 
 def _email(field: Field, text: str) -> str:

@@ -94,9 +94,12 @@ def load_files(
             problems += exc.problems
             continue
         if definition.key in claimed:
-            duplicate = Finding(("id",), f"process `{definition.process.id}` version "
-                                f"{definition.process.version} is also defined in {claimed[definition.key]}",
-                                "give one of them another id, or a new version number")
+            duplicate = Finding(
+                ("id",),
+                f"process `{definition.process.id}` version "
+                f"{definition.process.version} is also defined in {claimed[definition.key]}",
+                "give one of them another id, or a new version number",
+            )
             problems += structure.problems([duplicate], text, str(file))
             continue
         claimed[definition.key] = str(file)

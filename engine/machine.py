@@ -37,9 +37,7 @@ class CompiledProcess:
         return self.machine.get_triggers(state)
 
     def allows(self, state: str, action: str) -> bool:
-        return action in self.machine.events and bool(
-            self.machine.events[action].transitions.get(state)
-        )
+        return action in self.machine.events and bool(self.machine.events[action].transitions.get(state))
 
     def fire(self, state: str, action: str) -> str:
         """The state ``action`` leads to from ``state`` (the caller checked it is allowed).

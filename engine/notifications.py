@@ -45,13 +45,22 @@ def happenings(event: Event, deadline_state: str | None = None) -> list[tuple[st
     return found
 
 
-def recipients(process: Process, case_fields: Mapping[str, Any], config: Config,
-               event: Event, deadline_state: str | None = None) -> dict[str, str]:
+def recipients(
+    process: Process,
+    case_fields: Mapping[str, Any],
+    config: Config,
+    event: Event,
+    deadline_state: str | None = None,
+) -> dict[str, str]:
     """E-mail address -> language, of everyone a rule of the process says should hear."""
     found: dict[str, str] = {}
     for on, state, action in happenings(event, deadline_state):
         for rule in process.notify:
-            if rule.on != on or (rule.state and rule.state != state) or (rule.action and rule.action != action):
+            if (
+                rule.on != on
+                or (rule.state and rule.state != state)
+                or (rule.action and rule.action != action)
+            ):
                 continue
             for target in rule.to:
                 if target.startswith("field:"):
@@ -74,13 +83,22 @@ _WORDS = {
     "note": ("Note", "Note"),
     "created": ("Sagen er oprettet", "The case was opened"),
     "reminder": ("Påmindelse: fristen for «{state}» er {due}", "Reminder: «{state}» is due {due}"),
-    "deadline": ("Fristen for «{state}» er overskredet ({due})", "The deadline of «{state}» has passed ({due})"),
+    "deadline": (
+        "Fristen for «{state}» er overskredet ({due})",
+        "The deadline of «{state}» has passed ({due})",
+    ),
     "action": ("{action} (af {actor})", "{action} (by {actor})"),
 }
 
 
-def compose(process: Process, case: Case, event: Event, lang: str, due: str | None,
-            passed: tuple[str, str] | None = None) -> tuple[str, str]:
+def compose(
+    process: Process,
+    case: Case,
+    event: Event,
+    lang: str,
+    due: str | None,
+    passed: tuple[str, str] | None = None,
+) -> tuple[str, str]:
     """Subject and body of a short message about ``event``, in ``lang``. ``passed`` is the
     (state, due time) of a deadline whose automatic action the event is."""
     i = 1 if lang == "en" else 0
@@ -92,9 +110,13 @@ def compose(process: Process, case: Case, event: Event, lang: str, due: str | No
         what = word[event.kind].format(state=state, due=(due or "")[:10])
     else:
         action = process.action(event.action)
-        what = word["action"].format(action=action.title.get(lang) if action else event.action, actor=event.actor)
+        what = word["action"].format(
+            action=action.title.get(lang) if action else event.action, actor=event.actor
+        )
         if passed is not None:
-            missed = word["deadline"].format(state=process.state(passed[0]).title.get(lang), due=passed[1][:10])
+            missed = word["deadline"].format(
+                state=process.state(passed[0]).title.get(lang), due=passed[1][:10]
+            )
             what = f"{missed}; {what}"
     lines = [
         f"{word['case']} {case.id}: {case.title}",
@@ -114,8 +136,13 @@ def compose(process: Process, case: Case, event: Event, lang: str, due: str | No
 
 
 def plan(
-    process: Process, case: Case, event: Event, config: Config, channels: Mapping[str, Channel],
-    due: str | None, passed: tuple[str, str] | None = None,
+    process: Process,
+    case: Case,
+    event: Event,
+    config: Config,
+    channels: Mapping[str, Channel],
+    due: str | None,
+    passed: tuple[str, str] | None = None,
 ) -> list[Outgoing]:
     """Every message ``event`` causes: per recipient on addressed channels, once on the others.
 
@@ -125,9 +152,18 @@ def plan(
     if not channels:
         return []
     payload = {
-        "case": case.id, "title": case.title, "process": case.process_id, "version": case.version,
-        "event": event.kind, "action": event.action, "from": event.from_state, "to": event.to_state,
-        "actor": event.actor, "at": event.at, "note": event.note, "changes": dict(event.changes),
+        "case": case.id,
+        "title": case.title,
+        "process": case.process_id,
+        "version": case.version,
+        "event": event.kind,
+        "action": event.action,
+        "from": event.from_state,
+        "to": event.to_state,
+        "actor": event.actor,
+        "at": event.at,
+        "note": event.note,
+        "changes": dict(event.changes),
         "next_deadline": due,
     }
     messages = []

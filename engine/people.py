@@ -25,8 +25,11 @@ def _needles(engine: Engine, email: str) -> tuple[list[str], list[str]]:
 def export(engine: Engine, email: str) -> dict[str, Any]:
     texts, ids = _needles(engine, email)
     found = engine.store.personal_data(texts, ids)
-    people = {pid: {"name": p.name, "email": p.email, "roles": list(p.roles), "language": p.language}
-              for pid, p in engine.config.people.items() if pid in ids}
+    people = {
+        pid: {"name": p.name, "email": p.email, "roles": list(p.roles), "language": p.language}
+        for pid, p in engine.config.people.items()
+        if pid in ids
+    }
     if not people and not any(found.values()):
         raise NotFound(f"nothing is held on {email}")
     return {"email": email, "people": people, **found}

@@ -85,8 +85,11 @@ class Registry:
         """Keep ``definition``'s text in the store, so that cases opened on it keep it."""
         if definition.key not in self._stored:
             stored = StoredDefinition(
-                definition.process.id, definition.process.version, definition.sha256,
-                definition.text, definition.origin,
+                definition.process.id,
+                definition.process.version,
+                definition.sha256,
+                definition.text,
+                definition.origin,
             )
             self._store.save_definition(stored)
             self._stored[definition.key] = stored

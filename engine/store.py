@@ -132,8 +132,9 @@ class Store(Protocol):
 
     def outbox_message(self, message_id: int) -> OutboxRow | None: ...
 
-    def outbox_attempted(self, message_id: int, at: str, *, error: str | None,
-                         next_attempt_at: str | None) -> None: ...
+    def outbox_attempted(
+        self, message_id: int, at: str, *, error: str | None, next_attempt_at: str | None
+    ) -> None: ...
 
     def outbox_resolve(self, message_id: int, at: str, actor: str, what: str) -> bool: ...
 
@@ -142,8 +143,9 @@ class Store(Protocol):
     def audit_rows(self) -> "Iterable[AuditRow]":
         """Every event with its digest and links, oldest first."""
 
-    def record_refusal(self, case_id: int, at: str, actor: str, account: str | None, action: str,
-                       reasons: list[str]) -> None:
+    def record_refusal(
+        self, case_id: int, at: str, actor: str, account: str | None, action: str, reasons: list[str]
+    ) -> None:
         """Keep a refused attempt: who tried what, when, and why it was refused."""
 
     def refusals(self, case_id: int) -> list[dict[str, Any]]: ...
@@ -151,8 +153,9 @@ class Store(Protocol):
     def personal_data(self, texts: list[str], person_ids: list[str]) -> dict[str, Any]:
         """Every case, event, message and refusal that names the person."""
 
-    def erase_personal_data(self, texts: list[str], person_ids: list[str], pseudonym: str,
-                            at: str, actor: str) -> dict[str, int]:
+    def erase_personal_data(
+        self, texts: list[str], person_ids: list[str], pseudonym: str, at: str, actor: str
+    ) -> dict[str, int]:
         """Pseudonymise the person everywhere and record the erasure; counts of what changed."""
 
     def erased_events(self) -> set[int]:

@@ -85,9 +85,7 @@ def make_converter(*, forbid_extra_keys: bool) -> cattrs.Converter:
 
     converter.register_structure_hook(
         Action,
-        make_dict_structure_fn(
-            Action, converter, from_=override(rename="from")
-        ),
+        make_dict_structure_fn(Action, converter, from_=override(rename="from")),
     )
     return converter
 

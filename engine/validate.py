@@ -57,14 +57,22 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
         place = ("fields", i)
         if field.type not in FIELD_TYPES:
             found.append(
-                Finding(place + ("type",), f"unknown field type `{field.type}`",
-                        did_you_mean(field.type, FIELD_TYPES))
+                Finding(
+                    place + ("type",),
+                    f"unknown field type `{field.type}`",
+                    did_you_mean(field.type, FIELD_TYPES),
+                )
             )
         if field.type == "choice" and not field.options:
             found.append(Finding(place + ("options",), "a choice field needs `options`"))
         if field.type != "choice" and field.options:
-            found.append(Finding(place + ("options",), "only a choice field has `options`",
-                                 "set type = \"choice\" or remove the options"))
+            found.append(
+                Finding(
+                    place + ("options",),
+                    "only a choice field has `options`",
+                    'set type = "choice" or remove the options',
+                )
+            )
         found += _check_ids(place + ("options",), [o.id for o in field.options])
 
     initial = [i for i, s in enumerate(process.states) if s.initial]
@@ -72,9 +80,11 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
         found.append(Finding(("states",), "no initial state", "mark the first step `initial = true`"))
     for i in initial[1:]:
         found.append(
-            Finding(("states", i, "initial"),
-                    f"more than one initial state (`{process.states[initial[0]].id}` is already initial)",
-                    "keep `initial = true` on one state only")
+            Finding(
+                ("states", i, "initial"),
+                f"more than one initial state (`{process.states[initial[0]].id}` is already initial)",
+                "keep `initial = true` on one state only",
+            )
         )
     if not any(s.final for s in process.states):
         found.append(Finding(("states",), "no final state", "mark the last step `final = true`"))
@@ -91,21 +101,30 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
         ]:
             zero_ok = key == ("after",) and deadline.from_field is not None
             if (problem := durations.problem(text, zero_ok=zero_ok)) is not None:
-                found.append(Finding(place + ("deadline",) + key, problem,
-                                     "write e.g. P3Y, P6M, P6W or P14D"))
+                found.append(
+                    Finding(place + ("deadline",) + key, problem, "write e.g. P3Y, P6M, P6W or P14D")
+                )
         if deadline.from_field is not None:
             refer(place + ("deadline", "from_field"), deadline.from_field, field_ids, "field")
             field = process.field(deadline.from_field)
             if field is not None and field.type != "date":
-                found.append(Finding(place + ("deadline", "from_field"),
-                                     f"`{field.id}` is a {field.type} field, not a date field"))
+                found.append(
+                    Finding(
+                        place + ("deadline", "from_field"),
+                        f"`{field.id}` is a {field.type} field, not a date field",
+                    )
+                )
         if deadline.action is not None:
             refer(place + ("deadline", "action"), deadline.action, action_ids, "action")
             action = process.action(deadline.action)
             if action is not None and state.id not in action.from_:
-                found.append(Finding(place + ("deadline", "action"),
-                                     f"action `{action.id}` cannot be taken from `{state.id}`",
-                                     f"add `{state.id}` to its `from`"))
+                found.append(
+                    Finding(
+                        place + ("deadline", "action"),
+                        f"action `{action.id}` cannot be taken from `{state.id}`",
+                        f"add `{state.id}` to its `from`",
+                    )
+                )
         if state.final:
             found.append(Finding(place + ("deadline",), "a final state has no deadline"))
 
@@ -116,8 +135,9 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
         for j, source in enumerate(action.from_):
             refer(place + ("from", j), source, state_ids, "state")
             if source in state_ids and process.state(source).final:
-                found.append(Finding(place + ("from", j),
-                                     f"`{source}` is final; no action leaves a final state"))
+                found.append(
+                    Finding(place + ("from", j), f"`{source}` is final; no action leaves a final state")
+                )
         refer(place + ("to",), action.to, state_ids, "state")
         for j, role in enumerate(action.roles):
             refer(place + ("roles", j), role, role_ids, "role")
@@ -127,14 +147,21 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
         for j, name in enumerate(action.counts):
             counted = process.field(name)
             if counted is not None and counted.type != "integer":
-                found.append(Finding(place + ("counts", j),
-                                     f"`{name}` is a {counted.type} field; only integer fields count"))
+                found.append(
+                    Finding(
+                        place + ("counts", j),
+                        f"`{name}` is a {counted.type} field; only integer fields count",
+                    )
+                )
         for j, ref in enumerate(action.guards):
             guard_place = place + ("guards", j)
             guard = guards.get(ref.name)
             if guard is None:
-                found.append(Finding(guard_place, f"unknown guard `{ref.name}`",
-                                     did_you_mean(ref.name, sorted(guards))))
+                found.append(
+                    Finding(
+                        guard_place, f"unknown guard `{ref.name}`", did_you_mean(ref.name, sorted(guards))
+                    )
+                )
                 continue
             if guard.needs_field and ref.field is None:
                 found.append(Finding(guard_place, f"guard `{ref.name}` needs a `field`"))
@@ -149,15 +176,21 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
     for i, rule in enumerate(process.notify):
         place = ("notify", i)
         if rule.on not in NOTIFY_ON:
-            found.append(Finding(place + ("on",), f"unknown event `{rule.on}`", did_you_mean(rule.on, NOTIFY_ON)))
+            found.append(
+                Finding(place + ("on",), f"unknown event `{rule.on}`", did_you_mean(rule.on, NOTIFY_ON))
+            )
         if rule.state is not None:
             refer(place + ("state",), rule.state, state_ids, "state")
         if rule.action is not None:
             refer(place + ("action",), rule.action, action_ids, "action")
             if rule.on != "action":
-                found.append(Finding(place + ("action",), "`action` goes with `on = \"action\"`"))
-        if rule.on in ("reminder", "deadline") and rule.state is not None and rule.state in state_ids \
-                and process.state(rule.state).deadline is None:
+                found.append(Finding(place + ("action",), '`action` goes with `on = "action"`'))
+        if (
+            rule.on in ("reminder", "deadline")
+            and rule.state is not None
+            and rule.state in state_ids
+            and process.state(rule.state).deadline is None
+        ):
             found.append(Finding(place + ("state",), f"state `{rule.state}` has no deadline"))
         for j, target in enumerate(rule.to):
             if target.startswith("field:"):
@@ -196,18 +229,28 @@ def _check_deadline_dates(process: Process) -> list[Finding]:
         if date_field is None:
             continue
         if state.initial and date_field not in process.start.requires:
-            found.append(Finding(("start", "requires"),
-                                 f"the deadline of `{state.id}` counts from `{date_field}`, "
-                                 "which opening a case does not require",
-                                 f"add `{date_field}` to `start.requires`"))
+            found.append(
+                Finding(
+                    ("start", "requires"),
+                    f"the deadline of `{state.id}` counts from `{date_field}`, "
+                    "which opening a case does not require",
+                    f"add `{date_field}` to `start.requires`",
+                )
+            )
         for i, action in enumerate(process.actions):
-            if action.to == state.id and date_field not in action.requires and (
-                any(source != state.id for source in action.from_)
+            if (
+                action.to == state.id
+                and date_field not in action.requires
+                and (any(source != state.id for source in action.from_))
             ):
-                found.append(Finding(("actions", i, "requires"),
-                                     f"`{action.id}` leads to `{state.id}`, whose deadline counts "
-                                     f"from `{date_field}`, but does not require it",
-                                     f"add `{date_field}` to its `requires`"))
+                found.append(
+                    Finding(
+                        ("actions", i, "requires"),
+                        f"`{action.id}` leads to `{state.id}`, whose deadline counts "
+                        f"from `{date_field}`, but does not require it",
+                        f"add `{date_field}` to its `requires`",
+                    )
+                )
     return found
 
 
@@ -229,9 +272,19 @@ def _check_graph(process: Process) -> list[Finding]:
     found = []
     for i, state in enumerate(process.states):
         if initial and state.id not in reached:
-            found.append(Finding(("states", i), f"state `{state.id}` cannot be reached",
-                                 f"add an action with `to = \"{state.id}\"`"))
+            found.append(
+                Finding(
+                    ("states", i),
+                    f"state `{state.id}` cannot be reached",
+                    f'add an action with `to = "{state.id}"`',
+                )
+            )
         if not state.final and not exits[state.id]:
-            found.append(Finding(("states", i), f"no action leads out of `{state.id}`, and it is not final",
-                                 "add an action from it, or mark it `final = true`"))
+            found.append(
+                Finding(
+                    ("states", i),
+                    f"no action leads out of `{state.id}`, and it is not final",
+                    "add an action from it, or mark it `final = true`",
+                )
+            )
     return found

@@ -21,9 +21,7 @@ def steps_in_order(process: Process) -> list[str]:
                 order.append(action.to)
     order += [s.id for s in process.states if s.id not in order]
     # Open steps first, then the ways a case can end.
-    return [s for s in order if not process.state(s).final] + [
-        s for s in order if process.state(s).final
-    ]
+    return [s for s in order if not process.state(s).final] + [s for s in order if process.state(s).final]
 
 
 def process_data(process: Process, lang: str) -> dict[str, Any]:
@@ -37,26 +35,40 @@ def process_data(process: Process, lang: str) -> dict[str, Any]:
         "roles": [{"id": r.id, "title": r.title.get(lang)} for r in process.roles],
         "fields": [
             {
-                "id": f.id, "type": f.type, "label": f.label.get(lang),
+                "id": f.id,
+                "type": f.type,
+                "label": f.label.get(lang),
                 **({"options": [o.id for o in f.options]} if f.options else {}),
             }
             for f in process.fields
         ],
         "states": [
             {
-                "id": s.id, "title": s.title.get(lang), "initial": s.initial, "final": s.final,
-                "deadline": None if s.deadline is None else {
-                    "after": s.deadline.after, "from_field": s.deadline.from_field,
-                    "action": s.deadline.action, "reminders": list(s.deadline.reminders),
+                "id": s.id,
+                "title": s.title.get(lang),
+                "initial": s.initial,
+                "final": s.final,
+                "deadline": None
+                if s.deadline is None
+                else {
+                    "after": s.deadline.after,
+                    "from_field": s.deadline.from_field,
+                    "action": s.deadline.action,
+                    "reminders": list(s.deadline.reminders),
                 },
             }
             for s in (process.state(i) for i in steps_in_order(process))
         ],
         "actions": [
             {
-                "id": a.id, "title": a.title.get(lang), "from": list(a.from_), "to": a.to,
-                "roles": list(a.roles), "fields": list(a.form_fields()),
-                "requires": list(a.requires), "counts": list(a.counts),
+                "id": a.id,
+                "title": a.title.get(lang),
+                "from": list(a.from_),
+                "to": a.to,
+                "roles": list(a.roles),
+                "fields": list(a.form_fields()),
+                "requires": list(a.requires),
+                "counts": list(a.counts),
                 "guards": [{"name": g.name, "field": g.field, "value": g.value} for g in a.guards],
                 "note_required": a.note_required,
             }
@@ -143,21 +155,42 @@ def case_data(engine: Engine, case: Case, actor: Actor, lang: str) -> dict[str, 
     data["created_at"] = case.created_at
     data["fields"] = dict(case.fields)
     data["deadlines"] = [
-        {"kind": d.kind, "state": d.state, "due_at": d.due_at, "action": d.action,
-         "before": d.before, "fired_at": d.fired_at}
+        {
+            "kind": d.kind,
+            "state": d.state,
+            "due_at": d.due_at,
+            "action": d.action,
+            "before": d.before,
+            "fired_at": d.fired_at,
+        }
         for d in engine.store.deadlines(case.id)
     ]
     data["history"] = [
-        {"at": e.at, "actor": e.actor, "account": e.account, "kind": e.kind, "action": e.action,
-         "from": e.from_state, "to": e.to_state, "changes": dict(e.changes), "note": e.note}
+        {
+            "at": e.at,
+            "actor": e.actor,
+            "account": e.account,
+            "kind": e.kind,
+            "action": e.action,
+            "from": e.from_state,
+            "to": e.to_state,
+            "changes": dict(e.changes),
+            "note": e.note,
+        }
         for e in engine.store.history(case.id)
     ]
     data["refused"] = engine.store.refusals(case.id)
     data["actions"] = [
-        {"id": a.action.id, "title": a.action.title.get(lang), "to": a.action.to,
-         "allowed": a.allowed, "reasons": [messages.text(r, lang) for r in a.reasons],
-         "fields": list(a.action.form_fields()), "requires": list(a.action.requires),
-         "note_required": a.action.note_required}
+        {
+            "id": a.action.id,
+            "title": a.action.title.get(lang),
+            "to": a.action.to,
+            "allowed": a.allowed,
+            "reasons": [messages.text(r, lang) for r in a.reasons],
+            "fields": list(a.action.form_fields()),
+            "requires": list(a.action.requires),
+            "note_required": a.action.note_required,
+        }
         for a in engine.availability(case, actor)
     ]
     return data
@@ -167,8 +200,7 @@ def case_text(data: dict[str, Any], process: Process, lang: str) -> str:
     lines = [
         f"Case {data['id']}: {data['title']}",
         f"  process  {process.title.get(lang)} ({data['process']} v{data['version']}, {process.level})",
-        f"  step     {data['state_title']} [{data['state']}]"
-        + ("  (closed)" if data["closed_at"] else ""),
+        f"  step     {data['state_title']} [{data['state']}]" + ("  (closed)" if data["closed_at"] else ""),
         f"  revision {data['revision']}, updated {data['updated_at']}",
     ]
     if data["fields"]:
@@ -234,7 +266,9 @@ def overview_text(engine: Engine, lang: str) -> str:
     lines.append(f"Overdue: {len(overdue)}")
     for case in overdue[:20]:
         summary = case_summary(engine, case, lang)
-        lines.append(f"  case {case.id}: {case.title}  ({summary['state_title']}, due {summary['next_deadline'][:10]})")
+        lines.append(
+            f"  case {case.id}: {case.title}  ({summary['state_title']}, due {summary['next_deadline'][:10]})"
+        )
     lines.append("")
     lines.append("See a case: samskab cases show ID;  all cases: samskab cases list")
     return "\n".join(lines)
@@ -272,8 +306,9 @@ def library_markdown(processes: list[Process]) -> str:
             data = process_data(process, "da")["states"]
             deadline = next(s["deadline"] for s in data if s["id"] == state_id)
             mark = " (start)" if state.initial else " (end)" if state.final else ""
-            lines.append(f"| {state.title.da} `{state.id}`{mark} | "
-                         f"{deadline_text(deadline) if deadline else ''} |")
+            lines.append(
+                f"| {state.title.da} `{state.id}`{mark} | {deadline_text(deadline) if deadline else ''} |"
+            )
         lines += ["", "| action | from → to | who | requires |", "|---|---|---|---|"]
         for action in process.actions:
             who = ", ".join(roles.get(r, r) for r in action.roles) or "anyone"
@@ -287,7 +322,11 @@ def library_markdown(processes: list[Process]) -> str:
         if process.notify:
             lines += ["", "Notifications:", ""]
             for rule in process.notify:
-                what = rule.on + (f" `{rule.state}`" if rule.state else "") + (f" `{rule.action}`" if rule.action else "")
+                what = (
+                    rule.on
+                    + (f" `{rule.state}`" if rule.state else "")
+                    + (f" `{rule.action}`" if rule.action else "")
+                )
                 lines.append(f"- {what} → {', '.join(roles.get(t, t) for t in rule.to)}")
         lines.append("")
     return "\n".join(lines)

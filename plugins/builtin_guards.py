@@ -36,24 +36,36 @@ def _comparable(value):
 def _at_least(context: GuardContext, ref: GuardRef) -> str | None:
     value = context.values.get(ref.field)
     if value is None or _comparable(value) < _comparable(ref.value):
-        return msg("`{field}` must be at least {value} (it is {current})", field=ref.field,
-                   value=ref.value, current=value if value is not None else "–")
+        return msg(
+            "`{field}` must be at least {value} (it is {current})",
+            field=ref.field,
+            value=ref.value,
+            current=value if value is not None else "–",
+        )
     return None
 
 
 def _at_most(context: GuardContext, ref: GuardRef) -> str | None:
     value = context.values.get(ref.field)
     if value is not None and _comparable(value) > _comparable(ref.value):
-        return msg("`{field}` must be at most {value} (it is {current})", field=ref.field,
-                   value=ref.value, current=value)
+        return msg(
+            "`{field}` must be at most {value} (it is {current})",
+            field=ref.field,
+            value=ref.value,
+            current=value,
+        )
     return None
 
 
 def _equals(context: GuardContext, ref: GuardRef) -> str | None:
     value = context.values.get(ref.field)
     if value != ref.value:
-        return msg("`{field}` must be {value} (it is {current})", field=ref.field, value=ref.value,
-                   current=value if value is not None else "–")
+        return msg(
+            "`{field}` must be {value} (it is {current})",
+            field=ref.field,
+            value=ref.value,
+            current=value if value is not None else "–",
+        )
     return None
 
 

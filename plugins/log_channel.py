@@ -30,8 +30,9 @@ class LogChannel:
         self.settings = settings
 
     def send(self, message) -> None:
-        line = json.dumps({"key": message.key, "subject": message.subject, **message.payload},
-                          ensure_ascii=False)
+        line = json.dumps(
+            {"key": message.key, "subject": message.subject, **message.payload}, ensure_ascii=False
+        )
         with open(self.settings.path, "a", encoding="utf-8") as log:
             log.write(line + "\n")
 

@@ -25,17 +25,33 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
     db["cases"].create(
         {
-            "id": int, "title": str, "process_id": str, "version": int,
-            "definition_sha256": str, "state": str, "fields": str, "created_at": str,
-            "updated_at": str, "closed_at": str, "revision": int,
+            "id": int,
+            "title": str,
+            "process_id": str,
+            "version": int,
+            "definition_sha256": str,
+            "state": str,
+            "fields": str,
+            "created_at": str,
+            "updated_at": str,
+            "closed_at": str,
+            "revision": int,
         },
         pk="id",
         not_null={"title", "process_id", "version", "state", "fields", "revision"},
     )
     db["events"].create(
         {
-            "id": int, "case_id": int, "at": str, "actor": str, "kind": str, "action": str,
-            "from_state": str, "to_state": str, "changes": str, "note": str,
+            "id": int,
+            "case_id": int,
+            "at": str,
+            "actor": str,
+            "kind": str,
+            "action": str,
+            "from_state": str,
+            "to_state": str,
+            "changes": str,
+            "note": str,
         },
         pk="id",
         foreign_keys=[("case_id", "cases", "id")],
@@ -43,8 +59,15 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
     db["deadlines"].create(
         {
-            "id": int, "case_id": int, "state": str, "kind": str, "due_at": str,
-            "action": str, "before": str, "fired_at": str, "closed_at": str,
+            "id": int,
+            "case_id": int,
+            "state": str,
+            "kind": str,
+            "due_at": str,
+            "action": str,
+            "before": str,
+            "fired_at": str,
+            "closed_at": str,
         },
         pk="id",
         foreign_keys=[("case_id", "cases", "id")],
@@ -57,12 +80,10 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     # Partial indexes keep the deadline queries proportional to what is open, not to
     # every deadline ever stored.
     db.execute(
-        "CREATE INDEX deadlines_pending ON deadlines(due_at)"
-        " WHERE fired_at IS NULL AND closed_at IS NULL"
+        "CREATE INDEX deadlines_pending ON deadlines(due_at) WHERE fired_at IS NULL AND closed_at IS NULL"
     )
     db.execute(
-        "CREATE INDEX deadlines_open ON deadlines(due_at)"
-        " WHERE closed_at IS NULL AND kind = 'deadline'"
+        "CREATE INDEX deadlines_open ON deadlines(due_at) WHERE closed_at IS NULL AND kind = 'deadline'"
     )
 
 
@@ -83,9 +104,20 @@ def m003_outbox(db: sqlite_utils.Database) -> None:
     """Messages written with the change that causes them, delivered afterwards."""
     db["outbox"].create(
         {
-            "id": int, "key": str, "event_id": int, "case_id": int, "channel": str,
-            "recipient": str, "subject": str, "body": str, "payload": str, "status": str,
-            "attempts": int, "next_attempt_at": str, "last_error": str, "created_at": str,
+            "id": int,
+            "key": str,
+            "event_id": int,
+            "case_id": int,
+            "channel": str,
+            "recipient": str,
+            "subject": str,
+            "body": str,
+            "payload": str,
+            "status": str,
+            "attempts": int,
+            "next_attempt_at": str,
+            "last_error": str,
+            "created_at": str,
             "sent_at": str,
         },
         pk="id",
@@ -111,7 +143,8 @@ def m004_audit_chain(db: sqlite_utils.Database) -> None:
     while True:  # in batches, so a large history does not have to fit in memory
         rows = db.execute(
             "SELECT id, case_id, at, actor, kind, action, from_state, to_state, changes, note"
-            " FROM events WHERE id > ? ORDER BY id LIMIT 10000", (after,)
+            " FROM events WHERE id > ? ORDER BY id LIMIT 10000",
+            (after,),
         ).fetchall()
         if not rows:
             break
@@ -119,8 +152,10 @@ def m004_audit_chain(db: sqlite_utils.Database) -> None:
             event_digest = audit.digest(Event(case_id, *content, json.loads(changes), note))
             last_link[case_id] = audit.link(last_link.get(case_id), event_digest)
             last_chain = audit.link(last_chain, event_digest)
-            db.execute("UPDATE events SET digest = ?, case_link = ?, chain = ? WHERE id = ?",
-                       (event_digest, last_link[case_id], last_chain, event_id))
+            db.execute(
+                "UPDATE events SET digest = ?, case_link = ?, chain = ? WHERE id = ?",
+                (event_digest, last_link[case_id], last_chain, event_id),
+            )
         after = rows[-1][0]
     db["erasures"].create({"event_id": int, "erasure_event_id": int}, pk="event_id")
     db["audit_unlock"].create({"id": int}, pk="id")
@@ -140,8 +175,7 @@ def m005_accounts_and_refusals(db: sqlite_utils.Database) -> None:
     """Who acted on whose behalf, and every refused attempt."""
     db["events"].add_column("account", str)
     db["refusals"].create(
-        {"id": int, "case_id": int, "at": str, "actor": str, "account": str, "action": str,
-         "reasons": str},
+        {"id": int, "case_id": int, "at": str, "actor": str, "account": str, "action": str, "reasons": str},
         pk="id",
     )
     db["refusals"].create_index(["case_id"])

@@ -16,7 +16,7 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
 import attrs
@@ -88,10 +88,13 @@ class SqliteStore:
     def _schema_is_current(self) -> bool:
         """True when the last migration is applied: then reading needs no sqlite-utils."""
         try:
-            return self.conn.execute(
-                "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'samskab' AND name = ?",
-                (LATEST,),
-            ).fetchone() is not None
+            return (
+                self.conn.execute(
+                    "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'samskab' AND name = ?",
+                    (LATEST,),
+                ).fetchone()
+                is not None
+            )
         except sqlite3.OperationalError:  # no migrations table yet: a new database
             return False
 
@@ -115,8 +118,12 @@ class SqliteStore:
                 yield
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
-                raise Busy(msg("the database is busy (another program is writing to it); "
-                               "nothing was saved, try again")) from None
+                raise Busy(
+                    msg(
+                        "the database is busy (another program is writing to it); "
+                        "nothing was saved, try again"
+                    )
+                ) from None
             raise
 
     # -- definitions -----------------------------------------------------------
@@ -126,8 +133,13 @@ class SqliteStore:
             self.conn.execute(
                 "INSERT OR IGNORE INTO definitions (process_id, version, sha256, text, origin)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (definition.process_id, definition.version, definition.sha256,
-                 definition.text, definition.origin),
+                (
+                    definition.process_id,
+                    definition.version,
+                    definition.sha256,
+                    definition.text,
+                    definition.origin,
+                ),
             )
 
     def definitions(self) -> list[StoredDefinition]:
@@ -146,9 +158,19 @@ class SqliteStore:
                 "INSERT INTO cases (title, process_id, version, definition_sha256, state, fields,"
                 " created_at, updated_at, closed_at, revision, next_due)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (case.title, case.process_id, case.version, case.definition_sha256, case.state,
-                 jsontext.dumps(dict(case.fields)), case.created_at, case.updated_at, case.closed_at,
-                 case.revision, _next_due(deadlines)),
+                (
+                    case.title,
+                    case.process_id,
+                    case.version,
+                    case.definition_sha256,
+                    case.state,
+                    jsontext.dumps(dict(case.fields)),
+                    case.created_at,
+                    case.updated_at,
+                    case.closed_at,
+                    case.revision,
+                    _next_due(deadlines),
+                ),
             )
             case_id = cursor.lastrowid
             event_id = self._insert_event(case_id, event)
@@ -190,10 +212,13 @@ class SqliteStore:
                 (*columns.values(), case.id, case.revision),
             )
             if cursor.rowcount != 1:
-                raise Conflict(msg(
-                    "case {case} was changed by someone else while you worked on it; "
-                    "nothing was saved, look at it again", case=case.id,
-                ))
+                raise Conflict(
+                    msg(
+                        "case {case} was changed by someone else while you worked on it; "
+                        "nothing was saved, look at it again",
+                        case=case.id,
+                    )
+                )
             if fire_deadline is not None:
                 cursor = self.conn.execute(
                     "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL",
@@ -209,8 +234,20 @@ class SqliteStore:
             event_id = self._insert_event(case.id, event)
             self._insert_deadlines(case.id, deadlines)
             self._insert_outbox(case.id, event_id, event.at, outbox)
-        return Case(case.id, case.title, case.process_id, case.version, case.definition_sha256, state,
-                    fields, case.created_at, event.at, case.revision + 1, closed_at, next_due)
+        return Case(
+            case.id,
+            case.title,
+            case.process_id,
+            case.version,
+            case.definition_sha256,
+            state,
+            fields,
+            case.created_at,
+            event.at,
+            case.revision + 1,
+            closed_at,
+            next_due,
+        )
 
     def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence[Outgoing] = ()) -> bool:
         with self._writing():
@@ -235,8 +272,19 @@ class SqliteStore:
             " account, digest, case_link, chain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
             " samskab_link((SELECT case_link FROM cases WHERE id = ?1), ?11),"
             " samskab_link((SELECT chain FROM events ORDER BY id DESC LIMIT 1), ?11))",
-            (case_id, event.at, event.actor, event.kind, event.action, event.from_state,
-             event.to_state, jsontext.dumps(dict(event.changes)), event.note, event.account, audit.digest(event)),
+            (
+                case_id,
+                event.at,
+                event.actor,
+                event.kind,
+                event.action,
+                event.from_state,
+                event.to_state,
+                jsontext.dumps(dict(event.changes)),
+                event.note,
+                event.account,
+                audit.digest(event),
+            ),
         ).lastrowid
 
     # -- the audit trail ---------------------------------------------------------
@@ -272,14 +320,26 @@ class SqliteStore:
         ).fetchall()
         return {
             "cases": [{"id": row[0], "title": row[1], "fields": jsontext.loads(row[6])} for row in cases],
-            "events": [{"id": e[0], "case": e[1], "at": e[2], "actor": e[3], "kind": e[4],
-                        "action": e[5], "changes": jsontext.loads(e[6]), "note": e[7]} for e in events],
+            "events": [
+                {
+                    "id": e[0],
+                    "case": e[1],
+                    "at": e[2],
+                    "actor": e[3],
+                    "kind": e[4],
+                    "action": e[5],
+                    "changes": jsontext.loads(e[6]),
+                    "note": e[7],
+                }
+                for e in events
+            ],
             "messages": [{"id": m[0], "recipient": m[5], "subject": m[6], "status": m[9]} for m in messages],
             "refusals": [{"case": r[0], "at": r[1], "action": r[2]} for r in refusals],
         }
 
-    def erase_personal_data(self, texts: list[str], person_ids: list[str], pseudonym: str,
-                            at: str, actor: str) -> dict[str, int]:
+    def erase_personal_data(
+        self, texts: list[str], person_ids: list[str], pseudonym: str, at: str, actor: str
+    ) -> dict[str, int]:
         """Replace the person with ``pseudonym`` everywhere, in one transaction, and record
         the erasure as an event on every case it touched."""
 
@@ -299,37 +359,60 @@ class SqliteStore:
         with self._writing():
             self.conn.execute("INSERT INTO audit_unlock DEFAULT VALUES")
             for case in found["cases"]:
-                self.conn.execute("UPDATE cases SET title = ?, fields = ? WHERE id = ?",
-                                  (clean(case["title"]), jsontext.dumps(clean(case["fields"])), case["id"]))
+                self.conn.execute(
+                    "UPDATE cases SET title = ?, fields = ? WHERE id = ?",
+                    (clean(case["title"]), jsontext.dumps(clean(case["fields"])), case["id"]),
+                )
             erasure_events = {}
             for case_id in sorted(touched_cases):
                 state = self.conn.execute("SELECT state FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
-                erasure_events[case_id] = self._insert_event(case_id, Event(
-                    case_id, at, actor, ERASURE, None, state, state, {},
-                    f"personal data erased ({pseudonym})",
-                ))
+                erasure_events[case_id] = self._insert_event(
+                    case_id,
+                    Event(
+                        case_id,
+                        at,
+                        actor,
+                        ERASURE,
+                        None,
+                        state,
+                        state,
+                        {},
+                        f"personal data erased ({pseudonym})",
+                    ),
+                )
             for event in found["events"]:
                 person = pseudonym if event["actor"] in person_ids else event["actor"]
                 self.conn.execute(
                     "UPDATE events SET actor = ?, changes = ?, note = ? WHERE id = ?",
                     (person, jsontext.dumps(clean(event["changes"])), clean(event["note"]), event["id"]),
                 )
-                self.conn.execute("INSERT OR REPLACE INTO erasures (event_id, erasure_event_id)"
-                                  " VALUES (?, ?)", (event["id"], erasure_events[event["case"]]))
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO erasures (event_id, erasure_event_id) VALUES (?, ?)",
+                    (event["id"], erasure_events[event["case"]]),
+                )
             for message in self._mentioning("outbox", ["recipient", "body"], texts):
                 self.conn.execute(
                     "UPDATE outbox SET recipient = ?, subject = ?, body = ?, payload = ? WHERE id = ?",
-                    (clean(message[5]), clean(message[6]), clean(message[7]),
-                     jsontext.dumps(clean(jsontext.loads(message[8]))), message[0]),
+                    (
+                        clean(message[5]),
+                        clean(message[6]),
+                        clean(message[7]),
+                        jsontext.dumps(clean(jsontext.loads(message[8]))),
+                        message[0],
+                    ),
                 )
             actors = " OR ".join("actor = ?" for _ in person_ids) or "0"
             self.conn.execute(f"UPDATE refusals SET actor = ? WHERE {actors}", [pseudonym, *person_ids])
             self.conn.execute("DELETE FROM audit_unlock")
-        return {"cases": len(touched_cases), "events": len(found["events"]),
-                "messages": len(found["messages"])}
+        return {
+            "cases": len(touched_cases),
+            "events": len(found["events"]),
+            "messages": len(found["messages"]),
+        }
 
-    def record_refusal(self, case_id: int, at: str, actor: str, account: str | None, action: str,
-                       reasons: list[str]) -> None:
+    def record_refusal(
+        self, case_id: int, at: str, actor: str, account: str | None, action: str, reasons: list[str]
+    ) -> None:
         with self._writing():
             self.conn.execute(
                 "INSERT INTO refusals (case_id, at, actor, account, action, reasons)"
@@ -342,8 +425,16 @@ class SqliteStore:
             "SELECT at, actor, account, action, reasons FROM refusals WHERE case_id = ? ORDER BY id",
             (case_id,),
         )
-        return [{"at": at, "actor": actor, "account": account, "action": action,
-                 "reasons": jsontext.loads(reasons)} for at, actor, account, action, reasons in rows]
+        return [
+            {
+                "at": at,
+                "actor": actor,
+                "account": account,
+                "action": action,
+                "reasons": jsontext.loads(reasons),
+            }
+            for at, actor, account, action, reasons in rows
+        ]
 
     def erased_events(self) -> set[int]:
         return {row[0] for row in self.conn.execute("SELECT event_id FROM erasures")}
@@ -355,8 +446,21 @@ class SqliteStore:
             "INSERT INTO outbox (key, event_id, case_id, channel, recipient, subject, body, payload,"
             " status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
             " 'pending', 0, ?, ?)",
-            [(_idempotency_key(event_id, m.channel, m.recipient), event_id, case_id, m.channel,
-              m.recipient, m.subject, m.body, jsontext.dumps(dict(m.payload)), at, at) for m in outbox],
+            [
+                (
+                    _idempotency_key(event_id, m.channel, m.recipient),
+                    event_id,
+                    case_id,
+                    m.channel,
+                    m.recipient,
+                    m.subject,
+                    m.body,
+                    jsontext.dumps(dict(m.payload)),
+                    at,
+                    at,
+                )
+                for m in outbox
+            ],
         )
 
     # -- the outbox --------------------------------------------------------------
@@ -385,8 +489,9 @@ class SqliteStore:
         ).fetchone()
         return _outbox(row) if row else None
 
-    def outbox_attempted(self, message_id: int, at: str, *, error: str | None,
-                         next_attempt_at: str | None) -> None:
+    def outbox_attempted(
+        self, message_id: int, at: str, *, error: str | None, next_attempt_at: str | None
+    ) -> None:
         """Record a delivery attempt: sent (no error), retry later, or an incident (no next)."""
         status = "sent" if error is None else ("pending" if next_attempt_at else "incident")
         with self._writing():
@@ -424,8 +529,7 @@ class SqliteStore:
         if not deadlines:
             return
         self.conn.executemany(
-            "INSERT INTO deadlines (case_id, state, kind, due_at, action, before)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO deadlines (case_id, state, kind, due_at, action, before) VALUES (?, ?, ?, ?, ?, ?)",
             [(case_id, d.state, d.kind, d.due_at, d.action, d.before) for d in deadlines],
         )
 
@@ -437,9 +541,7 @@ class SqliteStore:
     )
 
     def get_case(self, case_id: int) -> Case | None:
-        row = self.conn.execute(
-            f"SELECT {self._CASE_COLUMNS} FROM cases WHERE id = ?", (case_id,)
-        ).fetchone()
+        row = self.conn.execute(f"SELECT {self._CASE_COLUMNS} FROM cases WHERE id = ?", (case_id,)).fetchone()
         return _case(row) if row else None
 
     def _where(self, where: CaseFilter) -> tuple[str, list[Any]]:
@@ -463,9 +565,13 @@ class SqliteStore:
             params.append(where.overdue_at)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    _ORDER = {
-        "id": "id", "title": "title COLLATE NOCASE", "process_id": "process_id",
-        "state": "state", "updated_at": "updated_at", "next_due": "next_due",
+    _ORDER: ClassVar[dict[str, str]] = {
+        "id": "id",
+        "title": "title COLLATE NOCASE",
+        "process_id": "process_id",
+        "state": "state",
+        "updated_at": "updated_at",
+        "next_due": "next_due",
     }
 
     def list_cases(self, where: CaseFilter) -> Iterator[Case]:
@@ -529,10 +635,34 @@ class SqliteStore:
 
 
 def _case(row: tuple) -> Case:
-    (case_id, title, process_id, version, sha, state, fields, created, updated, revision,
-     closed, next_due) = row
-    return Case(case_id, title, process_id, version, sha, state, jsontext.loads(fields), created,
-                updated, revision, closed, next_due)
+    (
+        case_id,
+        title,
+        process_id,
+        version,
+        sha,
+        state,
+        fields,
+        created,
+        updated,
+        revision,
+        closed,
+        next_due,
+    ) = row
+    return Case(
+        case_id,
+        title,
+        process_id,
+        version,
+        sha,
+        state,
+        jsontext.loads(fields),
+        created,
+        updated,
+        revision,
+        closed,
+        next_due,
+    )
 
 
 def _next_due(deadlines: Sequence[Deadline]) -> str | None:

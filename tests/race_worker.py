@@ -1,7 +1,7 @@
 """A coordinator's process for the concurrency and crash tests (run as a subprocess).
 
-    python race_worker.py race DB NAME ATTEMPTS    # record responses on shared cases
-    python race_worker.py bulk DB                  # open and advance cases until killed
+python race_worker.py race DB NAME ATTEMPTS    # record responses on shared cases
+python race_worker.py bulk DB                  # open and advance cases until killed
 """
 
 import json
@@ -28,8 +28,14 @@ def race(db: str, name: str, attempts: int, start_at: float) -> None:
         seen = engine.case(case_id).revision
         time.sleep(pause.uniform(0, 0.004))  # a coordinator reading the case before acting
         try:
-            engine.advance(case_id, "registrer_svar", {"seneste_svar": note}, note=note,
-                           actor=actor, expected_revision=seen)
+            engine.advance(
+                case_id,
+                "registrer_svar",
+                {"seneste_svar": note},
+                note=note,
+                actor=actor,
+                expected_revision=seen,
+            )
             outcomes.append({"note": note, "case": case_id, "result": "ok"})
         except (Conflict, Busy) as refused:
             outcomes.append({"note": note, "case": case_id, "result": type(refused).__name__})

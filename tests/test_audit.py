@@ -43,7 +43,9 @@ def test_an_edit_with_a_recomputed_digest_breaks_the_chain(samskab, history):
         "SELECT case_id, at, actor, kind, action, from_state, to_state, changes, note FROM events WHERE id = 7"
     ).fetchone()
     forged = audit.digest(Event(row[0], row[1], "someone-else", *row[3:7], {}, row[8]))
-    history.execute("UPDATE events SET actor = 'someone-else', changes = '{}', digest = ? WHERE id = 7", (forged,))
+    history.execute(
+        "UPDATE events SET actor = 'someone-else', changes = '{}', digest = ? WHERE id = 7", (forged,)
+    )
     result = samskab("audit", "verify", "--json", exit=1)
     assert '"event_id": 7' in result.stdout and "chain is broken" in result.stdout
 
@@ -67,18 +69,28 @@ def test_upgrading_an_older_database_chains_its_history(workdir, samskab):
     db = sqlite_utils.Database(workdir / "old.db")
     migrations.apply(db, stop_before="m004_audit_chain")
     db.execute("INSERT INTO definitions VALUES ('x', 1, 'h', 't', 'o')")
-    db.execute("INSERT INTO cases (id, title, process_id, version, state, fields, revision)"
-               " VALUES (1, 'Gammel', 'x', 1, 'a', '{}', 2)")
+    db.execute(
+        "INSERT INTO cases (id, title, process_id, version, state, fields, revision)"
+        " VALUES (1, 'Gammel', 'x', 1, 'a', '{}', 2)"
+    )
     for i, (kind, note) in enumerate([("created", None), ("action", "videre")], start=1):
-        db.execute("INSERT INTO events (id, case_id, at, actor, kind, from_state, to_state, changes, note)"
-                   " VALUES (?, 1, '2020-01-01', 'mette', ?, 'a', 'a', '{}', ?)", (i, kind, note))
+        db.execute(
+            "INSERT INTO events (id, case_id, at, actor, kind, from_state, to_state, changes, note)"
+            " VALUES (?, 1, '2020-01-01', 'mette', ?, 'a', 'a', '{}', ?)",
+            (i, kind, note),
+        )
     db.conn.commit()
     db.conn.close()
     store = SqliteStore(str(workdir / "old.db"))
     # The next event links to the last one of the case, read from where the upgrade put it.
     store.commit_action(
-        store.get_case(1), state="a", fields={}, event=Event(1, "2020-01-02", "mette", "action", "videre", "a", "a"),
-        deadlines=[], close_deadlines=False, closed=False,
+        store.get_case(1),
+        state="a",
+        fields={},
+        event=Event(1, "2020-01-02", "mette", "action", "videre", "a", "a"),
+        deadlines=[],
+        close_deadlines=False,
+        closed=False,
     )
     store.close()
     assert samskab("--db", "old.db", "audit", "verify").stdout == "ok: 3 events, chains intact\n"

@@ -8,8 +8,16 @@ from conftest import ADMIN
 
 def new_partnership(samskab, now="2026-01-05T09:00"):
     return samskab.json(
-        "cases", "new", "partnerskab", "--title", "Lions: Det er mit valg",
-        "--set", "organisation=Lions Club", "--as", "mette", now=now,
+        "cases",
+        "new",
+        "partnerskab",
+        "--title",
+        "Lions: Det er mit valg",
+        "--set",
+        "organisation=Lions Club",
+        "--as",
+        "mette",
+        now=now,
     )
 
 
@@ -20,32 +28,71 @@ def test_partnership_from_first_to_final_state(samskab):
     number = str(case["id"])
 
     case = samskab.json(
-        "cases", "advance", number, "udform_aftale", "--set", "dialogmoede_dato=12.1.2026",
-        "--set", "deltagere=Skoler, SSP, Lions", "--note", "Alle aktører var med",
-        "--as", "mette", now="2026-01-14T10:00",
+        "cases",
+        "advance",
+        number,
+        "udform_aftale",
+        "--set",
+        "dialogmoede_dato=12.1.2026",
+        "--set",
+        "deltagere=Skoler, SSP, Lions",
+        "--note",
+        "Alle aktører var med",
+        "--as",
+        "mette",
+        now="2026-01-14T10:00",
     )
     assert case["state"] == "aftaleudkast"
     assert case["fields"]["dialogmoede_dato"] == "2026-01-12"
 
     case = samskab.json(
-        "cases", "advance", number, "send_til_underskrift",
-        "--set", "kommunens_bidrag=Tilskud og lokaler", "--set", "organisationens_bidrag=Frivillige",
-        "--set", "tilskud=75.000,00", "--set", "faciliteter=Gymnastiksalen",
-        "--set", "indsatsomraade=trivsel", "--as", "mette", now="2026-02-01T10:00",
+        "cases",
+        "advance",
+        number,
+        "send_til_underskrift",
+        "--set",
+        "kommunens_bidrag=Tilskud og lokaler",
+        "--set",
+        "organisationens_bidrag=Frivillige",
+        "--set",
+        "tilskud=75.000,00",
+        "--set",
+        "faciliteter=Gymnastiksalen",
+        "--set",
+        "indsatsomraade=trivsel",
+        "--as",
+        "mette",
+        now="2026-02-01T10:00",
     )
     assert case["state"] == "til_underskrift"
     assert case["fields"]["tilskud"] == "75000.00"
 
     case = samskab.json(
-        "cases", "advance", number, "underskriv", "--set", "underskrevet_dato=2026-03-01",
-        "--set", "underskrevet_af=Borgmesteren", "--as", "borgmester", now="2026-03-02T10:00",
+        "cases",
+        "advance",
+        number,
+        "underskriv",
+        "--set",
+        "underskrevet_dato=2026-03-01",
+        "--set",
+        "underskrevet_af=Borgmesteren",
+        "--as",
+        "borgmester",
+        now="2026-03-02T10:00",
     )
     assert case["state"] == "aktiv"
     assert case["deadlines"][-1]["due_at"].startswith("2029-03-01")
 
     case = samskab.json(
-        "cases", "advance", number, "afslut", "--note", "Organisationen er opløst",
-        "--as", "borgmester", now="2027-06-01T10:00",
+        "cases",
+        "advance",
+        number,
+        "afslut",
+        "--note",
+        "Organisationen er opløst",
+        "--as",
+        "borgmester",
+        now="2027-06-01T10:00",
     )
     assert case["state"] == "afsluttet"
     assert case["closed_at"] == "2027-06-01T10:00:00+00:00"
@@ -169,8 +216,21 @@ def test_bad_config_names_the_key(samskab, workdir):
 
 def test_json_output_has_the_whole_case(samskab):
     case = new_partnership(samskab)
-    assert {"id", "title", "process", "version", "definition_sha256", "state", "fields",
-            "created_at", "updated_at", "revision", "history", "actions", "deadlines"} <= set(case)
+    assert {
+        "id",
+        "title",
+        "process",
+        "version",
+        "definition_sha256",
+        "state",
+        "fields",
+        "created_at",
+        "updated_at",
+        "revision",
+        "history",
+        "actions",
+        "deadlines",
+    } <= set(case)
 
 
 def test_paths_that_cannot_be_written_are_clear_errors(samskab):

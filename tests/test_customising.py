@@ -13,14 +13,20 @@ def test_copy_rename_add_field_change_deadline_check_and_run(samskab, workdir):
     text = path.read_text(encoding="utf-8")
     assert 'id = "partnerskab_holbaek"' in text and "version = 1" in text
 
-    text = text.replace('title = { da = "Til underskrift i styregruppen", en = "For signature by the steering group" }',
-                        'title = { da = "Til underskrift hos borgmesteren", en = "For the mayor\'s signature" }')
-    text = text.replace('[[fields]]\nid = "organisation"',
-                        '[[fields]]\nid = "kommunal_kontakt"\ntype = "text"\n'
-                        'label = { da = "Kommunens kontaktperson", en = "Municipal contact person" }\n\n'
-                        '[[fields]]\nid = "organisation"')
-    text = text.replace('fields = ["indsatsomraade", "kontakt_email"]',
-                        'fields = ["indsatsomraade", "kontakt_email", "kommunal_kontakt"]')
+    text = text.replace(
+        'title = { da = "Til underskrift i styregruppen", en = "For signature by the steering group" }',
+        'title = { da = "Til underskrift hos borgmesteren", en = "For the mayor\'s signature" }',
+    )
+    text = text.replace(
+        '[[fields]]\nid = "organisation"',
+        '[[fields]]\nid = "kommunal_kontakt"\ntype = "text"\n'
+        'label = { da = "Kommunens kontaktperson", en = "Municipal contact person" }\n\n'
+        '[[fields]]\nid = "organisation"',
+    )
+    text = text.replace(
+        'fields = ["indsatsomraade", "kontakt_email"]',
+        'fields = ["indsatsomraade", "kontakt_email", "kommunal_kontakt"]',
+    )
     text = text.replace('after = "P3Y"', 'after = "P2Y"')
     path.write_text(text, encoding="utf-8")
 

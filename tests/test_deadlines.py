@@ -2,12 +2,29 @@
 
 
 def signed_partnership(samskab, signed="2026-03-01"):
-    number = str(samskab.json("cases", "new", "partnerskab", "--title", "Spejderne",
-                              "--set", "organisation=Spejderne", now="2026-01-05")["id"])
+    number = str(
+        samskab.json(
+            "cases",
+            "new",
+            "partnerskab",
+            "--title",
+            "Spejderne",
+            "--set",
+            "organisation=Spejderne",
+            now="2026-01-05",
+        )["id"]
+    )
     for action, sets in [
         ("udform_aftale", ["dialogmoede_dato=2026-01-10", "deltagere=Alle"]),
-        ("send_til_underskrift", ["kommunens_bidrag=Lokaler", "organisationens_bidrag=Ledere",
-                                  "tilskud=30000", "faciliteter=Hytten"]),
+        (
+            "send_til_underskrift",
+            [
+                "kommunens_bidrag=Lokaler",
+                "organisationens_bidrag=Ledere",
+                "tilskud=30000",
+                "faciliteter=Hytten",
+            ],
+        ),
         ("underskriv", [f"underskrevet_dato={signed}", "underskrevet_af=Styregruppen"]),
     ]:
         args = [a for s in sets for a in ("--set", s)]
@@ -44,13 +61,35 @@ def test_reminders_fire_once_each_before_the_review(samskab):
 
 
 def test_overdue_without_automatic_action_is_marked_and_listed(samskab):
-    number = str(samskab.json("cases", "new", "partnerskab", "--title", "Røde Kors",
-                              now="2026-01-05")["id"])
-    samskab("cases", "advance", number, "udform_aftale", "--set", "organisation=Røde Kors",
-            "--set", "dialogmoede_dato=2026-01-10", "--set", "deltagere=Alle", now="2026-01-12")
-    samskab("cases", "advance", number, "send_til_underskrift", "--set", "kommunens_bidrag=a",
-            "--set", "organisationens_bidrag=b", "--set", "tilskud=1", "--set", "faciliteter=c",
-            now="2026-02-01")
+    number = str(samskab.json("cases", "new", "partnerskab", "--title", "Røde Kors", now="2026-01-05")["id"])
+    samskab(
+        "cases",
+        "advance",
+        number,
+        "udform_aftale",
+        "--set",
+        "organisation=Røde Kors",
+        "--set",
+        "dialogmoede_dato=2026-01-10",
+        "--set",
+        "deltagere=Alle",
+        now="2026-01-12",
+    )
+    samskab(
+        "cases",
+        "advance",
+        number,
+        "send_til_underskrift",
+        "--set",
+        "kommunens_bidrag=a",
+        "--set",
+        "organisationens_bidrag=b",
+        "--set",
+        "tilskud=1",
+        "--set",
+        "faciliteter=c",
+        now="2026-02-01",
+    )
     # Six weeks for the steering group to sign.
     assert samskab.json("cases", "list", "--overdue", now="2026-03-14T23:59") == []
     overdue = samskab.json("cases", "list", "--overdue", now="2026-03-15")
@@ -59,19 +98,38 @@ def test_overdue_without_automatic_action_is_marked_and_listed(samskab):
     assert [e["case"] for e in fired["deadlines"]] == [int(number)]
     assert samskab.json("tick", now="2026-03-16")["deadlines"] == []
     # Leaving the step closes its deadline.
-    samskab("cases", "advance", number, "underskriv", "--set", "underskrevet_dato=2026-03-20",
-            "--set", "underskrevet_af=Styregruppen", now="2026-03-20")
+    samskab(
+        "cases",
+        "advance",
+        number,
+        "underskriv",
+        "--set",
+        "underskrevet_dato=2026-03-20",
+        "--set",
+        "underskrevet_af=Styregruppen",
+        now="2026-03-20",
+    )
     assert samskab.json("cases", "list", "--overdue", now="2026-03-21") == []
 
 
 def test_renewal_counts_three_new_years_from_the_new_signature(samskab):
     number = signed_partnership(samskab)
     samskab("tick", now="2029-03-01")
-    refused = samskab("cases", "advance", number, "forny", "--set", "evaluering=God",
-                      now="2029-03-10", exit=1)
+    refused = samskab(
+        "cases", "advance", number, "forny", "--set", "evaluering=God", now="2029-03-10", exit=1
+    )
     assert "`underskrevet_dato` must be given a new value" in refused.stderr
-    case = samskab.json("cases", "advance", number, "forny", "--set", "evaluering=God",
-                        "--set", "underskrevet_dato=2029-03-10", now="2029-03-10")
+    case = samskab.json(
+        "cases",
+        "advance",
+        number,
+        "forny",
+        "--set",
+        "evaluering=God",
+        "--set",
+        "underskrevet_dato=2029-03-10",
+        now="2029-03-10",
+    )
     assert case["state"] == "aktiv"
     due = [d["due_at"][:10] for d in case["deadlines"] if d["kind"] == "deadline"]
     assert due == ["2032-03-10"]

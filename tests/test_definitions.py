@@ -114,8 +114,13 @@ def test_show_prints_steps_actions_roles_and_deadlines(samskab):
     assert "-> Styregruppen underskriver [underskriv] -> aktiv  (Styregruppe" in out
     data = samskab.json("processes", "show", "partnerskab")
     underskriv = next(a for a in data["actions"] if a["id"] == "underskriv")
-    assert underskriv == {**underskriv, "from": ["til_underskrift"], "to": "aktiv",
-                          "roles": ["styregruppe"], "requires": ["underskrevet_dato", "underskrevet_af"]}
+    assert underskriv == {
+        **underskriv,
+        "from": ["til_underskrift"],
+        "to": "aktiv",
+        "roles": ["styregruppe"],
+        "requires": ["underskrevet_dato", "underskrevet_af"],
+    }
     mermaid = samskab("processes", "show", "partnerskab", "--format", "mermaid").stdout
     assert mermaid.startswith("stateDiagram-v2") and "til_underskrift --> aktiv" in mermaid
 

@@ -22,8 +22,9 @@ from samskab.engine.loader import load_text
 from samskab.engine.machine import CompiledProcess
 from samskab.engine.plugins import make_plugin_manager
 
-BOUNDED = settings(max_examples=200, deadline=None, derandomize=True,
-                   suppress_health_check=[HealthCheck.too_slow])
+BOUNDED = settings(
+    max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 PM = make_plugin_manager(load_entrypoints=False)
 GUARDS = {guard.name: guard for guards in PM.hook.register_guards() for guard in guards}
 CHANNEL_TYPES = {kind.type: kind for kinds in PM.hook.register_channel_types() for kind in kinds}
@@ -31,14 +32,34 @@ VALID = (PROCESSES / "partnerskab.toml").read_text(encoding="utf-8")
 VALID_DATA = tomllib.loads(VALID)
 
 scalars = st.one_of(
-    st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=20),
-    st.sampled_from(["dialog", "aktiv", "os.system", "P3Y", "P0D", "x" * 300, "P99999Y",
-                     "PT99999999999H", "P1.5Y", "P3000000D", "__import__('os')"]),
+    st.sampled_from(
+        [
+            "dialog",
+            "aktiv",
+            "os.system",
+            "P3Y",
+            "P0D",
+            "x" * 300,
+            "P99999Y",
+            "PT99999999999H",
+            "P1.5Y",
+            "P3000000D",
+            "__import__('os')",
+        ]
+    ),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(string.ascii_lowercase + "_.", max_size=8), inner, max_size=4)
-), max_leaves=12)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.text(string.ascii_lowercase + "_.", max_size=8), inner, max_size=4),
+    ),
+    max_leaves=12,
+)
 
 
 def accepted_or_refused(text: str) -> None:
@@ -55,7 +76,7 @@ def accepted_or_refused(text: str) -> None:
 def test_mutated_process_text(edits):
     text = VALID
     for position, length, insert in edits:
-        text = text[:position] + insert + text[position + length:]
+        text = text[:position] + insert + text[position + length :]
     accepted_or_refused(text)
 
 
@@ -87,7 +108,9 @@ _DELETE = object()
 
 
 @BOUNDED
-@given(st.lists(st.tuples(st.sampled_from(PATHS), st.one_of(st.just(_DELETE), values)), min_size=1, max_size=3))
+@given(
+    st.lists(st.tuples(st.sampled_from(PATHS), st.one_of(st.just(_DELETE), values)), min_size=1, max_size=3)
+)
 def test_mutated_process_structure(changes):
     data = tomllib.loads(VALID)
     for path, value in changes:
@@ -103,7 +126,11 @@ def test_mutated_process_structure(changes):
 
 
 @BOUNDED
-@given(st.dictionaries(st.sampled_from(["processes", "people", "channels", "delivery", "colour"]), values, max_size=4))
+@given(
+    st.dictionaries(
+        st.sampled_from(["processes", "people", "channels", "delivery", "colour"]), values, max_size=4
+    )
+)
 def test_random_config(data):
     try:
         text = tomli_w.dumps(data)

@@ -17,17 +17,26 @@ def test_engine_and_cli_do_not_import_textual():
 
 
 def test_importing_engine_does_no_io(tmp_path):
-    code = "import samskab.engine, samskab.engine.core, samskab.cli; import os; print(sorted(os.listdir('.')))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=tmp_path)
+    code = (
+        "import samskab.engine, samskab.engine.core, samskab.cli; import os; print(sorted(os.listdir('.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
     assert out.stdout.strip() == "[]"
 
 
 def test_installed_command_runs_as_a_user_would(tmp_path):
     """The real `samskab` entry point, in a fresh directory: exit statuses, no traceback."""
+
     def run(*args):
-        return subprocess.run([SAMSKAB, *args], capture_output=True,
-                              text=True, cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "SAMSKAB_LOAD_PLUGINS": ""})
+        return subprocess.run(
+            [SAMSKAB, *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={"PATH": "/usr/bin:/bin", "SAMSKAB_LOAD_PLUGINS": ""},
+        )
 
     made = run("cases", "new", "partnerskab", "--title", "Lions", "--set", "tilskud=abc")
     assert made.returncode == 2 and "is not an amount in kroner" in made.stderr
@@ -44,12 +53,17 @@ def test_installed_command_runs_as_a_user_would(tmp_path):
 def test_installed_under_one_namespace(tmp_path):
     """samskab claims only the `samskab` import name; `python -m samskab` is the command."""
     names = "engine", "plugins", "tui", "processes", "cli"
-    code = "import importlib.util as u; print([n for n in %r if u.find_spec(n)])" % (names,)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=tmp_path)
+    code = f"import importlib.util as u; print([n for n in {names!r} if u.find_spec(n)])"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
     assert out.stdout.strip() == "[]"
-    made = subprocess.run([sys.executable, "-m", "samskab", "cases", "new", "partnerskab",
-                           "--title", "Lions"], capture_output=True, text=True, cwd=tmp_path,
-                          env={"PATH": "/usr/bin:/bin", "SAMSKAB_LOAD_PLUGINS": ""})
+    made = subprocess.run(
+        [sys.executable, "-m", "samskab", "cases", "new", "partnerskab", "--title", "Lions"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "SAMSKAB_LOAD_PLUGINS": ""},
+    )
     assert made.returncode == 0, made.stderr
     assert "Case 1: Lions" in made.stdout

@@ -51,7 +51,9 @@ def webhook():
 def configured(workdir, mailbox, webhook, monkeypatch):
     monkeypatch.setenv("SAMSKAB_WEBHOOK_SECRET", SECRET)
     url, _ = webhook
-    (workdir / "samskab.toml").write_text(ADMIN + f"""
+    (workdir / "samskab.toml").write_text(
+        ADMIN
+        + f"""
 [people.mette]
 email = "mette@kommune.dk"
 roles = ["koordinator"]
@@ -85,22 +87,53 @@ events = ["action"]
 [delivery]
 max_attempts = 3
 first_retry = "PT1M"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return workdir
 
 
 def to_signature(samskab, number, now):
-    samskab("cases", "advance", number, "udform_aftale", "--set", "organisation=Spejderne",
-            "--set", "dialogmoede_dato=2026-01-10", "--set", "deltagere=Alle", "--as", "mette", now=now)
-    samskab("cases", "advance", number, "send_til_underskrift", "--set", "kommunens_bidrag=Lokaler",
-            "--set", "organisationens_bidrag=Ledere", "--set", "tilskud=30000",
-            "--set", "faciliteter=Hytten", "--set", "kontakt_email=spejd@example.dk",
-            "--as", "mette", now=now)
+    samskab(
+        "cases",
+        "advance",
+        number,
+        "udform_aftale",
+        "--set",
+        "organisation=Spejderne",
+        "--set",
+        "dialogmoede_dato=2026-01-10",
+        "--set",
+        "deltagere=Alle",
+        "--as",
+        "mette",
+        now=now,
+    )
+    samskab(
+        "cases",
+        "advance",
+        number,
+        "send_til_underskrift",
+        "--set",
+        "kommunens_bidrag=Lokaler",
+        "--set",
+        "organisationens_bidrag=Ledere",
+        "--set",
+        "tilskud=30000",
+        "--set",
+        "faciliteter=Hytten",
+        "--set",
+        "kontakt_email=spejd@example.dk",
+        "--as",
+        "mette",
+        now=now,
+    )
 
 
 def new_case(samskab, now="2026-01-05T09:00"):
-    return str(samskab.json("cases", "new", "partnerskab", "--title", "Spejderne", "--as", "mette",
-                            now=now)["id"])
+    return str(
+        samskab.json("cases", "new", "partnerskab", "--title", "Spejderne", "--as", "mette", now=now)["id"]
+    )
 
 
 def test_mail_and_signed_webhook_arrive(samskab, configured, mailbox, webhook):
@@ -122,7 +155,7 @@ def test_mail_and_signed_webhook_arrive(samskab, configured, mailbox, webhook):
     assert "Step now: For signature by the steering group" in english
     assert mailbox.to("mette@kommune.dk") == []  # the coordinator is not in this rule
 
-    url, received = webhook
+    _, received = webhook
     assert [json.loads(body)["action"] for _, body in received] == ["udform_aftale", "send_til_underskrift"]
     headers, raw = received[-1]
     expected = "sha256=" + hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
@@ -152,8 +185,19 @@ def test_outage_retries_then_incident_then_delivery_once(samskab, configured, ma
     assert "incident" in samskab("outbox", "list").stdout
 
     # Another change while the server is still down: pending, not an incident yet.
-    samskab("cases", "advance", number, "underskriv", "--set", "underskrevet_dato=2026-01-20",
-            "--set", "underskrevet_af=Borgmesteren", "--as", "borgmester", now="2026-01-20T09:00")
+    samskab(
+        "cases",
+        "advance",
+        number,
+        "underskriv",
+        "--set",
+        "underskrevet_dato=2026-01-20",
+        "--set",
+        "underskrevet_af=Borgmesteren",
+        "--as",
+        "borgmester",
+        now="2026-01-20T09:00",
+    )
     samskab("tick", now="2026-01-20T09:00")
 
     mailbox.start()
@@ -166,7 +210,11 @@ def test_outage_retries_then_incident_then_delivery_once(samskab, configured, ma
     # Two for "sent for signature"; two for "active": the coordinator and the organisation.
     assert len(keys) == len(set(keys)) == 4
     assert {m["To"] for m in mailbox.messages} == {
-        "borgmester@kommune.dk", "guest@kommune.dk", "mette@kommune.dk", "spejd@example.dk"}
+        "borgmester@kommune.dk",
+        "guest@kommune.dk",
+        "mette@kommune.dk",
+        "spejd@example.dk",
+    }
     assert samskab.json("outbox", "list") == []
     everything = samskab.json("outbox", "list", "--all")
     assert {m["status"] for m in everything} == {"sent"}
@@ -196,8 +244,19 @@ def test_dismissing_an_incident_is_recorded(samskab, configured, mailbox):
 def test_three_year_review_reminder_and_due_notice_each_exactly_once(samskab, configured, mailbox):
     number = new_case(samskab)
     to_signature(samskab, number, now="2026-03-01T09:00")
-    samskab("cases", "advance", number, "underskriv", "--set", "underskrevet_dato=2026-03-01",
-            "--set", "underskrevet_af=Borgmesteren", "--as", "borgmester", now="2026-03-01T09:00")
+    samskab(
+        "cases",
+        "advance",
+        number,
+        "underskriv",
+        "--set",
+        "underskrevet_dato=2026-03-01",
+        "--set",
+        "underskrevet_af=Borgmesteren",
+        "--as",
+        "borgmester",
+        now="2026-03-01T09:00",
+    )
     samskab("tick", now="2026-03-01T09:05")
     mailbox.messages.clear()
 
@@ -206,14 +265,17 @@ def test_three_year_review_reminder_and_due_notice_each_exactly_once(samskab, co
     reminders = [m for m in mailbox.messages if "Påmindelse" in m["Subject"] or "Reminder" in m["Subject"]]
     # Six months before: the coordinator, the steering group and the organisation's contact.
     assert sorted(m["To"] for m in reminders) == sorted(
-        ["mette@kommune.dk", "borgmester@kommune.dk", "guest@kommune.dk", "spejd@example.dk"])
+        ["mette@kommune.dk", "borgmester@kommune.dk", "guest@kommune.dk", "spejd@example.dk"]
+    )
     assert "fristen for «Aktivt partnerskab» er 2029-03-01" in reminders[0]["Subject"]
 
     mailbox.messages.clear()
     for now in ("2029-02-28T23:59", "2029-03-01", "2029-03-01T06:00", "2029-03-05"):
         samskab("tick", now=now)
     due = [m for m in mailbox.messages if "overskredet" in m["Subject"] or "passed" in m["Subject"]]
-    assert sorted(m["To"] for m in due) == sorted(["mette@kommune.dk", "borgmester@kommune.dk", "guest@kommune.dk"])
+    assert sorted(m["To"] for m in due) == sorted(
+        ["mette@kommune.dk", "borgmester@kommune.dk", "guest@kommune.dk"]
+    )
     keys = [m["X-Samskab-Key"] for m in mailbox.messages]
     assert len(keys) == len(set(keys))
 
@@ -221,17 +283,51 @@ def test_three_year_review_reminder_and_due_notice_each_exactly_once(samskab, co
 def test_calendar_holds_every_open_deadline_and_reminder(samskab, configured):
     number = new_case(samskab)
     to_signature(samskab, number, now="2026-03-01T09:00")
-    samskab("cases", "advance", number, "underskriv", "--set", "underskrevet_dato=2026-03-01",
-            "--set", "underskrevet_af=Borgmesteren", "--as", "borgmester", now="2026-03-01T09:00")
-    other = str(samskab.json("cases", "new", "hoering", "--title", "Politik", "--set",
-                             "dokument=Politik", "--as", "karin", now="2026-03-01")["id"])
-    samskab("cases", "advance", other, "send_i_hoering", "--set", "hoeringsparter=Alle",
-            "--as", "karin", now="2026-03-02")
+    samskab(
+        "cases",
+        "advance",
+        number,
+        "underskriv",
+        "--set",
+        "underskrevet_dato=2026-03-01",
+        "--set",
+        "underskrevet_af=Borgmesteren",
+        "--as",
+        "borgmester",
+        now="2026-03-01T09:00",
+    )
+    other = str(
+        samskab.json(
+            "cases",
+            "new",
+            "hoering",
+            "--title",
+            "Politik",
+            "--set",
+            "dokument=Politik",
+            "--as",
+            "karin",
+            now="2026-03-01",
+        )["id"]
+    )
+    samskab(
+        "cases",
+        "advance",
+        other,
+        "send_i_hoering",
+        "--set",
+        "hoeringsparter=Alle",
+        "--as",
+        "karin",
+        now="2026-03-02",
+    )
 
     samskab("calendar", "-o", "frister.ics", now="2026-03-03")
     cal = icalendar.Calendar.from_ical((configured / "frister.ics").read_bytes())
     events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
-    assert sorted((str(e["summary"]), e.decoded("dtstart").date().isoformat()) for e in cal.walk("VEVENT")) == [
+    assert sorted(
+        (str(e["summary"]), e.decoded("dtstart").date().isoformat()) for e in cal.walk("VEVENT")
+    ) == [
         ("Frist: Politik – I offentlig høring", "2026-04-13"),
         ("Frist: Spejderne – Aktivt partnerskab", "2029-03-01"),
         ("Påmindelse: Politik – I offentlig høring", "2026-04-06"),
@@ -246,18 +342,30 @@ def test_calendar_holds_every_open_deadline_and_reminder(samskab, configured):
 
     only = icalendar.Calendar.from_ical(samskab("calendar", "--process", "hoering", now="2026-03-03").stdout)
     assert {str(e["summary"]).split(": ")[1] for e in only.walk("VEVENT")} == {"Politik – I offentlig høring"}
-    mine = icalendar.Calendar.from_ical(samskab("calendar", "--person", "borgmester", now="2026-03-03").stdout)
+    mine = icalendar.Calendar.from_ical(
+        samskab("calendar", "--person", "borgmester", now="2026-03-03").stdout
+    )
     # The steering group can act on the partnership (end it), not on the hearing.
-    assert {str(e["summary"]).split(": ")[1] for e in mine.walk("VEVENT")} == {"Spejderne – Aktivt partnerskab"}
+    assert {str(e["summary"]).split(": ")[1] for e in mine.walk("VEVENT")} == {
+        "Spejderne – Aktivt partnerskab"
+    }
 
 
-@pytest.mark.parametrize("table, message", [
-    ('[channels.x]\ntype = "smpt"\n', "channels.x.type: unknown channel type 'smpt' (did you mean `smtp`?)"),
-    ('[channels.x]\ntype = "webhook"\n', "channels.x.url: required key missing"),
-    ('[channels.x]\ntype = "smtp"\nhost = "h"\nsender = "s"\nport = "25"\n',
-     "channels.x.port: expected a whole number, got the text '25'"),
-    ('[delivery]\nmax_attempt = 3\n', "delivery.max_attempt: unknown key `max_attempt`"),
-])
+@pytest.mark.parametrize(
+    "table, message",
+    [
+        (
+            '[channels.x]\ntype = "smpt"\n',
+            "channels.x.type: unknown channel type 'smpt' (did you mean `smtp`?)",
+        ),
+        ('[channels.x]\ntype = "webhook"\n', "channels.x.url: required key missing"),
+        (
+            '[channels.x]\ntype = "smtp"\nhost = "h"\nsender = "s"\nport = "25"\n',
+            "channels.x.port: expected a whole number, got the text '25'",
+        ),
+        ("[delivery]\nmax_attempt = 3\n", "delivery.max_attempt: unknown key `max_attempt`"),
+    ],
+)
 def test_bad_channel_config_names_the_key(samskab, workdir, table, message):
     (workdir / "samskab.toml").write_text(table)
     assert message in samskab("cases", "list", exit=2).stderr

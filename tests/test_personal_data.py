@@ -6,7 +6,9 @@ from conftest import ADMIN
 
 
 def setup(samskab, workdir):
-    (workdir / "samskab.toml").write_text(ADMIN.replace('["admin"]', '["admin", "koordinator"]') + """
+    (workdir / "samskab.toml").write_text(
+        ADMIN.replace('["admin"]', '["admin", "koordinator"]')
+        + """
 [people.anna]
 name = "Anna Jensen"
 email = "anna@forening.dk"
@@ -15,19 +17,42 @@ roles = ["koordinator", "styregruppe"]
 [channels.journal]
 type = "log"
 path = "journal.log"
-""")
-    case = samskab.json("cases", "new", "partnerskab", "--title", "Spejderne", "--as", "anna",
-                        "--set", "kontakt_email=anna@forening.dk")
+"""
+    )
+    case = samskab.json(
+        "cases",
+        "new",
+        "partnerskab",
+        "--title",
+        "Spejderne",
+        "--as",
+        "anna",
+        "--set",
+        "kontakt_email=anna@forening.dk",
+    )
     number = str(case["id"])
-    samskab("cases", "advance", number, "udform_aftale", "--set", "organisation=Spejderne",
-            "--set", "dialogmoede_dato=2026-01-10", "--set", "deltagere=Anna Jensen og bestyrelsen",
-            "--note", "Aftalt med Anna Jensen", "--as", "anna")
+    samskab(
+        "cases",
+        "advance",
+        number,
+        "udform_aftale",
+        "--set",
+        "organisation=Spejderne",
+        "--set",
+        "dialogmoede_dato=2026-01-10",
+        "--set",
+        "deltagere=Anna Jensen og bestyrelsen",
+        "--note",
+        "Aftalt med Anna Jensen",
+        "--as",
+        "anna",
+    )
     other = samskab.json("cases", "new", "hoering", "--title", "Politik", "--set", "dokument=Politik")
     return number, str(other["id"])
 
 
 def test_export_holds_everything_on_the_person(samskab, workdir):
-    number, other = setup(samskab, workdir)
+    number, _ = setup(samskab, workdir)
     data = json.loads(samskab("person", "export", "anna@forening.dk").stdout)
     assert data["people"]["anna"]["name"] == "Anna Jensen"
     assert [c["id"] for c in data["cases"]] == [int(number)]

@@ -14,10 +14,7 @@ from samskab.engine.plugins import get_plugin_manager
 from samskab.engine.validate import Finding
 from samskab.plugins.sqlite_store import SqliteStore
 
-HOOKS = sorted(
-    name for name in dir(hookspecs)
-    if hasattr(getattr(hookspecs, name), "samskab_spec")
-)
+HOOKS = sorted(name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "samskab_spec"))
 
 
 @pytest.fixture
@@ -86,23 +83,45 @@ def test_hook_register_guards(samskab, register_plugin, workdir):
                     return f"`{ref.field}` is over the budget of {ref.value} kr."
                 return None
 
-            return [Guard("within_budget", within_budget, "subsidy within budget",
-                          needs_field=True, needs_value=True)]
+            return [
+                Guard(
+                    "within_budget",
+                    within_budget,
+                    "subsidy within budget",
+                    needs_field=True,
+                    needs_value=True,
+                )
+            ]
 
     register_plugin(BudgetGuard())
-    user_process(workdir, lambda text: text.replace(
-        'requires = ["kommunens_bidrag", "organisationens_bidrag", "tilskud", "faciliteter"]',
-        'requires = ["kommunens_bidrag", "organisationens_bidrag", "tilskud", "faciliteter"]\n'
-        'guards = [{ name = "within_budget", field = "tilskud", value = 50000 }]',
-    ))
+    user_process(
+        workdir,
+        lambda text: text.replace(
+            'requires = ["kommunens_bidrag", "organisationens_bidrag", "tilskud", "faciliteter"]',
+            'requires = ["kommunens_bidrag", "organisationens_bidrag", "tilskud", "faciliteter"]\n'
+            'guards = [{ name = "within_budget", field = "tilskud", value = 50000 }]',
+        ),
+    )
     mine = ["--processes", str(workdir)]
     samskab(*mine, "processes", "check", str(workdir / "lokal.toml"))
     number = str(samskab.json(*mine, "cases", "new", "lokal", "--title", "X")["id"])
-    samskab(*mine, "cases", "advance", number, "udform_aftale", "--set", "organisation=O",
-            "--set", "dialogmoede_dato=2026-01-01", "--set", "deltagere=Alle")
+    samskab(
+        *mine,
+        "cases",
+        "advance",
+        number,
+        "udform_aftale",
+        "--set",
+        "organisation=O",
+        "--set",
+        "dialogmoede_dato=2026-01-01",
+        "--set",
+        "deltagere=Alle",
+    )
     sets = ["--set", "kommunens_bidrag=a", "--set", "organisationens_bidrag=b", "--set", "faciliteter=c"]
-    refused = samskab(*mine, "cases", "advance", number, "send_til_underskrift", *sets,
-                      "--set", "tilskud=60000", exit=1)
+    refused = samskab(
+        *mine, "cases", "advance", number, "send_til_underskrift", *sets, "--set", "tilskud=60000", exit=1
+    )
     assert "`tilskud` is over the budget of 50000 kr." in refused.stderr
     samskab(*mine, "cases", "advance", number, "send_til_underskrift", *sets, "--set", "tilskud=40000")
 
@@ -131,8 +150,9 @@ def test_hook_validate_process(samskab, register_plugin, workdir):
             return None
 
     register_plugin(HouseRules())
-    path = user_process(workdir, lambda text: text.replace(
-        ', en = "Partnership with a voluntary organisation" }', " }"))
+    path = user_process(
+        workdir, lambda text: text.replace(', en = "Partnership with a voluntary organisation" }', " }")
+    )
     result = samskab("processes", "check", str(path), exit=2)
     assert f"{path}:11: title: every process needs an English title (add `en = ...`)" in result.stderr
 

@@ -18,8 +18,15 @@ START = dt.datetime(2026, 1, 5, 9, 0)
 
 def test_the_library_holds_the_nine_processes():
     assert PROCESS_IDS == [
-        "advisory_board", "borgerbudget", "borgerinitiativ", "frivillig", "hoering",
-        "lokalforum", "omstillingsgruppe", "partnerskab", "ungepulje",
+        "advisory_board",
+        "borgerbudget",
+        "borgerinitiativ",
+        "frivillig",
+        "hoering",
+        "lokalforum",
+        "omstillingsgruppe",
+        "partnerskab",
+        "ungepulje",
     ]
 
 
@@ -78,8 +85,9 @@ class Walker:
         if process["start"]["requires"]:
             refused = samskab("cases", "new", process["id"], "--title", "Gennemløb", exit=1)
             assert "required fields are empty" in refused.stderr
-        self.case = samskab.json("cases", "new", process["id"], "--title", "Gennemløb", *sets,
-                                 now=self.stamp())
+        self.case = samskab.json(
+            "cases", "new", process["id"], "--title", "Gennemløb", *sets, now=self.stamp()
+        )
         self.number = str(self.case["id"])
 
     def stamp(self) -> str:
@@ -91,8 +99,12 @@ class Walker:
             guarded = any(g["name"] == "not_in_future" for g in action["guards"])
             return (self.now.date() + dt.timedelta(days=0 if guarded else 30)).isoformat()
         return {
-            "text": "Tekst", "longtext": "En længere tekst", "integer": "5", "money": "10.000",
-            "yesno": "ja", "email": "kontakt@example.dk",
+            "text": "Tekst",
+            "longtext": "En længere tekst",
+            "integer": "5",
+            "money": "10.000",
+            "yesno": "ja",
+            "email": "kontakt@example.dk",
             "choice": (field.get("options") or [""])[0],
         }[field["type"]]
 
@@ -104,19 +116,24 @@ class Walker:
         self.count_up_to(action)
         empty = [f for f in action["requires"] if self.case["fields"].get(f) in (None, "")]
         if empty or action["note_required"]:
-            refused = self.samskab("cases", "advance", self.number, action["id"],
-                                   now=self.stamp(), exit=1)
+            refused = self.samskab("cases", "advance", self.number, action["id"], now=self.stamp(), exit=1)
             assert "cannot take" in refused.stderr
         note = ["--note", "Begrundelse"] if action["note_required"] else []
-        self.case = self.samskab.json("cases", "advance", self.number, action["id"],
-                                      *self.sets(action), *note, now=self.stamp())
+        self.case = self.samskab.json(
+            "cases", "advance", self.number, action["id"], *self.sets(action), *note, now=self.stamp()
+        )
         assert self.case["state"] == target
 
     def count_up_to(self, action: dict) -> None:
         """Before an `at_least` guard on a counted field, take the counting action enough."""
         for guard in action["guards"]:
-            counting = [a for a in self.process["actions"] if guard["field"] in a["counts"]
-                        and self.case["state"] in a["from"] and a["to"] == self.case["state"]]
+            counting = [
+                a
+                for a in self.process["actions"]
+                if guard["field"] in a["counts"]
+                and self.case["state"] in a["from"]
+                and a["to"] == self.case["state"]
+            ]
             if guard["name"] != "at_least" or not counting:
                 continue
             while (self.case["fields"].get(guard["field"]) or 0) < guard["value"]:

@@ -44,26 +44,52 @@ def test_borgerinitiativ_answers_the_citizen_within_fourteen_days(samskab):
 
 def test_frivillig_is_followed_up_six_months_after_starting(samskab):
     number = new(samskab, "frivillig", "navn=Amira", now="2026-01-05")
-    advance(samskab, number, "match", "email=amira@example.dk", "aktivitet=Lektiecafé",
-            "aktivitetsleder=Ole", now="2026-01-08")
-    advance(samskab, number, "introducer", "introduktion_dato=2026-01-20",
-            "startdato=2026-02-01", now="2026-01-20")
+    advance(
+        samskab,
+        number,
+        "match",
+        "email=amira@example.dk",
+        "aktivitet=Lektiecafé",
+        "aktivitetsleder=Ole",
+        now="2026-01-08",
+    )
+    advance(
+        samskab,
+        number,
+        "introducer",
+        "introduktion_dato=2026-01-20",
+        "startdato=2026-02-01",
+        now="2026-01-20",
+    )
     assert samskab.json("tick", now="2026-07-31")["actions"] == []
     assert [e["action"] for e in samskab.json("tick", now="2026-08-01")["actions"]] == ["start_opfoelgning"]
-    case = advance(samskab, number, "fortsaet", "opfoelgning=Trives", "startdato=2026-08-05",
-                   now="2026-08-05")
+    case = advance(
+        samskab, number, "fortsaet", "opfoelgning=Trives", "startdato=2026-08-05", now="2026-08-05"
+    )
     assert case["state"] == "aktiv"
     assert [d["due_at"][:10] for d in case["deadlines"] if d["kind"] == "deadline"] == ["2027-02-05"]
 
 
 def test_lokalforum_is_evaluated_before_the_next_council_period(samskab):
-    number = new(samskab, "lokalforum", "lokalomraade=Tølløse", "henvendelse=Ny legeplads",
-                 now="2026-02-01")
+    number = new(samskab, "lokalforum", "lokalomraade=Tølløse", "henvendelse=Ny legeplads", now="2026-02-01")
     advance(samskab, number, "tildel_kontaktperson", "kommunal_kontakt=Mette", now="2026-02-03")
-    advance(samskab, number, "hold_dialogmoede", "dialogmoede_dato=2026-02-20",
-            "deltagere=To byrådsmedlemmer", now="2026-02-21")
-    advance(samskab, number, "aftal_stoette", "stoette=projekt", "aftale=Fælles legeplads",
-            "evalueringsfrist=2029-09-30", now="2026-03-01")
+    advance(
+        samskab,
+        number,
+        "hold_dialogmoede",
+        "dialogmoede_dato=2026-02-20",
+        "deltagere=To byrådsmedlemmer",
+        now="2026-02-21",
+    )
+    advance(
+        samskab,
+        number,
+        "aftal_stoette",
+        "stoette=projekt",
+        "aftale=Fælles legeplads",
+        "evalueringsfrist=2029-09-30",
+        now="2026-03-01",
+    )
     assert overdue_ids(samskab, "2029-09-29") == []
     reminders = samskab.json("tick", now="2029-07-01")["reminders"]
     assert [e["case"] for e in reminders] == [int(number)]
@@ -71,23 +97,47 @@ def test_lokalforum_is_evaluated_before_the_next_council_period(samskab):
 
 
 def test_omstillingsgruppe_meets_four_times_before_its_proposal(samskab):
-    number = new(samskab, "omstillingsgruppe", "tema=Børn og unges trivsel",
-                 "opgave=Spar 20 mio. kr. med respekt for kvalitet", "sparemaal=20.000.000",
-                 now="2026-01-05")
-    advance(samskab, number, "start_moeder", "antal_foraeldre=8", "antal_frivillige=5",
-            "antal_medarbejdere=8", "antal_politikere=4", now="2026-01-10")
+    number = new(
+        samskab,
+        "omstillingsgruppe",
+        "tema=Børn og unges trivsel",
+        "opgave=Spar 20 mio. kr. med respekt for kvalitet",
+        "sparemaal=20.000.000",
+        now="2026-01-05",
+    )
+    advance(
+        samskab,
+        number,
+        "start_moeder",
+        "antal_foraeldre=8",
+        "antal_frivillige=5",
+        "antal_medarbejdere=8",
+        "antal_politikere=4",
+        now="2026-01-10",
+    )
     for day in (15, 22, 29):
-        advance(samskab, number, "registrer_moede", f"seneste_moede=2026-01-{day}",
-                now=f"2026-01-{day}")
-    refused = advance(samskab, number, "aflever_udspil", "udspil=Udspil",
-                      "afleveret_dato=2026-02-01", now="2026-02-01", exit=1)
+        advance(samskab, number, "registrer_moede", f"seneste_moede=2026-01-{day}", now=f"2026-01-{day}")
+    refused = advance(
+        samskab,
+        number,
+        "aflever_udspil",
+        "udspil=Udspil",
+        "afleveret_dato=2026-02-01",
+        now="2026-02-01",
+        exit=1,
+    )
     assert "`antal_moeder` must be at least 4 (it is 3)" in refused.stderr
-    repeat = advance(samskab, number, "registrer_moede", "seneste_moede=2026-01-29",
-                     now="2026-02-05", exit=1)
+    repeat = advance(samskab, number, "registrer_moede", "seneste_moede=2026-01-29", now="2026-02-05", exit=1)
     assert "`seneste_moede` must be given a new value" in repeat.stderr
     advance(samskab, number, "registrer_moede", "seneste_moede=2026-02-05", now="2026-02-05")
-    advance(samskab, number, "aflever_udspil", "udspil=Udspil", "afleveret_dato=2026-02-10",
-            now="2026-02-10")
-    case = advance(samskab, number, "forkast", "byraadsmoede_dato=2026-03-01",
-                   "beslutning=Forkastet", note="Ingen flertal", now="2026-03-01")
+    advance(samskab, number, "aflever_udspil", "udspil=Udspil", "afleveret_dato=2026-02-10", now="2026-02-10")
+    case = advance(
+        samskab,
+        number,
+        "forkast",
+        "byraadsmoede_dato=2026-03-01",
+        "beslutning=Forkastet",
+        note="Ingen flertal",
+        now="2026-03-01",
+    )
     assert case["state"] == "forkastet" and case["fields"]["antal_moeder"] == 4

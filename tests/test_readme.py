@@ -49,9 +49,18 @@ def test_tutorial_commands_work(tmp_path):
             command = line.split("#")[0].split(">")[0].strip()
             assert command.startswith("samskab ")
             args = [SAMSKAB, *shlex.split(command)[1:]]
-            result = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True,
-                                    env={"PATH": "/usr/bin:/bin", "SAMSKAB_LOAD_PLUGINS": ""})
+            result = subprocess.run(
+                args,
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                env={"PATH": "/usr/bin:/bin", "SAMSKAB_LOAD_PLUGINS": ""},
+            )
             assert result.returncode == 0, (command, result.stderr)
-    shown = subprocess.run([SAMSKAB, "--processes", "processes",
-                            "cases", "show", "1"], cwd=tmp_path, capture_output=True, text=True)
+    shown = subprocess.run(
+        [SAMSKAB, "--processes", "processes", "cases", "show", "1"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert "besvaret" in shown.stdout and "Aftalt med chefen" in shown.stdout

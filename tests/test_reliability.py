@@ -28,8 +28,11 @@ def test_two_processes_racing_on_the_same_cases(workdir):
         engine.advance(case.id, "send_i_hoering", {"hoeringsparter": "Alle"}, actor=Actor("setup", None))
     start_at = str(time.time() + 2)
     workers = [
-        subprocess.Popen([sys.executable, WORKER, "race", str(db), name, "150", start_at],
-                         stdout=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, WORKER, "race", str(db), name, "150", start_at],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for name in ("anna", "bo")
     ]
     outcomes = [json.loads(worker.communicate(timeout=120)[0]) for worker in workers]
@@ -39,8 +42,10 @@ def test_two_processes_racing_on_the_same_cases(workdir):
     assert len(everything) == 300
     assert accepted and refused, "the two processes never raced"
 
-    notes = [row[0] for row in sqlite3.connect(db).execute(
-        "SELECT note FROM events WHERE action = 'registrer_svar'")]
+    notes = [
+        row[0]
+        for row in sqlite3.connect(db).execute("SELECT note FROM events WHERE action = 'registrer_svar'")
+    ]
     # Every accepted action is in the history exactly once; no refused one is.
     assert sorted(notes) == sorted(o["note"] for o in accepted)
     assert not set(notes) & {o["note"] for o in refused}
@@ -62,7 +67,9 @@ def check_invariants(db: Path) -> int:
         # No state change without its event, no event without its state change.
         assert len(moves) == revision, (case_id, moves, revision)
         assert moves[-1][0] == state
-    orphans = conn.execute("SELECT count(*) FROM events WHERE case_id NOT IN (SELECT id FROM cases)").fetchone()
+    orphans = conn.execute(
+        "SELECT count(*) FROM events WHERE case_id NOT IN (SELECT id FROM cases)"
+    ).fetchone()
     assert orphans == (0,)
     conn.close()
     return len(cases)
@@ -88,8 +95,9 @@ def test_a_locked_database_is_a_clear_error_after_the_timeout(samskab, workdir):
     samskab("cases", "new", "partnerskab", "--title", "Lions")
     blocker = sqlite3.connect(workdir / "samskab.db", isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")
-    result = samskab("--db", "sqlite:samskab.db?timeout=0.2", "cases", "advance", "1", "afbryd",
-                     "--note", "x", exit=1)
+    result = samskab(
+        "--db", "sqlite:samskab.db?timeout=0.2", "cases", "advance", "1", "afbryd", "--note", "x", exit=1
+    )
     assert "the database is busy" in result.stderr and "nothing was saved" in result.stderr
     blocker.execute("ROLLBACK")
     samskab("cases", "advance", "1", "afbryd", "--note", "x")

@@ -10,16 +10,19 @@ from samskab.engine.config import os_account
 
 def test_acting_on_behalf_needs_admin_and_is_recorded(samskab, workdir):
     me = os_account()
-    (workdir / "samskab.toml").write_text(f'[people.{me}]\nroles = ["koordinator"]\n'
-                                          '[people.anna]\nroles = ["koordinator", "styregruppe"]\n')
+    (workdir / "samskab.toml").write_text(
+        f'[people.{me}]\nroles = ["koordinator"]\n[people.anna]\nroles = ["koordinator", "styregruppe"]\n'
+    )
     result = samskab("cases", "new", "partnerskab", "--title", "Lions", "--as", "anna", exit=1)
     assert f"{me} may not act on someone else's behalf" in result.stderr
     assert "`--as` needs the `admin` role" in result.stderr
     case = samskab.json("cases", "new", "partnerskab", "--title", "Lions")
     assert case["history"][0]["actor"] == me and case["history"][0]["account"] is None
 
-    (workdir / "samskab.toml").write_text(ADMIN.replace('["admin"]', '["admin", "koordinator"]')
-                                          + '[people.anna]\nroles = ["koordinator", "styregruppe"]\n')
+    (workdir / "samskab.toml").write_text(
+        ADMIN.replace('["admin"]', '["admin", "koordinator"]')
+        + '[people.anna]\nroles = ["koordinator", "styregruppe"]\n'
+    )
     case = samskab.json("cases", "advance", str(case["id"]), "afbryd", "--note", "x", "--as", "anna")
     last = case["history"][-1]
     assert (last["actor"], last["account"]) == ("anna", me)

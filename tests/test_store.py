@@ -34,8 +34,13 @@ def test_a_failed_write_leaves_no_half_applied_action(workdir):
     raw.commit()
     with pytest.raises(Conflict):
         engine.store.commit_action(
-            case, state="ikke_indgaaet", fields={}, event=engine.store.history(case.id)[0],
-            deadlines=[], close_deadlines=True, closed=True,
+            case,
+            state="ikke_indgaaet",
+            fields={},
+            event=engine.store.history(case.id)[0],
+            deadlines=[],
+            close_deadlines=True,
+            closed=True,
         )
     assert raw.execute("SELECT count(*) FROM events").fetchone() == (1,)
     assert raw.execute("SELECT state FROM cases").fetchone() == ("dialog",)
@@ -80,16 +85,27 @@ def test_reading_a_current_database_does_not_import_sqlite_utils(samskab, workdi
         "cli(standalone_mode=False); "
         "print('sqlite_utils' in sys.modules, file=sys.stderr)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=workdir,
-                         env={"PATH": "/usr/bin:/bin", "SAMSKAB_LOAD_PLUGINS": ""})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        env={"PATH": "/usr/bin:/bin", "SAMSKAB_LOAD_PLUGINS": ""},
+    )
     assert out.returncode == 0, out.stderr
     assert out.stderr.strip().endswith("False")
 
 
-@pytest.mark.parametrize(("where", "index"), [
-    (CaseFilter(overdue_at="2026-11-23", open_only=True, order_by="next_due", limit=200), "cases_open_next_due"),
-    (CaseFilter(order_by="updated_at", limit=200), "idx_cases_updated_at"),
-])
+@pytest.mark.parametrize(
+    ("where", "index"),
+    [
+        (
+            CaseFilter(overdue_at="2026-11-23", open_only=True, order_by="next_due", limit=200),
+            "cases_open_next_due",
+        ),
+        (CaseFilter(order_by="updated_at", limit=200), "idx_cases_updated_at"),
+    ],
+)
 def test_lists_read_in_index_order_without_sorting_every_case(workdir, where, index):
     """The overdue list and the list by last change stay fast with a million cases: the
     database walks an index instead of sorting every case."""

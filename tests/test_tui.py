@@ -82,7 +82,9 @@ async def test_cases_list_opens_with_active_cases_overdue_first(engine):
         shown = table_ids(pilot.app)
         active = engine.store.count_cases(CaseFilter(open_only=True))
         assert len(shown) == active
-        overdue = [c.id for c in engine.cases(CaseFilter(overdue_at="2026-11-23T08:00:00+00:00", open_only=True))]
+        overdue = [
+            c.id for c in engine.cases(CaseFilter(overdue_at="2026-11-23T08:00:00+00:00", open_only=True))
+        ]
         assert set(shown[: len(overdue)]) == set(overdue)
         assert "af" in static_text(pilot.app.screen.query_one("#status", Static))
 
@@ -108,7 +110,9 @@ async def test_filter_by_process_search_and_overdue(engine):
         await pilot.press("o")
         await settle(pilot)
         assert screen.query_one("#overdue", Checkbox).value
-        overdue = {c.id for c in engine.cases(CaseFilter(overdue_at="2026-11-23T08:00:00+00:00", open_only=True))}
+        overdue = {
+            c.id for c in engine.cases(CaseFilter(overdue_at="2026-11-23T08:00:00+00:00", open_only=True))
+        }
         assert set(table_ids(pilot.app)) == overdue and overdue
 
 
@@ -183,7 +187,11 @@ async def test_create_a_case(engine):
         await settle(pilot, CaseScreen)
     assert engine.store.count_cases(CaseFilter()) == before + 1
     made = engine.cases()[-1]
-    assert (made.title, made.process_id, made.fields["borger_navn"]) == ("Cykelværksted i kælderen", "borgerinitiativ", "Mads")
+    assert (made.title, made.process_id, made.fields["borger_navn"]) == (
+        "Cykelværksted i kælderen",
+        "borgerinitiativ",
+        "Mads",
+    )
 
 
 async def test_agenda_lists_overdue_first_and_opens_a_case(engine):
@@ -211,7 +219,9 @@ async def test_processes_are_drawn(engine):
         steps = [node for node in tree.root.children if node.children]
         agenda = [str(leaf.label) for leaf in steps[1].children]
         assert any("on the date in `moede_dato`" in leaf for leaf in agenda)
-        assert any("Record the discussion" in leaf and "Advisory Board secretariat" in leaf for leaf in agenda)
+        assert any(
+            "Record the discussion" in leaf and "Advisory Board secretariat" in leaf for leaf in agenda
+        )
 
 
 async def test_changes_made_elsewhere_appear_without_restart(engine, workdir):
@@ -259,8 +269,9 @@ async def test_command_palette_reaches_the_main_screens(engine):
 async def test_a_locked_database_is_a_notification_and_the_form_keeps_its_input(engine, workdir):
     import sqlite3
 
-    locked = open_engine(f"sqlite:{workdir / 'samskab.db'}?timeout=0.1",
-                         pm=make_plugin_manager(load_entrypoints=False))
+    locked = open_engine(
+        f"sqlite:{workdir / 'samskab.db'}?timeout=0.1", pm=make_plugin_manager(load_entrypoints=False)
+    )
     case = next(c for c in locked.cases() if c.title.startswith("Spejderne"))
     async with app_for(locked).run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -294,9 +305,15 @@ async def test_retry_an_incident_from_the_outbox(workdir, monkeypatch):
     mette = Actor("mette", None)
     for title in ("Spejderne", "Lions"):
         case = engine.new_case("partnerskab", title, {"organisation": title}, mette)
-        engine.advance(case.id, "udform_aftale", {"dialogmoede_dato": "2026-11-01", "deltagere": "Alle"}, actor=mette)
-        engine.advance(case.id, "send_til_underskrift", {"kommunens_bidrag": "a", "organisationens_bidrag": "b",
-                                                         "tilskud": "1000", "faciliteter": "c"}, actor=mette)
+        engine.advance(
+            case.id, "udform_aftale", {"dialogmoede_dato": "2026-11-01", "deltagere": "Alle"}, actor=mette
+        )
+        engine.advance(
+            case.id,
+            "send_til_underskrift",
+            {"kommunens_bidrag": "a", "organisationens_bidrag": "b", "tilskud": "1000", "faciliteter": "c"},
+            actor=mette,
+        )
     engine.tick()  # nobody listens: the messages become incidents at once
     incidents = engine.store.outbox()
     assert incidents and {m.status for m in incidents} == {"incident"}

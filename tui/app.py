@@ -68,8 +68,9 @@ class SamskabApp(App):
             self.call_from_thread(self.report, error)
             return
         if report.incidents:
-            self.call_from_thread(self.notify, self.words("new_incidents", count=report.incidents),
-                                  severity="warning")
+            self.call_from_thread(
+                self.notify, self.words("new_incidents", count=report.incidents), severity="warning"
+            )
 
     def fetch_and_show(self, fetch: Callable[[], T], show: Callable[[T], None]) -> None:
         """From a worker thread: run ``fetch`` (engine calls block), then ``show`` its
@@ -108,4 +109,3 @@ class SamskabApp(App):
 def run(engine, *, lang: str = "da") -> None:
     backend = Backend(engine, engine.actor(), lang)
     SamskabApp(backend).run()
-

@@ -39,7 +39,9 @@ class Backend:
         """Active cases per process id."""
         with self._lock:
             return {
-                d.process.id: self.engine.store.count_cases(CaseFilter(process_id=d.process.id, open_only=True))
+                d.process.id: self.engine.store.count_cases(
+                    CaseFilter(process_id=d.process.id, open_only=True)
+                )
                 for d in self.engine.processes()
             }
 
@@ -64,19 +66,26 @@ class Backend:
             for deadline in self.engine.store.agenda(until):
                 case = self.engine.store.get_case(deadline.case_id)
                 process = self.engine.compiled_for(case).process
-                rows.append({
-                    "case": case.id, "title": case.title, "due_at": deadline.due_at,
-                    "kind": deadline.kind, "state": process.state(case.state).title.get(self.lang),
-                    "process": process.title.get(self.lang),
-                    "days": days_left(deadline.due_at, now),
-                })
+                rows.append(
+                    {
+                        "case": case.id,
+                        "title": case.title,
+                        "due_at": deadline.due_at,
+                        "kind": deadline.kind,
+                        "state": process.state(case.state).title.get(self.lang),
+                        "process": process.title.get(self.lang),
+                        "days": days_left(deadline.due_at, now),
+                    }
+                )
             return sorted(rows, key=lambda r: r["due_at"])
 
-    def advance(self, case_id: int, action: str, raw: dict[str, str], note: str | None,
-                revision: int) -> tuple[Case, Event]:
+    def advance(
+        self, case_id: int, action: str, raw: dict[str, str], note: str | None, revision: int
+    ) -> tuple[Case, Event]:
         with self._lock:
-            return self.engine.advance(case_id, action, raw, note=note, actor=self.actor,
-                                       expected_revision=revision)
+            return self.engine.advance(
+                case_id, action, raw, note=note, actor=self.actor, expected_revision=revision
+            )
 
     def new_case(self, process_id: str, title: str, raw: dict[str, str]) -> Case:
         with self._lock:

@@ -25,8 +25,9 @@ def samskab(tmp: Path):
     from samskab.engine.core import open_engine
     from samskab.engine.plugins import make_plugin_manager
 
-    engine = open_engine(str(tmp / "samskab.db"), process_dirs=[HERE],
-                         pm=make_plugin_manager(load_entrypoints=False))
+    engine = open_engine(
+        str(tmp / "samskab.db"), process_dirs=[HERE], pm=make_plugin_manager(load_entrypoints=False)
+    )
     actor = Actor("bench", None)
 
     def run(n: int) -> float:
@@ -87,7 +88,9 @@ def spiff(tmp: Path):
                 task = workflow.get_next_task(state=TaskState.READY, manual=True)
                 task.run()
                 workflow.do_engine_steps()
-                db.execute("INSERT OR REPLACE INTO workflows VALUES (?, ?)", (i, serializer.serialize_json(workflow)))
+                db.execute(
+                    "INSERT OR REPLACE INTO workflows VALUES (?, ?)", (i, serializer.serialize_json(workflow))
+                )
         return (time.perf_counter() - started) / (3 * n)
 
     return run
@@ -96,11 +99,18 @@ def spiff(tmp: Path):
 if __name__ == "__main__":
     count, rounds = int(sys.argv[1]), int(sys.argv[2])
     with tempfile.TemporaryDirectory() as tmp:
-        runs = {"samskab": samskab(Path(tmp)), "statemachine": statemachine,
-                "spiffworkflow": spiff(Path(tmp))}
+        runs = {
+            "samskab": samskab(Path(tmp)),
+            "statemachine": statemachine,
+            "spiffworkflow": spiff(Path(tmp)),
+        }
         sizes = {"samskab": count, "statemachine": count, "spiffworkflow": max(count // 10, 1)}
         seconds = {name: [] for name in runs}
         for _ in range(rounds):
             for name, run in runs.items():
                 seconds[name].append(run(sizes[name]))
-        print(json.dumps({f"{name}_s_per_step": statistics.median(figures) for name, figures in seconds.items()}))
+        print(
+            json.dumps(
+                {f"{name}_s_per_step": statistics.median(figures) for name, figures in seconds.items()}
+            )
+        )

@@ -29,15 +29,16 @@ class ActionForm(ModalScreen[str | None]):
         lang = w.lang
         fields = [self.process.field(f) for f in self.action.form_fields()]
         with VerticalScroll(id="form"):
-            yield Static(f"[b]{escape(self.action.title.get(lang))}[/]  → "
-                         f"{escape(self.process.state(self.action.to).title.get(lang))}",
-                         classes="form-title")
+            yield Static(
+                f"[b]{escape(self.action.title.get(lang))}[/]  → "
+                f"{escape(self.process.state(self.action.to).title.get(lang))}",
+                classes="form-title",
+            )
             yield Static(escape(self.case["title"]), classes="form-subtitle")
             if self.action.description:
                 yield Static(escape(self.action.description.get(lang)), classes="field-help")
             yield FieldsForm(fields, set(self.action.requires), self.case["fields"], lang)
-            yield Label(w("note_required") if self.action.note_required else w("note"),
-                        classes="field-label")
+            yield Label(w("note_required") if self.action.note_required else w("note"), classes="field-label")
             yield TextArea(id="note", classes="field-longtext")
             yield Static(id="refusal")
             with Horizontal(classes="buttons"):
@@ -65,8 +66,9 @@ class ActionForm(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="take")
     def take(self, raw: dict[str, str], note: str | None) -> None:
         try:
-            case, _ = self.app.backend.advance(self.case["id"], self.action.id, raw, note,
-                                               self.case["revision"])
+            case, _ = self.app.backend.advance(
+                self.case["id"], self.action.id, raw, note, self.case["revision"]
+            )
         except SamskabError as error:
             self.app.call_from_thread(self.show_refusal, error.reasons_in(self.app.words.lang))
             return
@@ -80,8 +82,6 @@ class ActionForm(ModalScreen[str | None]):
 
     def show_refusal(self, reasons: list[str]) -> None:
         refusal = self.query_one("#refusal", Static)
-        refusal.update(f"[b]{self.app.words('refused')}[/]\n" + "\n".join(
-            f"• {escape(r)}" for r in reasons
-        ))
+        refusal.update(f"[b]{self.app.words('refused')}[/]\n" + "\n".join(f"• {escape(r)}" for r in reasons))
         refusal.add_class("shown")
         refusal.scroll_visible()

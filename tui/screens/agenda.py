@@ -26,8 +26,15 @@ class AgendaScreen(Screen):
         translate_bindings(self, w)
         self.sub_title = w("agenda")
         table = self.query_one(DataTable)
-        for key, word in (("due", "due"), ("days", "days"), ("kind", "kind"), ("case", "case"),
-                          ("title", "title"), ("process", "process"), ("step", "step")):
+        for key, word in (
+            ("due", "due"),
+            ("days", "days"),
+            ("kind", "kind"),
+            ("case", "case"),
+            ("title", "title"),
+            ("process", "process"),
+            ("step", "step"),
+        ):
             table.add_column(w(word).capitalize(), key=key)
         table.focus()
         self.load()
@@ -45,8 +52,16 @@ class AgendaScreen(Screen):
             days = str(row["days"])
             if row["kind"] == "deadline" and row["days"] <= 0:
                 days = f"[b red]{days} {w('overdue_flag')}[/]"
-            table.add_row(row["due_at"][:10], days, kind, str(row["case"]), row["title"],
-                          row["process"], row["state"], key=f"{i}:{row['case']}")
+            table.add_row(
+                row["due_at"][:10],
+                days,
+                kind,
+                str(row["case"]),
+                row["title"],
+                row["process"],
+                row["state"],
+                key=f"{i}:{row['case']}",
+            )
 
     @on(DataTable.RowSelected)
     def open_case(self, event: DataTable.RowSelected) -> None:

@@ -51,8 +51,9 @@ class CaseScreen(Screen):
     @work(thread=True, exclusive=True, group="case")
     def load(self) -> None:
         backend = self.app.backend
-        self.app.fetch_and_show(lambda: (backend.detail(self.case_id), backend.process_for(self.case_id)),
-                                self.show)
+        self.app.fetch_and_show(
+            lambda: (backend.detail(self.case_id), backend.process_for(self.case_id)), self.show
+        )
 
     def show(self, loaded: tuple) -> None:
         data, process = loaded
@@ -97,8 +98,10 @@ class CaseScreen(Screen):
         lines = []
         for event in reversed(data["history"]):
             what = {
-                "created": w("created_event"), "deadline": w("deadline_event"),
-                "reminder": w("reminder_event"), "erasure": w("erasure_event"),
+                "created": w("created_event"),
+                "deadline": w("deadline_event"),
+                "reminder": w("reminder_event"),
+                "erasure": w("erasure_event"),
             }.get(event["kind"]) or titles.get(event["action"], event["action"])
             when = event["at"][:16].replace("T", " ")
             lines.append(f"[b]{when}[/]  {escape(event['actor'])}: {escape(what)}")

@@ -15,8 +15,14 @@ from samskab.tui.backend import days_left
 from samskab.tui.i18n import translate_bindings
 
 PAGE = 200
-COLUMNS = (("id", "case"), ("title", "title"), ("process_id", "process"),
-           ("state", "step"), ("next_due", "deadline"), ("updated_at", "changed"))
+COLUMNS = (
+    ("id", "case"),
+    ("title", "title"),
+    ("process_id", "process"),
+    ("state", "step"),
+    ("next_due", "deadline"),
+    ("updated_at", "changed"),
+)
 
 
 class CaseTable(DataTable):
@@ -90,10 +96,15 @@ class CasesScreen(Screen):
             process_id=None if process is Select.NULL else process,
             state=None if state is Select.NULL else state,
             text=self.query_one("#search", Input).value.strip() or None,
-            overdue_at=clock.to_text(self.app.backend.now()) if self.query_one("#overdue", Checkbox).value else None,
+            overdue_at=clock.to_text(self.app.backend.now())
+            if self.query_one("#overdue", Checkbox).value
+            else None,
             actor=self.app.backend.actor.id if self.query_one("#mine", Checkbox).value else None,
-            open_only=True, order_by=self.order_by, descending=self.descending,
-            limit=PAGE, offset=offset,
+            open_only=True,
+            order_by=self.order_by,
+            descending=self.descending,
+            limit=PAGE,
+            offset=offset,
         )
 
     @work(thread=True, exclusive=True, group="processes")
@@ -176,9 +187,7 @@ class CasesScreen(Screen):
         self.fetching = False
         if keep is not None and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
-        self.query_one("#status", Static).update(
-            self.app.words("count_line", shown=self.loaded, total=total)
-        )
+        self.query_one("#status", Static).update(self.app.words("count_line", shown=self.loaded, total=total))
 
     def set_columns(self, table: DataTable) -> None:
         """Fit the columns to the terminal's width: nothing is cut off at 80 columns."""
@@ -189,9 +198,15 @@ class CasesScreen(Screen):
         keys = [key for key, _ in COLUMNS if wide or key != "updated_at"]
         fixed = 5 + 17 + (10 if wide else 0) + 2 * len(keys) + 2
         rest = width - fixed
-        self.widths = {"_total": width, "id": 5, "next_due": 17, "updated_at": 10,
-                       "title": rest * 40 // 100, "process_id": rest * 25 // 100,
-                       "state": rest - rest * 40 // 100 - rest * 25 // 100}
+        self.widths = {
+            "_total": width,
+            "id": 5,
+            "next_due": 17,
+            "updated_at": 10,
+            "title": rest * 40 // 100,
+            "process_id": rest * 25 // 100,
+            "state": rest - rest * 40 // 100 - rest * 25 // 100,
+        }
         table.clear(columns=True)
         words = dict(COLUMNS)
         for key in keys:
@@ -204,9 +219,13 @@ class CasesScreen(Screen):
             due = f"{row['next_deadline'][:10]} {days:+d}d"
             if row["overdue"]:
                 due = f"[b red]{due}[/]"
-        cells = [str(row["id"]), _fit(row["title"], self.widths["title"]),
-                 _fit(row["process_title"], self.widths["process_id"]),
-                 _fit(row["state_title"], self.widths["state"]), due]
+        cells = [
+            str(row["id"]),
+            _fit(row["title"], self.widths["title"]),
+            _fit(row["process_title"], self.widths["process_id"]),
+            _fit(row["state_title"], self.widths["state"]),
+            due,
+        ]
         if "updated_at" in self.query_one(CaseTable).columns:
             cells.append(row["updated_at"][:10])
         return cells

@@ -50,14 +50,16 @@ class NewCaseScreen(Screen):
         form = self.query_one("#new-form", VerticalScroll)
         await form.remove_children()
         fields = [self.chosen.field(f) for f in self.chosen.start.form_fields()]
-        await form.mount_all([
-            Static(f"[b]{escape(self.chosen.title.get(w.lang))}[/]", classes="form-title"),
-            Label(f"{w('title')} *", classes="field-label"),
-            Input(id="case-title"),
-            FieldsForm(fields, set(self.chosen.start.requires), {}, w.lang),
-            Static(id="refusal"),
-            Button(w("open_case"), variant="primary", id="submit"),
-        ])
+        await form.mount_all(
+            [
+                Static(f"[b]{escape(self.chosen.title.get(w.lang))}[/]", classes="form-title"),
+                Label(f"{w('title')} *", classes="field-label"),
+                Input(id="case-title"),
+                FieldsForm(fields, set(self.chosen.start.requires), {}, w.lang),
+                Static(id="refusal"),
+                Button(w("open_case"), variant="primary", id="submit"),
+            ]
+        )
         self.query_one("#case-title", Input).focus()
 
     @on(Button.Pressed, "#submit")
@@ -92,6 +94,5 @@ class NewCaseScreen(Screen):
 
     def show_refusal(self, reasons: list[str]) -> None:
         refusal = self.query_one("#refusal", Static)
-        refusal.update(f"[b]{self.app.words('refused')}[/]\n" + "\n".join(
-            f"• {escape(r)}" for r in reasons))
+        refusal.update(f"[b]{self.app.words('refused')}[/]\n" + "\n".join(f"• {escape(r)}" for r in reasons))
         refusal.add_class("shown")

@@ -48,8 +48,16 @@ class OutboxScreen(Screen):
             status = w(f"status_{row.status}")
             if row.status == "incident":
                 status = f"[b red]{status}[/]"
-            table.add_row(str(row.id), status, str(row.case_id), row.channel, row.recipient or "–",
-                          str(row.attempts), row.subject, key=str(row.id))
+            table.add_row(
+                str(row.id),
+                status,
+                str(row.case_id),
+                row.channel,
+                row.recipient or "–",
+                str(row.attempts),
+                row.subject,
+                key=str(row.id),
+            )
         self.show_error()
 
     @on(DataTable.RowHighlighted)

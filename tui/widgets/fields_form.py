@@ -48,8 +48,7 @@ def _as_text(field: Field, value: Any) -> str:
 class FieldsForm(Vertical):
     """One labelled input per field; ``values()`` gives what was typed, as text."""
 
-    def __init__(self, fields: list[Field], required: set[str], current: dict[str, Any],
-                 lang: str, **kwargs):
+    def __init__(self, fields: list[Field], required: set[str], current: dict[str, Any], lang: str, **kwargs):
         super().__init__(**kwargs)
         self.fields = fields
         self.required = required
@@ -74,8 +73,13 @@ class FieldsForm(Vertical):
                 yield Select(options, value=value or Select.NULL, id=widget_id, allow_blank=True)
             else:
                 placeholder = _PLACEHOLDERS.get(field.type, ("", ""))[index]
-                yield Input(value, placeholder=placeholder, id=widget_id,
-                            validators=[FieldValidator(field, self.lang)], validate_on=["changed", "blur"])
+                yield Input(
+                    value,
+                    placeholder=placeholder,
+                    id=widget_id,
+                    validators=[FieldValidator(field, self.lang)],
+                    validate_on=["changed", "blur"],
+                )
             if field.help:
                 yield Static(field.help.get(self.lang), classes="field-help")
 
