@@ -83,7 +83,7 @@ def measure_engine(path: str) -> dict:
     from samskab.engine import clock, views
     from samskab.engine.core import open_engine
     from samskab.engine.plugins import make_plugin_manager
-    from samskab.engine.store import CaseFilter
+    from samskab.engine.readmodels import CaseFilter
 
     engine = open_engine(path, pm=make_plugin_manager(load_entrypoints=False))
     where = CaseFilter(overdue_at=clock.to_text(NOW), open_only=True, order_by="next_due", limit=2000)

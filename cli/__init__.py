@@ -17,7 +17,7 @@ import click
 from samskab.engine import clock, views
 from samskab.engine.errors import NotFound, Refused, SamskabError
 from samskab.engine.plugins import get_plugin_manager
-from samskab.engine.store import CaseFilter
+from samskab.engine.readmodels import CaseFilter
 
 
 class SamskabGroup(click.Group):

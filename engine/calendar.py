@@ -9,7 +9,7 @@ import icalendar
 from samskab.engine import clock
 from samskab.engine.cases import DEADLINE
 from samskab.engine.core import Engine
-from samskab.engine.store import CaseFilter
+from samskab.engine.readmodels import CaseFilter
 
 
 def calendar_for(

@@ -33,8 +33,9 @@ from samskab.engine.guards import GuardContext
 from samskab.engine.machine import CompiledProcess
 from samskab.engine.messages import msg, text
 from samskab.engine.plugins import make_plugin_manager
+from samskab.engine.readmodels import CaseFilter
 from samskab.engine.registry import Registry
-from samskab.engine.store import CaseFilter, Store
+from samskab.engine.store import Store
 from samskab.engine.suggest import did_you_mean
 
 ALL_CASES = CaseFilter()

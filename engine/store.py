@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import attrs
 
 from samskab.engine.cases import Case, Deadline, Event
+from samskab.engine.readmodels import CaseFilter
 
 if TYPE_CHECKING:
     from samskab.engine.audit import AuditRow
@@ -46,25 +47,6 @@ class OutboxRow:
     last_error: str | None
     created_at: str
     sent_at: str | None
-
-
-@attrs.frozen
-class CaseFilter:
-    process_id: str | None = None
-    state: str | None = None
-    overdue_at: str | None = None
-    """Only cases with an open deadline due at or before this time."""
-    open_only: bool = False
-    """Leave out cases that reached a final state."""
-    text: str | None = None
-    """Only cases whose title contains this text."""
-    actor: str | None = None
-    """Only cases this person opened or acted on."""
-    order_by: str = "id"
-    """id, title, process_id, state, updated_at or next_due (the next open deadline)."""
-    descending: bool = False
-    limit: int | None = None
-    offset: int = 0
 
 
 class Store(Protocol):

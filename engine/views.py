@@ -246,7 +246,7 @@ def case_text(data: dict[str, Any], process: Process, lang: str) -> str:
 
 def overview_text(engine: Engine, lang: str) -> str:
     """What a coordinator sees first: active cases per process and step, then what is overdue."""
-    from samskab.engine.store import CaseFilter
+    from samskab.engine.readmodels import CaseFilter
 
     now = clock.to_text(engine.now())
     lines = []

@@ -27,7 +27,8 @@ from samskab.engine.errors import BadInput, Busy, Conflict
 from samskab.engine.hookspecs import hookimpl
 from samskab.engine.messages import msg
 from samskab.engine.notifications import Outgoing
-from samskab.engine.store import CaseFilter, OutboxRow, StoredDefinition
+from samskab.engine.readmodels import CaseFilter
+from samskab.engine.store import OutboxRow, StoredDefinition
 
 
 def _path_and_options(url: str) -> tuple[str, dict[str, str]] | None:

@@ -7,7 +7,7 @@ import pytest
 from samskab.engine.core import open_engine
 from samskab.engine.errors import Conflict
 from samskab.engine.plugins import make_plugin_manager
-from samskab.engine.store import CaseFilter
+from samskab.engine.readmodels import CaseFilter
 
 
 def engine_on(path):

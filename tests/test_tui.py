@@ -15,7 +15,7 @@ from textual.widgets import (
 from samskab.engine.config import Actor
 from samskab.engine.core import open_engine
 from samskab.engine.plugins import make_plugin_manager
-from samskab.engine.store import CaseFilter
+from samskab.engine.readmodels import CaseFilter
 from samskab.tui.app import SamskabApp
 from samskab.tui.backend import Backend
 from samskab.tui.screens.action_form import ActionForm

@@ -15,7 +15,7 @@ from samskab.engine.cases import Case, Event
 from samskab.engine.config import Actor
 from samskab.engine.core import Engine
 from samskab.engine.errors import Refused
-from samskab.engine.store import CaseFilter
+from samskab.engine.readmodels import CaseFilter
 
 
 class Backend:

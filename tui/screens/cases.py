@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
 
 from samskab.engine import clock
-from samskab.engine.store import CaseFilter
+from samskab.engine.readmodels import CaseFilter
 from samskab.tui.app import DataChanged
 from samskab.tui.backend import days_left
 from samskab.tui.i18n import translate_bindings
