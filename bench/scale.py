@@ -80,7 +80,7 @@ def measure_engine(path: str) -> dict:
     import os
 
     os.environ["SAMSKAB_NOW"] = NOW.isoformat()
-    from samskab.engine import clock, views
+    from samskab.engine import clock
     from samskab.engine.core import open_engine
     from samskab.engine.plugins import make_plugin_manager
     from samskab.engine.readmodels import CaseFilter
@@ -89,9 +89,9 @@ def measure_engine(path: str) -> dict:
     where = CaseFilter(overdue_at=clock.to_text(NOW), open_only=True, order_by="next_due", limit=2000)
     overdue, overdue_s, again_s = _timed_twice(lambda: engine.cases(where))
     started = time.perf_counter()
-    listed = sum(
-        1 for case in engine.iter_cases(CaseFilter(open_only=True)) if views.case_summary(engine, case, "da")
-    )
+    from samskab.engine.service import Service
+
+    listed = sum(1 for _ in Service(engine, engine.actor(), "da").cases(CaseFilter(open_only=True)))
     list_s = time.perf_counter() - started
     started = time.perf_counter()
     report = engine.tick()

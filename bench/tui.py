@@ -48,10 +48,10 @@ def time_app(path: str) -> None:
 
     from samskab.engine.core import open_engine
     from samskab.tui.app import SamskabApp
-    from samskab.tui.backend import Backend
+    from samskab.engine.service import Service
 
     engine = open_engine(path)
-    app = SamskabApp(Backend(engine, engine.actor(), "da"))
+    app = SamskabApp(Service(engine, engine.actor(), "da"))
 
     async def until_painted(pilot):
         while not app.screen.query(DataTable) or not app.screen.query_one(DataTable).row_count:

@@ -26,14 +26,14 @@ from samskab.engine.cases import (
 )
 from samskab.engine.channels import build_channels
 from samskab.engine.config import CONFIG_NAME, Actor, Config, actor_for, load_config
-from samskab.engine.definition import Action, Definition, Process
-from samskab.engine.delivery import DeliveryReport, deliver
+from samskab.engine.definition import Action, Definition, Process, Text
+from samskab.engine.delivery import deliver
 from samskab.engine.errors import BadInput, Conflict, NotFound, Refused
 from samskab.engine.guards import GuardContext
 from samskab.engine.machine import CompiledProcess
-from samskab.engine.messages import msg, text
+from samskab.engine.messages import Both, msg, text
 from samskab.engine.plugins import make_plugin_manager
-from samskab.engine.readmodels import CaseFilter
+from samskab.engine.readmodels import CaseFilter, DeliveryReport
 from samskab.engine.registry import Registry
 from samskab.engine.store import Store
 from samskab.engine.suggest import did_you_mean
@@ -109,10 +109,10 @@ class Engine:
         try:
             number = int(case_id)
         except (TypeError, ValueError):
-            raise BadInput(f"case id must be a number, not {case_id!r}") from None
+            raise BadInput(msg("a case number is a whole number, not {value}", value=repr(case_id))) from None
         case = self.store.get_case(number)
         if case is None:
-            raise NotFound(f"no case {number}")
+            raise NotFound(msg("there is no case {case}", case=number))
         return case
 
     def cases(self, where: CaseFilter = ALL_CASES) -> list[Case]:
@@ -135,20 +135,30 @@ class Engine:
             field = process.field(name)
             if field is None:
                 hint = did_you_mean(name, [f.id for f in process.fields])
-                problems.append(f"unknown field `{name}`" + (f" ({hint})" if hint else ""))
+                problems.append(
+                    msg(
+                        "{process} has no field `{field}`{hint}",
+                        process=_both(process.title),
+                        field=name,
+                        hint=msg(" ({suggestion})", suggestion=hint) if hint else "",
+                    )
+                )
                 continue
             if name not in allowed:
                 problems.append(
-                    f"field `{name}` is not part of this action; it sets: "
-                    + (", ".join(f"`{f}`" for f in allowed) or "no fields")
+                    msg(
+                        "{field} is not set by this action; it sets: {fields}",
+                        field=_both(field.label),
+                        fields=labels(process, allowed) if allowed else msg("no fields"),
+                    )
                 )
                 continue
             try:
                 values[name] = fieldtypes.parse(field, typed)
             except fieldtypes.ValueProblem as exc:
-                problems.append(msg("{field}: {problem}", field=name, problem=exc.message))
+                problems.append(msg("{field}: {problem}", field=_both(field.label), problem=exc.message))
         if problems:
-            raise BadInput("some values do not fit their fields", problems)
+            raise BadInput(msg("some values do not fit their fields"), problems)
         return values
 
     # -- actions ---------------------------------------------------------------
@@ -190,18 +200,18 @@ class Engine:
         if not compiled.allows(case.state, action_id):
             reasons.append(
                 msg(
-                    "`{action}` cannot be taken from step `{state}`; it is taken from {sources}",
-                    action=action_id,
-                    state=case.state,
-                    sources=", ".join(f"`{s}`" for s in action.from_),
+                    "{action} cannot be taken from the step {state}; it is taken from {sources}",
+                    action=_both(action.title),
+                    state=_both(process.state(case.state).title),
+                    sources=_joined([process.state(s).title for s in action.from_]),
                 )
             )
         if actor is not None and not actor.has_any(action.roles):
             reasons.append(
                 msg(
-                    "{actor} does not hold a role that may take it ({roles})",
+                    "{actor} does not hold a role that may take it; it needs: {roles}",
                     actor=actor.id,
-                    roles=", ".join(f"`{r}`" for r in action.roles),
+                    roles=_joined([r.title for r in map(process.role, action.roles) if r]),
                 )
             )
         missing = [
@@ -210,11 +220,9 @@ class Engine:
             if not fieldtypes.is_filled(changes[f] if f in changes else case.fields.get(f))
         ]
         if missing and not preview:
-            reasons.append(
-                msg("required fields are empty: {fields}", fields=", ".join(f"`{f}`" for f in missing))
-            )
+            reasons.append(msg("required fields are empty: {fields}", fields=labels(process, missing)))
         if action.note_required and not (note and note.strip()) and not preview:
-            reasons.append(msg("a note is required: say why (--note)"))
+            reasons.append(msg("a note is required: say why"))
         if action.guards:
             context = GuardContext(before=case.fields, changes=changes, now=now or self.now())
             for ref in action.guards:
@@ -252,14 +260,14 @@ class Engine:
         self, process_id: str, title: str, raw: Mapping[str, str] | None = None, actor: Actor | None = None
     ) -> Case:
         if not title or not title.strip():
-            raise BadInput("a case needs a title (--title)")
+            raise BadInput(msg("a case needs a title"))
         definition = self.registry.latest(process_id)
         values = self.parse_values(definition.process, raw or {})
         missing = [f for f in definition.process.start.requires if not fieldtypes.is_filled(values.get(f))]
         if missing:
             raise Refused(
-                f"cannot open a case of `{process_id}`",
-                ["required fields are empty: " + ", ".join(f"`{f}`" for f in missing) + " (--set)"],
+                msg("cannot open a case of {process}", process=_both(definition.process.title)),
+                [msg("required fields are empty: {fields}", fields=labels(definition.process, missing))],
             )
         compiled = self.registry.pin(definition)
         now = self.now()
@@ -329,7 +337,14 @@ class Engine:
         if reasons:
             if not system:
                 self.store.record_refusal(case.id, stamp, actor.id, actor.account, action_id, reasons)
-            raise Refused(f"case {case.id}: cannot take `{action_id}` now", reasons)
+            raise Refused(
+                msg(
+                    "case {case}: cannot take {action} now",
+                    case=case.id,
+                    action=_both(action.title) if action else action_id,
+                ),
+                reasons,
+            )
         target = compiled.fire(case.state, action_id)
         values = {**case.fields, **changes}
         changed = {k: v for k, v in changes.items() if case.fields.get(k) != v}
@@ -398,10 +413,11 @@ class Engine:
                     continue
                 except Refused as refused:
                     reasons = "; ".join(text(reason, "da") for reason in refused.reasons)
+                    action = process.action(due.action)
                     note = msg(
-                        "{state}: deadline passed; `{action}` could not be taken: {reasons}",
+                        "{state}: deadline passed; {action} could not be taken: {reasons}",
                         state=state_title,
-                        action=due.action,
+                        action=action.title.da if action else due.action,
                         reasons=reasons,
                     )
                 except Conflict:
@@ -455,7 +471,7 @@ def open_engine(
     url = db or "samskab.db"
     store = pm.hook.open_store(url=url)
     if store is None:
-        raise BadInput(f"no storage plugin can open {url!r}")
+        raise BadInput(msg("no storage plugin can open {url}", url=repr(url)))
     explicit = config_path is not None
     if config_path is None:
         base = Path(url) if "://" not in url and not url.startswith("sqlite:") else Path(".")
@@ -468,3 +484,17 @@ def open_engine(
 def _due(rows: Iterable[Deadline]) -> str | None:
     """When the open deadline among ``rows`` falls due (reminders aside)."""
     return min((d.due_at for d in rows if d.kind == DEADLINE), default=None)
+
+
+def _both(text: Text) -> Both:
+    return Both(text.da, text.get("en"))
+
+
+def _joined(texts: Iterable[Text]) -> Both:
+    texts = list(texts)
+    return Both(", ".join(t.da for t in texts), ", ".join(t.get("en") for t in texts))
+
+
+def labels(process: Process, field_ids: Iterable[str]) -> Both:
+    """The labels of ``field_ids``, in both languages, for a message."""
+    return _joined([f.label for f in map(process.field, field_ids) if f])

@@ -10,19 +10,11 @@ same key twice (a crash between sending and recording) can drop the copy.
 import datetime as dt
 from collections.abc import Mapping
 
-import attrs
-
 from samskab.engine import clock, durations
 from samskab.engine.channels import Channel
 from samskab.engine.config import Delivery
+from samskab.engine.readmodels import DeliveryReport
 from samskab.engine.store import Store
-
-
-@attrs.frozen
-class DeliveryReport:
-    sent: int = 0
-    retrying: int = 0
-    incidents: int = 0
 
 
 def deliver(

@@ -20,6 +20,12 @@ class SamskabError(Exception):
     def lines(self) -> list[str]:
         return [str(self)] + [f"  - {detail}" for detail in self.details]
 
+    def lines_in(self, lang: str) -> list[str]:
+        """The message, then each detail, in ``lang``."""
+        from samskab.engine.messages import text
+
+        return [text(self.args[0], lang)] + [f"  - {text(d, lang)}" for d in self.details]
+
     def reasons_in(self, lang: str) -> list[str]:
         """The details (or the message, if there are none) in ``lang``."""
         from samskab.engine.messages import text
@@ -83,3 +89,6 @@ class InvalidFiles(SamskabError):
 
     def lines(self) -> list[str]:
         return [str(self)] + [str(problem) for problem in self.problems]
+
+    def lines_in(self, lang: str) -> list[str]:
+        return self.lines()

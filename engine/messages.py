@@ -1,48 +1,39 @@
-"""Messages a coordinator reads (refusals, values that do not fit), in Danish and English.
+"""The one way samskab says things to people, in Danish or English.
 
-A :class:`Msg` is a ``str`` (the English text, for logs, scripts and the command line's
-errors) that also knows its Danish wording: ``msg.get("da")``. The engine builds
-messages with :func:`msg`; whoever shows them picks the language with :func:`text`.
+Every text a coordinator may read is written in English in the code and translated by
+the catalogue in :mod:`samskab.engine.danish` (keyed by the English wording, as gettext
+keys by its msgid). A Python dictionary instead of compiled gettext catalogues keeps it
+one file with no build step; a test checks that every text is translated.
+
+- :func:`words` says a text now, in a language (the front ends' labels and headings).
+- :func:`msg` makes a :class:`Msg`: a ``str`` (the English text, for logs and scripts)
+  that also knows its Danish wording, for refusals and errors raised deep in the engine
+  before anyone knows who will read them; :func:`text` says it in a language.
+- :class:`Both` is a text its source already gives in both languages (a process's own
+  titles and labels), to pass as a parameter.
 """
 
 from typing import Any
 
-# English template -> Danish template. Placeholders are the same in both.
-DANISH = {
-    "required fields are empty: {fields}": "disse felter skal udfyldes: {fields}",
-    "a note is required: say why (--note)": "en note er påkrævet: skriv begrundelsen",
-    "{actor} does not hold a role that may take it ({roles})": "{actor} har ikke en rolle, der må tage handlingen ({roles})",
-    "`{action}` cannot be taken from step `{state}`; it is taken from {sources}": "`{action}` kan ikke tages fra trinnet `{state}`; den tages fra {sources}",
-    "`{process}` has no action `{action}`{hint}": "`{process}` har ingen handling `{action}`{hint}",
-    "`{field}` must be filled in": "`{field}` skal udfyldes",
-    "`{field}` must be at least {value} (it is {current})": "`{field}` skal være mindst {value} (den er {current})",
-    "`{field}` must be at most {value} (it is {current})": "`{field}` må højst være {value} (den er {current})",
-    "`{field}` must be {value} (it is {current})": "`{field}` skal være {value} (den er {current})",
-    "`{field}` must be given a new value in this action": "`{field}` skal have en ny værdi i denne handling",
-    "`{field}` ({value}) is in the future": "`{field}` ({value}) ligger i fremtiden",
-    "{value!r} is not a whole number": "{value!r} er ikke et helt tal",
-    "{value!r} is not an amount in kroner (e.g. 12500 or 12.500,50)": "{value!r} er ikke et beløb i kroner (fx 12500 eller 12.500,50)",
-    "{value!r} is not an amount in kroner with at most two decimals": "{value!r} er ikke et beløb i kroner med højst to decimaler",
-    "{value!r} is not a date (e.g. 2026-03-01 or 1.3.2026)": "{value!r} er ikke en dato (fx 2026-03-01 eller 1.3.2026)",
-    "{value!r} is not yes or no (ja/nej, yes/no)": "{value!r} er ikke ja eller nej",
-    "{value!r} is not a date between 1900 and 2199": "{value!r} er ikke en dato mellem 1900 og 2199",
-    "{value!r} is not one of the choices{hint}": "{value!r} er ikke et af valgene{hint}",
-    "{value!r} is not an e-mail address": "{value!r} er ikke en e-mailadresse",
-    "case {case} was changed by someone else while you worked on it; nothing was saved, look at it again": "sag {case} blev ændret af en anden, mens du arbejdede; intet blev gemt, se sagen igen",
-    "case {case} was changed by someone else (revision {revision}, you had {expected}); "
-    "nothing was saved, look at it again": "sag {case} er ændret af en anden (revision {revision}, du havde {expected}); "
-    "intet blev gemt, se sagen igen",
-    "{state}: deadline passed ({due})": "{state}: fristen er overskredet ({due})",
-    "{state}: reminder, due {due}": "{state}: påmindelse, fristen er {due}",
-    "{state}: deadline passed; `{action}` could not be taken: {reasons}": "{state}: fristen er overskredet; `{action}` kunne ikke tages: {reasons}",
-    "did you mean `{word}`?": "mente du `{word}`?",
-    "{account} may not act on someone else's behalf": "{account} må ikke handle på andres vegne",
-    "`--as` needs the `admin` role in the config": "`--as` kræver rollen `admin` i konfigurationen",
-    "the database is busy (another program is writing to it); nothing was saved, try again": "databasen er optaget (et andet program skriver i den); intet blev gemt, prøv igen",
-    "expected one of {items}": "forventede en af {items}",
-    " ({suggestion})": " ({suggestion})",
-    "{field}: {problem}": "{field}: {problem}",
-}
+import attrs
+
+from samskab.engine.danish import DANISH
+
+LANGUAGES = ("da", "en")
+
+
+@attrs.frozen
+class Both:
+    """A text given in both languages, e.g. a field's label from its process file."""
+
+    da: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.da if lang == "da" else self.en
+
+    def __str__(self) -> str:
+        return self.en
 
 
 class Msg(str):
@@ -65,13 +56,31 @@ class Msg(str):
 
 
 def _in(value: Any, lang: str) -> Any:
-    return value.get(lang) if isinstance(value, Msg) else value
+    return value.get(lang) if isinstance(value, Msg | Both) else value
 
 
 def msg(template: str, **params: Any) -> Msg:
     return Msg(template, **params)
 
 
+def words(template: str, lang: str, **params: Any) -> str:
+    """``template`` (English) said in ``lang``, with ``params`` filled in."""
+    return Msg(template, **params).get(lang)
+
+
 def text(message: str, lang: str) -> str:
     """``message`` in ``lang`` where it knows how, else as it is."""
     return message.get(lang) if isinstance(message, Msg) else str(message)
+
+
+def day(iso: str | None, lang: str) -> str:
+    """The date of an ISO 8601 time as people write it: 23.12.2026 (da), 2026-12-23 (en)."""
+    if not iso:
+        return ""
+    year, month, date = iso[:10].split("-")
+    return f"{int(date)}.{int(month)}.{year}" if lang == "da" else iso[:10]
+
+
+def moment(iso: str | None, lang: str) -> str:
+    """Date and time of an ISO 8601 time: 23.12.2026 09:30 (da), 2026-12-23 09:30 (en)."""
+    return f"{day(iso, lang)} {iso[11:16]}" if iso else ""

@@ -1,7 +1,13 @@
 """What crosses the service boundary: the questions front ends ask (``CaseFilter``) and
-the frozen read models the service answers with. The CLI and the TUI render these and
-nothing else; a store sees the questions too.
+the frozen read models the service answers with.
+
+The CLI and the terminal UI render these and nothing else. Every text in a read model
+is already in the reader's language (titles, labels, reasons, deadlines in words); ids
+stay beside them for scripts. :func:`to_json` is the one way they become ``--json``.
 """
+
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -10,6 +16,8 @@ import attrs
 class CaseFilter:
     process_id: str | None = None
     state: str | None = None
+    overdue: bool = False
+    """Only cases past an open deadline (the service sets ``overdue_at`` to now)."""
     overdue_at: str | None = None
     """Only cases with an open deadline due at or before this time."""
     open_only: bool = False
@@ -23,3 +31,391 @@ class CaseFilter:
     descending: bool = False
     limit: int | None = None
     offset: int = 0
+
+
+# -- processes ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ProcessSummary:
+    id: str
+    version: int
+    level: str
+    """Pestoff's level of co-creation: individ, lokalsamfund or kommune."""
+    level_title: str
+    title: str
+    description: str
+    file: str
+
+
+@attrs.frozen
+class OptionView:
+    id: str
+    """The stored value."""
+    title: str
+
+
+@attrs.frozen
+class FieldSpec:
+    """A field as a form asks for it."""
+
+    process_id: str
+    version: int
+    id: str
+    type: str
+    label: str
+    help: str | None = None
+    options: tuple[OptionView, ...] = ()
+    """The choices of choice and yes/no fields."""
+    placeholder: str = ""
+
+
+@attrs.frozen
+class RoleView:
+    id: str
+    title: str
+
+
+@attrs.frozen
+class DeadlineRule:
+    after: str
+    from_field: str | None
+    action: str | None
+    reminders: tuple[str, ...]
+    words: str
+    """The rule in the reader's words: "3 år efter datoen i Underskrevet; påmindelse 3 måneder før"."""
+
+
+@attrs.frozen
+class StepView:
+    id: str
+    title: str
+    initial: bool
+    final: bool
+    deadline: DeadlineRule | None
+
+
+@attrs.frozen
+class GuardView:
+    name: str
+    field: str | None
+    value: int | str | bool | None
+
+
+@attrs.frozen
+class ActionView:
+    id: str
+    title: str
+    from_: tuple[str, ...]
+    to: str
+    to_title: str
+    roles: tuple[str, ...]
+    who: str
+    """The roles' titles, or "anyone", in the reader's words."""
+    fields: tuple[str, ...]
+    requires: tuple[str, ...]
+    requires_labels: tuple[str, ...]
+    counts: tuple[str, ...]
+    guards: tuple[GuardView, ...]
+    note_required: bool
+    description: str | None
+
+
+@attrs.frozen
+class StartView:
+    fields: tuple[str, ...]
+    requires: tuple[str, ...]
+
+
+@attrs.frozen
+class ProcessView:
+    """A process drawn in order: steps from the first to the final ones, with their actions."""
+
+    id: str
+    version: int
+    title: str
+    description: str
+    level: str
+    level_title: str
+    start: StartView
+    roles: tuple[RoleView, ...]
+    fields: tuple[FieldSpec, ...]
+    states: tuple[StepView, ...]
+    actions: tuple[ActionView, ...]
+
+    def actions_from(self, state_id: str) -> tuple[ActionView, ...]:
+        return tuple(a for a in self.actions if state_id in a.from_)
+
+    def mermaid(self) -> str:
+        """The process as a Mermaid state diagram."""
+        lines = ["stateDiagram-v2"]
+        lines += [f'    state "{s.title}" as {s.id}' for s in self.states]
+        lines += [f"    [*] --> {s.id}" for s in self.states if s.initial]
+        lines += [f"    {source} --> {a.to}: {a.title}" for a in self.actions for source in a.from_]
+        lines += [f"    {s.id} --> [*]" for s in self.states if s.final]
+        return "\n".join(lines)
+
+
+@attrs.frozen
+class CheckReport:
+    checked: int
+    problems: tuple[str, ...]
+
+
+# -- cases -------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class CaseSummary:
+    id: int
+    title: str
+    process: str
+    process_title: str
+    version: int
+    state: str
+    state_title: str
+    next_deadline: str | None
+    overdue: bool
+    days_left: int | None
+    """Whole days from today to the next deadline (negative: overdue)."""
+    updated_at: str
+    closed_at: str | None
+    revision: int
+
+
+@attrs.frozen
+class CasePage:
+    rows: tuple[CaseSummary, ...]
+    total: int
+    """How many cases match the filter in all."""
+    offset: int
+
+
+@attrs.frozen
+class FieldValue:
+    id: str
+    label: str
+    value: Any
+    shown: str
+    """The value as a person reads it (12.500,00 kr., ja, the option's title)."""
+
+
+@attrs.frozen
+class DeadlineView:
+    kind: str
+    """deadline or reminder"""
+    state: str
+    due_at: str
+    action: str | None
+    before: str | None
+    before_words: str | None
+    fired_at: str | None
+    days_left: int
+    overdue: bool
+
+
+@attrs.frozen
+class HistoryEntry:
+    at: str
+    actor: str
+    account: str | None
+    kind: str
+    action: str | None
+    what: str
+    """The action's title, or what samskab did (opened, deadline passed ...), in words."""
+    from_: str | None
+    to: str
+    to_title: str
+    changes: Mapping[str, Any]
+    changes_shown: tuple[FieldValue, ...]
+    note: str | None
+
+
+@attrs.frozen
+class RefusalView:
+    at: str
+    actor: str
+    account: str | None
+    action: str
+    reasons: tuple[str, ...]
+
+
+@attrs.frozen
+class ActionChoice:
+    """An action the case can take from its step, and why not now (if so)."""
+
+    id: str
+    title: str
+    to: str
+    to_title: str
+    allowed: bool
+    reasons: tuple[str, ...]
+    fields: tuple[str, ...]
+    requires: tuple[str, ...]
+    note_required: bool
+    description: str | None
+    form: tuple[FieldSpec, ...]
+
+
+@attrs.frozen
+class CaseDetail:
+    id: int
+    title: str
+    process: str
+    process_title: str
+    process_level: str
+    version: int
+    state: str
+    state_title: str
+    next_deadline: str | None
+    overdue: bool
+    days_left: int | None
+    updated_at: str
+    closed_at: str | None
+    revision: int
+    definition_sha256: str
+    created_at: str
+    fields: Mapping[str, Any]
+    """The stored values by field id, for scripts."""
+    shown_fields: tuple[FieldValue, ...]
+    """The filled fields in the process's order, labelled, for people."""
+    deadlines: tuple[DeadlineView, ...]
+    history: tuple[HistoryEntry, ...]
+    refused: tuple[RefusalView, ...]
+    actions: tuple[ActionChoice, ...]
+
+
+@attrs.frozen
+class StartForm:
+    """What opening a case of a process asks for."""
+
+    process_id: str
+    title: str
+    description: str
+    fields: tuple[FieldSpec, ...]
+    requires: tuple[str, ...]
+
+
+# -- the working day ---------------------------------------------------------------------
+
+
+@attrs.frozen
+class AgendaItem:
+    case: int
+    title: str
+    due_at: str
+    kind: str
+    process: str
+    state: str
+    days: int
+
+
+@attrs.frozen
+class StepCount:
+    state: str
+    title: str
+    count: int
+
+
+@attrs.frozen
+class ProcessCount:
+    process: str
+    title: str
+    active: int
+    steps: tuple[StepCount, ...]
+
+
+@attrs.frozen
+class Overview:
+    """What a coordinator sees first: active cases per process and step, then the overdue."""
+
+    processes: tuple[ProcessCount, ...]
+    overdue: tuple[CaseSummary, ...]
+    overdue_total: int
+
+
+@attrs.frozen
+class TickEvent:
+    case: int
+    at: str
+    action: str | None
+    kind: str
+    state: str
+    note: str | None
+
+
+@attrs.frozen
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    incidents: int = 0
+
+
+@attrs.frozen
+class TickReport:
+    reminders: tuple[TickEvent, ...]
+    deadlines: tuple[TickEvent, ...]
+    actions: tuple[TickEvent, ...]
+    delivery: DeliveryReport
+
+
+@attrs.frozen
+class OutboxItem:
+    id: int
+    key: str
+    event_id: int
+    case_id: int
+    channel: str
+    recipient: str
+    subject: str
+    status: str
+    """pending, sent, incident (gave up after the last retry) or dismissed."""
+    status_title: str
+    attempts: int
+    next_attempt_at: str | None
+    last_error: str | None
+    created_at: str
+    sent_at: str | None
+
+
+@attrs.frozen
+class OutboxLogEntry:
+    at: str
+    actor: str
+    what: str
+
+
+@attrs.frozen
+class Broken:
+    event_id: int
+    case_id: int
+    what: str
+
+
+@attrs.frozen
+class AuditReport:
+    checked: int
+    broken: Broken | None
+
+
+@attrs.frozen
+class Erasure:
+    email: str
+    pseudonym: str
+    cases: int
+    events: int
+    messages: int
+    config_people: tuple[str, ...]
+    """People in the config file with this address: remove them there too."""
+
+
+def to_json(model: Any) -> Any:
+    """A read model (or a list of them) as JSON-ready data: keys are the attribute names,
+    less a trailing underscore (``from_`` is ``from``)."""
+    if attrs.has(type(model)):
+        return {name.rstrip("_"): to_json(getattr(model, name)) for name in attrs.fields_dict(type(model))}
+    if isinstance(model, Mapping):
+        return {key: to_json(value) for key, value in model.items()}
+    if isinstance(model, list | tuple):
+        return [to_json(item) for item in model]
+    return model

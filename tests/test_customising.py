@@ -42,7 +42,10 @@ def test_copy_rename_add_field_change_deadline_check_and_run(samskab, workdir):
     assert {c["process"] for c in samskab.json("cases", "list")} == {"partnerskab", "partnerskab_holbaek"}
     shown = samskab.json("processes", "show", "partnerskab_holbaek")
     assert next(s for s in shown["states"] if s["id"] == "aktiv")["deadline"]["after"] == "P2Y"
-    assert "Til underskrift hos borgmesteren" in samskab("processes", "show", "partnerskab_holbaek").stdout
+    assert (
+        "Til underskrift hos borgmesteren"
+        in samskab("--lang", "da", "processes", "show", "partnerskab_holbaek").stdout
+    )
     assert ours["version"] == original["version"] == 1
 
 

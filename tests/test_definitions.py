@@ -108,10 +108,18 @@ def test_json_schema_is_generated_from_the_model_and_checks_files(samskab):
 
 
 def test_show_prints_steps_actions_roles_and_deadlines(samskab):
-    out = samskab("processes", "show", "partnerskab").stdout
+    out = samskab("--lang", "da", "processes", "show", "partnerskab").stdout
     assert out.index("1. Dialog med alle aktører [dialog] (start)") < out.index("Aktivt partnerskab")
-    assert "deadline: P3Y after the date in `underskrevet_dato`; reminders P6M, P3M before" in out
-    assert "-> Styregruppen underskriver [underskriv] -> aktiv  (Styregruppe" in out
+    assert (
+        "Frist: 3 år efter datoen i Aftalen underskrevet (dato); påmindelse 6 måneder og 3 måneder før" in out
+    )
+    assert "-> Styregruppen underskriver [underskriv] -> Aktivt partnerskab  (Styregruppe" in out
+    english = samskab("processes", "show", "partnerskab").stdout
+    assert (
+        "Deadline: 3 years after the date in Agreement signed (date); reminder 6 months and 3 months"
+        in english
+    )
+    assert "P3Y" not in out + english and "`" not in out + english
     data = samskab.json("processes", "show", "partnerskab")
     underskriv = next(a for a in data["actions"] if a["id"] == "underskriv")
     assert underskriv == {

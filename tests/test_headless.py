@@ -27,7 +27,8 @@ def test_importing_engine_does_no_io(tmp_path):
 
 
 def test_installed_command_runs_as_a_user_would(tmp_path):
-    """The real `samskab` entry point, in a fresh directory: exit statuses, no traceback."""
+    """The real `samskab` entry point, in a fresh directory, in Danish (the default):
+    exit statuses, errors in Danish, no traceback."""
 
     def run(*args):
         return subprocess.run(
@@ -39,13 +40,17 @@ def test_installed_command_runs_as_a_user_would(tmp_path):
         )
 
     made = run("cases", "new", "partnerskab", "--title", "Lions", "--set", "tilskud=abc")
-    assert made.returncode == 2 and "is not an amount in kroner" in made.stderr
+    assert made.returncode == 2 and "Fejl: nogle værdier passer ikke til deres felter" in made.stderr
+    assert "Årligt tilskud (kr.): 'abc' er ikke et beløb i kroner" in made.stderr
     assert "Traceback" not in made.stderr
     made = run("cases", "new", "partnerskab", "--title", "Lions")
     assert made.returncode == 0, made.stderr
     assert (tmp_path / "samskab.db").stat().st_mode & 0o077 == 0
     refused = run("cases", "advance", "1", "underskriv")
-    assert refused.returncode == 1 and "Error: case 1: cannot take `underskriv` now" in refused.stderr
+    assert (
+        refused.returncode == 1
+        and "Fejl: sag 1: Styregruppen underskriver kan ikke tages nu" in refused.stderr
+    )
     usage = run("cases", "advance")
     assert usage.returncode == 2 and "Usage:" in usage.stderr
 
@@ -66,4 +71,4 @@ def test_installed_under_one_namespace(tmp_path):
         env={"PATH": "/usr/bin:/bin", "SAMSKAB_LOAD_PLUGINS": ""},
     )
     assert made.returncode == 0, made.stderr
-    assert "Case 1: Lions" in made.stdout
+    assert "Sag 1: Lions" in made.stdout

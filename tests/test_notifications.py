@@ -182,7 +182,8 @@ def test_outage_retries_then_incident_then_delivery_once(samskab, configured, ma
     incidents = samskab.json("outbox", "list")
     assert [(m["status"], m["attempts"]) for m in incidents] == [("incident", 3), ("incident", 3)]
     assert "ConnectionRefusedError" in incidents[0]["last_error"]
-    assert "incident" in samskab("outbox", "list").stdout
+    assert "INCIDENT" in samskab("outbox", "list").stdout
+    assert "HÆNDELSE" in samskab("--lang", "da", "outbox", "list").stdout
 
     # Another change while the server is still down: pending, not an incident yet.
     samskab(
@@ -322,7 +323,7 @@ def test_calendar_holds_every_open_deadline_and_reminder(samskab, configured):
         now="2026-03-02",
     )
 
-    samskab("calendar", "-o", "frister.ics", now="2026-03-03")
+    samskab("--lang", "da", "calendar", "-o", "frister.ics", now="2026-03-03")
     cal = icalendar.Calendar.from_ical((configured / "frister.ics").read_bytes())
     events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
     assert sorted(
@@ -340,10 +341,12 @@ def test_calendar_holds_every_open_deadline_and_reminder(samskab, configured):
     hearing = events["Frist: Politik – I offentlig høring"]
     assert hearing.decoded("dtstart").date().isoformat() == "2026-04-13"
 
-    only = icalendar.Calendar.from_ical(samskab("calendar", "--process", "hoering", now="2026-03-03").stdout)
+    only = icalendar.Calendar.from_ical(
+        samskab("--lang", "da", "calendar", "--process", "hoering", now="2026-03-03").stdout
+    )
     assert {str(e["summary"]).split(": ")[1] for e in only.walk("VEVENT")} == {"Politik – I offentlig høring"}
     mine = icalendar.Calendar.from_ical(
-        samskab("calendar", "--person", "borgmester", now="2026-03-03").stdout
+        samskab("--lang", "da", "calendar", "--person", "borgmester", now="2026-03-03").stdout
     )
     # The steering group can act on the partnership (end it), not on the hearing.
     assert {str(e["summary"]).split(": ")[1] for e in mine.walk("VEVENT")} == {

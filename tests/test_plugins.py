@@ -208,7 +208,7 @@ def test_hook_register_commands(samskab, register_plugin):
             @click.pass_obj
             def count(settings):
                 """Count the cases."""
-                click.echo(f"{len(settings.engine().cases())} cases")
+                click.echo(f"{len(list(settings.service().cases()))} cases")
 
     register_plugin(Export())
     new_case(samskab)

@@ -105,7 +105,7 @@ class Walker:
             "money": "10.000",
             "yesno": "ja",
             "email": "kontakt@example.dk",
-            "choice": (field.get("options") or [""])[0],
+            "choice": (field.get("options") or [{"id": ""}])[0]["id"],
         }[field["type"]]
 
     def sets(self, action: dict) -> list[str]:

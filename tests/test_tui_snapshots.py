@@ -10,7 +10,7 @@ from samskab.engine.config import Actor
 from samskab.engine.core import open_engine
 from samskab.engine.plugins import make_plugin_manager
 from samskab.tui.app import SamskabApp
-from samskab.tui.backend import Backend
+from samskab.engine.service import Service
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def app(workdir, monkeypatch):
     monkeypatch.setenv("SAMSKAB_NOW", "2026-11-23T08:00")
     engine = open_engine(str(workdir / "samskab.db"), pm=make_plugin_manager(load_entrypoints=False))
     demo.build(engine)
-    return SamskabApp(Backend(engine, Actor("mette", None), "da"), refresh_seconds=3600)
+    return SamskabApp(Service(engine, Actor("mette", None), "da"), refresh_seconds=3600)
 
 
 async def wait(pilot):

@@ -1,6 +1,8 @@
 """Take an action: a form of the action's fields and note. A refusal shows every reason
 and keeps everything the user typed."""
 
+from typing import TYPE_CHECKING, cast
+
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
@@ -9,44 +11,47 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static, TextArea
 
-from samskab.engine.definition import Action, Process
-from samskab.engine.errors import SamskabError
+from samskab.engine.readmodels import ActionChoice, CaseDetail
 from samskab.tui.i18n import translate_bindings
 from samskab.tui.widgets.fields_form import FieldsForm
+from samskab.tui.widgets.labels import Refusal
+
+if TYPE_CHECKING:
+    from samskab.tui.app import SamskabApp
 
 
 class ActionForm(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "cancel"), Binding("ctrl+s", "submit", "take")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Take action")]
 
-    def __init__(self, case: dict, process: Process, action: Action):
+    def __init__(self, case: CaseDetail, action: ActionChoice):
         super().__init__()
         self.case = case
-        self.process = process
         self.action = action
 
+    @property
+    def samskab(self) -> "SamskabApp":
+        return cast("SamskabApp", self.app)
+
     def compose(self) -> ComposeResult:
-        w = self.app.words
-        lang = w.lang
-        fields = [self.process.field(f) for f in self.action.form_fields()]
+        w = self.samskab.words
         with VerticalScroll(id="form"):
             yield Static(
-                f"[b]{escape(self.action.title.get(lang))}[/]  → "
-                f"{escape(self.process.state(self.action.to).title.get(lang))}",
-                classes="form-title",
+                f"[b]{escape(self.action.title)}[/]  → {escape(self.action.to_title)}", classes="form-title"
             )
-            yield Static(escape(self.case["title"]), classes="form-subtitle")
+            yield Static(escape(self.case.title), classes="form-subtitle")
             if self.action.description:
-                yield Static(escape(self.action.description.get(lang)), classes="field-help")
-            yield FieldsForm(fields, set(self.action.requires), self.case["fields"], lang)
-            yield Label(w("note_required") if self.action.note_required else w("note"), classes="field-label")
+                yield Static(escape(self.action.description), classes="field-help")
+            yield FieldsForm(list(self.action.form), set(self.action.requires), dict(self.case.fields))
+            note = w("Note (reason) – required") if self.action.note_required else w("Note (reason)")
+            yield Label(note, classes="field-label")
             yield TextArea(id="note", classes="field-longtext")
-            yield Static(id="refusal")
+            yield Refusal(id="refusal")
             with Horizontal(classes="buttons"):
-                yield Button(w("take"), variant="primary", id="submit")
-                yield Button(w("cancel"), id="cancel")
+                yield Button(w("Take action"), variant="primary", id="submit")
+                yield Button(w("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.words)
+        translate_bindings(self, self.samskab.words)
         self.query_one("#form").query("Input, TextArea, Select").first().focus()
 
     @on(Button.Pressed, "#cancel")
@@ -58,30 +63,23 @@ class ActionForm(ModalScreen[str | None]):
         form = self.query_one(FieldsForm)
         problems = form.problems()
         if problems:
-            self.show_refusal(problems)
+            self.refused(problems)
             return
         note = self.query_one("#note", TextArea).text.strip() or None
         self.take(form.values(), note)
 
     @work(thread=True, exclusive=True, group="take")
-    def take(self, raw: dict[str, str], note: str | None) -> None:
-        try:
-            case, _ = self.app.backend.advance(
-                self.case["id"], self.action.id, raw, note, self.case["revision"]
-            )
-        except SamskabError as error:
-            self.app.call_from_thread(self.show_refusal, error.reasons_in(self.app.words.lang))
-            return
-        except Exception as error:  # a locked database and the like: keep the form
-            self.app.call_from_thread(self.app.report, error)
-            return
-        state = self.process.state(case.state).title.get(self.app.words.lang)
-        self.app.call_from_thread(
-            self.dismiss, f"{self.app.words('done')}: {self.action.title.get(self.app.words.lang)} → {state}"
+    def take(self, values: dict[str, str], note: str | None) -> None:
+        self.samskab.fetch_and_show(
+            lambda: self.samskab.service.advance(
+                self.case.id, self.action.id, values, note=note, revision=self.case.revision
+            ),
+            self.taken,
+            lambda error: self.refused(error.reasons_in(self.samskab.words.lang)),
         )
 
-    def show_refusal(self, reasons: list[str]) -> None:
-        refusal = self.query_one("#refusal", Static)
-        refusal.update(f"[b]{self.app.words('refused')}[/]\n" + "\n".join(f"• {escape(r)}" for r in reasons))
-        refusal.add_class("shown")
-        refusal.scroll_visible()
+    def taken(self, case: CaseDetail) -> None:
+        self.dismiss(f"{self.samskab.words('Done')}: {self.action.title} → {case.state_title}")
+
+    def refused(self, reasons: list[str]) -> None:
+        self.query_one(Refusal).show_reasons(self.samskab.words("The action was refused:"), reasons)

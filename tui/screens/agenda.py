@@ -1,77 +1,66 @@
 """Agenda: what falls due in the coming weeks, overdue first."""
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from samskab.tui.app import DataChanged
-from samskab.tui.i18n import translate_bindings
+from samskab.engine.messages import day
+from samskab.engine.readmodels import AgendaItem
+from samskab.tui.screens.base import DataScreen
+from samskab.tui.widgets.labels import days_label
 
-WEEKS = 6
 
-
-class AgendaScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "back"), Binding("r", "refresh", "refresh")]
+class AgendaScreen(DataScreen):
+    WEEKS = 6
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(self.app.words("weeks_ahead", weeks=WEEKS), classes="section-title")
+        w = self.samskab.words
+        yield Static(
+            w("Deadlines in the next {weeks} weeks, overdue first", weeks=self.WEEKS), classes="section-title"
+        )
         yield DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        w = self.app.words
-        translate_bindings(self, w)
-        self.sub_title = w("agenda")
+        w = self.samskab.words
+        self.sub_title = w("Agenda")
         table = self.query_one(DataTable)
-        for key, word in (
-            ("due", "due"),
-            ("days", "days"),
-            ("kind", "kind"),
-            ("case", "case"),
-            ("title", "title"),
-            ("process", "process"),
-            ("step", "step"),
+        for key, title in (
+            ("due", "Due"),
+            ("days", "Days"),
+            ("kind", "Kind"),
+            ("case", "Case"),
+            ("title", "Title"),
+            ("process", "Process"),
+            ("step", "Step"),
         ):
-            table.add_column(w(word).capitalize(), key=key)
+            table.add_column(w(title), key=key)
         table.focus()
-        self.load()
+        super().on_mount()
 
-    @work(thread=True, exclusive=True)
-    def load(self) -> None:
-        self.app.fetch_and_show(lambda: self.app.backend.agenda(WEEKS), self.show)
+    def fetch(self) -> tuple[AgendaItem, ...]:
+        return self.samskab.service.agenda(self.WEEKS)
 
-    def show(self, rows) -> None:
-        w = self.app.words
+    def show(self, items: tuple[AgendaItem, ...]) -> None:
+        w = self.samskab.words
         table = self.query_one(DataTable)
         table.clear()
-        for i, row in enumerate(rows):
-            kind = w("deadline") if row["kind"] == "deadline" else w("reminder")
-            days = str(row["days"])
-            if row["kind"] == "deadline" and row["days"] <= 0:
-                days = f"[b red]{days} {w('overdue_flag')}[/]"
+        for i, item in enumerate(items):
+            kind = w("deadline") if item.kind == "deadline" else w("reminder")
             table.add_row(
-                row["due_at"][:10],
-                days,
+                day(item.due_at, w.lang),
+                days_label(item.days, item.kind == "deadline", w),
                 kind,
-                str(row["case"]),
-                row["title"],
-                row["process"],
-                row["state"],
-                key=f"{i}:{row['case']}",
+                str(item.case),
+                item.title,
+                item.process,
+                item.state,
+                key=f"{i}:{item.case}",
             )
 
     @on(DataTable.RowSelected)
     def open_case(self, event: DataTable.RowSelected) -> None:
         from samskab.tui.screens.case import CaseScreen
 
-        self.app.push_screen(CaseScreen(int(event.row_key.value.split(":")[1])))
-
-    def action_refresh(self) -> None:
-        self.load()
-
-    @on(DataChanged)
-    def data_changed(self) -> None:
-        self.load()
+        self.app.push_screen(CaseScreen(int(str(event.row_key.value).split(":")[1])))

@@ -4,28 +4,32 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.coordinate import Coordinate
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
 
-from samskab.engine import clock
-from samskab.engine.readmodels import CaseFilter
-from samskab.tui.app import DataChanged
-from samskab.tui.backend import days_left
-from samskab.tui.i18n import translate_bindings
+from samskab.engine.messages import day
+from samskab.engine.readmodels import CaseFilter, CasePage, CaseSummary, ProcessView
+from samskab.tui.messages import DataChanged
+from samskab.tui.screens.agenda import AgendaScreen
+from samskab.tui.screens.base import SamskabScreen
+from samskab.tui.screens.case import CaseScreen
+from samskab.tui.screens.new_case import NewCaseScreen
+from samskab.tui.screens.outbox import OutboxScreen
+from samskab.tui.screens.processes import ProcessesScreen
 
 PAGE = 200
 COLUMNS = (
-    ("id", "case"),
-    ("title", "title"),
-    ("process_id", "process"),
-    ("state", "step"),
-    ("next_due", "deadline"),
-    ("updated_at", "changed"),
+    ("id", "Case"),
+    ("title", "Title"),
+    ("process_id", "Process"),
+    ("state", "Step"),
+    ("next_due", "Deadline"),
+    ("updated_at", "Changed"),
 )
 
 
-class CaseTable(DataTable):
+class CaseTable(DataTable[str]):
     """The case list; asks for the next page when the cursor or scroll nears the end."""
 
     class NearEnd(Message):
@@ -36,29 +40,29 @@ class CaseTable(DataTable):
         if new > old and self.max_scroll_y and new >= self.max_scroll_y - self.size.height:
             self.post_message(self.NearEnd())
 
-    def watch_cursor_coordinate(self, old, new) -> None:
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
         super().watch_cursor_coordinate(old, new)
         if new.row > old.row and new.row >= self.row_count - 20:
             self.post_message(self.NearEnd())
 
 
-class CasesScreen(Screen):
+class CasesScreen(SamskabScreen):
     BINDINGS = [
-        Binding("n", "new_case", "new_case"),
-        Binding("a", "agenda", "agenda"),
-        Binding("p", "processes", "processes"),
-        Binding("u", "outbox", "outbox"),
-        Binding("slash", "search", "search_key", show=False),
-        Binding("o", "toggle_overdue", "overdue"),
-        Binding("m", "toggle_mine", "mine", show=False),
-        Binding("r", "refresh", "refresh", show=False),
-        Binding("q", "app.quit", "quit"),
+        Binding("n", "new_case", "New case"),
+        Binding("a", "agenda", "Agenda"),
+        Binding("p", "processes", "Processes"),
+        Binding("u", "outbox", "Outbox"),
+        Binding("slash", "search", "Search", show=False),
+        Binding("o", "toggle_overdue", "Overdue"),
+        Binding("m", "toggle_mine", "Mine", show=False),
+        Binding("r", "refresh", "Refresh", show=False),
+        Binding("q", "app.quit", "Quit"),
     ]
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
-        self.processes = {}
-        self.widths = {}
+        self.processes: dict[str, ProcessView] = {}
+        self.widths: dict[str, int] = {}
         self.last_where: CaseFilter | None = None
         self.shown = False
         self.order_by = "next_due"
@@ -69,20 +73,20 @@ class CasesScreen(Screen):
         self.generation = 0
 
     def compose(self) -> ComposeResult:
-        w = self.app.words
+        w = self.samskab.words
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder=w("search"), id="search")
-            yield Select([], prompt=w("process"), id="process")
-            yield Select([], prompt=w("step"), id="state")
-            yield Checkbox(w("overdue"), id="overdue")
-            yield Checkbox(w("mine"), id="mine")
+            yield Input(placeholder=w("Search titles …"), id="search")
+            yield Select[str]([], prompt=w("Process"), id="process")
+            yield Select[str]([], prompt=w("Step"), id="state")
+            yield Checkbox(w("Overdue"), id="overdue")
+            yield Checkbox(w("Mine"), id="mine")
         yield CaseTable(id="cases", cursor_type="row", zebra_stripes=True)
         yield Static(id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.words)
+        super().on_mount()
         self.reload()
         self.load_processes()
         self.query_one(CaseTable).focus()
@@ -93,13 +97,11 @@ class CasesScreen(Screen):
         process = self.query_one("#process", Select).value
         state = self.query_one("#state", Select).value
         return CaseFilter(
-            process_id=None if process is Select.NULL else process,
-            state=None if state is Select.NULL else state,
+            process_id=None if process is Select.NULL else str(process),
+            state=None if state is Select.NULL else str(state),
             text=self.query_one("#search", Input).value.strip() or None,
-            overdue_at=clock.to_text(self.app.backend.now())
-            if self.query_one("#overdue", Checkbox).value
-            else None,
-            actor=self.app.backend.actor.id if self.query_one("#mine", Checkbox).value else None,
+            overdue=self.query_one("#overdue", Checkbox).value,
+            actor=self.samskab.service.actor.id if self.query_one("#mine", Checkbox).value else None,
             open_only=True,
             order_by=self.order_by,
             descending=self.descending,
@@ -109,27 +111,27 @@ class CasesScreen(Screen):
 
     @work(thread=True, exclusive=True, group="processes")
     def load_processes(self) -> None:
-        backend = self.app.backend
-        self.app.fetch_and_show(lambda: (backend.processes(), backend.counts()), self.show_processes)
+        service = self.samskab.service
 
-    def show_processes(self, loaded: tuple) -> None:
+        def fetch() -> tuple[list[ProcessView], dict[str, int]]:
+            return [service.process(p.id) for p in service.processes()], service.counts()
+
+        self.samskab.fetch_and_show(fetch, self.show_processes)
+
+    def show_processes(self, loaded: tuple[list[ProcessView], dict[str, int]]) -> None:
         processes, counts = loaded
-        lang = self.app.words.lang
         self.processes = {p.id: p for p in processes}
         select = self.query_one("#process", Select)
         chosen = select.value
-        select.set_options([(f"{p.title.get(lang)} ({counts.get(p.id, 0)})", p.id) for p in processes])
+        select.set_options([(f"{p.title} ({counts.get(p.id, 0)})", p.id) for p in processes])
         if chosen is not Select.NULL and chosen in self.processes:
             select.value = chosen
 
     @on(Select.Changed, "#process")
     def process_chosen(self, event: Select.Changed) -> None:
-        state_select = self.query_one("#state", Select)
-        process = self.processes.get(event.value) if event.value is not Select.NULL else None
-        lang = self.app.words.lang
-        state_select.set_options(
-            [(s.title.get(lang), s.id) for s in process.states if not s.final] if process else []
-        )
+        process = self.processes.get(str(event.value)) if event.value is not Select.NULL else None
+        steps = [(s.title, s.id) for s in process.states if not s.final] if process else []
+        self.query_one("#state", Select).set_options(steps)
         self.reload()
 
     @on(Select.Changed, "#state")
@@ -158,38 +160,38 @@ class CasesScreen(Screen):
 
     @work(thread=True, group="page")
     def load_page(self, where: CaseFilter, generation: int) -> None:
-        try:
-            rows, total = self.app.backend.page(where)
-        except Exception as error:  # shown, never a crash
-            self.app.call_from_thread(self.page_failed, error)
-            return
-        self.app.call_from_thread(self.show_page, rows, total, where.offset, generation)
+        self.samskab.fetch_and_show(
+            lambda: self.samskab.service.case_page(where),
+            lambda page: self.show_page(page, generation),
+            self.page_failed,
+        )
 
     def page_failed(self, error: Exception) -> None:
         self.fetching = False
-        self.app.report(error)
+        self.samskab.report(error)
 
-    def show_page(self, rows, total: int, offset: int, generation: int) -> None:
-        if generation != self.generation or (offset and offset != self.loaded):
+    def show_page(self, page: CasePage, generation: int) -> None:
+        if generation != self.generation or (page.offset and page.offset != self.loaded):
             return  # an answer to a question no longer asked
         table = self.query_one(CaseTable)
-        replace = offset == 0
+        replace = page.offset == 0
         keep = table.cursor_row if replace else None
         if replace:
             self.set_columns(table)
             table.clear()
             self.loaded = 0
-        now = self.app.backend.now()
-        for row in rows:
-            table.add_row(*self.cells(row, now), key=str(row["id"]))
-        self.loaded += len(rows)
-        self.total = total
+        for row in page.rows:
+            table.add_row(*self.cells(row), key=str(row.id))
+        self.loaded += len(page.rows)
+        self.total = page.total
         self.fetching = False
         if keep is not None and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
-        self.query_one("#status", Static).update(self.app.words("count_line", shown=self.loaded, total=total))
+        self.query_one("#status", Static).update(
+            self.samskab.words("{shown} of {total} cases", shown=self.loaded, total=page.total)
+        )
 
-    def set_columns(self, table: DataTable) -> None:
+    def set_columns(self, table: CaseTable) -> None:
         """Fit the columns to the terminal's width: nothing is cut off at 80 columns."""
         width = max(self.size.width, 60)
         if self.widths.get("_total") == width:
@@ -208,26 +210,26 @@ class CasesScreen(Screen):
             "state": rest - rest * 40 // 100 - rest * 25 // 100,
         }
         table.clear(columns=True)
-        words = dict(COLUMNS)
+        titles = dict(COLUMNS)
         for key in keys:
-            table.add_column(self.app.words(words[key]), key=key, width=self.widths[key])
+            table.add_column(self.samskab.words(titles[key]), key=key, width=self.widths[key])
 
-    def cells(self, row, now):
+    def cells(self, row: CaseSummary) -> list[str]:
+        lang = self.samskab.words.lang
         due = ""
-        if row["next_deadline"]:
-            days = days_left(row["next_deadline"], now)
-            due = f"{row['next_deadline'][:10]} {days:+d}d"
-            if row["overdue"]:
+        if row.next_deadline and row.days_left is not None:
+            due = f"{day(row.next_deadline, lang)} ({row.days_left:+d})"
+            if row.overdue:
                 due = f"[b red]{due}[/]"
         cells = [
-            str(row["id"]),
-            _fit(row["title"], self.widths["title"]),
-            _fit(row["process_title"], self.widths["process_id"]),
-            _fit(row["state_title"], self.widths["state"]),
+            str(row.id),
+            _fit(row.title, self.widths["title"]),
+            _fit(row.process_title, self.widths["process_id"]),
+            _fit(row.state_title, self.widths["state"]),
             due,
         ]
         if "updated_at" in self.query_one(CaseTable).columns:
-            cells.append(row["updated_at"][:10])
+            cells.append(day(row.updated_at, lang))
         return cells
 
     def on_resize(self) -> None:
@@ -245,31 +247,18 @@ class CasesScreen(Screen):
 
     @on(DataTable.RowSelected)
     def row_selected(self, event: DataTable.RowSelected) -> None:
-        self.open_case(int(event.row_key.value))
-
-    def open_case(self, case_id: int) -> None:
-        from samskab.tui.screens.case import CaseScreen
-
-        self.app.push_screen(CaseScreen(case_id))
+        self.app.push_screen(CaseScreen(int(str(event.row_key.value))))
 
     def action_new_case(self) -> None:
-        from samskab.tui.screens.new_case import NewCaseScreen
-
         self.app.push_screen(NewCaseScreen())
 
     def action_agenda(self) -> None:
-        from samskab.tui.screens.agenda import AgendaScreen
-
         self.app.push_screen(AgendaScreen())
 
     def action_processes(self) -> None:
-        from samskab.tui.screens.processes import ProcessesScreen
-
         self.app.push_screen(ProcessesScreen())
 
     def action_outbox(self) -> None:
-        from samskab.tui.screens.outbox import OutboxScreen
-
         self.app.push_screen(OutboxScreen())
 
     def action_search(self) -> None:

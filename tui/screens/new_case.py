@@ -5,59 +5,62 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
 
-from samskab.engine.errors import SamskabError
-from samskab.tui.i18n import translate_bindings
+from samskab.engine.readmodels import CaseDetail, StartForm
+from samskab.tui.screens.base import SamskabScreen
 from samskab.tui.widgets.fields_form import FieldsForm
+from samskab.tui.widgets.labels import Refusal
 from samskab.tui.widgets.process_list import ProcessList
 
 
-class NewCaseScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "back"), Binding("ctrl+s", "submit", "open_case")]
+class NewCaseScreen(SamskabScreen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("ctrl+s", "submit", "Open case")]
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
-        self.chosen = None
+        self.chosen: StartForm | None = None
 
     def compose(self) -> ComposeResult:
-        w = self.app.words
         yield Header()
         with Horizontal(id="new-body"):
             with VerticalScroll(id="new-left"):
-                yield Static(w("choose_process"), classes="section-title")
+                yield Static(self.samskab.words("Choose a process"), classes="section-title")
                 yield ProcessList(id="process-list", show_level=True)
                 yield Static(id="process-description")
             yield VerticalScroll(id="new-form")
         yield Footer()
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.words)
-        self.sub_title = self.app.words("new_case")
+        super().on_mount()
+        self.sub_title = self.samskab.words("New case")
 
     @on(OptionList.OptionHighlighted, "#process-list")
     def describe(self, event: OptionList.OptionHighlighted) -> None:
-        process = self.query_one(ProcessList).processes[event.option.id]
-        self.query_one("#process-description", Static).update(
-            escape(process.description.get(self.app.words.lang))
-        )
+        process = self.query_one(ProcessList).processes[str(event.option.id)]
+        self.query_one("#process-description", Static).update(escape(process.description))
 
     @on(OptionList.OptionSelected, "#process-list")
-    async def choose(self, event: OptionList.OptionSelected) -> None:
-        w = self.app.words
-        self.chosen = self.query_one(ProcessList).processes[event.option.id]
+    def choose(self, event: OptionList.OptionSelected) -> None:
+        self.load_form(str(event.option.id))
+
+    @work(thread=True, exclusive=True, group="form")
+    def load_form(self, process_id: str) -> None:
+        self.samskab.fetch_and_show(lambda: self.samskab.service.start_form(process_id), self.show_form)
+
+    async def show_form(self, start: StartForm) -> None:
+        w = self.samskab.words
+        self.chosen = start
         form = self.query_one("#new-form", VerticalScroll)
         await form.remove_children()
-        fields = [self.chosen.field(f) for f in self.chosen.start.form_fields()]
         await form.mount_all(
             [
-                Static(f"[b]{escape(self.chosen.title.get(w.lang))}[/]", classes="form-title"),
-                Label(f"{w('title')} *", classes="field-label"),
+                Static(f"[b]{escape(start.title)}[/]", classes="form-title"),
+                Label(f"{w('Title')} *", classes="field-label"),
                 Input(id="case-title"),
-                FieldsForm(fields, set(self.chosen.start.requires), {}, w.lang),
-                Static(id="refusal"),
-                Button(w("open_case"), variant="primary", id="submit"),
+                FieldsForm(list(start.fields), set(start.requires), {}),
+                Refusal(id="refusal"),
+                Button(w("Open case"), variant="primary", id="submit"),
             ]
         )
         self.query_one("#case-title", Input).focus()
@@ -70,29 +73,23 @@ class NewCaseScreen(Screen):
         form = self.query_one(FieldsForm)
         problems = form.problems()
         if problems:
-            self.show_refusal(problems)
+            self.refused(problems)
             return
-        self.open_case(self.chosen.id, self.query_one("#case-title", Input).value, form.values())
+        self.open_case(self.chosen.process_id, self.query_one("#case-title", Input).value, form.values())
 
     @work(thread=True, exclusive=True)
-    def open_case(self, process_id: str, title: str, raw: dict[str, str]) -> None:
-        try:
-            case = self.app.backend.new_case(process_id, title, raw)
-        except SamskabError as error:
-            self.app.call_from_thread(self.show_refusal, error.reasons_in(self.app.words.lang))
-            return
-        except Exception as error:
-            self.app.call_from_thread(self.app.report, error)
-            return
-        self.app.call_from_thread(self.opened, case.id)
+    def open_case(self, process_id: str, title: str, values: dict[str, str]) -> None:
+        self.samskab.fetch_and_show(
+            lambda: self.samskab.service.new_case(process_id, title, values),
+            self.opened,
+            lambda error: self.refused(error.reasons_in(self.samskab.words.lang)),
+        )
 
-    def opened(self, case_id: int) -> None:
+    def opened(self, case: CaseDetail) -> None:
         from samskab.tui.screens.case import CaseScreen
 
-        self.app.notify(f"{self.app.words('created')}: {case_id}")
-        self.app.switch_screen(CaseScreen(case_id))
+        self.app.notify(f"{self.samskab.words('Case opened')}: {case.id}")
+        self.app.switch_screen(CaseScreen(case.id))
 
-    def show_refusal(self, reasons: list[str]) -> None:
-        refusal = self.query_one("#refusal", Static)
-        refusal.update(f"[b]{self.app.words('refused')}[/]\n" + "\n".join(f"• {escape(r)}" for r in reasons))
-        refusal.add_class("shown")
+    def refused(self, reasons: list[str]) -> None:
+        self.query_one(Refusal).show_reasons(self.samskab.words("The action was refused:"), reasons)

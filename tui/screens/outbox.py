@@ -3,99 +3,101 @@
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from samskab.tui.app import DataChanged
-from samskab.tui.i18n import translate_bindings
+from samskab.engine.readmodels import OutboxItem
+from samskab.tui.screens.base import DataScreen
 
 
-class OutboxScreen(Screen):
+class OutboxScreen(DataScreen):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "back"),
-        Binding("t", "retry", "retry"),
-        Binding("d", "dismiss", "dismiss"),
-        Binding("r", "refresh", "refresh"),
+        Binding("t", "retry", "Retry"),
+        Binding("d", "dismiss", "Dismiss"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[str, OutboxItem] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(self.app.words("outbox_help"), classes="section-title")
+        yield Static(
+            self.samskab.words("Messages waiting, and incidents (failed after the last retry)"),
+            classes="section-title",
+        )
         yield DataTable(id="outbox", cursor_type="row", zebra_stripes=True)
         yield Static(id="outbox-error")
         yield Footer()
 
     def on_mount(self) -> None:
-        w = self.app.words
-        translate_bindings(self, w)
-        self.sub_title = w("outbox")
+        w = self.samskab.words
+        self.sub_title = w("Outbox")
         table = self.query_one(DataTable)
-        for key in ("id", "status", "case", "channel", "recipient", "attempts", "subject"):
-            table.add_column(w(f"outbox_{key}"), key=key)
+        for key, title in (
+            ("id", "No."),
+            ("status", "Status"),
+            ("case", "Case"),
+            ("channel", "Channel"),
+            ("recipient", "Recipient"),
+            ("attempts", "Attempts"),
+            ("subject", "Subject"),
+        ):
+            table.add_column(w(title), key=key)
         table.focus()
-        self.load()
+        super().on_mount()
 
-    @work(thread=True, exclusive=True)
-    def load(self) -> None:
-        self.app.fetch_and_show(self.app.backend.outbox, self.show)
+    def fetch(self) -> tuple[OutboxItem, ...]:
+        return self.samskab.service.outbox()
 
-    def show(self, rows) -> None:
-        w = self.app.words
-        self.rows = {str(row.id): row for row in rows}
+    def show(self, items: tuple[OutboxItem, ...]) -> None:
+        self.items = {str(item.id): item for item in items}
         table = self.query_one(DataTable)
         table.clear()
-        for row in rows:
-            status = w(f"status_{row.status}")
-            if row.status == "incident":
-                status = f"[b red]{status}[/]"
+        for item in items:
+            status = f"[b red]{item.status_title}[/]" if item.status == "incident" else item.status_title
             table.add_row(
-                str(row.id),
+                str(item.id),
                 status,
-                str(row.case_id),
-                row.channel,
-                row.recipient or "–",
-                str(row.attempts),
-                row.subject,
-                key=str(row.id),
+                str(item.case_id),
+                item.channel,
+                item.recipient or "–",
+                str(item.attempts),
+                item.subject,
+                key=str(item.id),
             )
         self.show_error()
 
     @on(DataTable.RowHighlighted)
     def show_error(self) -> None:
-        row = self.current()
-        self.query_one("#outbox-error", Static).update(row.last_error or "" if row else "")
+        item = self.current()
+        self.query_one("#outbox-error", Static).update((item.last_error or "") if item else "")
 
-    def current(self):
+    def current(self) -> OutboxItem | None:
         table = self.query_one(DataTable)
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.rows.get(key)
+        return self.items.get(str(key))
 
     def action_retry(self) -> None:
-        self.resolve("retry")
+        item = self.current()
+        if item is not None:
+            self.resolve(item.id, retry=True)
 
     def action_dismiss(self) -> None:
-        self.resolve("dismiss")
-
-    def resolve(self, what: str) -> None:
-        row = self.current()
-        if row is not None:
-            self.run_resolve(row.id, what)
+        item = self.current()
+        if item is not None:
+            self.resolve(item.id, retry=False)
 
     @work(thread=True)
-    def run_resolve(self, message_id: int, what: str) -> None:
-        try:
-            self.app.backend.resolve(message_id, what)
-            if what == "retry":
-                self.app.backend.deliver()
-        except Exception as error:
-            self.app.call_from_thread(self.app.report, error)
-        self.app.call_from_thread(self.load)
+    def resolve(self, message_id: int, *, retry: bool) -> None:
+        service = self.samskab.service
 
-    def action_refresh(self) -> None:
-        self.load()
+        def resolved() -> None:
+            if retry:
+                service.retry_message(message_id)
+                service.deliver()
+            else:
+                service.dismiss_message(message_id)
 
-    @on(DataChanged)
-    def data_changed(self) -> None:
-        self.load()
+        self.samskab.fetch_and_show(resolved, lambda _: self.load())

@@ -1,20 +1,21 @@
 """Processes: each definition drawn in the terminal, steps with their actions, who may
-take them, what they require, and the deadlines."""
+take them, what they require, and the deadlines in words."""
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Tree
 
-from samskab.engine import views
-from samskab.tui.i18n import translate_bindings
+from samskab.engine.readmodels import ProcessView
+from samskab.tui.screens.base import DataScreen
 from samskab.tui.widgets.process_list import ProcessList
 
 
-class ProcessesScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "back")]
+class ProcessesScreen(DataScreen):
+    def __init__(self) -> None:
+        super().__init__()
+        self.chosen: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -24,32 +25,37 @@ class ProcessesScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        translate_bindings(self, self.app.words)
-        self.sub_title = self.app.words("processes")
+        self.sub_title = self.samskab.words("Processes")
+        super().on_mount()
 
     @on(OptionList.OptionHighlighted, "#process-list")
-    def draw(self, event: OptionList.OptionHighlighted) -> None:
-        w = self.app.words
-        lang = w.lang
-        process = self.query_one(ProcessList).processes[event.option.id]
-        data = views.process_data(process, lang)
-        roles = {r["id"]: r["title"] for r in data["roles"]}
-        tree = self.query_one("#process-tree", Tree)
+    def highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.chosen = event.option.id
+        self.load()
+
+    def fetch(self) -> ProcessView | None:
+        return self.samskab.service.process(self.chosen) if self.chosen else None
+
+    def show(self, view: ProcessView | None) -> None:
+        if view is None:
+            return
+        w = self.samskab.words
+        tree: Tree[None] = self.query_one("#process-tree", Tree)
         tree.clear()
-        tree.root.set_label(f"[b]{data['title']}[/]  ({process.id} v{process.version}, {process.level})")
-        tree.root.add_leaf(f"[i]{data['description']}[/]")
-        for number, state in enumerate(data["states"], start=1):
-            mark = f" ({w('start')})" if state["initial"] else f" ({w('end')})" if state["final"] else ""
-            node = tree.root.add(f"[b]{number}. {state['title']}[/]{mark}", expand=True)
-            if state["deadline"]:
-                node.add_leaf(f"⏱ {views.deadline_text(state['deadline'])}")
-            for action in data["actions"]:
-                if state["id"] not in action["from"]:
-                    continue
-                target = process.state(action["to"]).title.get(lang)
-                who = ", ".join(roles.get(r, r) for r in action["roles"]) or w("anyone")
-                leaf = f"→ {action['title']}  ⇒ {target}  [dim]({who})[/]"
-                if action["requires"]:
-                    leaf += f"  [dim]{w('requires')}: {', '.join(action['requires'])}[/]"
+        tree.root.set_label(f"[b]{escape(view.title)}[/]  ({w('version')} {view.version})")
+        tree.root.add_leaf(f"[i]{escape(view.description)}[/]")
+        labels = {f.id: f.label for f in view.fields}
+        for number, state in enumerate(view.states, start=1):
+            mark = f" ({w('start')})" if state.initial else f" ({w('end')})" if state.final else ""
+            node = tree.root.add(f"[b]{number}. {escape(state.title)}[/]{mark}", expand=True)
+            if state.deadline:
+                node.add_leaf(f"⏱ {w('Deadline')}: {escape(state.deadline.words)}")
+            for action in view.actions_from(state.id):
+                leaf = (
+                    f"→ {escape(action.title)}  ⇒ {escape(action.to_title)}  [dim]({escape(action.who)})[/]"
+                )
+                if action.requires:
+                    needs = ", ".join(labels.get(f, f) for f in action.requires)
+                    leaf += f"  [dim]{w('requires')}: {escape(needs)}[/]"
                 node.add_leaf(leaf)
         tree.root.expand()

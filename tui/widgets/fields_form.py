@@ -1,43 +1,35 @@
 """Inputs for a list of process fields, each fitting its type and checked as the user types.
 
-The check is the engine's own reading of the value (``engine.fieldtypes.parse``), so the
+The check is the service's own reading of the value (``Service.check_value``), so the
 form accepts exactly what the engine will accept.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static, TextArea
 
-from samskab.engine import fieldtypes
-from samskab.engine.definition import Field
-from samskab.engine.messages import text
+from samskab.engine.readmodels import FieldSpec
 
-_PLACEHOLDERS = {
-    "date": ("ÅÅÅÅ-MM-DD eller D.M.ÅÅÅÅ", "YYYY-MM-DD or D.M.YYYY"),
-    "money": ("kr., fx 12.500,00", "DKK, e.g. 12500.00"),
-    "integer": ("helt tal", "whole number"),
-    "email": ("navn@eksempel.dk", "name@example.dk"),
-}
+if TYPE_CHECKING:
+    from samskab.tui.app import SamskabApp
 
 
 class FieldValidator(Validator):
-    def __init__(self, field: Field, lang: str):
+    def __init__(self, field: FieldSpec, app: "SamskabApp"):
         super().__init__()
         self.field = field
-        self.lang = lang
+        self.samskab = app
 
     def validate(self, value: str) -> ValidationResult:
-        try:
-            fieldtypes.parse(self.field, value)
-        except fieldtypes.ValueProblem as problem:
-            return self.failure(text(problem.message, self.lang))
-        return self.success()
+        problem = self.samskab.service.check_value(self.field, value)
+        return self.failure(problem) if problem else self.success()
 
 
-def _as_text(field: Field, value: Any) -> str:
+def _as_text(field: FieldSpec, value: Any) -> str:
+    """A stored value as it is typed: what the form starts with."""
     if value is None:
         return ""
     if field.type == "yesno":
@@ -48,40 +40,42 @@ def _as_text(field: Field, value: Any) -> str:
 class FieldsForm(Vertical):
     """One labelled input per field; ``values()`` gives what was typed, as text."""
 
-    def __init__(self, fields: list[Field], required: set[str], current: dict[str, Any], lang: str, **kwargs):
+    def __init__(self, fields: list[FieldSpec], required: set[str], current: dict[str, Any], **kwargs: Any):
         super().__init__(**kwargs)
         self.fields = fields
         self.required = required
         self.current = current
-        self.lang = lang
+
+    @property
+    def samskab(self) -> "SamskabApp":
+        return cast("SamskabApp", self.app)
 
     def compose(self) -> ComposeResult:
-        index = 1 if self.lang == "en" else 0
         for field in self.fields:
             mark = " *" if field.id in self.required else ""
-            yield Label(f"{field.label.get(self.lang)}{mark}", classes="field-label")
+            yield Label(f"{field.label}{mark}", classes="field-label")
             value = _as_text(field, self.current.get(field.id))
             widget_id = f"field-{field.id}"
             if field.type == "longtext":
                 yield TextArea(value, id=widget_id, classes="field-longtext")
-            elif field.type in ("choice", "yesno"):
-                options = (
-                    [(o.title.get(self.lang), o.id) for o in field.options]
-                    if field.type == "choice"
-                    else [(("ja", "yes")[index], "ja"), (("nej", "no")[index], "nej")]
+            elif field.options:
+                yield Select(
+                    [(option.title, option.id) for option in field.options],
+                    value=value or Select.NULL,
+                    id=widget_id,
+                    allow_blank=True,
+                    prompt=self.samskab.words("Choose"),
                 )
-                yield Select(options, value=value or Select.NULL, id=widget_id, allow_blank=True)
             else:
-                placeholder = _PLACEHOLDERS.get(field.type, ("", ""))[index]
                 yield Input(
                     value,
-                    placeholder=placeholder,
+                    placeholder=field.placeholder,
                     id=widget_id,
-                    validators=[FieldValidator(field, self.lang)],
+                    validators=[FieldValidator(field, self.samskab)],
                     validate_on=["changed", "blur"],
                 )
             if field.help:
-                yield Static(field.help.get(self.lang), classes="field-help")
+                yield Static(field.help, classes="field-help")
 
     def values(self) -> dict[str, str]:
         typed = {}
@@ -91,12 +85,12 @@ class FieldsForm(Vertical):
                 typed[field.id] = widget.text
             elif isinstance(widget, Select):
                 typed[field.id] = "" if widget.value is Select.NULL else str(widget.value)
-            else:
+            elif isinstance(widget, Input):
                 typed[field.id] = widget.value
         # Only what differs from the case, so untouched fields are not "changed".
         return {k: v for k, v in typed.items() if v != _as_text(self._field(k), self.current.get(k))}
 
-    def _field(self, field_id: str) -> Field:
+    def _field(self, field_id: str) -> FieldSpec:
         return next(f for f in self.fields if f.id == field_id)
 
     def problems(self) -> list[str]:
@@ -105,7 +99,7 @@ class FieldsForm(Vertical):
         for field in self.fields:
             widget = self.query_one(f"#field-{field.id}")
             if isinstance(widget, Input) and widget.value:
-                result = FieldValidator(field, self.lang).validate(widget.value)
-                if not result.is_valid:
-                    found.append(f"{field.label.get(self.lang)}: {result.failure_descriptions[0]}")
+                problem = self.samskab.service.check_value(field, widget.value)
+                if problem:
+                    found.append(f"{field.label}: {problem}")
         return found

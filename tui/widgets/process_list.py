@@ -1,30 +1,37 @@
 """The list of processes to pick from, loaded off the UI thread; ``processes`` maps ids
-to definitions once loaded. Screens react to its OptionHighlighted and OptionSelected."""
+to their summaries once loaded. Screens react to its OptionHighlighted and OptionSelected."""
 
+from typing import TYPE_CHECKING, cast
+
+from rich.markup import escape
 from textual import work
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from samskab.engine.readmodels import ProcessSummary
+
+if TYPE_CHECKING:
+    from samskab.tui.app import SamskabApp
+
 
 class ProcessList(OptionList):
-    def __init__(self, *, show_level: bool = False, **kwargs):
+    def __init__(self, *, show_level: bool = False, **kwargs: str) -> None:
         super().__init__(**kwargs)
         self.show_level = show_level
-        self.processes = {}
+        self.processes: dict[str, ProcessSummary] = {}
 
     def on_mount(self) -> None:
         self.load()
 
     @work(thread=True)
     def load(self) -> None:
-        processes = self.app.backend.processes()
-        self.app.call_from_thread(self.fill, processes)
+        app = cast("SamskabApp", self.app)
+        app.fetch_and_show(app.service.processes, self.fill)
 
-    def fill(self, processes) -> None:
-        lang = self.app.words.lang
+    def fill(self, processes: tuple[ProcessSummary, ...]) -> None:
         self.processes = {p.id: p for p in processes}
         for process in processes:
-            label = process.title.get(lang) + (f"  [dim]{process.level}[/]" if self.show_level else "")
-            self.add_option(Option(label, id=process.id))
+            level = f"  [dim]{escape(process.level_title)}[/]" if self.show_level else ""
+            self.add_option(Option(escape(process.title) + level, id=process.id))
         self.highlighted = 0
         self.focus()

@@ -1,0 +1,108 @@
+"""``samskab cases``: new, list, show, advance."""
+
+import json
+
+import click
+
+from samskab.cli import render
+from samskab.cli.main import Settings, as_option, echo_json, json_option, parse_sets, set_option
+from samskab.engine.readmodels import CaseDetail, CaseFilter, to_json
+
+
+@click.group()
+def cases() -> None:
+    """Cases: new, list, show, advance."""
+
+
+@cases.command("new")
+@click.argument("process_id")
+@click.option("--title", required=True, help="What the case is called.")
+@set_option
+@as_option
+@json_option
+@click.pass_obj
+def cases_new(
+    settings: Settings, process_id: str, title: str, sets: tuple[str, ...], person: str | None, as_json: bool
+) -> None:
+    """Open a new case of a process."""
+    _print(settings, settings.service(person).new_case(process_id, title, parse_sets(sets)), as_json)
+
+
+@cases.command("list")
+@click.option("--process", "process_id", help="Only this process.")
+@click.option("--state", help="Only cases in this step.")
+@click.option("--overdue", is_flag=True, help="Only cases past a deadline.")
+@click.option("--search", help="Only cases whose title contains this.")
+@click.option("--all", "include_closed", is_flag=True, help="Include closed cases.")
+@json_option
+@click.pass_obj
+def cases_list(
+    settings: Settings,
+    process_id: str | None,
+    state: str | None,
+    overdue: bool,
+    search: str | None,
+    include_closed: bool,
+    as_json: bool,
+) -> None:
+    """List the active cases."""
+    service = settings.service()
+    where = CaseFilter(
+        process_id=process_id,
+        state=state,
+        text=search,
+        open_only=not include_closed,
+        overdue=overdue,
+        order_by="next_due" if overdue else "id",  # the longest overdue first
+    )
+    rows = service.cases(where)
+    if as_json:
+        # Streamed, one case per line, so a long list needs no more memory than a short one.
+        click.echo("[")
+        for i, row in enumerate(rows):
+            click.echo(("," if i else "") + json.dumps(to_json(row), ensure_ascii=False))
+        click.echo("]")
+        return
+    for row in rows:
+        click.echo(render.case_line(row, settings.lang))
+
+
+@cases.command("show")
+@click.argument("case_id")
+@as_option
+@json_option
+@click.pass_obj
+def cases_show(settings: Settings, case_id: str, person: str | None, as_json: bool) -> None:
+    """Show a case: fields, step, deadlines, history and the actions it can take."""
+    _print(settings, settings.service(person).case(case_id), as_json)
+
+
+@cases.command("advance")
+@click.argument("case_id")
+@click.argument("action")
+@set_option
+@click.option("--note", help="A note for the history; the reason for a refusal or withdrawal.")
+@click.option("--revision", type=int, help="Refuse if the case is no longer at this revision.")
+@as_option
+@json_option
+@click.pass_obj
+def cases_advance(
+    settings: Settings,
+    case_id: str,
+    action: str,
+    sets: tuple[str, ...],
+    note: str | None,
+    revision: int | None,
+    person: str | None,
+    as_json: bool,
+) -> None:
+    """Take an action on a case."""
+    detail = settings.service(person).advance(case_id, action, parse_sets(sets), note=note, revision=revision)
+    _print(settings, detail, as_json)
+
+
+def _print(settings: Settings, detail: CaseDetail, as_json: bool) -> None:
+    if as_json:
+        echo_json(to_json(detail))
+    else:
+        click.echo(render.case_text(detail, settings.lang))

@@ -1,0 +1,163 @@
+"""The ``samskab`` group: global options, the settings commands share, and how errors
+become messages and exit statuses.
+
+Exit status: 0 done; 1 refused (guard, role, conflict, unknown case or action); 2 bad
+input (usage, invalid definition, a value that does not parse). A user's mistake
+prints what is wrong, in the chosen language, and never a traceback.
+"""
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from samskab.engine.errors import SamskabError
+from samskab.engine.messages import words
+from samskab.engine.service import Service, add_plugin_commands, open_service
+
+
+class SamskabGroup(click.Group):
+    """The top-level group: adds plugins' commands when they are first needed, and turns
+    samskab's own errors into messages and exit statuses."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._plugins_asked: list[object] = []
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        add_plugin_commands(self, self._plugins_asked)
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None:
+            add_plugin_commands(self, self._plugins_asked)
+            command = super().get_command(ctx, name)
+        return command
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:  # bytes that are not UTF-8, kept as surrogates by Python
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                raise click.UsageError(
+                    f"`{shown}` is not UTF-8 text; set the terminal to UTF-8 (e.g. LANG=da_DK.UTF-8)"
+                    " and type it again",
+                    ctx,
+                ) from None
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        lang = _default_lang()
+        try:
+            return super().invoke(ctx)
+        except SamskabError as exc:
+            if isinstance(ctx.obj, Settings):
+                lang = ctx.obj.lang
+            first, *rest = exc.lines_in(lang)
+            click.echo(f"{words('Error', lang)}: {first}", err=True)
+            for line in rest:
+                click.echo(line, err=True)
+            ctx.exit(exc.exit_code)
+        except OSError as exc:  # a path the user gave: a missing directory, no permission
+            click.echo(f"{words('Error', lang)}: {exc.filename or ''}: {exc.strerror or exc}", err=True)
+            ctx.exit(2)
+        finally:
+            settings = ctx.obj
+            if isinstance(settings, Settings):
+                for warning in settings.warnings():
+                    click.echo(f"{words('Warning', settings.lang)}: {warning}", err=True)
+
+
+class Settings:
+    """The global options, and the service they open (once, when a command needs it)."""
+
+    def __init__(self, db: str, config: str | None, processes: tuple[str, ...], lang: str):
+        self.db = db
+        self.config = Path(config) if config else None
+        self.processes = tuple(Path(p) for p in processes)
+        self.lang = lang
+        self._service: Service | None = None
+
+    @property
+    def open_options(self) -> dict[str, Any]:
+        return {"config_path": self.config, "process_dirs": self.processes}
+
+    def service(self, person: str | None = None) -> Service:
+        """The service on the chosen database, for the person running samskab (or, with
+        ``--as``, for ``person``)."""
+        if self._service is None:
+            self._service = open_service(self.db, lang=self.lang, **self.open_options)
+        return self._service.acting_as(person)
+
+    def warnings(self) -> list[str]:
+        return self._service.warnings() if self._service is not None else []
+
+
+def _default_lang() -> str:
+    chosen = os.environ.get("SAMSKAB_LANG") or os.environ.get("LANG", "da")
+    return "en" if chosen.startswith("en") else "da"
+
+
+@click.group(cls=SamskabGroup, invoke_without_command=True)
+@click.version_option(package_name="samskab")
+@click.option(
+    "--db",
+    envvar="SAMSKAB_DB",
+    default="samskab.db",
+    show_default=True,
+    help="Database file (or store URL); also SAMSKAB_DB.",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    help="Config file [default: samskab.toml beside the database].",
+)
+@click.option(
+    "--processes",
+    "process_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="A directory of process files to add (repeatable).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["da", "en"]),
+    default=_default_lang,
+    help="Language of what samskab says [default: da, or en from SAMSKAB_LANG/LANG].",
+)
+@click.pass_context
+def cli(ctx: click.Context, db: str, config: str | None, process_dirs: tuple[str, ...], lang: str) -> None:
+    """samskab: co-creation processes between a municipality and civil society.
+
+    Run with no command to open the terminal UI on the database.
+    """
+    ctx.obj = Settings(db, config, process_dirs, lang)
+    if ctx.invoked_subcommand is None:
+        from samskab.cli.operations import tui
+
+        ctx.invoke(tui)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def parse_sets(values: tuple[str, ...]) -> dict[str, str]:
+    parsed = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{item!r} should be FIELD=VALUE", param_hint="--set")
+        parsed[name.strip()] = value
+    return parsed
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+set_option = click.option(
+    "--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Set a field (repeatable)."
+)
+as_option = click.option("--as", "person", help="Act as this person (default: your account).")

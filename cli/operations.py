@@ -1,0 +1,192 @@
+"""The day-to-day commands besides cases: tick, the outbox, the calendar, personal data,
+the audit trail, the demo and the terminal UI."""
+
+import sys
+from pathlib import Path
+
+import click
+
+from samskab.cli import render
+from samskab.cli.main import Settings, as_option, echo_json, json_option
+from samskab.engine.messages import words
+from samskab.engine.readmodels import to_json
+from samskab.engine.service import build_demo
+
+# -- deadlines -------------------------------------------------------------------------
+
+
+@click.command()
+@json_option
+@click.pass_obj
+def tick(settings: Settings, as_json: bool) -> None:
+    """Fire the deadlines and reminders that are due (run it from cron)."""
+    report = settings.service().tick()
+    if as_json:
+        echo_json(to_json(report))
+    else:
+        click.echo(render.tick_text(report, settings.lang))
+
+
+# -- outbox and calendar ----------------------------------------------------------------
+
+
+@click.group()
+def outbox() -> None:
+    """Notifications waiting to be sent, and incidents (messages that failed every retry)."""
+
+
+@outbox.command("list")
+@click.option("--all", "include_done", is_flag=True, help="Include sent and dismissed messages.")
+@json_option
+@click.pass_obj
+def outbox_list(settings: Settings, include_done: bool, as_json: bool) -> None:
+    """List pending messages and incidents."""
+    items = settings.service().outbox(include_done=include_done)
+    if as_json:
+        echo_json(to_json(items))
+        return
+    for item in items:
+        click.echo(render.outbox_line(item, settings.lang))
+
+
+@outbox.command("retry")
+@click.argument("message_id", type=int)
+@as_option
+@click.pass_obj
+def outbox_retry(settings: Settings, message_id: int, person: str | None) -> None:
+    """Send a failed message again (at the next tick), from its first attempt."""
+    settings.service(person).retry_message(message_id)
+    click.echo(words("message {id} will be sent at the next tick", settings.lang, id=message_id))
+
+
+@outbox.command("dismiss")
+@click.argument("message_id", type=int)
+@as_option
+@click.pass_obj
+def outbox_dismiss(settings: Settings, message_id: int, person: str | None) -> None:
+    """Give up on a message; the incident is closed and the decision recorded."""
+    settings.service(person).dismiss_message(message_id)
+    click.echo(words("message {id} dismissed", settings.lang, id=message_id))
+
+
+@click.command()
+@click.option("--process", "process_id", help="Only this process.")
+@click.option("--person", help="Only cases where this person holds a role that can act now.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output).",
+)
+@click.pass_obj
+def calendar(settings: Settings, process_id: str | None, person: str | None, output: Path | None) -> None:
+    """Every open deadline and reminder as an iCalendar (.ics) file for Outlook and others."""
+    data = settings.service().calendar(process_id=process_id, person=person)
+    if output:
+        output.write_bytes(data)
+        click.echo(words("Wrote {path}", settings.lang, path=str(output)), err=True)
+    else:
+        click.echo(data.decode(), nl=False)
+
+
+# -- personal data -----------------------------------------------------------------------
+
+
+@click.group()
+def person() -> None:
+    """Personal data (GDPR): export or erase everything held on a person."""
+
+
+@person.command("export")
+@click.argument("email")
+@click.pass_obj
+def person_export(settings: Settings, email: str) -> None:
+    """Print everything held on the person with this e-mail address, as JSON."""
+    echo_json(settings.service().person_export(email))
+
+
+@person.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@as_option
+@click.pass_obj
+def person_erase(settings: Settings, email: str, yes: bool, person: str | None) -> None:
+    """Pseudonymise the person everywhere; the history stays verifiable."""
+    service = settings.service(person)
+    service.person_export(email)  # nothing held: said before asking
+    if not yes:
+        click.confirm(
+            words("Erase {email} everywhere? This cannot be undone", settings.lang, email=email), abort=True
+        )
+    erasure = service.person_erase(email)
+    click.echo(render.erasure_text(erasure, settings.lang))
+    for person_id in erasure.config_people:
+        click.echo(
+            words("Remove [people.{id}] from the config file too.", settings.lang, id=person_id), err=True
+        )
+
+
+# -- audit -----------------------------------------------------------------------------
+
+
+@click.group()
+def audit() -> None:
+    """The tamper-evident history."""
+
+
+@audit.command("verify")
+@json_option
+@click.pass_obj
+def audit_verify(settings: Settings, as_json: bool) -> None:
+    """Check every event against its digest and the chains; exit 1 at the first broken link."""
+    report = settings.service().verify_audit()
+    if as_json:
+        echo_json(to_json(report))
+    elif report.broken is None:
+        click.echo(words("ok: {count} events, chains intact", settings.lang, count=report.checked))
+    else:
+        broken = report.broken
+        click.echo(
+            words(
+                "Broken: event {event} (case {case}): {what}",
+                settings.lang,
+                event=broken.event_id,
+                case=broken.case_id,
+                what=broken.what,
+            ),
+            err=True,
+        )
+    if report.broken is not None:
+        sys.exit(1)
+
+
+# -- demo and terminal UI -----------------------------------------------------------------
+
+
+@click.command()
+@click.pass_obj
+def tui(settings: Settings) -> None:
+    """Open the terminal UI (the default command).
+
+    Without a terminal (output to a pipe or a file) it prints an overview instead.
+    """
+    service = settings.service()
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        click.echo(render.overview_text(service.overview(), settings.lang))
+        return
+    from samskab.tui.app import run
+
+    run(service)
+
+
+@click.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Build a demo database with realistic cases (if there is none) and open it."""
+    settings: Settings = ctx.obj
+    made = build_demo(settings.db, **settings.open_options)
+    if made:
+        click.echo(
+            words("Built {db} with {count} demo cases.", settings.lang, db=settings.db, count=made), err=True
+        )
+    ctx.invoke(tui)

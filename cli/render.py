@@ -1,0 +1,152 @@
+"""Read models as text on the command line, in the chosen language, with the ids a
+script or a follow-up command needs beside the labels."""
+
+from samskab.engine.messages import words
+from samskab.engine.readmodels import (
+    CaseDetail,
+    CaseSummary,
+    Erasure,
+    OutboxItem,
+    Overview,
+    ProcessView,
+    TickReport,
+)
+
+
+def process_text(view: ProcessView, lang: str) -> str:
+    lines = [f"{view.title}  ({view.id}, {words('version', lang)} {view.version}, {view.level})", ""]
+    lines += [view.description, ""]
+    labels = {f.id: f.label for f in view.fields}
+    for number, state in enumerate(view.states, start=1):
+        mark = (
+            f" ({words('start', lang)})"
+            if state.initial
+            else f" ({words('end', lang)})"
+            if state.final
+            else ""
+        )
+        lines.append(f"{number}. {state.title} [{state.id}]{mark}")
+        if state.deadline:
+            lines.append(f"   {words('Deadline', lang)}: {state.deadline.words}")
+        for action in view.actions_from(state.id):
+            lines.append(f"   -> {action.title} [{action.id}] -> {action.to_title}  ({action.who})")
+            if action.requires:
+                needs = ", ".join(f"{labels.get(f, f)} [{f}]" for f in action.requires)
+                lines.append(f"      {words('requires', lang)}: {needs}")
+            if action.note_required:
+                lines.append(f"      {words('a note (the reason) is required', lang)}")
+    return "\n".join(lines)
+
+
+def case_line(row: CaseSummary, lang: str) -> str:
+    due = row.next_deadline[:10] if row.next_deadline else ""
+    flag = words("OVERDUE", lang) if row.overdue else ""
+    return f"{row.id:>6}  {row.title[:40]:<40}  {row.process:<16} {row.state:<16} {due:<10} {flag}".rstrip()
+
+
+def case_text(case: CaseDetail, lang: str) -> str:
+    closed = f"  ({words('closed', lang)})" if case.closed_at else ""
+    lines = [
+        f"{words('Case', lang)} {case.id}: {case.title}",
+        f"  {words('process', lang):<9}{case.process_title} ({case.process} v{case.version}, {case.process_level})",
+        f"  {words('step', lang):<9}{case.state_title} [{case.state}]{closed}",
+        f"  {words('revision {revision}, changed {at}', lang, revision=case.revision, at=case.updated_at)}",
+    ]
+    if case.shown_fields:
+        lines += ["", words("Fields", lang)]
+        lines += [f"  {f.label} [{f.id}]: {f.shown}" for f in case.shown_fields]
+    if case.deadlines:
+        lines += ["", words("Deadlines", lang)]
+        for d in case.deadlines:
+            if d.kind == "deadline":
+                what = words("deadline", lang)
+            else:
+                what = words("reminder ({before} before)", lang, before=d.before_words)
+            overdue = f"  {words('OVERDUE', lang)}" if d.overdue else ""
+            fired = ""
+            if d.fired_at and d.kind == "reminder":
+                fired = f"  ({words('sent {date}', lang, date=d.fired_at[:10])})"
+            lines.append(f"  {d.due_at[:10]}  {what}{overdue}{fired}")
+    lines += ["", words("History", lang)]
+    for event in case.history:
+        move = event.to if event.from_ in (None, event.to) else f"{event.from_} -> {event.to}"
+        if event.from_ is None:
+            move = f"-> {event.to}"
+        who = event.actor + (f" ({words('by', lang)} {event.account})" if event.account else "")
+        lines.append(f"  {event.at}  {who}  {event.action or event.kind}  {move}")
+        if event.changes_shown:
+            lines.append("      " + ", ".join(f"{c.label} [{c.id}] = {c.shown}" for c in event.changes_shown))
+        if event.note:
+            lines.append(f"      {words('note', lang)}: {event.note}")
+    if case.actions:
+        lines += ["", words("Actions", lang)]
+        for action in case.actions:
+            mark = "  " if action.allowed else "x "
+            lines.append(f"  {mark}{action.id}: {action.title} -> {action.to_title}")
+            if action.requires:
+                labels = {f.id: f.label for f in action.form}
+                needs = ", ".join(f"{labels.get(f, f)} [{f}]" for f in action.requires)
+                lines.append(f"      {words('requires', lang)}: {needs}")
+            for reason in action.reasons:
+                lines.append(f"      {words('not now', lang)}: {reason}")
+    return "\n".join(lines)
+
+
+def tick_text(report: TickReport, lang: str) -> str:
+    lines = [
+        f"{words('case', lang)} {e.case}: {e.action or e.kind}  {e.note or ''}".rstrip()
+        for events in (report.reminders, report.deadlines, report.actions)
+        for e in events
+    ]
+    delivery = report.delivery
+    lines.append(
+        words(
+            "{reminders} reminder(s), {deadlines} deadline(s) passed, {actions} automatic action(s);"
+            " messages: {sent} sent, {retrying} to retry, {incidents} new incident(s)",
+            lang,
+            reminders=len(report.reminders),
+            deadlines=len(report.deadlines),
+            actions=len(report.actions),
+            sent=delivery.sent,
+            retrying=delivery.retrying,
+            incidents=delivery.incidents,
+        )
+    )
+    return "\n".join(lines)
+
+
+def outbox_line(item: OutboxItem, lang: str) -> str:
+    error = f"  ({item.last_error})" if item.last_error else ""
+    return (
+        f"{item.id:>6}  {item.status_title:<9} {words('case', lang)} {item.case_id:<6} {item.channel:<10} "
+        f"{item.recipient or '-':<28} {words('attempts', lang)} {item.attempts}{error}"
+    )
+
+
+def erasure_text(erasure: Erasure, lang: str) -> str:
+    return words(
+        "Erased {email} as {pseudonym}: {cases} case(s), {events} event(s), {messages} message(s).",
+        lang,
+        email=erasure.email,
+        pseudonym=erasure.pseudonym,
+        cases=erasure.cases,
+        events=erasure.events,
+        messages=erasure.messages,
+    )
+
+
+def overview_text(overview: Overview, lang: str) -> str:
+    lines = []
+    for process in overview.processes:
+        lines.append(
+            f"{process.title} [{process.process}]: {words('{count} active', lang, count=process.active)}"
+        )
+        lines += [f"  {step.count:>5}  {step.title}" for step in process.steps if step.count]
+    lines += ["", words("Overdue: {count}", lang, count=overview.overdue_total)]
+    for case in overview.overdue:
+        due = (case.next_deadline or "")[:10]
+        lines.append(
+            f"  {words('case', lang)} {case.id}: {case.title}  ({case.state_title}, {words('due', lang)} {due})"
+        )
+    lines += ["", words("See a case: samskab cases show ID;  all cases: samskab cases list", lang)]
+    return "\n".join(lines)

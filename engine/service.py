@@ -1,0 +1,477 @@
+"""The service: the one API the command line and the terminal UI use.
+
+:func:`open_service` opens a database for the person running samskab (their identity is
+decided here, from the operating-system account and the config, never by a front end)
+and in the reader's language. Every use case is a method that answers with frozen read
+models (:mod:`samskab.engine.readmodels`), already in words. Front ends render those
+and catch :class:`samskab.engine.errors.SamskabError`; they never see a store, a loader
+or a registry. Authorization belongs here, once, for every front end.
+
+Methods run one at a time (a lock), so the terminal UI can call them from worker
+threads on the one database connection.
+"""
+
+import datetime as dt
+import functools
+import re
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import attrs
+import pluggy
+
+from samskab.engine import audit, clock, fieldtypes, views
+from samskab.engine.cases import Case, Event
+from samskab.engine.config import Actor
+from samskab.engine.core import Engine, open_engine
+from samskab.engine.errors import BadInput, NotFound, Refused
+from samskab.engine.messages import msg, text, words
+from samskab.engine.plugins import get_plugin_manager
+from samskab.engine.readmodels import (
+    ActionChoice,
+    AgendaItem,
+    AuditReport,
+    Broken,
+    CaseDetail,
+    CaseFilter,
+    CasePage,
+    CaseSummary,
+    CheckReport,
+    DeliveryReport,
+    Erasure,
+    FieldSpec,
+    OutboxItem,
+    OutboxLogEntry,
+    Overview,
+    ProcessCount,
+    ProcessSummary,
+    ProcessView,
+    RefusalView,
+    StartForm,
+    StepCount,
+    TickEvent,
+    TickReport,
+)
+from samskab.engine.store import OutboxRow
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _serial(method: Callable[P, R]) -> Callable[P, R]:
+    """Run the method while holding the service's lock (one call at a time)."""
+
+    @functools.wraps(method)
+    def locked(*args: P.args, **kwargs: P.kwargs) -> R:
+        with args[0]._lock:  # type: ignore[attr-defined]
+            return method(*args, **kwargs)
+
+    return locked
+
+
+class Service:
+    def __init__(self, engine: Engine, actor: Actor, lang: str = "da"):
+        self._engine = engine
+        self.actor = actor
+        """Who is acting: decided by :func:`open_service`, never by a front end."""
+        self.lang = lang
+        self._lock = threading.RLock()
+        self._warn_about_files = True
+
+    def acting_as(self, person: str | None) -> "Service":
+        """The same database with ``person`` acting (``--as``): needs the admin role."""
+        if person is None:
+            return self
+        return Service(self._engine, self._engine.actor(person), self.lang)
+
+    def now(self) -> dt.datetime:
+        return self._engine.now()
+
+    def warnings(self) -> list[str]:
+        """What went wrong along the way without stopping the work: a plugin that failed
+        after a change was saved, problems in process files that were read."""
+        found = [str(e) for e in self._engine.plugin_errors]
+        if self._engine.registry.files_read and self._warn_about_files:
+            found += [str(problem) for problem in self._engine.problems]
+        return found
+
+    def close(self) -> None:
+        self._engine.store.close()
+
+    # -- processes -------------------------------------------------------------------
+
+    @_serial
+    def processes(self) -> tuple[ProcessSummary, ...]:
+        """The processes new cases can start on."""
+        return tuple(
+            ProcessSummary(
+                id=d.process.id,
+                version=d.process.version,
+                level=d.process.level,
+                level_title=views.level_title(d.process.level, self.lang),
+                title=d.process.title.get(self.lang),
+                description=d.process.description.get(self.lang),
+                file=d.origin,
+            )
+            for d in self._engine.processes()
+        )
+
+    @_serial
+    def process(self, process_id: str, version: int | None = None) -> ProcessView:
+        """A process drawn step by step; ``version`` one that cases in the database use."""
+        if version is None:
+            process = self._engine.process(process_id).process
+        else:
+            process = self._engine.registry.compiled(process_id, version).process
+        return views.process_view(process, self.lang)
+
+    @_serial
+    def start_form(self, process_id: str) -> StartForm:
+        """What opening a case of ``process_id`` asks for."""
+        process = self._engine.process(process_id).process
+        return StartForm(
+            process_id=process.id,
+            title=process.title.get(self.lang),
+            description=process.description.get(self.lang),
+            fields=views.form(process, process.start.form_fields(), self.lang),
+            requires=tuple(process.start.requires),
+        )
+
+    @_serial
+    def check_processes(self, paths: tuple[Path, ...] = ()) -> CheckReport:
+        """Check process files (default: every one samskab loads); every problem at once."""
+        self._warn_about_files = False  # the report itself says them
+        loader = self._engine.loader
+        if paths:
+            definitions, problems = loader.load(paths)
+        else:
+            definitions, problems = loader.load(self._engine.process_dirs)
+            problems += self._engine.registry.problems
+        return CheckReport(len(definitions), tuple(str(p) for p in problems))
+
+    def process_schema(self) -> dict[str, Any]:
+        """The JSON Schema of process files, for editors."""
+        from samskab.engine.schema import process_schema
+
+        return process_schema()
+
+    @_serial
+    def processes_markdown(self) -> str:
+        """Every process with its diagram, as Markdown (``docs/processes.md``)."""
+        from samskab.engine import library
+
+        return library.markdown([d.process for d in self._engine.processes()])
+
+    @_serial
+    def copy_process(self, process_id: str, new_id: str, directory: Path) -> Path:
+        """Write a copy of a process under a new id, version 1, to change it."""
+        if not IDENTIFIER.match(new_id):
+            raise BadInput(
+                msg("{id} is not a valid id (a lower-case letter, then letters, digits, _)", id=repr(new_id))
+            )
+        definition = self._engine.process(process_id)
+        target = directory / f"{new_id}.toml"
+        if target.exists():
+            raise BadInput(msg("{path} already exists", path=str(target)))
+        copied = re.sub(rf'^id = "{process_id}"', f'id = "{new_id}"', definition.text, count=1, flags=re.M)
+        copied = re.sub(r"^version = \d+", "version = 1", copied, count=1, flags=re.M)
+        directory.mkdir(parents=True, exist_ok=True)
+        target.write_text(copied, encoding="utf-8")
+        return target
+
+    # -- cases -----------------------------------------------------------------------
+
+    def cases(self, where: CaseFilter | None = None) -> Iterator[CaseSummary]:
+        """The cases matching ``where`` (default: all), one at a time: a long list needs
+        no more memory than a short one. For one thread (the command line); the UI pages
+        with :meth:`case_page`."""
+        now = self.now()
+        for case in self._engine.iter_cases(self._query(where or CaseFilter())):
+            process = self._engine.compiled_for(case).process
+            yield views.case_summary(case, process, now, self.lang)
+
+    @_serial
+    def case_page(self, where: CaseFilter) -> CasePage:
+        """One page of cases (``where.limit`` from ``where.offset``) and how many match."""
+        rows = tuple(self.cases(where))
+        total = self._engine.store.count_cases(self._query(attrs.evolve(where, limit=None, offset=0)))
+        return CasePage(rows, total, where.offset)
+
+    def _query(self, where: CaseFilter) -> CaseFilter:
+        """``where`` as the store takes it: "overdue" means past a deadline now."""
+        if where.overdue and where.overdue_at is None:
+            return attrs.evolve(where, overdue_at=clock.to_text(self.now()))
+        return where
+
+    @_serial
+    def counts(self) -> dict[str, int]:
+        """Active cases per process id."""
+        store = self._engine.store
+        return {
+            d.process.id: store.count_cases(CaseFilter(process_id=d.process.id, open_only=True))
+            for d in self._engine.processes()
+        }
+
+    @_serial
+    def case(self, case_id: int | str) -> CaseDetail:
+        """A case: fields, deadlines, history and the actions it can take now."""
+        return self._detail(self._engine.case(case_id))
+
+    @_serial
+    def new_case(self, process_id: str, title: str, values: dict[str, str] | None = None) -> CaseDetail:
+        """Open a case; ``values`` are the opening fields as typed."""
+        case = self._engine.new_case(process_id, title, values or {}, self.actor)
+        return self._detail(case)
+
+    @_serial
+    def advance(
+        self,
+        case_id: int | str,
+        action: str,
+        values: dict[str, str] | None = None,
+        *,
+        note: str | None = None,
+        revision: int | None = None,
+    ) -> CaseDetail:
+        """Take an action. Refused (every reason), BadInput for values that do not parse,
+        Conflict when the case is no longer at ``revision``."""
+        case, _ = self._engine.advance(
+            case_id, action, values or {}, note=note, actor=self.actor, expected_revision=revision
+        )
+        return self._detail(case)
+
+    def check_value(self, field: FieldSpec, typed: str) -> str | None:
+        """Why ``typed`` does not fit ``field``, in words, or None when it does (for
+        checking a form as the person types; no database)."""
+        definition = self._engine.registry.compiled(field.process_id, field.version).process.field(field.id)
+        if definition is None:
+            raise NotFound(msg("no field {field}", field=field.id))
+        try:
+            fieldtypes.parse(definition, typed)
+        except fieldtypes.ValueProblem as problem:
+            return text(problem.message, self.lang)
+        return None
+
+    def _detail(self, case: Case) -> CaseDetail:
+        engine, lang = self._engine, self.lang
+        process = engine.compiled_for(case).process
+        now = self.now()
+        summary = views.case_summary(case, process, now, lang)
+        choices = tuple(
+            ActionChoice(
+                id=a.action.id,
+                title=a.action.title.get(lang),
+                to=a.action.to,
+                to_title=process.state(a.action.to).title.get(lang),
+                allowed=a.allowed,
+                reasons=views.reasons(a.reasons, lang),
+                fields=tuple(a.action.form_fields()),
+                requires=tuple(a.action.requires),
+                note_required=a.action.note_required,
+                description=a.action.description.get(lang) if a.action.description else None,
+                form=views.form(process, a.action.form_fields(), lang),
+            )
+            for a in engine.availability(case, self.actor)
+        )
+        return CaseDetail(
+            **attrs.asdict(summary, recurse=False),
+            process_level=process.level,
+            definition_sha256=case.definition_sha256,
+            created_at=case.created_at,
+            fields=dict(case.fields),
+            shown_fields=views.shown_fields(process, dict(case.fields), lang),
+            deadlines=tuple(
+                views.deadline_view(d, summary.overdue, now, lang) for d in engine.store.deadlines(case.id)
+            ),
+            history=tuple(views.history_entry(e, process, lang) for e in engine.store.history(case.id)),
+            refused=tuple(
+                RefusalView(r["at"], r["actor"], r["account"], r["action"], tuple(r["reasons"]))
+                for r in engine.store.refusals(case.id)
+            ),
+            actions=choices,
+        )
+
+    # -- the working day -------------------------------------------------------------
+
+    @_serial
+    def overview(self, *, overdue_shown: int = 20) -> Overview:
+        """Active cases per process and step, then the overdue ones (the longest first)."""
+        engine, lang = self._engine, self.lang
+        counted = []
+        for definition in engine.processes():
+            process = definition.process
+            steps = tuple(
+                StepCount(
+                    state,
+                    process.state(state).title.get(lang),
+                    engine.store.count_cases(CaseFilter(process_id=process.id, state=state, open_only=True)),
+                )
+                for state in views.steps_in_order(process)
+            )
+            counted.append(
+                ProcessCount(process.id, process.title.get(lang), sum(s.count for s in steps), steps)
+            )
+        overdue = CaseFilter(overdue_at=clock.to_text(self.now()), open_only=True, order_by="next_due")
+        total = engine.store.count_cases(overdue)
+        shown = tuple(self.cases(attrs.evolve(overdue, limit=overdue_shown)))
+        return Overview(tuple(counted), shown, total)
+
+    @_serial
+    def agenda(self, weeks: int = 6) -> tuple[AgendaItem, ...]:
+        """Deadlines and reminders due in the next ``weeks`` weeks, overdue first."""
+        engine, lang = self._engine, self.lang
+        now = self.now()
+        until = clock.to_text(now + dt.timedelta(weeks=weeks))
+        items = []
+        for deadline in engine.store.agenda(until):
+            case = engine.case(deadline.case_id)
+            process = engine.compiled_for(case).process
+            items.append(
+                AgendaItem(
+                    case=case.id,
+                    title=case.title,
+                    due_at=deadline.due_at,
+                    kind=deadline.kind,
+                    process=process.title.get(lang),
+                    state=process.state(case.state).title.get(lang),
+                    days=views.days_left(deadline.due_at, now),
+                )
+            )
+        return tuple(sorted(items, key=lambda item: item.due_at))
+
+    @_serial
+    def tick(self) -> TickReport:
+        """Fire every reminder and deadline that is due, each once; then deliver."""
+        report = self._engine.tick()
+
+        def events(found: list[Event]) -> tuple[TickEvent, ...]:
+            return tuple(TickEvent(e.case_id, e.at, e.action, e.kind, e.to_state, e.note) for e in found)
+
+        return TickReport(
+            events(report.reminders), events(report.deadlines), events(report.actions), report.delivery
+        )
+
+    @_serial
+    def deliver(self) -> DeliveryReport:
+        """Send what is due in the outbox."""
+        return self._engine.deliver()
+
+    def data_version(self) -> int:
+        """A number that changes when someone else changes the database."""
+        with self._lock:
+            return self._engine.store.data_version()
+
+    # -- the outbox ------------------------------------------------------------------
+
+    @_serial
+    def outbox(self, *, include_done: bool = False) -> tuple[OutboxItem, ...]:
+        """Pending messages and incidents (and with ``include_done`` sent and dismissed)."""
+        return tuple(self._outbox_item(m) for m in self._engine.store.outbox(include_done=include_done))
+
+    def _outbox_item(self, message: OutboxRow) -> OutboxItem:
+        fields = attrs.asdict(message, recurse=False)
+        del fields["body"], fields["payload"]
+        return OutboxItem(**fields, status_title=words(_STATUS[message.status], self.lang))
+
+    @_serial
+    def outbox_log(self, message_id: int) -> tuple[OutboxLogEntry, ...]:
+        """Who retried or dismissed a message, and when."""
+        return tuple(OutboxLogEntry(*row) for row in self._engine.store.outbox_log(message_id))
+
+    @_serial
+    def retry_message(self, message_id: int) -> None:
+        """Send a failed message again (at the next delivery), from its first attempt."""
+        self._resolve(message_id, "retry")
+
+    @_serial
+    def dismiss_message(self, message_id: int) -> None:
+        """Give up on a message; the decision is recorded."""
+        self._resolve(message_id, "dismiss")
+
+    def _resolve(self, message_id: int, what: str) -> None:
+        store = self._engine.store
+        if store.outbox_message(message_id) is None:
+            raise NotFound(msg("no message {id} in the outbox", id=message_id))
+        if not store.outbox_resolve(message_id, clock.to_text(self.now()), self.actor.id, what):
+            raise Refused(
+                msg("message {id} cannot be changed", id=message_id),
+                [msg("it is already sent or dismissed")],
+            )
+
+    # -- audit, personal data, calendar ----------------------------------------------
+
+    @_serial
+    def verify_audit(self) -> AuditReport:
+        """Check every event against its digest and the chains; the first broken link."""
+        store = self._engine.store
+        checked, broken = audit.verify(store.audit_rows(), store.erased_events())
+        return AuditReport(checked, Broken(broken.event_id, broken.case_id, broken.what) if broken else None)
+
+    @_serial
+    def person_export(self, email: str) -> dict[str, Any]:
+        """Everything held on the person with this e-mail address."""
+        from samskab.engine import people
+
+        return people.export(self._engine, email)
+
+    @_serial
+    def person_erase(self, email: str) -> Erasure:
+        """Pseudonymise the person everywhere; the history stays verifiable."""
+        from samskab.engine import people
+
+        people.export(self._engine, email)  # NotFound if nothing is held
+        counts = people.erase(self._engine, email, self.actor)
+        in_config = tuple(pid for pid, p in self._engine.config.people.items() if p.email == email)
+        return Erasure(email, people.pseudonym(email), **counts, config_people=in_config)
+
+    @_serial
+    def calendar(self, *, process_id: str | None = None, person: str | None = None) -> bytes:
+        """Every open deadline and reminder as an iCalendar file."""
+        from samskab.engine.calendar import calendar_for
+
+        return calendar_for(self._engine, process_id=process_id, person=person, lang=self.lang)
+
+
+_STATUS = {"pending": "pending", "incident": "INCIDENT", "sent": "sent", "dismissed": "dismissed"}
+
+
+def open_service(
+    db: str | None = None,
+    *,
+    config_path: Path | None = None,
+    process_dirs: tuple[Path, ...] = (),
+    lang: str = "da",
+    person: str | None = None,
+    pm: pluggy.PluginManager | None = None,
+) -> Service:
+    """Open the database ``db`` (a path or store URL) for the person running samskab
+    (``person``: acting for someone else, which needs the admin role)."""
+    engine = open_engine(
+        db, config_path=config_path, process_dirs=process_dirs, pm=pm or get_plugin_manager()
+    )
+    return Service(engine, engine.actor(person), lang)
+
+
+def build_demo(db: str, **options: Any) -> int:
+    """Build the demo municipality in ``db`` if there is no database there yet; how
+    many cases were made (0: it was there already)."""
+    from samskab.engine import demo
+
+    if Path(db).exists():
+        return 0
+    return demo.build_file(Path(db), lambda path: open_engine(path, **options))
+
+
+def add_plugin_commands(group: Any, asked: list[object]) -> None:
+    """Let plugins not yet in ``asked`` add their commands to ``group`` (the ``samskab``
+    click group), through the ``register_commands`` hook."""
+    pm = get_plugin_manager()
+    new = [p for p in pm.get_plugins() if not any(p is seen for seen in asked)]
+    if new:
+        earlier = [p for p in pm.get_plugins() if p not in new]
+        pm.subset_hook_caller("register_commands", remove_plugins=earlier)(cli=group)
+        asked += new
