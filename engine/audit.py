@@ -69,6 +69,7 @@ def verify(rows: Iterable[AuditRow], erased: set[int]) -> tuple[int, Broken | No
     for row in rows:
         count += 1
         event = row.event
+        assert event.id is not None, "a stored event has an id"
         if event.id not in erased and digest(event) != row.digest:
             return count, Broken(event.id, event.case_id, "its content does not match its digest (edited?)")
         if row.case_link != link(last_link.get(event.case_id), row.digest):

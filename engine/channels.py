@@ -11,6 +11,8 @@ config file names channels and gives each its settings::
 (webhook, log file) get one message per event, whoever it concerns.
 """
 
+import builtins
+from collections.abc import Mapping
 from typing import Any, ClassVar, Protocol
 
 from samskab.engine import structure
@@ -19,19 +21,28 @@ from samskab.engine.suggest import did_you_mean
 
 
 class OutboxMessage(Protocol):
-    id: int
-    key: str
-    channel: str
-    recipient: str
-    subject: str
-    body: str
-    payload: dict[str, Any]
+    """What a channel reads of a message in the outbox (read-only)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def recipient(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
 
 
 class Channel(Protocol):
     type: ClassVar[str]
     addressed: ClassVar[bool]
-    Settings: ClassVar[type]
+    Settings: ClassVar[builtins.type[Any]]  # `type` alone would be the attribute above
     """An attrs class of the channel's settings in the config file."""
     name: str
     settings: Any
@@ -43,7 +54,7 @@ class Channel(Protocol):
 
 
 def build_channels(
-    configured: dict[str, dict[str, Any]], types: dict[str, type], config_file: str
+    configured: dict[str, dict[str, Any]], types: Mapping[str, type[Channel]], config_file: str
 ) -> dict[str, Channel]:
     """The channels the config names, with their settings checked; every mistake at once."""
     channels: dict[str, Channel] = {}

@@ -114,7 +114,7 @@ def actor_for(config: Config, person: str | None) -> Actor:
     account = os_account()
     if person is None or person == account:
         return _person(config, account)
-    if config.people and ADMIN_ROLE not in _person(config, account).roles:
+    if config.people and not _person(config, account).has_any((ADMIN_ROLE,)):
         raise Refused(
             msg("{account} may not act on someone else's behalf", account=account),
             [msg("`--as` needs the `admin` role in the config")],

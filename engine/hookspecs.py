@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import click
 
     from samskab.engine.cases import Case, Event
+    from samskab.engine.channels import Channel
     from samskab.engine.definition import Process
     from samskab.engine.guards import Guard
     from samskab.engine.store import Store
@@ -65,7 +66,7 @@ def register_guards() -> "Iterable[Guard] | None":
 
 
 @hookspec
-def register_channel_types() -> "Iterable[type] | None":
+def register_channel_types() -> "Iterable[type[Channel]] | None":
     """Return notification channel classes (see :mod:`engine.channels`).
 
     Called when the engine starts. The config's ``[channels.NAME]`` tables pick a

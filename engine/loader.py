@@ -49,6 +49,7 @@ def load_text(
                 findings += check(process)
     if findings:
         raise InvalidFiles(structure.problems(findings, text, origin))
+    assert process is not None  # structuring it failed only with findings
     return Definition(process=process, text=text, origin=origin)
 
 

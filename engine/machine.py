@@ -45,4 +45,7 @@ class CompiledProcess:
         Read off the compiled graph: there are no callbacks to run, so nothing is gained
         by pushing a model through the machine, which costs more than the lookup.
         """
-        return self.machine.events[action].transitions[state][0].dest
+        dest = self.machine.events[action].transitions[state][0].dest
+        # Only an internal transition has no destination; every action has a `to`.
+        assert dest is not None
+        return dest

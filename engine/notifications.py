@@ -37,7 +37,7 @@ def happenings(event: Event, deadline_state: str | None = None) -> list[tuple[st
         return [("reminder", event.to_state, None)]
     if event.kind == DEADLINE:
         return [("deadline", event.to_state, None)]
-    found = [("action", None, event.action)]
+    found: list[tuple[str, str | None, str | None]] = [("action", None, event.action)]
     if deadline_state is not None:
         found.append(("deadline", deadline_state, None))
     if event.to_state != event.from_state:
@@ -109,7 +109,7 @@ def compose(
     elif event.kind in (REMINDER, DEADLINE):
         what = word[event.kind].format(state=state, due=(due or "")[:10])
     else:
-        action = process.action(event.action)
+        action = process.action(event.action) if event.action is not None else None
         what = word["action"].format(
             action=action.title.get(lang) if action else event.action, actor=event.actor
         )

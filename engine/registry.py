@@ -41,24 +41,27 @@ class Registry:
     @property
     def _latest(self) -> dict[str, Definition]:
         if self._latest_files is None:
-            self._sort_files()
+            self._changed_files, self._latest_files = self._sort_files()
         return self._latest_files
 
     @property
     def _changed(self) -> dict[str, list[Problem]]:
         if self._changed_files is None:
-            self._sort_files()
+            self._changed_files, self._latest_files = self._sort_files()
         return self._changed_files
 
-    def _sort_files(self) -> None:
-        self._changed_files, self._latest_files = {}, {}
+    def _sort_files(self) -> tuple[dict[str, list[Problem]], dict[str, Definition]]:
+        """(files changed in place by process id, the highest version of every other process)"""
+        changed: dict[str, list[Problem]] = {}
+        latest: dict[str, Definition] = {}
         for definition in self._files():
             if self._changed_in_place(definition):
-                self._changed_files.setdefault(definition.process.id, []).append(_changed_problem(definition))
+                changed.setdefault(definition.process.id, []).append(_changed_problem(definition))
                 continue
-            current = self._latest_files.get(definition.process.id)
+            current = latest.get(definition.process.id)
             if current is None or current.process.version < definition.process.version:
-                self._latest_files[definition.process.id] = definition
+                latest[definition.process.id] = definition
+        return changed, latest
 
     @property
     def problems(self) -> list[Problem]:

@@ -101,11 +101,14 @@ def _toml_keys(cls: type) -> list[str]:
 def findings(exc: BaseException, place: Place = ()) -> Iterable[Finding]:
     """Walk cattrs' grouped exceptions (as ``cattrs.transform_error`` does) into findings."""
     if isinstance(exc, (ClassValidationError, IterableValidationError)):
-        with_notes, without = exc.group_exceptions()
-        for inner, note in with_notes:
-            step = note.index if isinstance(exc, IterableValidationError) else note.name
-            if isinstance(exc, ClassValidationError):
-                step = _toml_name(exc.cl, step)
+        steps: list[tuple[Exception, str | int]]
+        if isinstance(exc, ClassValidationError):
+            with_names, without = exc.group_exceptions()
+            steps = [(inner, _toml_name(exc.cl, note.name)) for inner, note in with_names]
+        else:
+            with_indexes, without = exc.group_exceptions()
+            steps = [(inner, note.index) for inner, note in with_indexes]
+        for inner, step in steps:
             yield from findings(inner, place + (step,))
         for inner in without:
             yield from findings(inner, place)

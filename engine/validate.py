@@ -96,22 +96,23 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
         if state.deadline is None:
             continue
         deadline = state.deadline
-        for key, text in [(("after",), deadline.after)] + [
+        durations_at: list[tuple[Place, str]] = [(("after",), deadline.after)] + [
             (("reminders", j), r) for j, r in enumerate(deadline.reminders)
-        ]:
-            zero_ok = key == ("after",) and deadline.from_field is not None
+        ]
+        for where, text in durations_at:
+            zero_ok = where == ("after",) and deadline.from_field is not None
             if (problem := durations.problem(text, zero_ok=zero_ok)) is not None:
                 found.append(
-                    Finding(place + ("deadline",) + key, problem, "write e.g. P3Y, P6M, P6W or P14D")
+                    Finding(place + ("deadline",) + where, problem, "write e.g. P3Y, P6M, P6W or P14D")
                 )
         if deadline.from_field is not None:
             refer(place + ("deadline", "from_field"), deadline.from_field, field_ids, "field")
-            field = process.field(deadline.from_field)
-            if field is not None and field.type != "date":
+            from_field = process.field(deadline.from_field)
+            if from_field is not None and from_field.type != "date":
                 found.append(
                     Finding(
                         place + ("deadline", "from_field"),
-                        f"`{field.id}` is a {field.type} field, not a date field",
+                        f"`{from_field.id}` is a {from_field.type} field, not a date field",
                     )
                 )
         if deadline.action is not None:
@@ -196,7 +197,7 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
             if target.startswith("field:"):
                 name = target.removeprefix("field:")
                 refer(place + ("to", j), name, field_ids, "field")
-                if name in field_ids and process.field(name).type != "email":
+                if (addressed := process.field(name)) is not None and addressed.type != "email":
                     found.append(Finding(place + ("to", j), f"`{name}` is not an email field"))
             else:
                 refer(place + ("to", j), target, role_ids, "role")

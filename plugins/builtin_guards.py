@@ -10,6 +10,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from samskab.engine.definition import GuardRef
 from samskab.engine.fieldtypes import is_filled
@@ -18,13 +19,20 @@ from samskab.engine.hookspecs import hookimpl
 from samskab.engine.messages import msg
 
 
+def _field(ref: GuardRef) -> str:
+    """The field the guard checks: every guard here needs one, and the validator sees it named."""
+    assert ref.field is not None
+    return ref.field
+
+
 def _filled(context: GuardContext, ref: GuardRef) -> str | None:
-    if not is_filled(context.values.get(ref.field)):
-        return msg("`{field}` must be filled in", field=ref.field)
+    field = _field(ref)
+    if not is_filled(context.values.get(field)):
+        return msg("`{field}` must be filled in", field=field)
     return None
 
 
-def _comparable(value):
+def _comparable(value: Any) -> Any:
     if isinstance(value, str):
         try:
             return Decimal(value)
@@ -34,11 +42,12 @@ def _comparable(value):
 
 
 def _at_least(context: GuardContext, ref: GuardRef) -> str | None:
-    value = context.values.get(ref.field)
+    field = _field(ref)
+    value = context.values.get(field)
     if value is None or _comparable(value) < _comparable(ref.value):
         return msg(
             "`{field}` must be at least {value} (it is {current})",
-            field=ref.field,
+            field=field,
             value=ref.value,
             current=value if value is not None else "–",
         )
@@ -46,11 +55,12 @@ def _at_least(context: GuardContext, ref: GuardRef) -> str | None:
 
 
 def _at_most(context: GuardContext, ref: GuardRef) -> str | None:
-    value = context.values.get(ref.field)
+    field = _field(ref)
+    value = context.values.get(field)
     if value is not None and _comparable(value) > _comparable(ref.value):
         return msg(
             "`{field}` must be at most {value} (it is {current})",
-            field=ref.field,
+            field=field,
             value=ref.value,
             current=value,
         )
@@ -58,11 +68,12 @@ def _at_most(context: GuardContext, ref: GuardRef) -> str | None:
 
 
 def _equals(context: GuardContext, ref: GuardRef) -> str | None:
-    value = context.values.get(ref.field)
+    field = _field(ref)
+    value = context.values.get(field)
     if value != ref.value:
         return msg(
             "`{field}` must be {value} (it is {current})",
-            field=ref.field,
+            field=field,
             value=ref.value,
             current=value if value is not None else "–",
         )
@@ -70,21 +81,23 @@ def _equals(context: GuardContext, ref: GuardRef) -> str | None:
 
 
 def _changed(context: GuardContext, ref: GuardRef) -> str | None:
-    new = context.changes.get(ref.field)
-    if not is_filled(new) or new == context.before.get(ref.field):
-        return msg("`{field}` must be given a new value in this action", field=ref.field)
+    field = _field(ref)
+    new = context.changes.get(field)
+    if not is_filled(new) or new == context.before.get(field):
+        return msg("`{field}` must be given a new value in this action", field=field)
     return None
 
 
 def _not_in_future(context: GuardContext, ref: GuardRef) -> str | None:
-    value = context.values.get(ref.field)
+    field = _field(ref)
+    value = context.values.get(field)
     if value and dt.date.fromisoformat(value) > context.now.date():
-        return msg("`{field}` ({value}) is in the future", field=ref.field, value=value)
+        return msg("`{field}` ({value}) is in the future", field=field, value=value)
     return None
 
 
 @hookimpl
-def register_guards():
+def register_guards() -> list[Guard]:
     return [
         Guard("filled", _filled, "the field has a value", needs_field=True),
         Guard("at_least", _at_least, "the field is at least `value`", needs_field=True, needs_value=True),

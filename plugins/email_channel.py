@@ -15,9 +15,11 @@ Each message carries its idempotency key as ``Message-ID`` and ``X-Samskab-Key``
 """
 
 import os
+from typing import ClassVar
 
 import attrs
 
+from samskab.engine.channels import Channel, OutboxMessage
 from samskab.engine.hookspecs import hookimpl
 
 
@@ -31,21 +33,21 @@ class SmtpSettings:
     password_env: str | None = None
     timeout: int = 10
 
-    def __attrs_post_init__(self):
+    def __attrs_post_init__(self) -> None:
         if self.security not in ("none", "starttls", "ssl"):
             raise ValueError(f"security must be starttls, ssl or none, not {self.security!r}")
 
 
 class SmtpChannel:
-    type = "smtp"
-    addressed = True
-    Settings = SmtpSettings
+    type: ClassVar[str] = "smtp"
+    addressed: ClassVar[bool] = True
+    Settings: ClassVar = SmtpSettings
 
     def __init__(self, name: str, settings: SmtpSettings):
         self.name = name
         self.settings = settings
 
-    def send(self, message) -> None:
+    def send(self, message: OutboxMessage) -> None:
         # Imported here: most commands never send mail, and start-up time counts.
         import smtplib
         import ssl
@@ -60,9 +62,12 @@ class SmtpChannel:
         mail["Message-ID"] = make_msgid(idstring=message.key, domain="samskab")
         mail["X-Samskab-Key"] = message.key
         mail.set_content(message.body)
-        connect = smtplib.SMTP_SSL if s.security == "ssl" else smtplib.SMTP
-        kwargs = {"context": ssl.create_default_context()} if s.security == "ssl" else {}
-        with connect(s.host, s.port, timeout=s.timeout, **kwargs) as smtp:
+        smtp: smtplib.SMTP
+        if s.security == "ssl":
+            smtp = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+        with smtp:
             if s.security == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
             if s.username:
@@ -71,5 +76,5 @@ class SmtpChannel:
 
 
 @hookimpl
-def register_channel_types():
+def register_channel_types() -> list[type[Channel]]:
     return [SmtpChannel]

@@ -8,9 +8,11 @@
 """
 
 import json
+from typing import ClassVar
 
 import attrs
 
+from samskab.engine.channels import Channel, OutboxMessage
 from samskab.engine.hookspecs import hookimpl
 
 
@@ -21,15 +23,15 @@ class LogSettings:
 
 
 class LogChannel:
-    type = "log"
-    addressed = False
-    Settings = LogSettings
+    type: ClassVar[str] = "log"
+    addressed: ClassVar[bool] = False
+    Settings: ClassVar = LogSettings
 
     def __init__(self, name: str, settings: LogSettings):
         self.name = name
         self.settings = settings
 
-    def send(self, message) -> None:
+    def send(self, message: OutboxMessage) -> None:
         line = json.dumps(
             {"key": message.key, "subject": message.subject, **message.payload}, ensure_ascii=False
         )
@@ -38,5 +40,5 @@ class LogChannel:
 
 
 @hookimpl
-def register_channel_types():
+def register_channel_types() -> list[type[Channel]]:
     return [LogChannel]

@@ -18,12 +18,12 @@ migrations = Migrations("samskab")
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["definitions"].create(
+    db.table("definitions").create(
         {"process_id": str, "version": int, "sha256": str, "text": str, "origin": str},
         pk=("process_id", "version"),
         not_null={"sha256", "text"},
     )
-    db["cases"].create(
+    db.table("cases").create(
         {
             "id": int,
             "title": str,
@@ -40,7 +40,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={"title", "process_id", "version", "state", "fields", "revision"},
     )
-    db["events"].create(
+    db.table("events").create(
         {
             "id": int,
             "case_id": int,
@@ -57,7 +57,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("case_id", "cases", "id")],
         not_null={"case_id", "at", "actor", "kind", "to_state"},
     )
-    db["deadlines"].create(
+    db.table("deadlines").create(
         {
             "id": int,
             "case_id": int,
@@ -73,10 +73,10 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         foreign_keys=[("case_id", "cases", "id")],
         not_null={"case_id", "state", "kind", "due_at"},
     )
-    db["cases"].create_index(["process_id", "state"])
-    db["cases"].create_index(["updated_at"])
-    db["events"].create_index(["case_id"])
-    db["deadlines"].create_index(["case_id"])
+    db.table("cases").create_index(["process_id", "state"])
+    db.table("cases").create_index(["updated_at"])
+    db.table("events").create_index(["case_id"])
+    db.table("deadlines").create_index(["case_id"])
     # Partial indexes keep the deadline queries proportional to what is open, not to
     # every deadline ever stored.
     db.execute(
@@ -91,7 +91,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 def m002_next_due(db: sqlite_utils.Database) -> None:
     """Keep each open case's next deadline on the case, so lists sort and filter by it
     through an index instead of a subquery per case."""
-    db["cases"].add_column("next_due", str)
+    db.table("cases").add_column("next_due", str)
     db.execute(
         "UPDATE cases SET next_due = (SELECT min(due_at) FROM deadlines d WHERE"
         " d.case_id = cases.id AND d.closed_at IS NULL AND d.kind = 'deadline')"
@@ -102,7 +102,7 @@ def m002_next_due(db: sqlite_utils.Database) -> None:
 @migrations()
 def m003_outbox(db: sqlite_utils.Database) -> None:
     """Messages written with the change that causes them, delivered afterwards."""
-    db["outbox"].create(
+    db.table("outbox").create(
         {
             "id": int,
             "key": str,
@@ -124,9 +124,9 @@ def m003_outbox(db: sqlite_utils.Database) -> None:
         foreign_keys=[("event_id", "events", "id"), ("case_id", "cases", "id")],
         not_null={"key", "channel", "recipient", "status", "attempts", "created_at"},
     )
-    db["outbox"].create_index(["key"], unique=True)
+    db.table("outbox").create_index(["key"], unique=True)
     db.execute("CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE status = 'pending'")
-    db["outbox_log"].create(
+    db.table("outbox_log").create(
         {"id": int, "message_id": int, "at": str, "actor": str, "what": str},
         pk="id",
         foreign_keys=[("message_id", "outbox", "id")],
@@ -137,8 +137,9 @@ def m003_outbox(db: sqlite_utils.Database) -> None:
 def m004_audit_chain(db: sqlite_utils.Database) -> None:
     """Digests chained per case and overall; events can no longer be changed or deleted."""
     for column in ("digest", "case_link", "chain"):
-        db["events"].add_column(column, str)
-    last_chain, last_link = None, {}
+        db.table("events").add_column(column, str)
+    last_chain: str | None = None
+    last_link: dict[int, str] = {}
     after = 0
     while True:  # in batches, so a large history does not have to fit in memory
         rows = db.execute(
@@ -148,8 +149,9 @@ def m004_audit_chain(db: sqlite_utils.Database) -> None:
         ).fetchall()
         if not rows:
             break
-        for event_id, case_id, *content, changes, note in rows:
-            event_digest = audit.digest(Event(case_id, *content, json.loads(changes), note))
+        for event_id, case_id, at, actor, kind, action, from_state, to_state, changes, note in rows:
+            event = Event(case_id, at, actor, kind, action, from_state, to_state, json.loads(changes), note)
+            event_digest = audit.digest(event)
             last_link[case_id] = audit.link(last_link.get(case_id), event_digest)
             last_chain = audit.link(last_chain, event_digest)
             db.execute(
@@ -157,8 +159,8 @@ def m004_audit_chain(db: sqlite_utils.Database) -> None:
                 (event_digest, last_link[case_id], last_chain, event_id),
             )
         after = rows[-1][0]
-    db["erasures"].create({"event_id": int, "erasure_event_id": int}, pk="event_id")
-    db["audit_unlock"].create({"id": int}, pk="id")
+    db.table("erasures").create({"event_id": int, "erasure_event_id": int}, pk="event_id")
+    db.table("audit_unlock").create({"id": int}, pk="id")
     db.execute(
         "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
         " WHEN (SELECT count(*) FROM audit_unlock) = 0"
@@ -173,19 +175,19 @@ def m004_audit_chain(db: sqlite_utils.Database) -> None:
 @migrations()
 def m005_accounts_and_refusals(db: sqlite_utils.Database) -> None:
     """Who acted on whose behalf, and every refused attempt."""
-    db["events"].add_column("account", str)
-    db["refusals"].create(
+    db.table("events").add_column("account", str)
+    db.table("refusals").create(
         {"id": int, "case_id": int, "at": str, "actor": str, "account": str, "action": str, "reasons": str},
         pk="id",
     )
-    db["refusals"].create_index(["case_id"])
+    db.table("refusals").create_index(["case_id"])
 
 
 @migrations()
 def m006_case_link_on_case(db: sqlite_utils.Database) -> None:
     """Each case keeps the last link of its chain, so that appending an event reads the
     case's row (already at hand) rather than its last event."""
-    db["cases"].add_column("case_link", str)
+    db.table("cases").add_column("case_link", str)
     db.execute(
         "UPDATE cases SET case_link = (SELECT case_link FROM events e WHERE e.case_id = cases.id"
         " ORDER BY e.id DESC LIMIT 1)"

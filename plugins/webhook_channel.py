@@ -17,9 +17,11 @@ import hashlib
 import hmac
 import json
 import os
+from typing import ClassVar
 
 import attrs
 
+from samskab.engine.channels import Channel, OutboxMessage
 from samskab.engine.hookspecs import hookimpl
 
 
@@ -36,15 +38,15 @@ def signature(secret: bytes, body: bytes) -> str:
 
 
 class WebhookChannel:
-    type = "webhook"
-    addressed = False
-    Settings = WebhookSettings
+    type: ClassVar[str] = "webhook"
+    addressed: ClassVar[bool] = False
+    Settings: ClassVar = WebhookSettings
 
     def __init__(self, name: str, settings: WebhookSettings):
         self.name = name
         self.settings = settings
 
-    def send(self, message) -> None:
+    def send(self, message: OutboxMessage) -> None:
         import urllib.request  # here, not at start-up: most commands send nothing
 
         body = json.dumps(
@@ -61,5 +63,5 @@ class WebhookChannel:
 
 
 @hookimpl
-def register_channel_types():
+def register_channel_types() -> list[type[Channel]]:
     return [WebhookChannel]
