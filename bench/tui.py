@@ -47,8 +47,8 @@ def time_app(path: str) -> None:
     from textual.widgets import DataTable
 
     from samskab.engine.core import open_engine
-    from samskab.tui.app import SamskabApp
     from samskab.engine.service import Service
+    from samskab.tui.app import SamskabApp
 
     engine = open_engine(path)
     app = SamskabApp(Service(engine, engine.actor(), "da"))

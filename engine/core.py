@@ -196,7 +196,7 @@ class Engine:
                     hint=msg(" ({suggestion})", suggestion=hint) if hint else "",
                 )
             ]
-        reasons = []
+        reasons: list[str] = []
         if not compiled.allows(case.state, action_id):
             reasons.append(
                 msg(
@@ -247,13 +247,11 @@ class Engine:
 
     def availability(self, case: Case, actor: Actor) -> list[Availability]:
         """Every action from the case's current step, each with why it is blocked (if so)."""
-        compiled = self.compiled_for(case)
+        process = self.compiled_for(case).process
         return [
-            Availability(
-                compiled.process.action(a),
-                tuple(self.reasons_against(case, a, actor, {}, None, preview=True)),
-            )
-            for a in compiled.actions_from(case.state)
+            Availability(action, tuple(self.reasons_against(case, action.id, actor, {}, None, preview=True)))
+            for action in process.actions
+            if case.state in action.from_
         ]
 
     def new_case(
@@ -328,15 +326,14 @@ class Engine:
         changes = self.parse_values(compiled.process, raw or {}, allowed)
         for counted in action.counts if action else ():
             changes.setdefault(counted, (case.fields.get(counted) or 0) + 1)
-        system = _fire_deadline is not None
-        if actor is None and not system:
-            actor = self.actor()
+        # None: samskab itself, firing a deadline's automatic action.
+        acting = None if _fire_deadline is not None else actor or self.actor()
         now = self.now()
         stamp = clock.to_text(now)
-        reasons = self.reasons_against(case, action_id, None if system else actor, changes, note, now=now)
+        reasons = self.reasons_against(case, action_id, acting, changes, note, now=now)
         if reasons:
-            if not system:
-                self.store.record_refusal(case.id, stamp, actor.id, actor.account, action_id, reasons)
+            if acting is not None:
+                self.store.record_refusal(case.id, stamp, acting.id, acting.account, action_id, reasons)
             raise Refused(
                 msg(
                     "case {case}: cannot take {action} now",
@@ -351,14 +348,14 @@ class Engine:
         event = Event(
             case.id,
             stamp,
-            SYSTEM_ACTOR if system else actor.id,
+            acting.id if acting else SYSTEM_ACTOR,
             ACTION,
             action_id,
             case.state,
             target,
             changed,
             note.strip() if note and note.strip() else None,
-            account=None if system else actor.account,
+            account=acting.account if acting else None,
         )
         deadline = compiled.process.state(target).deadline
         replan = target != case.state or (deadline is not None and deadline.from_field in changed)
@@ -374,7 +371,7 @@ class Engine:
                 self.config,
                 self.channels,
                 due,
-                passed=(case.state, _fire_deadline.due_at) if system else None,
+                passed=(case.state, _fire_deadline.due_at) if _fire_deadline else None,
             )
         updated = self.store.commit_action(
             case,
@@ -384,7 +381,7 @@ class Engine:
             deadlines=rows,
             close_deadlines=replan and compiled.process.state(case.state).deadline is not None,
             closed=target in compiled.final_states,
-            fire_deadline=_fire_deadline.id if system else None,
+            fire_deadline=_fire_deadline.id if _fire_deadline else None,
             outbox=outbox,
         )
         self._after(updated, event)

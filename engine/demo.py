@@ -6,6 +6,7 @@ what a municipality would have after working this way. Some cases are overdue.
 """
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -712,6 +713,10 @@ SCRIPTS = (
 )
 
 
+def _fixed(moment: dt.datetime) -> dt.datetime:
+    return moment
+
+
 def build(engine: Engine) -> int:
     """Fill ``engine``'s database with the demo cases; returns how many were made."""
     clock = engine.now
@@ -720,10 +725,10 @@ def build(engine: Engine) -> int:
     try:
         for scripts in SCRIPTS:
             for script in scripts(today.date()):
-                engine.now = lambda at=today - dt.timedelta(days=script.days_ago): at
+                engine.now = functools.partial(_fixed, today - dt.timedelta(days=script.days_ago))
                 case = engine.new_case(script.process, script.title, script.values, Actor(script.actor, None))
                 for step in script.steps:
-                    engine.now = lambda at=today - dt.timedelta(days=step.days_ago): at
+                    engine.now = functools.partial(_fixed, today - dt.timedelta(days=step.days_ago))
                     engine.tick()
                     engine.advance(
                         case.id, step.action, step.values, note=step.note, actor=Actor(step.actor, None)

@@ -18,7 +18,7 @@ from samskab.engine.errors import NotFound
 def _needles(engine: Engine, email: str) -> tuple[list[str], list[str]]:
     """The texts that identify the person, and their person ids in the config."""
     ids = [pid for pid, person in engine.config.people.items() if person.email == email]
-    names = [engine.config.people[pid].name for pid in ids if engine.config.people[pid].name]
+    names = [name for pid in ids if (name := engine.config.people[pid].name)]
     return [email, *names], ids
 
 

@@ -18,8 +18,8 @@ from samskab.engine.config import Actor
 from samskab.engine.core import open_engine
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter
-from samskab.tui.app import SamskabApp
 from samskab.engine.service import Service
+from samskab.tui.app import SamskabApp
 from samskab.tui.screens.action_form import ActionForm
 from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.case import CaseScreen

@@ -9,8 +9,8 @@ from samskab.engine import demo
 from samskab.engine.config import Actor
 from samskab.engine.core import open_engine
 from samskab.engine.plugins import make_plugin_manager
-from samskab.tui.app import SamskabApp
 from samskab.engine.service import Service
+from samskab.tui.app import SamskabApp
 
 
 @pytest.fixture

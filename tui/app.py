@@ -74,7 +74,7 @@ class SamskabApp(App[None]):
     def fetch_and_show(
         self,
         fetch: Callable[[], T],
-        show: Callable[[T], None],
+        show: Callable[[T], object],
         failed: Callable[[SamskabError], None] | None = None,
     ) -> None:
         """From a worker thread: run ``fetch`` (service calls block), then ``show`` its
@@ -102,7 +102,7 @@ class SamskabApp(App[None]):
             )
 
     def action_command_palette(self) -> None:
-        if not CommandPalette.is_open(self):
+        if not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
             self.push_screen(
                 CommandPalette(placeholder=self.words("Search for commands…"), id="--command-palette")
             )

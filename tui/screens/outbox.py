@@ -12,7 +12,7 @@ from samskab.tui.screens.base import DataScreen
 class OutboxScreen(DataScreen):
     BINDINGS = [
         Binding("t", "retry", "Retry"),
-        Binding("d", "dismiss", "Dismiss"),
+        Binding("d", "dismiss_message", "Dismiss"),
     ]
 
     def __init__(self) -> None:
@@ -84,7 +84,7 @@ class OutboxScreen(DataScreen):
         if item is not None:
             self.resolve(item.id, retry=True)
 
-    def action_dismiss(self) -> None:
+    def action_dismiss_message(self) -> None:
         item = self.current()
         if item is not None:
             self.resolve(item.id, retry=False)
@@ -100,4 +100,7 @@ class OutboxScreen(DataScreen):
             else:
                 service.dismiss_message(message_id)
 
-        self.samskab.fetch_and_show(resolved, lambda _: self.load())
+        self.samskab.fetch_and_show(resolved, self.reload)
+
+    def reload(self, _: None) -> None:
+        self.load()

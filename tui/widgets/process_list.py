@@ -1,7 +1,7 @@
 """The list of processes to pick from, loaded off the UI thread; ``processes`` maps ids
 to their summaries once loaded. Screens react to its OptionHighlighted and OptionSelected."""
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.markup import escape
 from textual import work
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class ProcessList(OptionList):
-    def __init__(self, *, show_level: bool = False, **kwargs: str) -> None:
+    def __init__(self, *, show_level: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.show_level = show_level
         self.processes: dict[str, ProcessSummary] = {}
