@@ -28,7 +28,7 @@ from samskab.engine.hookspecs import hookimpl
 from samskab.engine.messages import msg
 from samskab.engine.notifications import Outgoing
 from samskab.engine.readmodels import CaseFilter
-from samskab.engine.store import OutboxRow, StoredDefinition
+from samskab.engine.store import OutboxRow, Store, StoredDefinition
 
 
 def _path_and_options(url: str) -> tuple[str, dict[str, str]] | None:
@@ -60,7 +60,9 @@ LATEST = "m006_case_link_on_case"
 """The last migration in ``plugins.sqlite_schema``; a test keeps the two in step."""
 
 
-class SqliteStore:
+class SqliteStore(Store):
+    """The :class:`engine.store.Store` contract on one SQLite file."""
+
     def __init__(self, path: str, *, synchronous: str = "NORMAL", timeout: float = 5.0):
         self.path = path
         if path != ":memory:" and not os.path.exists(path):
