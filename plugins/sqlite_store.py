@@ -224,11 +224,11 @@ class SqliteStore(Store):
                 )
             if fire_deadline is not None:
                 cursor = self.conn.execute(
-                    "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL",
+                    "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL AND closed_at IS NULL",
                     (event.at, fire_deadline),
                 )
                 if cursor.rowcount != 1:
-                    raise Conflict(f"deadline {fire_deadline} has already fired")
+                    raise Conflict(f"deadline {fire_deadline} has already fired or was closed")
             if close_deadlines:
                 self.conn.execute(
                     "UPDATE deadlines SET closed_at = ? WHERE case_id = ? AND closed_at IS NULL",
@@ -254,8 +254,9 @@ class SqliteStore(Store):
 
     def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence[Outgoing] = ()) -> bool:
         with self._writing():
+            # Only an open deadline fires: one listed before its case moved on stays unfired.
             cursor = self.conn.execute(
-                "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL",
+                "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL AND closed_at IS NULL",
                 (event.at, deadline.id),
             )
             if cursor.rowcount != 1:

@@ -450,6 +450,20 @@ def test_fire_deadline_records_its_event_and_messages_once(store, open_store):
     assert verified(store) == 2
 
 
+def test_fire_deadline_of_a_closed_deadline_does_nothing(store):
+    """A tick that listed a deadline before the case moved on must not fire it after."""
+    case = new_case(store, deadlines=(deadline(at(10), action="afbryd"), deadline(at(5), REMINDER)))
+    reminder, passed = store.deadlines(case.id)
+    moved = act(store, case, to="aftaleudkast", close=True, when=at(3))
+    before = everything(store)
+    event = Event(case.id, at(5), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog", {}, "påmindelse")
+    assert store.fire_deadline(reminder, event, [message()]) is False
+    assert everything(store) == before
+    with pytest.raises(Conflict):  # nor take its automatic action
+        act(store, moved, "afbryd", to="ikke_indgaaet", closed=True, fire=passed.id, actor=SYSTEM_ACTOR)
+    assert everything(store) == before
+
+
 def test_fire_deadline_races_have_one_winner(open_store):
     first, second = open_store(), open_store()
     case = new_case(first, deadlines=(deadline(at(5), REMINDER),))
