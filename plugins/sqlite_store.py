@@ -559,8 +559,9 @@ class SqliteStore(Store):
         if where.open_only:
             clauses.append("closed_at IS NULL")
         if where.text:
-            clauses.append("title LIKE ?")
-            params.append(f"%{where.text}%")
+            # The text as typed: its % and _ are characters, not LIKE's wildcards.
+            clauses.append("title LIKE ? ESCAPE '\\'")
+            params.append("%" + _escape_like(where.text) + "%")
         if where.actor:
             clauses.append("id IN (SELECT case_id FROM events WHERE actor = ?)")
             params.append(where.actor)
@@ -667,6 +668,10 @@ def _case(row: tuple) -> Case:
         closed,
         next_due,
     )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _next_due(deadlines: Sequence[Deadline]) -> str | None:

@@ -579,6 +579,24 @@ def test_list_cases_pages(store, several):
     assert names(store, CaseFilter(open_only=True, limit=2, offset=2), several) == ["hearing"]
 
 
+def test_list_cases_text_is_plain_text(store):
+    """``%`` and ``_`` in a search are characters, as typed, not wildcards."""
+    percent = new_case(store, "Tilskud 50% til Spejderne")
+    new_case(store, "Tilskud 500 til FDF")
+    underscore = new_case(store, "Lions_Nord")
+    new_case(store, "Lions Nord")
+    backslash = new_case(store, "Sti: C:\\sager")
+    for text, expected in (
+        ("50%", [percent.id]),
+        ("s_n", [underscore.id]),
+        ("%", [percent.id]),
+        ("\\", [backslash.id]),
+        ("C:\\S", [backslash.id]),
+    ):
+        assert [c.id for c in store.list_cases(CaseFilter(text=text))] == expected
+        assert store.count_cases(CaseFilter(text=text)) == len(expected)
+
+
 def test_list_cases_by_an_unknown_column_is_bad_input(store, several):
     with pytest.raises(BadInput):
         list(store.list_cases(CaseFilter(order_by="fields")))
