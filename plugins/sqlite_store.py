@@ -590,9 +590,9 @@ class SqliteStore(Store):
             # and then the index gives the order, with no sort.)
             order = f"{column} IS NULL, {order}"
         sql = f"SELECT {self._CASE_COLUMNS} FROM cases{sql} ORDER BY {order}, id"
-        if where.limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [where.limit, where.offset]
+        if where.limit is not None or where.offset:
+            sql += " LIMIT ? OFFSET ?"  # LIMIT -1: no limit, and SQLite has no OFFSET without one
+            params += [-1 if where.limit is None else where.limit, where.offset]
         # A generator over the cursor: a million cases are listed without a million objects.
         return (_case(row) for row in self.conn.execute(sql, params))
 

@@ -597,6 +597,12 @@ def test_list_cases_text_is_plain_text(store):
         assert store.count_cases(CaseFilter(text=text)) == len(expected)
 
 
+def test_list_cases_offset_without_a_limit_skips(store, several):
+    assert names(store, CaseFilter(offset=1), several) == ["scouts", "hearing", "club"]
+    assert names(store, CaseFilter(order_by="title", descending=True, offset=3), several) == ["scouts"]
+    assert names(store, CaseFilter(offset=4), several) == []
+
+
 def test_list_cases_by_an_unknown_column_is_bad_input(store, several):
     with pytest.raises(BadInput):
         list(store.list_cases(CaseFilter(order_by="fields")))
