@@ -818,6 +818,7 @@ def test_outbox_resolve_retries_or_dismisses_and_logs_it(store, messages):
     assert store.outbox_resolve(first.id, at(3), "bo", "retry") is True
     retried = store.outbox_message(first.id)
     assert (retried.status, retried.attempts, retried.next_attempt_at) == ("pending", 0, at(3))
+    assert retried.last_error == "refused"  # until the next attempt
     assert first.id in [m.id for m in store.outbox_due(at(3))]
 
     store.outbox_attempted(first.id, at(3), error="refused", next_attempt_at=None)
