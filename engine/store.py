@@ -1,8 +1,40 @@
-"""What the engine needs from storage. The built-in SQLite store (``plugins.sqlite_store``)
-implements it; a plugin can bring another through the ``open_store`` hook.
+"""What the engine needs from storage, and the contract every store keeps. The built-in
+SQLite store (``plugins.sqlite_store``) implements it; a plugin can bring another through
+the ``open_store`` hook, and proves it keeps this contract by passing
+``tests/test_store_conformance.py``.
 
-Writes that belong together (a state change, its event, its deadlines) are one call,
-so a store can make them one transaction.
+Writes that belong together (a state change, its event, its deadlines, its messages)
+are one call, so a store can make them one transaction. The rules every store keeps:
+
+- **All or nothing.** Each method that writes is one transaction: it does everything
+  its docstring says or, when it raises, nothing at all. Once it returns, what it wrote
+  is committed: every store instance on the same database (another process, another
+  machine) reads it.
+- **The history is append-only.** No method changes or removes an event, with one
+  exception: :meth:`Store.erase_personal_data` pseudonymises events in place, and
+  records that it did (an erasure event on each case it touched, and which events it
+  changed, in :meth:`Store.erased_events`).
+- **Appends are serialised.** Each event's digest (:func:`engine.audit.digest` of the
+  event as stored), case link and database-wide chain link are computed from the latest
+  links *inside* the write transaction that appends it, and no other append to the
+  same database can come between reading those links and committing. So two writers
+  can never fork a chain: :func:`engine.audit.verify` holds on :meth:`Store.audit_rows`
+  after any interleaving of writers. (SQLite: one writer at a time, and every write
+  transaction's first statement is a write, so it holds the lock before it reads.)
+- **Ids are the store's.** Cases, events, deadlines and outbox messages get positive
+  integer ids, increasing in the order they are committed and never reused; ids given
+  in the objects passed in (``Case.id``, ``Event.id``, ``Event.case_id``,
+  ``Deadline.case_id`` of a new case) are ignored. Events in id order are the order of
+  the chain.
+- **Times are text.** Every time is ISO 8601 text in UTC
+  (``clock.to_text``: ``2026-03-01T09:30:00+00:00``), kept exactly as given and compared
+  as text. (Another change will type them as datetimes; until then a store does not
+  convert them.)
+- **Values round-trip.** Fields, changes and payloads are JSON objects: they read back
+  equal to what was written (``engine.jsontext``).
+- **Errors.** A write the database holds off past the store's timeout is
+  :class:`engine.errors.Busy`, with nothing written; a lost compare-and-swap is
+  :class:`engine.errors.Conflict`, with nothing written.
 """
 
 from collections.abc import Iterable, Sequence
@@ -29,10 +61,25 @@ class StoredDefinition:
 
 @attrs.frozen
 class OutboxRow:
-    """A message in the outbox, and where its delivery stands."""
+    """A message in the outbox, and where its delivery stands.
+
+    A message is written ``pending`` with the event that causes it (``next_attempt_at``
+    and ``created_at`` are the event's time, ``attempts`` 0). Then::
+
+        pending  --outbox_attempted, no error-------------------> sent       (final)
+        pending  --outbox_attempted, error, next_attempt_at-----> pending    (attempts + 1)
+        pending  --outbox_attempted, error, no next_attempt_at--> incident
+        incident --outbox_resolve "retry"-----------------------> pending    (attempts 0, due now)
+        incident --outbox_resolve "dismiss"---------------------> dismissed  (final)
+
+    and a pending message can be retried now or dismissed the same way. Nothing else
+    changes a message, except erasure (which pseudonymises its text).
+    """
 
     id: int
     key: str
+    """The idempotency key: unique in the outbox, fixed when the message is written and
+    the same on every read, so a receiver that sees it twice can drop the copy."""
     event_id: int
     case_id: int
     channel: str
@@ -50,16 +97,37 @@ class OutboxRow:
 
 
 class Store(Protocol):
-    def save_definition(self, definition: StoredDefinition) -> None:
-        """Keep a definition's text; a no-op when (id, version) is already kept."""
+    """Storage for cases, their history, deadlines and outbox. See the module docstring
+    for the rules every method keeps; each method's docstring says what it promises."""
 
-    def definitions(self) -> list[StoredDefinition]: ...
+    # -- definitions ---------------------------------------------------------------
+
+    def save_definition(self, definition: StoredDefinition) -> None:
+        """Keep a definition's text, so cases opened on it can be read after the file
+        changed. A no-op when (process_id, version) is already kept: the first text
+        kept for a version stays, whatever is saved for it later."""
+
+    def definitions(self) -> list[StoredDefinition]:
+        """Every kept definition, exactly as saved, in no promised order."""
+
+    # -- writing cases ---------------------------------------------------------------
 
     def create_case(
         self, case: Case, event: Event, deadlines: Sequence[Deadline], outbox: Sequence["Outgoing"] = ()
     ) -> Case:
-        """Insert a new case (its id is assigned here) with its first event, deadlines and
-        outbox messages, in one transaction."""
+        """Insert a new case with its first event, deadlines and outbox messages, in one
+        transaction; return the case as stored.
+
+        The store assigns the case's id (``case.id`` is ignored) and puts it on the event,
+        the deadlines and the messages; everything else of ``case`` (revision included)
+        is kept as given. The returned case is ``case`` with its new id and ``next_due``,
+        the earliest ``due_at`` among ``deadlines`` of kind ``deadline`` (reminders do not
+        count; None if there is none). The event is appended to the chains as every event
+        is (module docstring). Deadlines are stored open and unfired. Each message is
+        stored ``pending``, due at ``event.at``, with ``created_at = event.at``, the new
+        event's id and an idempotency key of its own; one call holds at most one message
+        per (channel, recipient).
+        """
 
     def commit_action(
         self,
@@ -74,73 +142,198 @@ class Store(Protocol):
         fire_deadline: int | None = None,
         outbox: Sequence["Outgoing"] = (),
     ) -> Case:
-        """Write a case's new state and fields, its event, deadlines and outbox messages in
-        one transaction.
+        """Write a case's new state and fields with its event, deadlines and outbox
+        messages, in one transaction; return the case as now stored (equal to
+        ``get_case`` after it).
 
-        Only if the stored revision is still ``case.revision`` (else
-        :class:`engine.errors.Conflict`). ``close_deadlines`` closes the open deadlines of
-        the state being left; ``closed`` says the new state is final; ``fire_deadline`` marks that deadline fired (else Conflict
-        if it already was).
+        The transaction starts with a compare-and-swap on the revision: it goes on only
+        if the stored case still has ``case.revision``, and then the revision goes up by
+        one. If not (someone else committed since ``case`` was read, or there is no such
+        case), it raises :class:`engine.errors.Conflict` and writes nothing: no case
+        column, event, deadline or message changes.
+
+        Then: ``state`` and ``fields`` replace the stored ones and ``updated_at`` becomes
+        ``event.at``. ``closed`` says the new state is final: ``closed_at`` becomes
+        ``event.at`` (or stays, if the case was already closed); without it
+        ``closed_at`` is None. ``fire_deadline`` (a deadline id) marks that deadline
+        fired at ``event.at``, once: if it has fired already, or was closed, the whole
+        call is a Conflict and writes nothing. ``close_deadlines`` closes every open
+        deadline and reminder of the case (``closed_at = event.at``), before the new
+        ``deadlines`` are stored open. When deadlines are closed or new ones given,
+        ``next_due`` becomes the earliest new one of kind ``deadline`` (None if none);
+        otherwise it stays. The event (its ``case_id`` set to the case's) and the
+        messages are written as in :meth:`create_case`.
         """
 
     def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence["Outgoing"] = ()) -> bool:
-        """Mark a deadline fired and record its event and messages; False if it already was."""
+        """Mark a deadline or reminder fired at ``event.at`` and append its event and
+        messages, in one transaction; True if it did.
 
-    def get_case(self, case_id: int) -> Case | None: ...
+        A deadline fires once: if it has fired already, or was closed (the case moved
+        on), this returns False and writes nothing. The check and the marking are one
+        conditional write inside the transaction, so of two callers racing for the same
+        deadline (two ``samskab tick``, another store instance) exactly one gets True.
+        The case itself (its columns and revision) is not changed.
+        """
+
+    # -- reading cases -----------------------------------------------------------------
+
+    def get_case(self, case_id: int) -> Case | None:
+        """The case as last committed, by any instance; None if there is no such case."""
 
     def list_cases(self, where: CaseFilter) -> Iterable[Case]:
-        """The cases matching ``where``, one at a time."""
+        """The cases matching ``where``, one at a time (a store may read them lazily).
 
-    def count_cases(self, where: CaseFilter) -> int: ...
+        Filters, all of which must hold: ``process_id`` and ``state`` equal;
+        ``open_only``: not closed; ``text``: the title contains the text as typed
+        (``%`` and ``_`` are plain characters), ignoring the case of ASCII letters
+        (whether other letters fold is the store's: SQLite's do not); ``actor``: an event
+        of the case has that actor; ``overdue_at``: open, with ``next_due`` at or before
+        it.
 
-    def history(self, case_id: int) -> list[Event]: ...
+        Order: ``order_by`` (id, title ignoring the case of ASCII letters, process_id,
+        state, updated_at or next_due), reversed by ``descending``; ties always by id,
+        ascending. By next_due, cases without one come last in either direction. Any
+        other ``order_by`` is :class:`engine.errors.BadInput`. Then ``offset`` cases are
+        skipped (with or without a limit) and at most ``limit`` given, so consecutive
+        pages of the same question hold every case once.
+        """
 
-    def deadlines(self, case_id: int, *, open_only: bool = True) -> list[Deadline]: ...
+    def count_cases(self, where: CaseFilter) -> int:
+        """How many cases ``list_cases`` gives for ``where`` without its limit and offset."""
+
+    def history(self, case_id: int) -> list[Event]:
+        """The case's events in the order appended (by id), each with its id; empty for
+        an unknown case."""
+
+    def deadlines(self, case_id: int, *, open_only: bool = True) -> list[Deadline]:
+        """The case's deadlines and reminders by due time (ties in no promised order),
+        each with its id; ``open_only`` leaves out closed ones (fired ones stay until
+        closed)."""
 
     def due_deadlines(self, now: str) -> Iterable[Deadline]:
-        """Open, unfired deadlines due at or before ``now``, oldest first."""
+        """Open, unfired deadlines and reminders due at or before ``now``, of every case,
+        oldest first (ties by id).
+
+        Listing is not claiming: two callers may both see a deadline; only one of them
+        fires it (:meth:`fire_deadline` and ``commit_action(fire_deadline=...)`` return
+        False or raise Conflict for the other). A fired or closed deadline is not listed
+        again.
+        """
 
     def agenda(self, until: str) -> list[Deadline]:
-        """Open deadlines and unsent reminders due at or before ``until``, soonest first."""
+        """What is coming, of every case: open deadlines (fired or not) and open, unfired
+        reminders due at or before ``until``, soonest first (ties by id)."""
 
     def data_version(self) -> int:
-        """A number that changes whenever another connection commits a change."""
+        """A number that changes when another store instance (connection, process,
+        machine) has committed a change to the database since the last call, so a
+        screen knows when to read again. Unchanged while nobody commits; after this
+        instance's own writes it may or may not change (SQLite's does not)."""
+
+    # -- the outbox (states: :class:`OutboxRow`) ----------------------------------------
 
     def outbox_due(self, now: str) -> list[OutboxRow]:
-        """Pending messages whose next attempt is due."""
+        """Pending messages whose next attempt is due at or before ``now``, by
+        ``next_attempt_at`` then id.
+
+        Delivery is at least once. Today's SQLite store takes no lease: two deliverers
+        running at once (``samskab tick`` while the terminal UI delivers) are both given
+        the same due message and may both send it; the receiver drops the copy by its
+        key. A store may hand a due message to one deliverer at a time (a claim, a row
+        lock); the engine does not rely on it.
+        """
 
     def outbox(self, *, include_done: bool = False) -> list[OutboxRow]:
-        """Pending messages and incidents (and, with ``include_done``, sent and dismissed)."""
+        """Pending messages and incidents (with ``include_done``, sent and dismissed ones
+        too), by id."""
 
-    def outbox_message(self, message_id: int) -> OutboxRow | None: ...
+    def outbox_message(self, message_id: int) -> OutboxRow | None:
+        """One message, whatever its status; None if there is no such message."""
 
     def outbox_attempted(
         self, message_id: int, at: str, *, error: str | None, next_attempt_at: str | None
-    ) -> None: ...
+    ) -> None:
+        """Record a delivery attempt at ``at`` of a pending message: ``attempts`` goes up
+        by one and ``last_error`` becomes ``error``. No error: ``sent``, ``sent_at = at``,
+        no next attempt. An error and a ``next_attempt_at``: still ``pending``, due then.
+        An error and no next attempt: ``incident``, no next attempt.
 
-    def outbox_resolve(self, message_id: int, at: str, actor: str, what: str) -> bool: ...
+        Only a pending message changes, in one conditional write: what a second,
+        concurrent deliverer reports late about a message that meanwhile became sent,
+        an incident or dismissed is ignored, so it can never un-send, resurrect or
+        re-count a message. (Two reports on a message still pending both count.)
+        """
 
-    def outbox_log(self, message_id: int) -> list[tuple[str, str, str]]: ...
+    def outbox_resolve(self, message_id: int, at: str, actor: str, what: str) -> bool:
+        """Resolve an incident (or a message still pending) as ``actor`` at ``at``:
+        ``what`` is ``"retry"`` (back to pending, attempts 0, due at ``at``; the last
+        error stays until the next attempt) or ``"dismiss"`` (dismissed, never sent).
+        The change and its line in :meth:`outbox_log` are one transaction. False, with
+        nothing written or logged, for a message that is sent, dismissed or unknown.
+        """
+
+    def outbox_log(self, message_id: int) -> list[tuple[str, str, str]]:
+        """How the message was resolved: (at, actor, what) per resolution, oldest first."""
+
+    # -- the audit trail -----------------------------------------------------------
 
     def audit_rows(self) -> "Iterable[AuditRow]":
-        """Every event with its digest and links, oldest first."""
+        """Every event with its stored digest and links, oldest first (by id), such that
+        ``audit.verify(store.audit_rows(), store.erased_events())`` finds nothing broken
+        in anything this store wrote."""
 
     def record_refusal(
         self, case_id: int, at: str, actor: str, account: str | None, action: str, reasons: list[str]
     ) -> None:
-        """Keep a refused attempt: who tried what, when, and why it was refused."""
+        """Keep a refused attempt: who tried what, when, and why it was refused (each
+        reason kept as text). Not an event: the history and the chains do not change."""
 
-    def refusals(self, case_id: int) -> list[dict[str, Any]]: ...
+    def refusals(self, case_id: int) -> list[dict[str, Any]]:
+        """The case's refused attempts, oldest first, each
+        ``{"at", "actor", "account", "action", "reasons"}``."""
+
+    # -- personal data (GDPR) ----------------------------------------------------------
 
     def personal_data(self, texts: list[str], person_ids: list[str]) -> dict[str, Any]:
-        """Every case, event, message and refusal that names the person."""
+        """Everything that names the person: ``texts`` (e-mail address, name) matched
+        ignoring case, ``person_ids`` as actors. Each list oldest first (by id)::
+
+            {"cases": [{"id", "title", "fields"}],            title or fields name them
+             "events": [{"id", "case", "at", "actor", "kind", "action", "changes", "note"}],
+                                                               actor, changes or note
+             "messages": [{"id", "recipient", "subject", "status"}],   any of its text
+             "refusals": [{"case", "at", "action"}]}           refused attempts of theirs
+
+        A text inside a longer word or address (``anna@x.dk`` in ``hanna@x.dk``) names
+        someone else.
+        """
 
     def erase_personal_data(
         self, texts: list[str], person_ids: list[str], pseudonym: str, at: str, actor: str
     ) -> dict[str, int]:
-        """Pseudonymise the person everywhere and record the erasure; counts of what changed."""
+        """Pseudonymise the person everywhere :meth:`personal_data` finds them, in one
+        transaction (the finding included), and record the erasure.
+
+        Every match of ``texts`` (whatever its case) in case titles and fields, event
+        changes and notes, and outbox recipients, subjects, bodies and payloads becomes
+        ``pseudonym``, as do the actors in ``person_ids`` of events and refusals; nothing
+        else changes, and other people's data (see :meth:`personal_data`) not at all.
+        Each touched case's revision goes up by one, so an edit read before the erasure
+        is a Conflict instead of writing the data back. Changed events keep their
+        digests and links and are listed by :meth:`erased_events`; each touched case
+        gets an event of kind ``erasure`` (by ``actor`` at ``at``, in its current state,
+        no changes), appended to the chains. Afterwards ``personal_data`` finds nothing.
+
+        Returns what changed: ``{"cases": cases touched (title, fields or events
+        changed; each got an erasure event), "events": events changed (the erasure
+        events not counted), "messages": messages changed}``.
+        """
 
     def erased_events(self) -> set[int]:
-        """Events whose personal data was erased (their content no longer matches)."""
+        """Ids of events an erasure changed (their content no longer matches their
+        digest; their links still do). The erasure events themselves are not in it."""
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the connection. Everything committed stays for the next instance; the
+        store is not used afterwards. Closing twice does no harm."""

@@ -28,7 +28,7 @@ from samskab.engine.hookspecs import hookimpl
 from samskab.engine.messages import msg
 from samskab.engine.notifications import Outgoing
 from samskab.engine.readmodels import CaseFilter
-from samskab.engine.store import OutboxRow, StoredDefinition
+from samskab.engine.store import OutboxRow, Store, StoredDefinition
 
 
 def _path_and_options(url: str) -> tuple[str, dict[str, str]] | None:
@@ -60,7 +60,9 @@ LATEST = "m006_case_link_on_case"
 """The last migration in ``plugins.sqlite_schema``; a test keeps the two in step."""
 
 
-class SqliteStore:
+class SqliteStore(Store):
+    """The :class:`engine.store.Store` contract on one SQLite file."""
+
     def __init__(self, path: str, *, synchronous: str = "NORMAL", timeout: float = 5.0):
         self.path = path
         if path != ":memory:" and not os.path.exists(path):
@@ -222,11 +224,11 @@ class SqliteStore:
                 )
             if fire_deadline is not None:
                 cursor = self.conn.execute(
-                    "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL",
+                    "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL AND closed_at IS NULL",
                     (event.at, fire_deadline),
                 )
                 if cursor.rowcount != 1:
-                    raise Conflict(f"deadline {fire_deadline} has already fired")
+                    raise Conflict(f"deadline {fire_deadline} has already fired or was closed")
             if close_deadlines:
                 self.conn.execute(
                     "UPDATE deadlines SET closed_at = ? WHERE case_id = ? AND closed_at IS NULL",
@@ -252,8 +254,9 @@ class SqliteStore:
 
     def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence[Outgoing] = ()) -> bool:
         with self._writing():
+            # Only an open deadline fires: one listed before its case moved on stays unfired.
             cursor = self.conn.execute(
-                "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL",
+                "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL AND closed_at IS NULL",
                 (event.at, deadline.id),
             )
             if cursor.rowcount != 1:
@@ -556,8 +559,9 @@ class SqliteStore:
         if where.open_only:
             clauses.append("closed_at IS NULL")
         if where.text:
-            clauses.append("title LIKE ?")
-            params.append(f"%{where.text}%")
+            # The text as typed: its % and _ are characters, not LIKE's wildcards.
+            clauses.append("title LIKE ? ESCAPE '\\'")
+            params.append("%" + _escape_like(where.text) + "%")
         if where.actor:
             clauses.append("id IN (SELECT case_id FROM events WHERE actor = ?)")
             params.append(where.actor)
@@ -586,9 +590,9 @@ class SqliteStore:
             # and then the index gives the order, with no sort.)
             order = f"{column} IS NULL, {order}"
         sql = f"SELECT {self._CASE_COLUMNS} FROM cases{sql} ORDER BY {order}, id"
-        if where.limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [where.limit, where.offset]
+        if where.limit is not None or where.offset:
+            sql += " LIMIT ? OFFSET ?"  # LIMIT -1: no limit, and SQLite has no OFFSET without one
+            params += [-1 if where.limit is None else where.limit, where.offset]
         # A generator over the cursor: a million cases are listed without a million objects.
         return (_case(row) for row in self.conn.execute(sql, params))
 
@@ -664,6 +668,10 @@ def _case(row: tuple) -> Case:
         closed,
         next_due,
     )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _next_due(deadlines: Sequence[Deadline]) -> str | None:

@@ -1,6 +1,5 @@
-"""The SQLite store under the engine: one transaction per action, compare-and-swap."""
-
-import sqlite3
+"""The SQLite store under the engine and its SQLite specifics; what every store must do is
+in test_store_conformance.py."""
 
 import pytest
 
@@ -23,27 +22,6 @@ def test_two_coordinators_on_one_case_one_wins_nothing_lost(workdir):
         second.advance(case.id, "afbryd", note="second", expected_revision=stale.revision)
     history = second.store.history(case.id)
     assert [e.note for e in history] == [None, "first"]
-
-
-def test_a_failed_write_leaves_no_half_applied_action(workdir):
-    engine = engine_on(workdir / "s.db")
-    case = engine.new_case("partnerskab", "Lions")
-    # Another writer moves the case on between read and write: the CAS refuses.
-    raw = sqlite3.connect(workdir / "s.db")
-    raw.execute("UPDATE cases SET revision = revision + 1 WHERE id = ?", (case.id,))
-    raw.commit()
-    with pytest.raises(Conflict):
-        engine.store.commit_action(
-            case,
-            state="ikke_indgaaet",
-            fields={},
-            event=engine.store.history(case.id)[0],
-            deadlines=[],
-            close_deadlines=True,
-            closed=True,
-        )
-    assert raw.execute("SELECT count(*) FROM events").fetchone() == (1,)
-    assert raw.execute("SELECT state FROM cases").fetchone() == ("dialog",)
 
 
 def test_schema_is_made_by_migrations_wal_and_foreign_keys(workdir):
