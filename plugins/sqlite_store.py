@@ -16,7 +16,7 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qs
 
 import attrs
@@ -29,6 +29,9 @@ from samskab.engine.messages import msg
 from samskab.engine.notifications import Outgoing
 from samskab.engine.readmodels import CaseFilter
 from samskab.engine.store import OutboxRow, Store, StoredDefinition
+
+if TYPE_CHECKING:  # loaded for the first write only (see db)
+    import sqlite_utils
 
 
 def _path_and_options(url: str) -> tuple[str, dict[str, str]] | None:
@@ -68,7 +71,7 @@ class SqliteStore(Store):
         if path != ":memory:" and not os.path.exists(path):
             # Created readable by its owner only: it holds people's names and addresses.
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        self._db = None
+        self._db: sqlite_utils.Database | None = None
         try:
             self.conn = sqlite3.connect(path, check_same_thread=False, timeout=timeout)
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -102,7 +105,7 @@ class SqliteStore(Store):
             return False
 
     @property
-    def db(self):
+    def db(self) -> "sqlite_utils.Database":
         """The sqlite-utils view of the connection: migrations, transactions, tooling."""
         if self._db is None:
             import sqlite_utils
@@ -175,7 +178,7 @@ class SqliteStore(Store):
                     _next_due(deadlines),
                 ),
             )
-            case_id = cursor.lastrowid
+            case_id = _row_id(cursor)
             event_id = self._insert_event(case_id, event)
             self._insert_deadlines(case_id, deadlines)
             self._insert_outbox(case_id, event_id, event.at, outbox)
@@ -199,7 +202,7 @@ class SqliteStore(Store):
         next_due = _next_due(deadlines) if replanned else case.next_due
         # Only the columns that change are set: an index on a column left alone is
         # not rewritten, and every page written is paid for at commit.
-        columns = {"state": state, "updated_at": event.at}
+        columns: dict[str, str | None] = {"state": state, "updated_at": event.at}
         if fields != case.fields:
             columns["fields"] = jsontext.dumps(fields)
         if closed_at != case.closed_at:
@@ -271,25 +274,27 @@ class SqliteStore(Store):
         from its row (a trigger keeps it there), the database's from the last event."""
         if event.case_id != case_id:
             event = attrs.evolve(event, case_id=case_id)
-        return self.conn.execute(
-            "INSERT INTO events (case_id, at, actor, kind, action, from_state, to_state, changes, note,"
-            " account, digest, case_link, chain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-            " samskab_link((SELECT case_link FROM cases WHERE id = ?1), ?11),"
-            " samskab_link((SELECT chain FROM events ORDER BY id DESC LIMIT 1), ?11))",
-            (
-                case_id,
-                event.at,
-                event.actor,
-                event.kind,
-                event.action,
-                event.from_state,
-                event.to_state,
-                jsontext.dumps(dict(event.changes)),
-                event.note,
-                event.account,
-                audit.digest(event),
-            ),
-        ).lastrowid
+        return _row_id(
+            self.conn.execute(
+                "INSERT INTO events (case_id, at, actor, kind, action, from_state, to_state, changes, note,"
+                " account, digest, case_link, chain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                " samskab_link((SELECT case_link FROM cases WHERE id = ?1), ?11),"
+                " samskab_link((SELECT chain FROM events ORDER BY id DESC LIMIT 1), ?11))",
+                (
+                    case_id,
+                    event.at,
+                    event.actor,
+                    event.kind,
+                    event.action,
+                    event.from_state,
+                    event.to_state,
+                    jsontext.dumps(dict(event.changes)),
+                    event.note,
+                    event.account,
+                    audit.digest(event),
+                ),
+            )
+        )
 
     # -- the audit trail ---------------------------------------------------------
 
@@ -299,8 +304,7 @@ class SqliteStore(Store):
             " account, digest, case_link, chain FROM events ORDER BY id"
         )
         for row in rows:
-            event = Event(*row[:7], changes=jsontext.loads(row[7]), note=row[8], id=row[9], account=row[10])
-            yield audit.AuditRow(event, *row[11:])
+            yield audit.AuditRow(_event(row[:11]), *row[11:])
 
     # -- personal data -----------------------------------------------------------
 
@@ -606,10 +610,7 @@ class SqliteStore(Store):
             " FROM events WHERE case_id = ? ORDER BY id",
             (case_id,),
         )
-        return [
-            Event(*row[:7], changes=jsontext.loads(row[7]), note=row[8], id=row[9], account=row[10])
-            for row in rows
-        ]
+        return [_event(row) for row in rows]
 
     _DEADLINE_COLUMNS = "case_id, state, kind, due_at, action, before, fired_at, closed_at, id"
 
@@ -682,5 +683,63 @@ def _idempotency_key(event_id: int, channel: str, recipient: str) -> str:
     return hashlib.sha256(f"{event_id}:{channel}:{recipient}".encode()).hexdigest()[:32]
 
 
-def _outbox(row: tuple) -> OutboxRow:
-    return OutboxRow(*row[:8], jsontext.loads(row[8]), *row[9:])
+def _outbox(row: tuple[Any, ...]) -> OutboxRow:
+    (
+        id_,
+        key,
+        event_id,
+        case_id,
+        channel,
+        recipient,
+        subject,
+        body,
+        payload,
+        status,
+        attempts,
+        next_attempt_at,
+        last_error,
+        created_at,
+        sent_at,
+    ) = row
+    return OutboxRow(
+        id_,
+        key,
+        event_id,
+        case_id,
+        channel,
+        recipient,
+        subject,
+        body,
+        jsontext.loads(payload),
+        status,
+        attempts,
+        next_attempt_at,
+        last_error,
+        created_at,
+        sent_at,
+    )
+
+
+def _event(row: tuple[Any, ...]) -> Event:
+    """An event from the columns case_id, at, actor, kind, action, from_state, to_state,
+    changes, note, id, account."""
+    case_id, at, actor, kind, action, from_state, to_state, changes, note, event_id, account = row
+    return Event(
+        case_id,
+        at,
+        actor,
+        kind,
+        action,
+        from_state,
+        to_state,
+        jsontext.loads(changes),
+        note,
+        event_id,
+        account,
+    )
+
+
+def _row_id(cursor: sqlite3.Cursor) -> int:
+    """The id SQLite gave the row a cursor's INSERT just wrote."""
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
