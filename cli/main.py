@@ -137,8 +137,8 @@ def cli(ctx: click.Context, db: str, config: str | None, process_dirs: tuple[str
     """
     ctx.obj = Settings(db, config, process_dirs, lang)
     if ctx.invoked_subcommand is None:
-        from samskab.cli.operations import tui
-
+        tui = cli.get_command(ctx, "tui")
+        assert tui is not None
         ctx.invoke(tui)
 
 

@@ -9,24 +9,12 @@ lost, and never sent for a change that did not happen. Delivery comes afterwards
 from collections.abc import Mapping
 from typing import Any
 
-import attrs
-
 from samskab.engine import fieldtypes
 from samskab.engine.cases import ACTION, CREATED, DEADLINE, REMINDER, Case, Event
 from samskab.engine.channels import Channel
 from samskab.engine.config import Config
 from samskab.engine.definition import Process
-
-
-@attrs.frozen
-class Outgoing:
-    """A message to write to the outbox. The store gives it its idempotency key."""
-
-    channel: str
-    recipient: str
-    subject: str
-    body: str
-    payload: Mapping[str, Any]
+from samskab.engine.store import Outgoing
 
 
 def happenings(event: Event, deadline_state: str | None = None) -> list[tuple[str, str | None, str | None]]:

@@ -37,7 +37,7 @@ are one call, so a store can make them one transaction. The rules every store ke
   :class:`engine.errors.Conflict`, with nothing written.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -47,7 +47,17 @@ from samskab.engine.readmodels import CaseFilter
 
 if TYPE_CHECKING:
     from samskab.engine.audit import AuditRow
-    from samskab.engine.notifications import Outgoing
+
+
+@attrs.frozen
+class Outgoing:
+    """A message to write to the outbox. The store gives it its idempotency key."""
+
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    payload: Mapping[str, Any]
 
 
 @attrs.frozen
@@ -113,7 +123,7 @@ class Store(Protocol):
     # -- writing cases ---------------------------------------------------------------
 
     def create_case(
-        self, case: Case, event: Event, deadlines: Sequence[Deadline], outbox: Sequence["Outgoing"] = ()
+        self, case: Case, event: Event, deadlines: Sequence[Deadline], outbox: Sequence[Outgoing] = ()
     ) -> Case:
         """Insert a new case with its first event, deadlines and outbox messages, in one
         transaction; return the case as stored.
@@ -140,7 +150,7 @@ class Store(Protocol):
         close_deadlines: bool,
         closed: bool,
         fire_deadline: int | None = None,
-        outbox: Sequence["Outgoing"] = (),
+        outbox: Sequence[Outgoing] = (),
     ) -> Case:
         """Write a case's new state and fields with its event, deadlines and outbox
         messages, in one transaction; return the case as now stored (equal to
@@ -165,7 +175,7 @@ class Store(Protocol):
         messages are written as in :meth:`create_case`.
         """
 
-    def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence["Outgoing"] = ()) -> bool:
+    def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence[Outgoing] = ()) -> bool:
         """Mark a deadline or reminder fired at ``event.at`` and append its event and
         messages, in one transaction; True if it did.
 

@@ -26,9 +26,8 @@ from samskab.engine.cases import ERASURE, Case, Deadline, Event
 from samskab.engine.errors import BadInput, Busy, Conflict
 from samskab.engine.hookspecs import hookimpl
 from samskab.engine.messages import msg
-from samskab.engine.notifications import Outgoing
 from samskab.engine.readmodels import CaseFilter
-from samskab.engine.store import OutboxRow, Store, StoredDefinition
+from samskab.engine.store import OutboxRow, Outgoing, Store, StoredDefinition
 
 if TYPE_CHECKING:  # loaded for the first write only (see db)
     import sqlite_utils

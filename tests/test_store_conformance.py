@@ -31,10 +31,9 @@ from samskab.engine.cases import (
 )
 from samskab.engine.core import open_engine
 from samskab.engine.errors import BadInput, Conflict
-from samskab.engine.notifications import Outgoing
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter
-from samskab.engine.store import Store, StoredDefinition
+from samskab.engine.store import Outgoing, Store, StoredDefinition
 
 
 @contextlib.contextmanager
