@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 
 from samskab.engine.errors import BadInput
+from samskab.engine.messages import msg
 
 
 def from_environment() -> Callable[[], dt.datetime]:
@@ -31,10 +32,16 @@ def parse_moment(text: str, *, source: str = "time") -> dt.datetime:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise BadInput(
-            f"{source}: {text!r} is not an ISO 8601 time (e.g. 2026-03-01 or 2026-03-01T09:30)"
+            msg(
+                "{source}: {text} is not a date or a time (e.g. 2026-03-01 or 2026-03-01T09:30)",
+                source=source,
+                text=repr(text),
+            )
         ) from None
     if not 1900 <= moment.year <= 2199:
-        raise BadInput(f"{source}: {text!r} is not between the years 1900 and 2199")
+        raise BadInput(
+            msg("{source}: {text} is not between the years 1900 and 2199", source=source, text=repr(text))
+        )
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC)

@@ -13,6 +13,7 @@ from samskab.engine import clock
 from samskab.engine.config import Actor
 from samskab.engine.core import Engine
 from samskab.engine.errors import NotFound
+from samskab.engine.messages import msg
 
 
 def _needles(engine: Engine, email: str) -> tuple[list[str], list[str]]:
@@ -31,7 +32,7 @@ def export(engine: Engine, email: str) -> dict[str, Any]:
         if pid in ids
     }
     if not people and not any(found.values()):
-        raise NotFound(f"nothing is held on {email}")
+        raise NotFound(msg("nothing is held on {email}", email=email))
     return {"email": email, "people": people, **found}
 
 

@@ -13,6 +13,7 @@ from samskab.engine import structure
 from samskab.engine.definition import Definition
 from samskab.engine.errors import InvalidFiles, NotFound, Problem
 from samskab.engine.machine import CompiledProcess
+from samskab.engine.messages import msg
 from samskab.engine.store import Store, StoredDefinition
 from samskab.engine.suggest import did_you_mean
 from samskab.engine.validate import Finding
@@ -81,7 +82,13 @@ class Registry:
             if process_id in self._changed:
                 raise InvalidFiles(self._changed[process_id])
             hint = did_you_mean(process_id, self._latest)
-            raise NotFound(f"no process `{process_id}`" + (f" ({hint})" if hint else ""))
+            raise NotFound(
+                msg(
+                    "there is no process `{process}`{hint}",
+                    process=process_id,
+                    hint=msg(" ({suggestion})", suggestion=hint) if hint else "",
+                )
+            )
         return self._latest[process_id]
 
     def pin(self, definition: Definition) -> CompiledProcess:
@@ -104,7 +111,13 @@ class Registry:
         if key not in self._compiled:
             stored = self._stored.get(key)
             if stored is None:
-                raise NotFound(f"process `{process_id}` version {version} is not in this database")
+                raise NotFound(
+                    msg(
+                        "process `{process}` version {version} is not in this database",
+                        process=process_id,
+                        version=version,
+                    )
+                )
             self._compiled[key] = CompiledProcess(self._read(stored.text, stored.origin))
         return self._compiled[key]
 

@@ -50,11 +50,13 @@ def open_store(url: str):
     path, options = parsed
     synchronous = options.get("synchronous", "NORMAL").upper()
     if synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
-        raise BadInput(f"synchronous must be NORMAL or FULL, not {synchronous!r}")
+        raise BadInput(msg("synchronous must be NORMAL or FULL, not {value}", value=repr(synchronous)))
     try:
         timeout = float(options.get("timeout", 5.0))
     except ValueError:
-        raise BadInput(f"timeout must be a number of seconds, not {options['timeout']!r}") from None
+        raise BadInput(
+            msg("timeout must be a number of seconds, not {value}", value=repr(options["timeout"]))
+        ) from None
     return SqliteStore(path, synchronous=synchronous, timeout=timeout)
 
 
@@ -88,7 +90,9 @@ class SqliteStore(Store):
 
                 migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
-            raise BadInput(f"{path}: not a samskab database ({exc})") from None
+            raise BadInput(
+                msg("{path}: not a samskab database ({error})", path=path, error=str(exc))
+            ) from None
 
     def _schema_is_current(self) -> bool:
         """True when the last migration is applied: then reading needs no sqlite-utils."""
@@ -585,7 +589,13 @@ class SqliteStore(Store):
     def list_cases(self, where: CaseFilter) -> Iterator[Case]:
         sql, params = self._where(where)
         if where.order_by not in self._ORDER:
-            raise BadInput(f"cannot sort by {where.order_by!r}; sort by " + ", ".join(self._ORDER))
+            raise BadInput(
+                msg(
+                    "cannot sort by {column}; sort by {columns}",
+                    column=repr(where.order_by),
+                    columns=", ".join(self._ORDER),
+                )
+            )
         column = self._ORDER[where.order_by]
         order = f"{column}{' DESC' if where.descending else ''}"
         if where.order_by == "next_due" and not where.overdue_at:

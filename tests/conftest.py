@@ -64,3 +64,18 @@ def process_dir(workdir):
     text = (PROCESSES / "partnerskab.toml").read_text(encoding="utf-8")
     (directory / "lokal.toml").write_text(text.replace('id = "partnerskab"', 'id = "lokal"'))
     return directory
+
+
+@pytest.fixture
+def engine(workdir, monkeypatch):
+    """The demo municipality on a real database file, at a fixed time (pilot.NOW)."""
+    from pilot import NOW
+
+    from samskab.engine import demo
+    from samskab.engine.core import open_engine
+    from samskab.engine.plugins import make_plugin_manager
+
+    monkeypatch.setenv("SAMSKAB_NOW", NOW)
+    made = open_engine(str(workdir / "samskab.db"), pm=make_plugin_manager(load_entrypoints=False))
+    demo.build(made)
+    return made

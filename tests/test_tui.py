@@ -3,7 +3,7 @@ screen and in the database."""
 
 import datetime as dt
 
-import pytest
+from pilot import NOW, app_for, choose, open_form, settle, static_text, table_ids
 from textual.widgets import (
     Checkbox,
     DataTable,
@@ -18,64 +18,12 @@ from samskab.engine.config import Actor
 from samskab.engine.core import open_engine
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter
-from samskab.engine.service import Service
-from samskab.tui.app import SamskabApp
 from samskab.tui.screens.action_form import ActionForm
 from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.case import CaseScreen
 from samskab.tui.screens.cases import CasesScreen
 from samskab.tui.screens.new_case import NewCaseScreen
 from samskab.tui.screens.processes import ProcessesScreen
-
-NOW = "2026-11-23T08:00"
-
-
-@pytest.fixture
-def engine(workdir, monkeypatch):
-    monkeypatch.setenv("SAMSKAB_NOW", NOW)
-    from samskab.engine import demo
-
-    made = open_engine(str(workdir / "samskab.db"), pm=make_plugin_manager(load_entrypoints=False))
-    demo.build(made)
-    return made
-
-
-def app_for(engine, lang="da"):
-    return SamskabApp(Service(engine, Actor("mette", None), lang), refresh_seconds=0.2)
-
-
-async def settle(pilot, screen_type=None):
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    if screen_type is not None:
-        assert isinstance(pilot.app.screen, screen_type), pilot.app.screen
-
-
-def table_ids(app) -> list[int]:
-    table = app.screen.query_one(DataTable)
-    return [int(key.value) for key in table.rows]
-
-
-def static_text(widget: Static) -> str:
-    return str(widget.render())
-
-
-async def open_form(pilot, action_id: str, case_id: int | None = None) -> None:
-    """Open the form of an action, from the case on screen or, given its id, from that case."""
-    if case_id is not None:
-        pilot.app.push_screen(CaseScreen(case_id))
-        await settle(pilot, CaseScreen)
-    choose(pilot.app.screen.query_one("#case-actions", OptionList), action_id)
-    await pilot.press("enter")
-    await settle(pilot, ActionForm)
-
-
-def choose(options: OptionList, option_id: str) -> None:
-    """Highlight the option with this id, as the arrow keys would."""
-    options.highlighted = next(
-        i for i in range(options.option_count) if options.get_option_at_index(i).id == option_id
-    )
 
 
 async def test_cases_list_opens_with_active_cases_overdue_first(engine):

@@ -37,7 +37,6 @@ class AgendaScreen(DataScreen):
         ):
             table.add_column(w(title), key=key)
         table.focus()
-        super().on_mount()
 
     def fetch(self) -> tuple[AgendaItem, ...]:
         return self.samskab.service.agenda(self.WEEKS)

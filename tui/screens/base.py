@@ -1,6 +1,10 @@
 """What every screen that shows the service's data shares: load it off the UI thread
 when shown, on ``r`` and whenever someone else changes the database; translated key
-bindings; one way to report a failure."""
+bindings.
+
+Textual calls the ``on_mount`` of every class in a screen's MRO, the subclass's first,
+so a subclass sets up its widgets in its own ``on_mount`` and never calls ``super()``'s.
+"""
 
 from typing import TYPE_CHECKING, Any, cast
 
@@ -33,7 +37,6 @@ class DataScreen(SamskabScreen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("r", "refresh", "Refresh")]
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.load()
 
     def fetch(self) -> Any:

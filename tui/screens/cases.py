@@ -86,7 +86,6 @@ class CasesScreen(SamskabScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
         self.load_processes()
         self.query_one(CaseTable).focus()

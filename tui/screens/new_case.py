@@ -32,7 +32,6 @@ class NewCaseScreen(SamskabScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.sub_title = self.samskab.words("New case")
 
     @on(OptionList.OptionHighlighted, "#process-list")

@@ -44,7 +44,6 @@ class OutboxScreen(DataScreen):
         ):
             table.add_column(w(title), key=key)
         table.focus()
-        super().on_mount()
 
     def fetch(self) -> tuple[OutboxItem, ...]:
         return self.samskab.service.outbox()

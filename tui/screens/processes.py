@@ -26,7 +26,6 @@ class ProcessesScreen(DataScreen):
 
     def on_mount(self) -> None:
         self.sub_title = self.samskab.words("Processes")
-        super().on_mount()
 
     @on(OptionList.OptionHighlighted, "#process-list")
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:

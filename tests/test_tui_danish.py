@@ -1,0 +1,119 @@
+"""The Danish terminal UI says everything in Danish: a walk through every screen (the
+case list, a case, an action's form and its refusal, a new case, the agenda, the outbox,
+every process, the command palette) reads each screen as the coordinator sees it."""
+
+import html
+import re
+
+import pytest
+from pilot import app_for, choose, open_form, settle
+from textual.widgets import OptionList
+
+from samskab.engine import messages
+from samskab.tui.screens.action_form import ActionForm
+from samskab.tui.screens.agenda import AgendaScreen
+from samskab.tui.screens.case import CaseScreen
+from samskab.tui.screens.cases import CasesScreen
+from samskab.tui.screens.new_case import NewCaseScreen
+from samskab.tui.screens.outbox import OutboxScreen
+from samskab.tui.screens.processes import ProcessesScreen
+
+NOT_DANISH = {
+    "a field id": r"\b[a-z]+_[a-z0-9_]+\b",
+    "a command-line flag": r"(?<![\w-])--[a-z]",
+    "an ISO 8601 duration": r"\bP(T?\d+[YMWDH])+\b",
+    "an ISO 8601 time": r"\d{4}-\d{2}-\d{2}T\d",
+    "a backtick": r"`",
+    "an English word": r"\b(the|and|is|not|Select|Search|Back|Refresh|Quit|Cancel|deadline|reminder|"
+    r"required|cannot|palette|Theme|Keys|Screenshot|Minimize|Maximize|days|Case|Step|Title)\b",
+}
+
+
+class Untranslated(dict):
+    """The catalogue, noting every text asked for in Danish that it does not hold."""
+
+    def __init__(self, catalogue):
+        super().__init__(catalogue)
+        self.missing = set()
+
+    def __contains__(self, key):
+        found = super().__contains__(key)
+        if not found:
+            self.missing.add(key)
+        return found
+
+
+@pytest.fixture
+def untranslated(monkeypatch):
+    catalogue = Untranslated(messages.DANISH)
+    monkeypatch.setattr(messages, "DANISH", catalogue)
+    return catalogue.missing
+
+
+def screen_text(app) -> str:
+    """The screen as characters, line by line, as the terminal shows it."""
+    svg = app.export_screenshot()
+    lines = re.findall(r"<text [^>]*>(.*?)</text>", svg)
+    return html.unescape("".join(lines)).replace("\xa0", " ")
+
+
+def assert_danish(app, where: str) -> None:
+    text = screen_text(app)
+    for what, pattern in NOT_DANISH.items():
+        found = re.search(pattern, text)
+        assert found is None, f"{where}: {what} on screen: {found.group(0)!r}\n{text}"
+
+
+async def test_every_screen_speaks_danish(engine, untranslated):
+    case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
+    async with app_for(engine, lang="da").run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        assert_danish(pilot.app, "the case list")
+
+        await open_form(pilot, "underskriv", case.id)
+        assert_danish(pilot.app, "an action's form")
+        await pilot.press("ctrl+s")
+        await settle(pilot, ActionForm)
+        assert_danish(pilot.app, "a refusal")
+        await pilot.press(*"31.2.2026")
+        await pilot.press("ctrl+s")
+        await settle(pilot, ActionForm)
+        assert_danish(pilot.app, "a value that does not parse")
+        await pilot.press("escape")
+        await settle(pilot, CaseScreen)
+        assert_danish(pilot.app, "a case")
+        await pilot.press("escape")
+        await settle(pilot, CasesScreen)
+
+        await pilot.press("n")
+        await settle(pilot, NewCaseScreen)
+        choose(pilot.app.screen.query_one("#process-list", OptionList), "borgerinitiativ")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot, NewCaseScreen)
+        assert_danish(pilot.app, "a new case refused")
+        await pilot.press("escape")
+        await settle(pilot, CasesScreen)
+
+        for key, screen in (("a", AgendaScreen), ("u", OutboxScreen)):
+            await pilot.press(key)
+            await settle(pilot, screen)
+            assert_danish(pilot.app, screen.__name__)
+            await pilot.press("escape")
+            await settle(pilot, CasesScreen)
+
+        await pilot.press("p")
+        await settle(pilot, ProcessesScreen)
+        processes = pilot.app.screen.query_one("#process-list", OptionList)
+        for index in range(processes.option_count):
+            processes.highlighted = index
+            await settle(pilot)
+            assert_danish(pilot.app, f"process {processes.get_option_at_index(index).id}")
+        await pilot.press("escape")
+        await settle(pilot, CasesScreen)
+
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert_danish(pilot.app, "the command palette")
+    assert untranslated == set()
