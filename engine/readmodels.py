@@ -258,21 +258,10 @@ class ActionChoice:
 
 
 @attrs.frozen
-class CaseDetail:
-    id: int
-    title: str
-    process: str
-    process_title: str
+class CaseDetail(CaseSummary):
+    """A case whole: its summary, then what it holds and what it can do."""
+
     process_level: str
-    version: int
-    state: str
-    state_title: str
-    next_deadline: str | None
-    overdue: bool
-    days_left: int | None
-    updated_at: str
-    closed_at: str | None
-    revision: int
     definition_sha256: str
     created_at: str
     fields: Mapping[str, Any]

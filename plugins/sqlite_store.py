@@ -693,59 +693,16 @@ def _idempotency_key(event_id: int, channel: str, recipient: str) -> str:
 
 
 def _outbox(row: tuple[Any, ...]) -> OutboxRow:
-    (
-        id_,
-        key,
-        event_id,
-        case_id,
-        channel,
-        recipient,
-        subject,
-        body,
-        payload,
-        status,
-        attempts,
-        next_attempt_at,
-        last_error,
-        created_at,
-        sent_at,
-    ) = row
-    return OutboxRow(
-        id_,
-        key,
-        event_id,
-        case_id,
-        channel,
-        recipient,
-        subject,
-        body,
-        jsontext.loads(payload),
-        status,
-        attempts,
-        next_attempt_at,
-        last_error,
-        created_at,
-        sent_at,
-    )
+    """A message from the outbox's columns, in OutboxRow's order (_OUTBOX_COLUMNS)."""
+    values = dict(zip(attrs.fields_dict(OutboxRow), row, strict=True))
+    return OutboxRow(**{**values, "payload": jsontext.loads(values["payload"])})
 
 
 def _event(row: tuple[Any, ...]) -> Event:
     """An event from the columns case_id, at, actor, kind, action, from_state, to_state,
-    changes, note, id, account."""
-    case_id, at, actor, kind, action, from_state, to_state, changes, note, event_id, account = row
-    return Event(
-        case_id,
-        at,
-        actor,
-        kind,
-        action,
-        from_state,
-        to_state,
-        jsontext.loads(changes),
-        note,
-        event_id,
-        account,
-    )
+    changes, note, id, account (Event's order)."""
+    values = dict(zip(attrs.fields_dict(Event), row, strict=True))
+    return Event(**{**values, "changes": jsontext.loads(values["changes"])})
 
 
 def _row_id(cursor: sqlite3.Cursor) -> int:
