@@ -6,10 +6,13 @@ is already in the reader's language (titles, labels, reasons, deadlines in words
 stay beside them for scripts. :func:`to_json` is the one way they become ``--json``.
 """
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
+
+from samskab.engine import clock
 
 
 @attrs.frozen
@@ -18,7 +21,7 @@ class CaseFilter:
     state: str | None = None
     overdue: bool = False
     """Only cases past an open deadline (the service sets ``overdue_at`` to now)."""
-    overdue_at: str | None = None
+    overdue_at: dt.datetime | None = None
     """Only cases with an open deadline due at or before this time."""
     open_only: bool = False
     """Leave out cases that reached a final state."""
@@ -400,7 +403,10 @@ class Erasure:
 
 def to_json(model: Any) -> Any:
     """A read model (or a list of them) as JSON-ready data: keys are the attribute names,
-    less a trailing underscore (``from_`` is ``from``)."""
+    less a trailing underscore (``from_`` is ``from``); times are ISO 8601 text in UTC
+    (``2026-03-01T09:30:00+00:00``)."""
+    if isinstance(model, dt.datetime):
+        return clock.to_text(model)
     if attrs.has(type(model)):
         return {name.rstrip("_"): to_json(getattr(model, name)) for name in attrs.fields_dict(type(model))}
     if isinstance(model, Mapping):

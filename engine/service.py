@@ -204,7 +204,7 @@ class Service:
     def _query(self, where: CaseFilter) -> CaseFilter:
         """``where`` as the store takes it: "overdue" means past a deadline now."""
         if where.overdue and where.overdue_at is None:
-            return attrs.evolve(where, overdue_at=clock.to_text(self.now()))
+            return attrs.evolve(where, overdue_at=self.now())
         return where
 
     @_serial
@@ -281,7 +281,7 @@ class Service:
             **attrs.asdict(summary, recurse=False),
             process_level=process.level,
             definition_sha256=case.definition_sha256,
-            created_at=case.created_at,
+            created_at=clock.to_text(case.created_at),
             fields=dict(case.fields),
             shown_fields=views.shown_fields(process, dict(case.fields), lang),
             deadlines=tuple(
@@ -289,7 +289,9 @@ class Service:
             ),
             history=tuple(views.history_entry(e, process, lang) for e in engine.store.history(case.id)),
             refused=tuple(
-                RefusalView(r["at"], r["actor"], r["account"], r["action"], tuple(r["reasons"]))
+                RefusalView(
+                    clock.to_text(r["at"]), r["actor"], r["account"], r["action"], tuple(r["reasons"])
+                )
                 for r in engine.store.refusals(case.id)
             ),
             actions=choices,
@@ -315,7 +317,7 @@ class Service:
             counted.append(
                 ProcessCount(process.id, process.title.get(lang), sum(s.count for s in steps), steps)
             )
-        overdue = CaseFilter(overdue_at=clock.to_text(self.now()), open_only=True, order_by="next_due")
+        overdue = CaseFilter(overdue_at=self.now(), open_only=True, order_by="next_due")
         total = engine.store.count_cases(overdue)
         shown = tuple(self.cases(attrs.evolve(overdue, limit=overdue_shown)))
         return Overview(tuple(counted), shown, total)
@@ -325,16 +327,15 @@ class Service:
         """Deadlines and reminders due in the next ``weeks`` weeks, overdue first."""
         engine, lang = self._engine, self.lang
         now = self.now()
-        until = clock.to_text(now + dt.timedelta(weeks=weeks))
         items = []
-        for deadline in engine.store.agenda(until):
+        for deadline in engine.store.agenda(now + dt.timedelta(weeks=weeks)):
             case = engine.case(deadline.case_id)
             process = engine.compiled_for(case).process
             items.append(
                 AgendaItem(
                     case=case.id,
                     title=case.title,
-                    due_at=deadline.due_at,
+                    due_at=clock.to_text(deadline.due_at),
                     kind=deadline.kind,
                     process=process.title.get(lang),
                     state=process.state(case.state).title.get(lang),
@@ -349,7 +350,9 @@ class Service:
         report = self._engine.tick()
 
         def events(found: list[Event]) -> tuple[TickEvent, ...]:
-            return tuple(TickEvent(e.case_id, e.at, e.action, e.kind, e.to_state, e.note) for e in found)
+            return tuple(
+                TickEvent(e.case_id, clock.to_text(e.at), e.action, e.kind, e.to_state, e.note) for e in found
+            )
 
         return TickReport(
             events(report.reminders), events(report.deadlines), events(report.actions), report.delivery
@@ -375,12 +378,17 @@ class Service:
     def _outbox_item(self, message: OutboxRow) -> OutboxItem:
         fields = attrs.asdict(message, recurse=False)
         del fields["body"], fields["payload"]
+        for name in ("next_attempt_at", "created_at", "sent_at"):
+            fields[name] = None if fields[name] is None else clock.to_text(fields[name])
         return OutboxItem(**fields, status_title=words(_STATUS[message.status], self.lang))
 
     @_serial
     def outbox_log(self, message_id: int) -> tuple[OutboxLogEntry, ...]:
         """Who retried or dismissed a message, and when."""
-        return tuple(OutboxLogEntry(*row) for row in self._engine.store.outbox_log(message_id))
+        return tuple(
+            OutboxLogEntry(clock.to_text(at), actor, what)
+            for at, actor, what in self._engine.store.outbox_log(message_id)
+        )
 
     @_serial
     def retry_message(self, message_id: int) -> None:
@@ -396,7 +404,7 @@ class Service:
         store = self._engine.store
         if store.outbox_message(message_id) is None:
             raise NotFound(msg("no message {id} in the outbox", id=message_id))
-        if not store.outbox_resolve(message_id, clock.to_text(self.now()), self.actor.id, what):
+        if not store.outbox_resolve(message_id, self.now(), self.actor.id, what):
             raise Refused(
                 msg("message {id} cannot be changed", id=message_id),
                 [msg("it is already sent or dismissed")],

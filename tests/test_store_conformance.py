@@ -101,12 +101,12 @@ def known_gap(request, reason: str, stores: tuple[str, ...] = ("sqlite",)) -> No
 # -- building cases with the engine's own objects ------------------------------------------
 
 
-def at(day: int, hour: int = 9) -> str:
-    """A time in March 2026, as the engine writes times."""
-    return f"2026-03-{day:02d}T{hour:02d}:00:00+00:00"
+def at(day: int, hour: int = 9) -> dt.datetime:
+    """A time in March 2026, as the engine gives times: in UTC, to the second."""
+    return dt.datetime(2026, 3, day, hour, tzinfo=dt.UTC)
 
 
-def deadline(due: str, kind: str = DEADLINE, state: str = "dialog", **more) -> Deadline:
+def deadline(due: dt.datetime, kind: str = DEADLINE, state: str = "dialog", **more) -> Deadline:
     return Deadline(0, state, kind, due, **more)
 
 
@@ -126,8 +126,9 @@ def new_case(
     deadlines: tuple[Deadline, ...] = (),
     outbox: tuple[Outgoing, ...] = (),
     actor: str = "mette",
-    when: str = at(1),
+    when: dt.datetime | None = None,
 ) -> Case:
+    when = when or at(1)
     text = f'id = "{process}"\nversion = 1\n'
     sha = hashlib.sha256(text.encode()).hexdigest()
     store.save_definition(StoredDefinition(process, 1, sha, text, f"processes/{process}.toml"))
@@ -149,10 +150,11 @@ def act(
     fire: int | None = None,
     outbox: tuple[Outgoing, ...] = (),
     actor: str = "mette",
-    when: str = at(2),
+    when: dt.datetime | None = None,
     note: str | None = None,
 ) -> Case:
-    """Take an action the way the engine does: one ``commit_action``."""
+    """Take an action the way the engine does: one ``commit_action`` (at day 2 unless ``when``)."""
+    when = when or at(2)
     state = to or case.state
     event = Event(case.id, when, actor, ACTION, action, case.state, state, changes or {}, note)
     return store.commit_action(
