@@ -22,7 +22,7 @@ from typing import Any, ParamSpec, TypeVar
 import attrs
 import pluggy
 
-from samskab.engine import audit, clock, fieldtypes, views
+from samskab.engine import audit, fieldtypes, views
 from samskab.engine.cases import Case, Event
 from samskab.engine.config import Actor
 from samskab.engine.core import Engine, open_engine
@@ -281,7 +281,7 @@ class Service:
             **attrs.asdict(summary, recurse=False),
             process_level=process.level,
             definition_sha256=case.definition_sha256,
-            created_at=clock.to_text(case.created_at),
+            created_at=case.created_at,
             fields=dict(case.fields),
             shown_fields=views.shown_fields(process, dict(case.fields), lang),
             deadlines=tuple(
@@ -289,9 +289,7 @@ class Service:
             ),
             history=tuple(views.history_entry(e, process, lang) for e in engine.store.history(case.id)),
             refused=tuple(
-                RefusalView(
-                    clock.to_text(r["at"]), r["actor"], r["account"], r["action"], tuple(r["reasons"])
-                )
+                RefusalView(r["at"], r["actor"], r["account"], r["action"], tuple(r["reasons"]))
                 for r in engine.store.refusals(case.id)
             ),
             actions=choices,
@@ -335,7 +333,7 @@ class Service:
                 AgendaItem(
                     case=case.id,
                     title=case.title,
-                    due_at=clock.to_text(deadline.due_at),
+                    due_at=deadline.due_at,
                     kind=deadline.kind,
                     process=process.title.get(lang),
                     state=process.state(case.state).title.get(lang),
@@ -350,9 +348,7 @@ class Service:
         report = self._engine.tick()
 
         def events(found: list[Event]) -> tuple[TickEvent, ...]:
-            return tuple(
-                TickEvent(e.case_id, clock.to_text(e.at), e.action, e.kind, e.to_state, e.note) for e in found
-            )
+            return tuple(TickEvent(e.case_id, e.at, e.action, e.kind, e.to_state, e.note) for e in found)
 
         return TickReport(
             events(report.reminders), events(report.deadlines), events(report.actions), report.delivery
@@ -378,17 +374,12 @@ class Service:
     def _outbox_item(self, message: OutboxRow) -> OutboxItem:
         fields = attrs.asdict(message, recurse=False)
         del fields["body"], fields["payload"]
-        for name in ("next_attempt_at", "created_at", "sent_at"):
-            fields[name] = None if fields[name] is None else clock.to_text(fields[name])
         return OutboxItem(**fields, status_title=words(_STATUS[message.status], self.lang))
 
     @_serial
     def outbox_log(self, message_id: int) -> tuple[OutboxLogEntry, ...]:
         """Who retried or dismissed a message, and when."""
-        return tuple(
-            OutboxLogEntry(clock.to_text(at), actor, what)
-            for at, actor, what in self._engine.store.outbox_log(message_id)
-        )
+        return tuple(OutboxLogEntry(*row) for row in self._engine.store.outbox_log(message_id))
 
     @_serial
     def retry_message(self, message_id: int) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import isodate
 
-from samskab.engine import clock, fieldtypes
+from samskab.engine import fieldtypes
 from samskab.engine.cases import CREATED, DEADLINE, ERASURE, REMINDER, Case, Deadline, Event
 from samskab.engine.definition import Deadline as DeadlineDefinition
 from samskab.engine.definition import Field, Process
@@ -214,10 +214,6 @@ def days_left(due_at: dt.datetime, now: dt.datetime) -> int:
     return (due_at.date() - now.date()).days
 
 
-def _text(moment: dt.datetime | None) -> str | None:
-    return None if moment is None else clock.to_text(moment)
-
-
 def case_summary(case: Case, process: Process, now: dt.datetime, lang: str) -> CaseSummary:
     overdue = case.next_due is not None and case.next_due <= now
     return CaseSummary(
@@ -228,11 +224,11 @@ def case_summary(case: Case, process: Process, now: dt.datetime, lang: str) -> C
         version=case.version,
         state=case.state,
         state_title=process.state(case.state).title.get(lang),
-        next_deadline=_text(case.next_due),
+        next_deadline=case.next_due,
         overdue=overdue,
         days_left=days_left(case.next_due, now) if case.next_due else None,
-        updated_at=clock.to_text(case.updated_at),
-        closed_at=_text(case.closed_at),
+        updated_at=case.updated_at,
+        closed_at=case.closed_at,
         revision=case.revision,
     )
 
@@ -256,11 +252,11 @@ def deadline_view(deadline: Deadline, overdue: bool, now: dt.datetime, lang: str
     return DeadlineView(
         kind=deadline.kind,
         state=deadline.state,
-        due_at=clock.to_text(deadline.due_at),
+        due_at=deadline.due_at,
         action=deadline.action,
         before=deadline.before,
         before_words=duration_words(deadline.before, lang) if deadline.before else None,
-        fired_at=_text(deadline.fired_at),
+        fired_at=deadline.fired_at,
         days_left=days_left(deadline.due_at, now),
         overdue=overdue and deadline.kind == DEADLINE,
     )
@@ -281,7 +277,7 @@ def history_entry(event: Event, process: Process, lang: str) -> HistoryEntry:
         action = process.action(event.action or "")
         what = action.title.get(lang) if action else str(event.action)
     return HistoryEntry(
-        at=clock.to_text(event.at),
+        at=event.at,
         actor=event.actor,
         account=event.account,
         kind=event.kind,
