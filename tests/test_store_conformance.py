@@ -2,10 +2,9 @@
 
 Each test checks one method of the ``Store`` protocol (its name starts with
 ``test_<method>``), or a rule every method keeps (``test_times_...``), on every store in
-``STORES``, through the Store API only: a store
-passes this module or it is not a samskab store. A new store adds a factory to
-``STORES``: a context manager that makes a fresh, empty database for one test and yields
-the URL its ``open_store`` hook claims.
+``STORES``, through the Store API only: a store passes this module or it is not a
+samskab store. A new store adds a factory to ``STORES``: a context manager that makes a
+fresh, empty database for one test and yields the URL its ``open_store`` hook claims.
 """
 
 import contextlib
