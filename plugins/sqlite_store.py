@@ -11,8 +11,8 @@ against a crash of samskab itself in WAL mode); ``?timeout=SECONDS`` is how long
 for another writer (default 5).
 
 Times are kept as ISO 8601 text in UTC (``clock.to_text``: ``2026-03-01T09:30:00+00:00``),
-which sorts and compares in SQL as the times do; they are turned into text on the way in
-and back into datetimes on the way out, here and nowhere else.
+which sorts and compares in SQL as the times do: the store takes and gives datetimes and
+turns them into that text on the way in and back on the way out.
 """
 
 import contextlib
