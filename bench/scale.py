@@ -80,13 +80,12 @@ def measure_engine(path: str) -> dict:
     import os
 
     os.environ["SAMSKAB_NOW"] = NOW.isoformat()
-    from samskab.engine import clock
     from samskab.engine.core import open_engine
     from samskab.engine.plugins import make_plugin_manager
     from samskab.engine.readmodels import CaseFilter
 
     engine = open_engine(path, pm=make_plugin_manager(load_entrypoints=False))
-    where = CaseFilter(overdue_at=clock.to_text(NOW), open_only=True, order_by="next_due", limit=2000)
+    where = CaseFilter(overdue_at=NOW, open_only=True, order_by="next_due", limit=2000)
     overdue, overdue_s, again_s = _timed_twice(lambda: engine.cases(where))
     started = time.perf_counter()
     from samskab.engine.service import Service

@@ -102,7 +102,7 @@ def person() -> None:
 @click.pass_obj
 def person_export(settings: Settings, email: str) -> None:
     """Print everything held on the person with this e-mail address, as JSON."""
-    echo_json(settings.service().person_export(email))
+    echo_json(to_json(settings.service().person_export(email)))
 
 
 @person.command("erase")

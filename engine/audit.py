@@ -16,17 +16,18 @@ from collections.abc import Iterable
 
 import attrs
 
-from samskab.engine import jsontext
+from samskab.engine import clock, jsontext
 from samskab.engine.cases import Event
 
 GENESIS = "0" * 64
 
 
 def digest(event: Event) -> str:
-    """sha256 of the event's content as JSON with sorted keys (its id and links left out)."""
+    """sha256 of the event's content as JSON with sorted keys (its id and links left out).
+    Its time is hashed as the text ``clock.to_text`` writes, as it always was."""
     content = {
         "case": event.case_id,
-        "at": event.at,
+        "at": clock.to_text(event.at),
         "actor": event.actor,
         "kind": event.kind,
         "action": event.action,

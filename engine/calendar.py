@@ -6,7 +6,6 @@ file updates events instead of duplicating them.
 
 import icalendar
 
-from samskab.engine import clock
 from samskab.engine.cases import DEADLINE
 from samskab.engine.core import Engine
 from samskab.engine.readmodels import CaseFilter
@@ -32,7 +31,7 @@ def calendar_for(
             event = icalendar.Event()
             event.add("uid", f"samskab-{deadline.id}@samskab")
             event.add("dtstamp", stamp)
-            event.add("dtstart", clock.from_text(deadline.due_at))
+            event.add("dtstart", deadline.due_at)
             word = ("Frist", "Deadline") if deadline.kind == DEADLINE else ("Påmindelse", "Reminder")
             event.add("summary", f"{word[lang == 'en']}: {case.title} – {step}")
             event.add("description", f"{process.title.get(lang)}, sag {case.id} ({case.process_id})")

@@ -1,5 +1,9 @@
-"""Cases, their history and their deadlines, as small frozen objects read from a store."""
+"""Cases, their history and their deadlines, as small frozen objects read from a store.
 
+Every time is a timezone-aware :class:`datetime.datetime` in UTC, to the second.
+"""
+
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,12 +28,12 @@ class Case:
     definition_sha256: str
     state: str
     fields: Mapping[str, Any]
-    created_at: str
-    updated_at: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
     revision: int
-    closed_at: str | None = None
+    closed_at: dt.datetime | None = None
     """When the case reached a final state."""
-    next_due: str | None = None
+    next_due: dt.datetime | None = None
     """When the open deadline of its step falls due (kept by the store)."""
 
 
@@ -38,7 +42,7 @@ class Event:
     """One line of a case's history: who did what, when, from which step to which."""
 
     case_id: int
-    at: str
+    at: dt.datetime
     actor: str
     kind: str
     action: str | None
@@ -58,10 +62,10 @@ class Deadline:
     case_id: int
     state: str
     kind: str
-    due_at: str
+    due_at: dt.datetime
     action: str | None = None
     before: str | None = None
     """For a reminder: how long before the deadline (an ISO 8601 duration)."""
-    fired_at: str | None = None
-    closed_at: str | None = None
+    fired_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
     id: int | None = None

@@ -1,7 +1,8 @@
 """The one clock every command reads: ``SAMSKAB_NOW`` when set, else the system clock.
 
-Times are kept timezone-aware in UTC and stored as ISO 8601 text, so that they sort
-as text in SQLite. A ``SAMSKAB_NOW`` without an offset is read as UTC.
+Times are timezone-aware datetimes in UTC, to the second, everywhere in the engine. A
+store may keep them as ISO 8601 text (:func:`to_text`, :func:`from_text`), which sorts
+as the times do. A ``SAMSKAB_NOW`` without an offset is read as UTC.
 """
 
 import datetime as dt
@@ -14,10 +15,10 @@ from samskab.engine.messages import msg
 
 def from_environment() -> Callable[[], dt.datetime]:
     """An engine's clock: ``SAMSKAB_NOW`` (read once, when the engine starts) if set,
-    else the system clock."""
+    else the system clock. Either gives whole seconds."""
     fixed = os.environ.get("SAMSKAB_NOW")
     if fixed:
-        moment = parse_moment(fixed, source="SAMSKAB_NOW")
+        moment = parse_moment(fixed, source="SAMSKAB_NOW").replace(microsecond=0)
         return lambda: moment
     return system_now
 
@@ -48,10 +49,26 @@ def parse_moment(text: str, *, source: str = "time") -> dt.datetime:
 
 
 def to_text(moment: dt.datetime) -> str:
+    """A time as ISO 8601 text in UTC, to the second: ``2026-03-01T09:30:00+00:00``. A
+    time without a timezone is refused (ValueError): it could be any of them."""
     if moment.tzinfo is not dt.UTC:
+        if moment.utcoffset() is None:
+            raise ValueError(f"{moment.isoformat()} has no timezone")
         moment = moment.astimezone(dt.UTC)
     return moment.isoformat(timespec="seconds")
 
 
+def day_text(moment: dt.datetime) -> str:
+    """The date of a time in UTC as ISO 8601 text: ``2026-03-01``."""
+    return to_text(moment)[:10]
+
+
 def from_text(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
+    """A time from ISO 8601 text (as :func:`to_text` writes it), in UTC; a text without an
+    offset is UTC."""
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is dt.UTC:
+        return moment
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)

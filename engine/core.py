@@ -269,7 +269,6 @@ class Engine:
             )
         compiled = self.registry.pin(definition)
         now = self.now()
-        stamp = clock.to_text(now)
         state = compiled.process.initial.id
         case = Case(
             id=0,
@@ -279,13 +278,13 @@ class Engine:
             definition_sha256=definition.sha256,
             state=state,
             fields=values,
-            created_at=stamp,
-            updated_at=stamp,
+            created_at=now,
+            updated_at=now,
             revision=1,
         )
         actor_id = (actor or self.actor()).id
         event = Event(
-            0, stamp, actor_id, CREATED, None, None, state, values, account=actor.account if actor else None
+            0, now, actor_id, CREATED, None, None, state, values, account=actor.account if actor else None
         )
         rows = deadlines.plan(compiled.process, 0, state, values, now)
         outbox = notifications.plan(compiled.process, case, event, self.config, self.channels, _due(rows))
@@ -329,11 +328,10 @@ class Engine:
         # None: samskab itself, firing a deadline's automatic action.
         acting = None if _fire_deadline is not None else actor or self.actor()
         now = self.now()
-        stamp = clock.to_text(now)
         reasons = self.reasons_against(case, action_id, acting, changes, note, now=now)
         if reasons:
             if acting is not None:
-                self.store.record_refusal(case.id, stamp, acting.id, acting.account, action_id, reasons)
+                self.store.record_refusal(case.id, now, acting.id, acting.account, action_id, reasons)
             raise Refused(
                 msg(
                     "case {case}: cannot take {action} now",
@@ -347,7 +345,7 @@ class Engine:
         changed = {k: v for k, v in changes.items() if case.fields.get(k) != v}
         event = Event(
             case.id,
-            stamp,
+            now,
             acting.id if acting else SYSTEM_ACTOR,
             ACTION,
             action_id,
@@ -396,7 +394,7 @@ class Engine:
         municipality and of the step titles they quote.
         """
         report = TickReport()
-        now = clock.to_text(self.now())
+        now = self.now()
         for due in list(self.store.due_deadlines(now)):
             case = self.store.get_case(due.case_id)
             if case is None or case.state != due.state:
@@ -420,9 +418,15 @@ class Engine:
                 except Conflict:
                     continue
             elif due.kind == DEADLINE:
-                note = msg("{state}: deadline passed ({due})", state=state_title, due=due.due_at[:10])
+                note = msg(
+                    "{state}: deadline passed ({due})", state=state_title, due=clock.day_text(due.due_at)
+                )
             else:
-                note = msg("{state}: reminder, due {due}", state=state_title, due=self._deadline_of(due)[:10])
+                note = msg(
+                    "{state}: reminder, due {due}",
+                    state=state_title,
+                    due=clock.day_text(self._deadline_of(due)),
+                )
             kind = REMINDER if due.kind == REMINDER else DEADLINE
             event = Event(
                 case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, text(note, "da")
@@ -449,7 +453,7 @@ class Engine:
                 f"{type(exc).__name__}: {exc}"
             )
 
-    def _deadline_of(self, reminder: Deadline) -> str:
+    def _deadline_of(self, reminder: Deadline) -> dt.datetime:
         for row in self.store.deadlines(reminder.case_id):
             if row.kind == DEADLINE and row.state == reminder.state:
                 return row.due_at
@@ -478,7 +482,7 @@ def open_engine(
     return Engine(store, pm, config, dirs, config_origin=str(config_path))
 
 
-def _due(rows: Iterable[Deadline]) -> str | None:
+def _due(rows: Iterable[Deadline]) -> dt.datetime | None:
     """When the open deadline among ``rows`` falls due (reminders aside)."""
     return min((d.due_at for d in rows if d.kind == DEADLINE), default=None)
 

@@ -24,11 +24,7 @@ def plan(
     if deadline.from_field and values.get(deadline.from_field):
         start = clock.parse_moment(values[deadline.from_field])
     due = durations.add(start, deadline.after)
-    rows = [Deadline(case_id, state_id, DEADLINE, clock.to_text(due), action=deadline.action)]
+    rows = [Deadline(case_id, state_id, DEADLINE, due, action=deadline.action)]
     for before in deadline.reminders:
-        rows.append(
-            Deadline(
-                case_id, state_id, REMINDER, clock.to_text(durations.subtract(due, before)), before=before
-            )
-        )
+        rows.append(Deadline(case_id, state_id, REMINDER, durations.subtract(due, before), before=before))
     return rows

@@ -10,7 +10,7 @@ same key twice (a crash between sending and recording) can drop the copy.
 import datetime as dt
 from collections.abc import Mapping
 
-from samskab.engine import clock, durations
+from samskab.engine import durations
 from samskab.engine.channels import Channel
 from samskab.engine.config import Delivery
 from samskab.engine.readmodels import DeliveryReport
@@ -21,8 +21,7 @@ def deliver(
     store: Store, channels: Mapping[str, Channel], now: dt.datetime, policy: Delivery
 ) -> DeliveryReport:
     sent = retrying = incidents = 0
-    stamp = clock.to_text(now)
-    for message in store.outbox_due(stamp):
+    for message in store.outbox_due(now):
         channel = channels.get(message.channel)
         try:
             if channel is None:
@@ -32,15 +31,13 @@ def deliver(
             attempts = message.attempts + 1
             error = f"{type(exc).__name__}: {exc}"
             if attempts >= policy.max_attempts:
-                store.outbox_attempted(message.id, stamp, error=error, next_attempt_at=None)
+                store.outbox_attempted(message.id, now, error=error, next_attempt_at=None)
                 incidents += 1
             else:
                 wait = durations.parse(policy.first_retry) * (2 ** (attempts - 1))
-                store.outbox_attempted(
-                    message.id, stamp, error=error, next_attempt_at=clock.to_text(now + wait)
-                )
+                store.outbox_attempted(message.id, now, error=error, next_attempt_at=now + wait)
                 retrying += 1
             continue
-        store.outbox_attempted(message.id, stamp, error=None, next_attempt_at=None)
+        store.outbox_attempted(message.id, now, error=None, next_attempt_at=None)
         sent += 1
     return DeliveryReport(sent, retrying, incidents)

@@ -6,10 +6,11 @@ lost, and never sent for a change that did not happen. Delivery comes afterwards
 (``engine.delivery``).
 """
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from samskab.engine import fieldtypes
+from samskab.engine import clock, fieldtypes
 from samskab.engine.cases import ACTION, CREATED, DEADLINE, REMINDER, Case, Event
 from samskab.engine.channels import Channel
 from samskab.engine.config import Config
@@ -84,8 +85,8 @@ def compose(
     case: Case,
     event: Event,
     lang: str,
-    due: str | None,
-    passed: tuple[str, str] | None = None,
+    due: dt.datetime | None,
+    passed: tuple[str, dt.datetime] | None = None,
 ) -> tuple[str, str]:
     """Subject and body of a short message about ``event``, in ``lang``. ``passed`` is the
     (state, due time) of a deadline whose automatic action the event is."""
@@ -95,7 +96,7 @@ def compose(
     if event.kind == CREATED:
         what = word["created"]
     elif event.kind in (REMINDER, DEADLINE):
-        what = word[event.kind].format(state=state, due=(due or "")[:10])
+        what = word[event.kind].format(state=state, due=clock.day_text(due) if due else "")
     else:
         action = process.action(event.action) if event.action is not None else None
         what = word["action"].format(
@@ -103,7 +104,7 @@ def compose(
         )
         if passed is not None:
             missed = word["deadline"].format(
-                state=process.state(passed[0]).title.get(lang), due=passed[1][:10]
+                state=process.state(passed[0]).title.get(lang), due=clock.day_text(passed[1])
             )
             what = f"{missed}; {what}"
     lines = [
@@ -113,7 +114,7 @@ def compose(
         f"{word['step']}: {state}",
     ]
     if due and event.kind != DEADLINE:
-        lines.append(f"{word['due']}: {due[:10]}")
+        lines.append(f"{word['due']}: {clock.day_text(due)}")
     if event.note:
         lines.append(f"{word['note']}: {event.note}")
     for key, value in event.changes.items():
@@ -129,8 +130,8 @@ def plan(
     event: Event,
     config: Config,
     channels: Mapping[str, Channel],
-    due: str | None,
-    passed: tuple[str, str] | None = None,
+    due: dt.datetime | None,
+    passed: tuple[str, dt.datetime] | None = None,
 ) -> list[Outgoing]:
     """Every message ``event`` causes: per recipient on addressed channels, once on the others.
 
@@ -149,10 +150,10 @@ def plan(
         "from": event.from_state,
         "to": event.to_state,
         "actor": event.actor,
-        "at": event.at,
+        "at": clock.to_text(event.at),
         "note": event.note,
         "changes": dict(event.changes),
-        "next_deadline": due,
+        "next_deadline": clock.to_text(due) if due else None,
     }
     messages = []
     addressed = recipients(process, case.fields, config, event, deadline_state)

@@ -9,7 +9,6 @@ erasure as an event on each case it touched, and keeps the audit chain verifiabl
 import hashlib
 from typing import Any
 
-from samskab.engine import clock
 from samskab.engine.config import Actor
 from samskab.engine.core import Engine
 from samskab.engine.errors import NotFound
@@ -42,6 +41,4 @@ def pseudonym(email: str) -> str:
 
 def erase(engine: Engine, email: str, actor: Actor) -> dict[str, int]:
     texts, ids = _needles(engine, email)
-    return engine.store.erase_personal_data(
-        texts, ids, pseudonym(email), clock.to_text(engine.now()), actor.id
-    )
+    return engine.store.erase_personal_data(texts, ids, pseudonym(email), engine.now(), actor.id)

@@ -3,13 +3,18 @@ the frozen read models the service answers with.
 
 The CLI and the terminal UI render these and nothing else. Every text in a read model
 is already in the reader's language (titles, labels, reasons, deadlines in words); ids
-stay beside them for scripts. :func:`to_json` is the one way they become ``--json``.
+stay beside them for scripts. Times are timezone-aware datetimes in UTC, which the front
+ends show through :mod:`samskab.engine.messages` (``day``, ``moment``). :func:`to_json`
+is the one way they become ``--json``.
 """
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
+
+from samskab.engine import clock
 
 
 @attrs.frozen
@@ -18,7 +23,7 @@ class CaseFilter:
     state: str | None = None
     overdue: bool = False
     """Only cases past an open deadline (the service sets ``overdue_at`` to now)."""
-    overdue_at: str | None = None
+    overdue_at: dt.datetime | None = None
     """Only cases with an open deadline due at or before this time."""
     open_only: bool = False
     """Leave out cases that reached a final state."""
@@ -174,12 +179,12 @@ class CaseSummary:
     version: int
     state: str
     state_title: str
-    next_deadline: str | None
+    next_deadline: dt.datetime | None
     overdue: bool
     days_left: int | None
     """Whole days from today to the next deadline (negative: overdue)."""
-    updated_at: str
-    closed_at: str | None
+    updated_at: dt.datetime
+    closed_at: dt.datetime | None
     revision: int
 
 
@@ -205,18 +210,18 @@ class DeadlineView:
     kind: str
     """deadline or reminder"""
     state: str
-    due_at: str
+    due_at: dt.datetime
     action: str | None
     before: str | None
     before_words: str | None
-    fired_at: str | None
+    fired_at: dt.datetime | None
     days_left: int
     overdue: bool
 
 
 @attrs.frozen
 class HistoryEntry:
-    at: str
+    at: dt.datetime
     actor: str
     account: str | None
     kind: str
@@ -233,7 +238,7 @@ class HistoryEntry:
 
 @attrs.frozen
 class RefusalView:
-    at: str
+    at: dt.datetime
     actor: str
     account: str | None
     action: str
@@ -263,7 +268,7 @@ class CaseDetail(CaseSummary):
 
     process_level: str
     definition_sha256: str
-    created_at: str
+    created_at: dt.datetime
     fields: Mapping[str, Any]
     """The stored values by field id, for scripts."""
     shown_fields: tuple[FieldValue, ...]
@@ -292,7 +297,7 @@ class StartForm:
 class AgendaItem:
     case: int
     title: str
-    due_at: str
+    due_at: dt.datetime
     kind: str
     process: str
     state: str
@@ -326,7 +331,7 @@ class Overview:
 @attrs.frozen
 class TickEvent:
     case: int
-    at: str
+    at: dt.datetime
     action: str | None
     kind: str
     state: str
@@ -361,15 +366,15 @@ class OutboxItem:
     """pending, sent, incident (gave up after the last retry) or dismissed."""
     status_title: str
     attempts: int
-    next_attempt_at: str | None
+    next_attempt_at: dt.datetime | None
     last_error: str | None
-    created_at: str
-    sent_at: str | None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
 
 
 @attrs.frozen
 class OutboxLogEntry:
-    at: str
+    at: dt.datetime
     actor: str
     what: str
 
@@ -400,7 +405,10 @@ class Erasure:
 
 def to_json(model: Any) -> Any:
     """A read model (or a list of them) as JSON-ready data: keys are the attribute names,
-    less a trailing underscore (``from_`` is ``from``)."""
+    less a trailing underscore (``from_`` is ``from``); times are ISO 8601 text in UTC
+    (``2026-03-01T09:30:00+00:00``)."""
+    if isinstance(model, dt.datetime):
+        return clock.to_text(model)
     if attrs.has(type(model)):
         return {name.rstrip("_"): to_json(getattr(model, name)) for name in attrs.fields_dict(type(model))}
     if isinstance(model, Mapping):

@@ -22,7 +22,7 @@ from typing import Any, ParamSpec, TypeVar
 import attrs
 import pluggy
 
-from samskab.engine import audit, clock, fieldtypes, views
+from samskab.engine import audit, fieldtypes, views
 from samskab.engine.cases import Case, Event
 from samskab.engine.config import Actor
 from samskab.engine.core import Engine, open_engine
@@ -204,7 +204,7 @@ class Service:
     def _query(self, where: CaseFilter) -> CaseFilter:
         """``where`` as the store takes it: "overdue" means past a deadline now."""
         if where.overdue and where.overdue_at is None:
-            return attrs.evolve(where, overdue_at=clock.to_text(self.now()))
+            return attrs.evolve(where, overdue_at=self.now())
         return where
 
     @_serial
@@ -315,7 +315,7 @@ class Service:
             counted.append(
                 ProcessCount(process.id, process.title.get(lang), sum(s.count for s in steps), steps)
             )
-        overdue = CaseFilter(overdue_at=clock.to_text(self.now()), open_only=True, order_by="next_due")
+        overdue = CaseFilter(overdue_at=self.now(), open_only=True, order_by="next_due")
         total = engine.store.count_cases(overdue)
         shown = tuple(self.cases(attrs.evolve(overdue, limit=overdue_shown)))
         return Overview(tuple(counted), shown, total)
@@ -325,9 +325,8 @@ class Service:
         """Deadlines and reminders due in the next ``weeks`` weeks, overdue first."""
         engine, lang = self._engine, self.lang
         now = self.now()
-        until = clock.to_text(now + dt.timedelta(weeks=weeks))
         items = []
-        for deadline in engine.store.agenda(until):
+        for deadline in engine.store.agenda(now + dt.timedelta(weeks=weeks)):
             case = engine.case(deadline.case_id)
             process = engine.compiled_for(case).process
             items.append(
@@ -396,7 +395,7 @@ class Service:
         store = self._engine.store
         if store.outbox_message(message_id) is None:
             raise NotFound(msg("no message {id} in the outbox", id=message_id))
-        if not store.outbox_resolve(message_id, clock.to_text(self.now()), self.actor.id, what):
+        if not store.outbox_resolve(message_id, self.now(), self.actor.id, what):
             raise Refused(
                 msg("message {id} cannot be changed", id=message_id),
                 [msg("it is already sent or dismissed")],

@@ -26,10 +26,14 @@ are one call, so a store can make them one transaction. The rules every store ke
   in the objects passed in (``Case.id``, ``Event.id``, ``Event.case_id``,
   ``Deadline.case_id`` of a new case) are ignored. Events in id order are the order of
   the chain.
-- **Times are text.** Every time is ISO 8601 text in UTC
-  (``clock.to_text``: ``2026-03-01T09:30:00+00:00``), kept exactly as given and compared
-  as text. (Another change will type them as datetimes; until then a store does not
-  convert them.)
+- **Times are datetimes.** Every time given or returned (on cases, events, deadlines
+  and messages; in refusals, the outbox log and what :meth:`Store.personal_data` finds;
+  ``now``, ``at``, ``until`` and ``CaseFilter.overdue_at``) is a timezone-aware
+  :class:`datetime.datetime` in UTC, to the second (the engine's clock has no
+  fractions). A time reads back equal to what was written, in UTC (one given with
+  another offset, as the same moment in UTC), and times are ordered and compared as
+  datetimes. How a store keeps them is its own (SQLite: ISO 8601 text,
+  ``clock.to_text``, which sorts as the times do).
 - **Values round-trip.** Fields, changes and payloads are JSON objects: they read back
   equal to what was written (``engine.jsontext``).
 - **Errors.** A write the database holds off past the store's timeout is
@@ -37,6 +41,7 @@ are one call, so a store can make them one transaction. The rules every store ke
   :class:`engine.errors.Conflict`, with nothing written.
 """
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -100,10 +105,10 @@ class OutboxRow:
     status: str
     """pending, sent, incident (gave up after the last retry) or dismissed."""
     attempts: int
-    next_attempt_at: str | None
+    next_attempt_at: dt.datetime | None
     last_error: str | None
-    created_at: str
-    sent_at: str | None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
 
 
 class Store(Protocol):
@@ -221,7 +226,7 @@ class Store(Protocol):
         each with its id; ``open_only`` leaves out closed ones (fired ones stay until
         closed)."""
 
-    def due_deadlines(self, now: str) -> Iterable[Deadline]:
+    def due_deadlines(self, now: dt.datetime) -> Iterable[Deadline]:
         """Open, unfired deadlines and reminders due at or before ``now``, of every case,
         oldest first (ties by id).
 
@@ -231,7 +236,7 @@ class Store(Protocol):
         again.
         """
 
-    def agenda(self, until: str) -> list[Deadline]:
+    def agenda(self, until: dt.datetime) -> list[Deadline]:
         """What is coming, of every case: open deadlines (fired or not) and open, unfired
         reminders due at or before ``until``, soonest first (ties by id)."""
 
@@ -243,7 +248,7 @@ class Store(Protocol):
 
     # -- the outbox (states: :class:`OutboxRow`) ----------------------------------------
 
-    def outbox_due(self, now: str) -> list[OutboxRow]:
+    def outbox_due(self, now: dt.datetime) -> list[OutboxRow]:
         """Pending messages whose next attempt is due at or before ``now``, by
         ``next_attempt_at`` then id.
 
@@ -262,7 +267,12 @@ class Store(Protocol):
         """One message, whatever its status; None if there is no such message."""
 
     def outbox_attempted(
-        self, message_id: int, at: str, *, error: str | None, next_attempt_at: str | None
+        self,
+        message_id: int,
+        at: dt.datetime,
+        *,
+        error: str | None,
+        next_attempt_at: dt.datetime | None,
     ) -> None:
         """Record a delivery attempt at ``at`` of a pending message: ``attempts`` goes up
         by one and ``last_error`` becomes ``error``. No error: ``sent``, ``sent_at = at``,
@@ -275,7 +285,7 @@ class Store(Protocol):
         re-count a message. (Two reports on a message still pending both count.)
         """
 
-    def outbox_resolve(self, message_id: int, at: str, actor: str, what: str) -> bool:
+    def outbox_resolve(self, message_id: int, at: dt.datetime, actor: str, what: str) -> bool:
         """Resolve an incident (or a message still pending) as ``actor`` at ``at``:
         ``what`` is ``"retry"`` (back to pending, attempts 0, due at ``at``; the last
         error stays until the next attempt) or ``"dismiss"`` (dismissed, never sent).
@@ -283,7 +293,7 @@ class Store(Protocol):
         nothing written or logged, for a message that is sent, dismissed or unknown.
         """
 
-    def outbox_log(self, message_id: int) -> list[tuple[str, str, str]]:
+    def outbox_log(self, message_id: int) -> list[tuple[dt.datetime, str, str]]:
         """How the message was resolved: (at, actor, what) per resolution, oldest first."""
 
     # -- the audit trail -----------------------------------------------------------
@@ -294,7 +304,13 @@ class Store(Protocol):
         in anything this store wrote."""
 
     def record_refusal(
-        self, case_id: int, at: str, actor: str, account: str | None, action: str, reasons: list[str]
+        self,
+        case_id: int,
+        at: dt.datetime,
+        actor: str,
+        account: str | None,
+        action: str,
+        reasons: list[str],
     ) -> None:
         """Keep a refused attempt: who tried what, when, and why it was refused (each
         reason kept as text). Not an event: the history and the chains do not change."""
@@ -320,7 +336,7 @@ class Store(Protocol):
         """
 
     def erase_personal_data(
-        self, texts: list[str], person_ids: list[str], pseudonym: str, at: str, actor: str
+        self, texts: list[str], person_ids: list[str], pseudonym: str, at: dt.datetime, actor: str
     ) -> dict[str, int]:
         """Pseudonymise the person everywhere :meth:`personal_data` finds them, in one
         transaction (the finding included), and record the erasure.

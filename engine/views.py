@@ -11,7 +11,7 @@ from typing import Any
 
 import isodate
 
-from samskab.engine import clock, fieldtypes
+from samskab.engine import fieldtypes
 from samskab.engine.cases import CREATED, DEADLINE, ERASURE, REMINDER, Case, Deadline, Event
 from samskab.engine.definition import Deadline as DeadlineDefinition
 from samskab.engine.definition import Field, Process
@@ -210,12 +210,12 @@ def process_view(process: Process, lang: str) -> ProcessView:
 # -- cases ------------------------------------------------------------------------------
 
 
-def days_left(due_at: str, now: dt.datetime) -> int:
-    return (clock.from_text(due_at).date() - now.date()).days
+def days_left(due_at: dt.datetime, now: dt.datetime) -> int:
+    return (due_at.date() - now.date()).days
 
 
 def case_summary(case: Case, process: Process, now: dt.datetime, lang: str) -> CaseSummary:
-    overdue = case.next_due is not None and case.next_due <= clock.to_text(now)
+    overdue = case.next_due is not None and case.next_due <= now
     return CaseSummary(
         id=case.id,
         title=case.title,

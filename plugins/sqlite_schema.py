@@ -10,7 +10,7 @@ import json
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from samskab.engine import audit
+from samskab.engine import audit, clock
 from samskab.engine.cases import Event
 
 migrations = Migrations("samskab")
@@ -150,7 +150,17 @@ def m004_audit_chain(db: sqlite_utils.Database) -> None:
         if not rows:
             break
         for event_id, case_id, at, actor, kind, action, from_state, to_state, changes, note in rows:
-            event = Event(case_id, at, actor, kind, action, from_state, to_state, json.loads(changes), note)
+            event = Event(
+                case_id,
+                clock.from_text(at),
+                actor,
+                kind,
+                action,
+                from_state,
+                to_state,
+                json.loads(changes),
+                note,
+            )
             event_digest = audit.digest(event)
             last_link[case_id] = audit.link(last_link.get(case_id), event_digest)
             last_chain = audit.link(last_chain, event_digest)

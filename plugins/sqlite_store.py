@@ -9,9 +9,14 @@ URLs: a plain path, ``sqlite:PATH`` or ``sqlite:///PATH``; ``?synchronous=FULL``
 trades speed for durability against power loss (the default, NORMAL, is durable
 against a crash of samskab itself in WAL mode); ``?timeout=SECONDS`` is how long to wait
 for another writer (default 5).
+
+Times are kept as ISO 8601 text in UTC (``clock.to_text``: ``2026-03-01T09:30:00+00:00``),
+which sorts and compares in SQL as the times do: the store takes and gives datetimes and
+turns them into that text on the way in and back on the way out.
 """
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
 import sqlite3
@@ -21,7 +26,7 @@ from urllib.parse import parse_qs
 
 import attrs
 
-from samskab.engine import audit, jsontext
+from samskab.engine import audit, clock, jsontext
 from samskab.engine.cases import ERASURE, Case, Deadline, Event
 from samskab.engine.errors import BadInput, Busy, Conflict
 from samskab.engine.hookspecs import hookimpl
@@ -174,11 +179,11 @@ class SqliteStore(Store):
                     case.definition_sha256,
                     case.state,
                     jsontext.dumps(dict(case.fields)),
-                    case.created_at,
-                    case.updated_at,
-                    case.closed_at,
+                    clock.to_text(case.created_at),
+                    clock.to_text(case.updated_at),
+                    _text(case.closed_at),
                     case.revision,
-                    _next_due(deadlines),
+                    _text(_next_due(deadlines)),
                 ),
             )
             case_id = _row_id(cursor)
@@ -205,13 +210,14 @@ class SqliteStore(Store):
         next_due = _next_due(deadlines) if replanned else case.next_due
         # Only the columns that change are set: an index on a column left alone is
         # not rewritten, and every page written is paid for at commit.
-        columns: dict[str, str | None] = {"state": state, "updated_at": event.at}
+        at = clock.to_text(event.at)
+        columns: dict[str, str | None] = {"state": state, "updated_at": at}
         if fields != case.fields:
             columns["fields"] = jsontext.dumps(fields)
         if closed_at != case.closed_at:
-            columns["closed_at"] = closed_at
+            columns["closed_at"] = _text(closed_at)
         if next_due != case.next_due:
-            columns["next_due"] = next_due
+            columns["next_due"] = _text(next_due)
         assignments = "".join(f"{column} = ?, " for column in columns)
         with self._writing():
             # The compare-and-swap comes first, so the transaction takes the write lock
@@ -231,14 +237,14 @@ class SqliteStore(Store):
             if fire_deadline is not None:
                 cursor = self.conn.execute(
                     "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL AND closed_at IS NULL",
-                    (event.at, fire_deadline),
+                    (at, fire_deadline),
                 )
                 if cursor.rowcount != 1:
                     raise Conflict(f"deadline {fire_deadline} has already fired or was closed")
             if close_deadlines:
                 self.conn.execute(
                     "UPDATE deadlines SET closed_at = ? WHERE case_id = ? AND closed_at IS NULL",
-                    (event.at, case.id),
+                    (at, case.id),
                 )
             event_id = self._insert_event(case.id, event)
             self._insert_deadlines(case.id, deadlines)
@@ -263,7 +269,7 @@ class SqliteStore(Store):
             # Only an open deadline fires: one listed before its case moved on stays unfired.
             cursor = self.conn.execute(
                 "UPDATE deadlines SET fired_at = ? WHERE id = ? AND fired_at IS NULL AND closed_at IS NULL",
-                (event.at, deadline.id),
+                (clock.to_text(event.at), deadline.id),
             )
             if cursor.rowcount != 1:
                 return False
@@ -285,7 +291,7 @@ class SqliteStore(Store):
                 " samskab_link((SELECT chain FROM events ORDER BY id DESC LIMIT 1), ?11))",
                 (
                     case_id,
-                    event.at,
+                    clock.to_text(event.at),
                     event.actor,
                     event.kind,
                     event.action,
@@ -335,7 +341,7 @@ class SqliteStore(Store):
                 {
                     "id": e[0],
                     "case": e[1],
-                    "at": e[2],
+                    "at": clock.from_text(e[2]),
                     "actor": e[3],
                     "kind": e[4],
                     "action": e[5],
@@ -345,11 +351,11 @@ class SqliteStore(Store):
                 for e in events
             ],
             "messages": [{"id": m[0], "recipient": m[5], "subject": m[6], "status": m[9]} for m in messages],
-            "refusals": [{"case": r[0], "at": r[1], "action": r[2]} for r in refusals],
+            "refusals": [{"case": r[0], "at": clock.from_text(r[1]), "action": r[2]} for r in refusals],
         }
 
     def erase_personal_data(
-        self, texts: list[str], person_ids: list[str], pseudonym: str, at: str, actor: str
+        self, texts: list[str], person_ids: list[str], pseudonym: str, at: dt.datetime, actor: str
     ) -> dict[str, int]:
         """Replace the person with ``pseudonym`` everywhere, in one transaction, and record
         the erasure as an event on every case it touched."""
@@ -422,13 +428,26 @@ class SqliteStore(Store):
         }
 
     def record_refusal(
-        self, case_id: int, at: str, actor: str, account: str | None, action: str, reasons: list[str]
+        self,
+        case_id: int,
+        at: dt.datetime,
+        actor: str,
+        account: str | None,
+        action: str,
+        reasons: list[str],
     ) -> None:
         with self._writing():
             self.conn.execute(
                 "INSERT INTO refusals (case_id, at, actor, account, action, reasons)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (case_id, at, actor, account, action, jsontext.dumps([str(r) for r in reasons])),
+                (
+                    case_id,
+                    clock.to_text(at),
+                    actor,
+                    account,
+                    action,
+                    jsontext.dumps([str(r) for r in reasons]),
+                ),
             )
 
     def refusals(self, case_id: int) -> list[dict[str, Any]]:
@@ -438,7 +457,7 @@ class SqliteStore(Store):
         )
         return [
             {
-                "at": at,
+                "at": clock.from_text(at),
                 "actor": actor,
                 "account": account,
                 "action": action,
@@ -450,9 +469,12 @@ class SqliteStore(Store):
     def erased_events(self) -> set[int]:
         return {row[0] for row in self.conn.execute("SELECT event_id FROM erasures")}
 
-    def _insert_outbox(self, case_id: int, event_id: int, at: str, outbox: Sequence[Outgoing]) -> None:
+    def _insert_outbox(
+        self, case_id: int, event_id: int, when: dt.datetime, outbox: Sequence[Outgoing]
+    ) -> None:
         if not outbox:
             return
+        at = clock.to_text(when)
         self.conn.executemany(
             "INSERT INTO outbox (key, event_id, case_id, channel, recipient, subject, body, payload,"
             " status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
@@ -481,11 +503,11 @@ class SqliteStore(Store):
         " attempts, next_attempt_at, last_error, created_at, sent_at"
     )
 
-    def outbox_due(self, now: str) -> list[OutboxRow]:
+    def outbox_due(self, now: dt.datetime) -> list[OutboxRow]:
         rows = self.conn.execute(
             f"SELECT {self._OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending'"
             " AND next_attempt_at <= ? ORDER BY next_attempt_at, id",
-            (now,),
+            (clock.to_text(now),),
         )
         return [_outbox(row) for row in rows]
 
@@ -501,7 +523,12 @@ class SqliteStore(Store):
         return _outbox(row) if row else None
 
     def outbox_attempted(
-        self, message_id: int, at: str, *, error: str | None, next_attempt_at: str | None
+        self,
+        message_id: int,
+        at: dt.datetime,
+        *,
+        error: str | None,
+        next_attempt_at: dt.datetime | None,
     ) -> None:
         """Record a delivery attempt: sent (no error), retry later, or an incident (no next)."""
         status = "sent" if error is None else ("pending" if next_attempt_at else "incident")
@@ -510,38 +537,40 @@ class SqliteStore(Store):
                 "UPDATE outbox SET attempts = attempts + 1, status = ?, last_error = ?,"
                 " next_attempt_at = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
                 " WHERE id = ? AND status = 'pending'",
-                (status, error, next_attempt_at, status, at, message_id),
+                (status, error, _text(next_attempt_at), status, clock.to_text(at), message_id),
             )
 
-    def outbox_resolve(self, message_id: int, at: str, actor: str, what: str) -> bool:
+    def outbox_resolve(self, message_id: int, at: dt.datetime, actor: str, what: str) -> bool:
         """Retry (back to pending, attempts from zero) or dismiss an incident; both logged."""
         status = {"retry": "pending", "dismiss": "dismissed"}[what]
+        stamp = clock.to_text(at)
         with self._writing():
             cursor = self.conn.execute(
                 "UPDATE outbox SET status = ?, attempts = CASE WHEN ? = 'pending' THEN 0 ELSE attempts END,"
                 " next_attempt_at = CASE WHEN ? = 'pending' THEN ? ELSE next_attempt_at END"
                 " WHERE id = ? AND status IN ('incident', 'pending')",
-                (status, status, status, at, message_id),
+                (status, status, status, stamp, message_id),
             )
             if cursor.rowcount != 1:
                 return False
             self.conn.execute(
                 "INSERT INTO outbox_log (message_id, at, actor, what) VALUES (?, ?, ?, ?)",
-                (message_id, at, actor, what),
+                (message_id, stamp, actor, what),
             )
         return True
 
-    def outbox_log(self, message_id: int) -> list[tuple[str, str, str]]:
-        return self.conn.execute(
+    def outbox_log(self, message_id: int) -> list[tuple[dt.datetime, str, str]]:
+        rows = self.conn.execute(
             "SELECT at, actor, what FROM outbox_log WHERE message_id = ? ORDER BY id", (message_id,)
-        ).fetchall()
+        )
+        return [(clock.from_text(at), actor, what) for at, actor, what in rows]
 
     def _insert_deadlines(self, case_id: int, deadlines: Sequence[Deadline]) -> None:
         if not deadlines:
             return
         self.conn.executemany(
             "INSERT INTO deadlines (case_id, state, kind, due_at, action, before) VALUES (?, ?, ?, ?, ?, ?)",
-            [(case_id, d.state, d.kind, d.due_at, d.action, d.before) for d in deadlines],
+            [(case_id, d.state, d.kind, clock.to_text(d.due_at), d.action, d.before) for d in deadlines],
         )
 
     # -- reading -----------------------------------------------------------------
@@ -572,9 +601,9 @@ class SqliteStore(Store):
         if where.actor:
             clauses.append("id IN (SELECT case_id FROM events WHERE actor = ?)")
             params.append(where.actor)
-        if where.overdue_at:
+        if where.overdue_at is not None:
             clauses.append("closed_at IS NULL AND next_due <= ?")
-            params.append(where.overdue_at)
+            params.append(clock.to_text(where.overdue_at))
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     _ORDER: ClassVar[dict[str, str]] = {
@@ -598,7 +627,7 @@ class SqliteStore(Store):
             )
         column = self._ORDER[where.order_by]
         order = f"{column}{' DESC' if where.descending else ''}"
-        if where.order_by == "next_due" and not where.overdue_at:
+        if where.order_by == "next_due" and where.overdue_at is None:
             # Cases without a deadline come last either way. (Overdue ones all have one,
             # and then the index gives the order, with no sort.)
             order = f"{column} IS NULL, {order}"
@@ -627,26 +656,26 @@ class SqliteStore(Store):
         sql = f"SELECT {self._DEADLINE_COLUMNS} FROM deadlines WHERE case_id = ?"
         if open_only:
             sql += " AND closed_at IS NULL"
-        return [Deadline(*row) for row in self.conn.execute(sql + " ORDER BY due_at", (case_id,))]
+        return [_deadline(row) for row in self.conn.execute(sql + " ORDER BY due_at", (case_id,))]
 
-    def agenda(self, until: str) -> list[Deadline]:
+    def agenda(self, until: dt.datetime) -> list[Deadline]:
         rows = self.conn.execute(
             f"SELECT {self._DEADLINE_COLUMNS} FROM deadlines WHERE closed_at IS NULL"
             " AND due_at <= ? AND (kind = 'deadline' OR fired_at IS NULL) ORDER BY due_at, id",
-            (until,),
+            (clock.to_text(until),),
         )
-        return [Deadline(*row) for row in rows]
+        return [_deadline(row) for row in rows]
 
     def data_version(self) -> int:
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
-    def due_deadlines(self, now: str) -> list[Deadline]:
+    def due_deadlines(self, now: dt.datetime) -> list[Deadline]:
         rows = self.conn.execute(
             f"SELECT {self._DEADLINE_COLUMNS} FROM deadlines"
             " WHERE fired_at IS NULL AND closed_at IS NULL AND due_at <= ? ORDER BY due_at, id",
-            (now,),
+            (clock.to_text(now),),
         )
-        return [Deadline(*row) for row in rows]
+        return [_deadline(row) for row in rows]
 
 
 def _case(row: tuple) -> Case:
@@ -672,11 +701,11 @@ def _case(row: tuple) -> Case:
         sha,
         state,
         jsontext.loads(fields),
-        created,
-        updated,
+        clock.from_text(created),
+        clock.from_text(updated),
         revision,
-        closed,
-        next_due,
+        _time(closed),
+        _time(next_due),
     )
 
 
@@ -684,8 +713,18 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _next_due(deadlines: Sequence[Deadline]) -> str | None:
+def _next_due(deadlines: Sequence[Deadline]) -> dt.datetime | None:
     return min((d.due_at for d in deadlines if d.kind == "deadline"), default=None)
+
+
+def _text(moment: dt.datetime | None) -> str | None:
+    """A time as the database keeps it (None stays None)."""
+    return None if moment is None else clock.to_text(moment)
+
+
+def _time(text: str | None) -> dt.datetime | None:
+    """A time the database kept (None stays None)."""
+    return None if text is None else clock.from_text(text)
 
 
 def _idempotency_key(event_id: int, channel: str, recipient: str) -> str:
@@ -695,14 +734,40 @@ def _idempotency_key(event_id: int, channel: str, recipient: str) -> str:
 def _outbox(row: tuple[Any, ...]) -> OutboxRow:
     """A message from the outbox's columns, in OutboxRow's order (_OUTBOX_COLUMNS)."""
     values = dict(zip(attrs.fields_dict(OutboxRow), row, strict=True))
-    return OutboxRow(**{**values, "payload": jsontext.loads(values["payload"])})
+    return OutboxRow(
+        **{
+            **values,
+            "payload": jsontext.loads(values["payload"]),
+            "next_attempt_at": _time(values["next_attempt_at"]),
+            "created_at": clock.from_text(values["created_at"]),
+            "sent_at": _time(values["sent_at"]),
+        }
+    )
 
 
 def _event(row: tuple[Any, ...]) -> Event:
     """An event from the columns case_id, at, actor, kind, action, from_state, to_state,
     changes, note, id, account (Event's order)."""
     values = dict(zip(attrs.fields_dict(Event), row, strict=True))
-    return Event(**{**values, "changes": jsontext.loads(values["changes"])})
+    return Event(
+        **{**values, "at": clock.from_text(values["at"]), "changes": jsontext.loads(values["changes"])}
+    )
+
+
+def _deadline(row: tuple[Any, ...]) -> Deadline:
+    """A deadline from the columns of _DEADLINE_COLUMNS (Deadline's order)."""
+    case_id, state, kind, due_at, action, before, fired_at, closed_at, deadline_id = row
+    return Deadline(
+        case_id,
+        state,
+        kind,
+        clock.from_text(due_at),
+        action,
+        before,
+        _time(fired_at),
+        _time(closed_at),
+        deadline_id,
+    )
 
 
 def _row_id(cursor: sqlite3.Cursor) -> int:

@@ -1,5 +1,6 @@
 """The history is append-only and tamper-evident: `samskab audit verify` finds edits."""
 
+import datetime as dt
 import sqlite3
 
 import pytest
@@ -35,14 +36,14 @@ def test_an_edit_behind_samskabs_back_is_found(samskab, history):
 
 
 def test_an_edit_with_a_recomputed_digest_breaks_the_chain(samskab, history):
-    from samskab.engine import audit
+    from samskab.engine import audit, clock
     from samskab.engine.cases import Event
 
     history.execute("DROP TRIGGER events_append_only_update")
     row = history.execute(
         "SELECT case_id, at, actor, kind, action, from_state, to_state, changes, note FROM events WHERE id = 7"
     ).fetchone()
-    forged = audit.digest(Event(row[0], row[1], "someone-else", *row[3:7], {}, row[8]))
+    forged = audit.digest(Event(row[0], clock.from_text(row[1]), "someone-else", *row[3:7], {}, row[8]))
     history.execute(
         "UPDATE events SET actor = 'someone-else', changes = '{}', digest = ? WHERE id = 7", (forged,)
     )
@@ -70,8 +71,8 @@ def test_upgrading_an_older_database_chains_its_history(workdir, samskab):
     migrations.apply(db, stop_before="m004_audit_chain")
     db.execute("INSERT INTO definitions VALUES ('x', 1, 'h', 't', 'o')")
     db.execute(
-        "INSERT INTO cases (id, title, process_id, version, state, fields, revision)"
-        " VALUES (1, 'Gammel', 'x', 1, 'a', '{}', 2)"
+        "INSERT INTO cases (id, title, process_id, version, state, fields, created_at, updated_at, revision)"
+        " VALUES (1, 'Gammel', 'x', 1, 'a', '{}', '2020-01-01', '2020-01-01', 2)"
     )
     for i, (kind, note) in enumerate([("created", None), ("action", "videre")], start=1):
         db.execute(
@@ -87,7 +88,7 @@ def test_upgrading_an_older_database_chains_its_history(workdir, samskab):
         store.get_case(1),
         state="a",
         fields={},
-        event=Event(1, "2020-01-02", "mette", "action", "videre", "a", "a"),
+        event=Event(1, dt.datetime(2020, 1, 2, tzinfo=dt.UTC), "mette", "action", "videre", "a", "a"),
         deadlines=[],
         close_deadlines=False,
         closed=False,

@@ -1,6 +1,7 @@
 """Notifications delivered for real: an SMTP server and an HTTP server on loopback,
 started by the tests, receive what samskab sends."""
 
+import datetime as dt
 import hashlib
 import hmac
 import http.server
@@ -238,7 +239,9 @@ def test_dismissing_an_incident_is_recorded(samskab, configured, mailbox):
     from samskab.engine.plugins import make_plugin_manager
 
     engine = open_engine("samskab.db", pm=make_plugin_manager(load_entrypoints=False))
-    assert engine.store.outbox_log(message["id"]) == [("2026-01-13T00:00:00+00:00", "mette", "dismiss")]
+    assert engine.store.outbox_log(message["id"]) == [
+        (dt.datetime(2026, 1, 13, tzinfo=dt.UTC), "mette", "dismiss")
+    ]
     mailbox.start()
 
 

@@ -1,6 +1,8 @@
 """The SQLite store under the engine and its SQLite specifics; what every store must do is
 in test_store_conformance.py."""
 
+import datetime as dt
+
 import pytest
 
 from samskab.engine.core import open_engine
@@ -78,7 +80,12 @@ def test_reading_a_current_database_does_not_import_sqlite_utils(samskab, workdi
     ("where", "index"),
     [
         (
-            CaseFilter(overdue_at="2026-11-23", open_only=True, order_by="next_due", limit=200),
+            CaseFilter(
+                overdue_at=dt.datetime(2026, 11, 23, tzinfo=dt.UTC),
+                open_only=True,
+                order_by="next_due",
+                limit=200,
+            ),
             "cases_open_next_due",
         ),
         (CaseFilter(order_by="updated_at", limit=200), "idx_cases_updated_at"),

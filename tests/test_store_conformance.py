@@ -1,10 +1,10 @@
 """Every store keeps the contract written in engine/store.py.
 
 Each test checks one method of the ``Store`` protocol (its name starts with
-``test_<method>``), on every store in ``STORES``, through the Store API only: a store
-passes this module or it is not a samskab store. A new store adds a factory to
-``STORES``: a context manager that makes a fresh, empty database for one test and yields
-the URL its ``open_store`` hook claims.
+``test_<method>``), or a rule every method keeps (``test_times_...``), on every store in
+``STORES``, through the Store API only: a store passes this module or it is not a
+samskab store. A new store adds a factory to ``STORES``: a context manager that makes a
+fresh, empty database for one test and yields the URL its ``open_store`` hook claims.
 """
 
 import contextlib
@@ -101,12 +101,12 @@ def known_gap(request, reason: str, stores: tuple[str, ...] = ("sqlite",)) -> No
 # -- building cases with the engine's own objects ------------------------------------------
 
 
-def at(day: int, hour: int = 9) -> str:
-    """A time in March 2026, as the engine writes times."""
-    return f"2026-03-{day:02d}T{hour:02d}:00:00+00:00"
+def at(day: int, hour: int = 9) -> dt.datetime:
+    """A time in March 2026, as the engine gives times: in UTC, to the second."""
+    return dt.datetime(2026, 3, day, hour, tzinfo=dt.UTC)
 
 
-def deadline(due: str, kind: str = DEADLINE, state: str = "dialog", **more) -> Deadline:
+def deadline(due: dt.datetime, kind: str = DEADLINE, state: str = "dialog", **more) -> Deadline:
     return Deadline(0, state, kind, due, **more)
 
 
@@ -126,8 +126,9 @@ def new_case(
     deadlines: tuple[Deadline, ...] = (),
     outbox: tuple[Outgoing, ...] = (),
     actor: str = "mette",
-    when: str = at(1),
+    when: dt.datetime | None = None,
 ) -> Case:
+    when = when or at(1)
     text = f'id = "{process}"\nversion = 1\n'
     sha = hashlib.sha256(text.encode()).hexdigest()
     store.save_definition(StoredDefinition(process, 1, sha, text, f"processes/{process}.toml"))
@@ -149,10 +150,11 @@ def act(
     fire: int | None = None,
     outbox: tuple[Outgoing, ...] = (),
     actor: str = "mette",
-    when: str = at(2),
+    when: dt.datetime | None = None,
     note: str | None = None,
 ) -> Case:
-    """Take an action the way the engine does: one ``commit_action``."""
+    """Take an action the way the engine does: one ``commit_action`` (at day 2 unless ``when``)."""
+    when = when or at(2)
     state = to or case.state
     event = Event(case.id, when, actor, ACTION, action, case.state, state, changes or {}, note)
     return store.commit_action(
@@ -1106,6 +1108,110 @@ def test_erased_events_are_the_events_an_erasure_changed(store, people):
     for event_id in store.erased_events():
         row = next(r for r in store.audit_rows() if r.event.id == event_id)
         assert row.event.kind != ERASURE
+
+
+# -- times -------------------------------------------------------------------------------
+
+CET = dt.timezone(dt.timedelta(hours=1), "CET")
+
+
+def cet(day: int, hour: int = 9) -> dt.datetime:
+    """The moment ``at(day, hour)``, written in Central European Time (UTC+1)."""
+    return at(day, hour).astimezone(CET)
+
+
+def times_in(value) -> list:
+    """Every datetime in what a store gave back (read models, dicts, lists, tuples)."""
+    if isinstance(value, dt.datetime):
+        return [value]
+    if attrs.has(type(value)):
+        value = [getattr(value, field.name) for field in attrs.fields(type(value))]
+    elif isinstance(value, dict):
+        value = list(value.values())
+    elif not isinstance(value, list | tuple | set):
+        return []
+    return [time for item in value for time in times_in(item)]
+
+
+def test_times_read_back_in_utc_whatever_offset_they_were_given_with(store, open_store):
+    """Every time is given and given back as a datetime; one given with another offset
+    reads back as the same moment, in UTC."""
+    case = new_case(
+        store,
+        fields={"kontakt_email": "anna@x.dk"},
+        deadlines=(deadline(cet(20)), deadline(cet(10), REMINDER, before="P10D")),
+        outbox=(message(),),
+        when=cet(1),
+    )
+    assert open_store().get_case(case.id).next_due == at(20)
+    store.record_refusal(case.id, cet(2), "anna", None, "afbryd", ["no role"])
+    [sent] = store.outbox()
+    store.outbox_attempted(sent.id, cet(2), error="timeout", next_attempt_at=cet(3))
+    store.outbox_resolve(sent.id, cet(3), "bo", "retry")
+    store.outbox_attempted(sent.id, cet(4), error=None, next_attempt_at=None)
+    reminder = store.deadlines(case.id)[0]
+    assert store.fire_deadline(
+        reminder, Event(case.id, cet(10), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog")
+    )
+    act(store, store.get_case(case.id), "afbryd", to="ikke_indgaaet", close=True, closed=True, when=cet(11))
+
+    other = open_store()
+    stored = other.get_case(case.id)
+    assert (stored.created_at, stored.updated_at, stored.closed_at, stored.next_due) == (
+        at(1),
+        at(11),
+        at(11),
+        None,
+    )
+    assert [e.at for e in other.history(case.id)] == [at(1), at(10), at(11)]
+    assert [(d.due_at, d.fired_at, d.closed_at) for d in other.deadlines(case.id, open_only=False)] == [
+        (at(10), at(10), at(11)),
+        (at(20), None, at(11)),
+    ]
+    message_read = other.outbox_message(sent.id)
+    assert (message_read.created_at, message_read.next_attempt_at, message_read.sent_at) == (
+        at(1),
+        None,
+        at(4),
+    )
+    assert other.outbox_log(sent.id) == [(at(3), "bo", "retry")]
+    assert [r["at"] for r in other.refusals(case.id)] == [at(2)]
+    found = other.personal_data(["anna@x.dk"], ["anna"])
+    assert [e["at"] for e in found["events"]] == [at(1)] and [r["at"] for r in found["refusals"]] == [at(2)]
+
+    every = times_in(
+        [
+            stored,
+            list(other.list_cases(CaseFilter())),
+            other.history(case.id),
+            other.deadlines(case.id, open_only=False),
+            other.outbox(include_done=True),
+            message_read,
+            other.outbox_log(sent.id),
+            other.refusals(case.id),
+            found,
+            list(other.audit_rows()),
+        ]
+    )
+    assert len(every) > 20
+    assert all(time.utcoffset() == dt.timedelta(0) for time in every)
+
+
+def test_times_asked_with_another_offset_compare_as_the_same_moment(store):
+    """``now``, ``until`` and ``overdue_at`` are moments: 09:00 CET is 08:00 UTC, before
+    a time due at 09:00 UTC."""
+    case = new_case(store, deadlines=(deadline(at(20)), deadline(at(10), REMINDER)), outbox=(message(),))
+    [reminder, passed] = store.deadlines(case.id)
+    assert list(store.due_deadlines(cet(10, 8))) == []
+    assert list(store.due_deadlines(cet(10))) == [reminder]
+    assert store.agenda(cet(20, 8)) == [reminder]
+    assert store.agenda(cet(20)) == [reminder, passed]
+    assert store.outbox_due(cet(1, 8)) == []
+    assert [m.case_id for m in store.outbox_due(cet(1))] == [case.id]
+    for overdue_at, expected in ((cet(20, 8), []), (cet(20), [case.id])):
+        where = CaseFilter(overdue_at=overdue_at)
+        assert [c.id for c in store.list_cases(where)] == expected
+        assert store.count_cases(where) == len(expected)
 
 
 # -- closing -----------------------------------------------------------------------------

@@ -33,7 +33,10 @@ async def test_cases_list_opens_with_active_cases_overdue_first(engine):
         active = engine.store.count_cases(CaseFilter(open_only=True))
         assert len(shown) == active
         overdue = [
-            c.id for c in engine.cases(CaseFilter(overdue_at="2026-11-23T08:00:00+00:00", open_only=True))
+            c.id
+            for c in engine.cases(
+                CaseFilter(overdue_at=dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC), open_only=True)
+            )
         ]
         assert set(shown[: len(overdue)]) == set(overdue)
         assert "af" in static_text(pilot.app.screen.query_one("#status", Static))
@@ -61,7 +64,10 @@ async def test_filter_by_process_search_and_overdue(engine):
         await settle(pilot)
         assert screen.query_one("#overdue", Checkbox).value
         overdue = {
-            c.id for c in engine.cases(CaseFilter(overdue_at="2026-11-23T08:00:00+00:00", open_only=True))
+            c.id
+            for c in engine.cases(
+                CaseFilter(overdue_at=dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC), open_only=True)
+            )
         }
         assert set(table_ids(pilot.app)) == overdue and overdue
 
