@@ -1,7 +1,7 @@
 """Read models as text on the command line, in the chosen language, with the ids a
 script or a follow-up command needs beside the labels."""
 
-from samskab.engine.messages import iso_day, iso_moment, words
+from samskab.engine.messages import day, moment, words
 from samskab.engine.readmodels import (
     CaseDetail,
     CaseSummary,
@@ -39,7 +39,7 @@ def process_text(view: ProcessView, lang: str) -> str:
 
 
 def case_line(row: CaseSummary, lang: str) -> str:
-    due = iso_day(row.next_deadline)
+    due = day(row.next_deadline, lang)
     flag = words("OVERDUE", lang) if row.overdue else ""
     return f"{row.id:>6}  {row.title[:40]:<40}  {row.process:<16} {row.state:<16} {due:<10} {flag}".rstrip()
 
@@ -50,7 +50,7 @@ def case_text(case: CaseDetail, lang: str) -> str:
         f"{words('Case', lang)} {case.id}: {case.title}",
         f"  {words('process', lang):<9}{case.process_title} ({case.process} v{case.version}, {case.process_level})",
         f"  {words('step', lang):<9}{case.state_title} [{case.state}]{closed}",
-        f"  {words('revision {revision}, changed {at}', lang, revision=case.revision, at=iso_moment(case.updated_at))}",
+        f"  {words('revision {revision}, changed {at}', lang, revision=case.revision, at=moment(case.updated_at, lang))}",
     ]
     if case.shown_fields:
         lines += ["", words("Fields", lang)]
@@ -65,15 +65,15 @@ def case_text(case: CaseDetail, lang: str) -> str:
             overdue = f"  {words('OVERDUE', lang)}" if d.overdue else ""
             fired = ""
             if d.fired_at and d.kind == "reminder":
-                fired = f"  ({words('sent {date}', lang, date=iso_day(d.fired_at))})"
-            lines.append(f"  {iso_day(d.due_at)}  {what}{overdue}{fired}")
+                fired = f"  ({words('sent {date}', lang, date=day(d.fired_at, lang))})"
+            lines.append(f"  {day(d.due_at, lang)}  {what}{overdue}{fired}")
     lines += ["", words("History", lang)]
     for event in case.history:
         move = event.to if event.from_ in (None, event.to) else f"{event.from_} -> {event.to}"
         if event.from_ is None:
             move = f"-> {event.to}"
         who = event.actor + (f" ({words('by', lang)} {event.account})" if event.account else "")
-        lines.append(f"  {iso_moment(event.at)}  {who}  {event.action or event.kind}  {move}")
+        lines.append(f"  {moment(event.at, lang)}  {who}  {event.action or event.kind}  {move}")
         if event.changes_shown:
             lines.append("      " + ", ".join(f"{c.label} [{c.id}] = {c.shown}" for c in event.changes_shown))
         if event.note:
@@ -144,7 +144,7 @@ def overview_text(overview: Overview, lang: str) -> str:
         lines += [f"  {step.count:>5}  {step.title}" for step in process.steps if step.count]
     lines += ["", words("Overdue: {count}", lang, count=overview.overdue_total)]
     for case in overview.overdue:
-        due = iso_day(case.next_deadline)
+        due = day(case.next_deadline, lang)
         lines.append(
             f"  {words('case', lang)} {case.id}: {case.title}  ({case.state_title}, {words('due', lang)} {due})"
         )

@@ -8,6 +8,7 @@ import icalendar
 
 from samskab.engine.cases import DEADLINE
 from samskab.engine.core import Engine
+from samskab.engine.messages import words
 from samskab.engine.readmodels import CaseFilter
 
 
@@ -32,9 +33,18 @@ def calendar_for(
             event.add("uid", f"samskab-{deadline.id}@samskab")
             event.add("dtstamp", stamp)
             event.add("dtstart", deadline.due_at)
-            word = ("Frist", "Deadline") if deadline.kind == DEADLINE else ("Påmindelse", "Reminder")
-            event.add("summary", f"{word[lang == 'en']}: {case.title} – {step}")
-            event.add("description", f"{process.title.get(lang)}, sag {case.id} ({case.process_id})")
+            word = words("Deadline" if deadline.kind == DEADLINE else "Reminder", lang)
+            event.add("summary", f"{word}: {case.title} – {step}")
+            event.add(
+                "description",
+                words(
+                    "{process}, case {case} ({id})",
+                    lang,
+                    process=process.title.get(lang),
+                    case=case.id,
+                    id=case.process_id,
+                ),
+            )
             event.add("categories", [case.process_id])
             cal.add_component(event)
     return cal.to_ical()

@@ -31,7 +31,7 @@ from samskab.engine.delivery import deliver
 from samskab.engine.errors import BadInput, Conflict, NotFound, Refused
 from samskab.engine.guards import GuardContext
 from samskab.engine.machine import CompiledProcess
-from samskab.engine.messages import Both, msg, text
+from samskab.engine.messages import Both, day, msg, text
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter, DeliveryReport
 from samskab.engine.registry import Registry
@@ -224,7 +224,9 @@ class Engine:
         if action.note_required and not (note and note.strip()) and not preview:
             reasons.append(msg("a note is required: say why"))
         if action.guards:
-            context = GuardContext(before=case.fields, changes=changes, now=now or self.now())
+            context = GuardContext(
+                before=case.fields, changes=changes, now=now or self.now(), process=process
+            )
             for ref in action.guards:
                 if preview and ref.field in action.form_fields():
                     continue
@@ -257,15 +259,19 @@ class Engine:
     def new_case(
         self, process_id: str, title: str, raw: Mapping[str, str] | None = None, actor: Actor | None = None
     ) -> Case:
-        if not title or not title.strip():
-            raise BadInput(msg("a case needs a title"))
         definition = self.registry.latest(process_id)
         values = self.parse_values(definition.process, raw or {})
         missing = [f for f in definition.process.start.requires if not fieldtypes.is_filled(values.get(f))]
-        if missing:
-            raise Refused(
-                msg("cannot open a case of {process}", process=_both(definition.process.title)),
-                [msg("required fields are empty: {fields}", fields=labels(definition.process, missing))],
+        untitled = not (title and title.strip())
+        if untitled or missing:
+            reasons = [msg("a case needs a title")] if untitled else []
+            if missing:
+                reasons.append(
+                    msg("required fields are empty: {fields}", fields=labels(definition.process, missing))
+                )
+            # No title is bad input (exit 2); only fields missing is a refusal (exit 1).
+            raise (BadInput if untitled else Refused)(
+                msg("cannot open a case of {process}", process=_both(definition.process.title)), reasons
             )
         compiled = self.registry.pin(definition)
         now = self.now()
@@ -418,14 +424,12 @@ class Engine:
                 except Conflict:
                     continue
             elif due.kind == DEADLINE:
-                note = msg(
-                    "{state}: deadline passed ({due})", state=state_title, due=clock.day_text(due.due_at)
-                )
+                note = msg("{state}: deadline passed ({due})", state=state_title, due=day(due.due_at, "da"))
             else:
                 note = msg(
                     "{state}: reminder, due {due}",
                     state=state_title,
-                    due=clock.day_text(self._deadline_of(due)),
+                    due=day(self._deadline_of(due), "da"),
                 )
             kind = REMINDER if due.kind == REMINDER else DEADLINE
             event = Event(

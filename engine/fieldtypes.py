@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from samskab.engine.definition import Field
-from samskab.engine.messages import msg
+from samskab.engine.messages import day, msg, words
 from samskab.engine.suggest import did_you_mean
 
 _YES = {"ja", "j", "yes", "y", "true", "1"}
@@ -130,15 +130,18 @@ _READERS = {
 
 
 def show(field: Field, value: Any, lang: str = "da") -> str:
-    """A stored value as a person reads it."""
+    """A stored value as a person reads it: 12.500,00 kr., 1.3.2026, ja, an option's title."""
     if value is None:
         return ""
     if field.type == "money":
-        whole, _, cents = value.partition(".")
-        grouped = f"{int(whole):,}".replace(",", ".")
-        return f"{grouped},{cents} kr." if lang == "da" else f"DKK {int(whole):,}.{cents}"
+        whole, _, cents = str(value).partition(".")
+        cents = (cents + "00")[:2]
+        grouped = f"{int(whole):,}"
+        return f"{grouped.replace(',', '.')},{cents} kr." if lang == "da" else f"DKK {grouped}.{cents}"
+    if field.type == "date" and lang == "da":
+        return day(dt.date.fromisoformat(value), lang)
     if field.type == "yesno":
-        return {True: {"da": "ja", "en": "yes"}, False: {"da": "nej", "en": "no"}}[value][lang]
+        return words("yes" if value else "no", lang)
     if field.type == "choice":
         option = next((o for o in field.options if o.id == value), None)
         return option.title.get(lang) if option else str(value)

@@ -12,23 +12,40 @@ from typing import Any
 
 import attrs
 
-from samskab.engine.definition import GuardRef
+from samskab.engine import fieldtypes
+from samskab.engine.definition import GuardRef, Process
+from samskab.engine.messages import Both
 
 
 @attrs.frozen
 class GuardContext:
-    """What a guard may look at when an action is tried."""
+    """What a guard may look at when an action is tried, and how to name what it saw
+    (``label``, ``shown``) in a reason a coordinator reads."""
 
     before: Mapping[str, Any]
     """The case's field values before the action."""
     changes: Mapping[str, Any]
     """The values the action sets."""
     now: dt.datetime
+    process: Process
+    """The process the case runs on (its fields' labels and types)."""
 
     @property
     def values(self) -> dict[str, Any]:
         """The field values as they will be if the action goes through."""
         return {**self.before, **self.changes}
+
+    def label(self, field_id: str) -> Both:
+        """A field's label in Danish and English, for a reason."""
+        field = self.process.field(field_id)
+        return Both(field.label.da, field.label.get("en")) if field else Both(field_id, field_id)
+
+    def shown(self, field_id: str, value: Any) -> Both:
+        """A value of a field as people read it (12.500,00 kr., 1.3.2026, ja), or "–"."""
+        field = self.process.field(field_id)
+        if field is None or value is None or value == "":
+            return Both("–", "–")
+        return Both(fieldtypes.show(field, value, "da"), fieldtypes.show(field, value, "en"))
 
 
 # check(context, ref) -> None when the condition holds, else the reason it does not.

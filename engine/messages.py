@@ -11,8 +11,7 @@ one file with no build step; a test checks that every text is translated.
   before anyone knows who will read them; :func:`text` says it in a language.
 - :class:`Both` is a text its source already gives in both languages (a process's own
   titles and labels), to pass as a parameter.
-- :func:`day` and :func:`moment` show a time to people; :func:`iso_day` and
-  :func:`iso_moment` write it as the command line's lines do, in ISO 8601. Every time a
+- :func:`day` and :func:`moment` show a time to people. Every time a
   front end shows goes through them. Times are shown in UTC.
 """
 
@@ -82,25 +81,14 @@ def _shown(when: dt.datetime) -> dt.datetime:
     return when if when.tzinfo is dt.UTC else when.astimezone(dt.UTC)
 
 
-def day(when: dt.datetime | None, lang: str) -> str:
-    """The date of a time as people write it: 23.12.2026 (da), 2026-12-23 (en)."""
+def day(when: dt.date | None, lang: str) -> str:
+    """A date, or the date of a time, as people write it: 23.12.2026 (da), 2026-12-23 (en)."""
     if when is None:
         return ""
-    shown = _shown(when)
-    return f"{shown.day}.{shown.month}.{shown.year:04d}" if lang == "da" else iso_day(shown)
+    date = _shown(when).date() if isinstance(when, dt.datetime) else when
+    return f"{date.day}.{date.month}.{date.year:04d}" if lang == "da" else date.isoformat()
 
 
 def moment(when: dt.datetime | None, lang: str) -> str:
     """Date and time of a time: 23.12.2026 09:30 (da), 2026-12-23 09:30 (en)."""
     return f"{day(when, lang)} {_shown(when):%H:%M}" if when is not None else ""
-
-
-def iso_day(when: dt.datetime | None) -> str:
-    """The date of a time in ISO 8601, as the command line lists it: 2026-12-23."""
-    return _shown(when).date().isoformat() if when is not None else ""
-
-
-def iso_moment(when: dt.datetime | None) -> str:
-    """A time in ISO 8601, to the second, as the command line's history writes it:
-    2026-12-23T09:30:00+00:00."""
-    return _shown(when).isoformat(timespec="seconds") if when is not None else ""

@@ -15,6 +15,7 @@ from samskab.engine.cases import ACTION, CREATED, DEADLINE, REMINDER, Case, Even
 from samskab.engine.channels import Channel
 from samskab.engine.config import Config
 from samskab.engine.definition import Process
+from samskab.engine.messages import day, words
 from samskab.engine.store import Outgoing
 
 
@@ -63,23 +64,6 @@ def recipients(
     return found
 
 
-_WORDS = {
-    "case": ("Sag", "Case"),
-    "process": ("Proces", "Process"),
-    "what": ("Hvad skete", "What happened"),
-    "step": ("Trin nu", "Step now"),
-    "due": ("Næste frist", "Next deadline"),
-    "note": ("Note", "Note"),
-    "created": ("Sagen er oprettet", "The case was opened"),
-    "reminder": ("Påmindelse: fristen for «{state}» er {due}", "Reminder: «{state}» is due {due}"),
-    "deadline": (
-        "Fristen for «{state}» er overskredet ({due})",
-        "The deadline of «{state}» has passed ({due})",
-    ),
-    "action": ("{action} (af {actor})", "{action} (by {actor})"),
-}
-
-
 def compose(
     process: Process,
     case: Case,
@@ -90,33 +74,36 @@ def compose(
 ) -> tuple[str, str]:
     """Subject and body of a short message about ``event``, in ``lang``. ``passed`` is the
     (state, due time) of a deadline whose automatic action the event is."""
-    i = 1 if lang == "en" else 0
-    word = {key: value[i] for key, value in _WORDS.items()}
     state = process.state(event.to_state).title.get(lang)
     if event.kind == CREATED:
-        what = word["created"]
-    elif event.kind in (REMINDER, DEADLINE):
-        what = word[event.kind].format(state=state, due=clock.day_text(due) if due else "")
+        what = words("The case was opened", lang)
+    elif event.kind == REMINDER:
+        what = words("Reminder: «{state}» is due {due}", lang, state=state, due=day(due, lang))
+    elif event.kind == DEADLINE:
+        what = words("The deadline of «{state}» has passed ({due})", lang, state=state, due=day(due, lang))
     else:
         action = process.action(event.action) if event.action is not None else None
-        what = word["action"].format(
-            action=action.title.get(lang) if action else event.action, actor=event.actor
-        )
+        title = action.title.get(lang) if action else str(event.action)
+        what = words("{action} (by {actor})", lang, action=title, actor=event.actor)
         if passed is not None:
-            missed = word["deadline"].format(
-                state=process.state(passed[0]).title.get(lang), due=clock.day_text(passed[1])
+            passed_state = process.state(passed[0]).title.get(lang)
+            missed = words(
+                "The deadline of «{state}» has passed ({due})",
+                lang,
+                state=passed_state,
+                due=day(passed[1], lang),
             )
             what = f"{missed}; {what}"
     lines = [
-        f"{word['case']} {case.id}: {case.title}",
-        f"{word['process']}: {process.title.get(lang)}",
-        f"{word['what']}: {what}",
-        f"{word['step']}: {state}",
+        f"{words('Case', lang)} {case.id}: {case.title}",
+        f"{words('Process', lang)}: {process.title.get(lang)}",
+        f"{words('What happened', lang)}: {what}",
+        f"{words('Step now', lang)}: {state}",
     ]
     if due and event.kind != DEADLINE:
-        lines.append(f"{word['due']}: {clock.day_text(due)}")
+        lines.append(f"{words('Next deadline', lang)}: {day(due, lang)}")
     if event.note:
-        lines.append(f"{word['note']}: {event.note}")
+        lines.append(f"{words('Note', lang)}: {event.note}")
     for key, value in event.changes.items():
         field = process.field(key)
         if field is not None:

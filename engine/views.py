@@ -98,7 +98,7 @@ def deadline_words(process: Process, deadline: DeadlineDefinition, lang: str) ->
     after = duration_words(deadline.after, lang)
     if deadline.from_field:
         field = process.field(deadline.from_field)
-        label = field.label.get(lang) if field else deadline.from_field
+        label = f"«{field.label.get(lang) if field else deadline.from_field}»"
         if _is_zero(deadline.after):
             said = words("on the date in {field}", lang, field=label)
         else:

@@ -28,7 +28,7 @@ def _field(ref: GuardRef) -> str:
 def _filled(context: GuardContext, ref: GuardRef) -> str | None:
     field = _field(ref)
     if not is_filled(context.values.get(field)):
-        return msg("`{field}` must be filled in", field=field)
+        return msg("{field} must be filled in", field=context.label(field))
     return None
 
 
@@ -46,10 +46,10 @@ def _at_least(context: GuardContext, ref: GuardRef) -> str | None:
     value = context.values.get(field)
     if value is None or _comparable(value) < _comparable(ref.value):
         return msg(
-            "`{field}` must be at least {value} (it is {current})",
-            field=field,
-            value=ref.value,
-            current=value if value is not None else "–",
+            "{field} must be at least {value} (it is {current})",
+            field=context.label(field),
+            value=context.shown(field, ref.value),
+            current=context.shown(field, value),
         )
     return None
 
@@ -59,10 +59,10 @@ def _at_most(context: GuardContext, ref: GuardRef) -> str | None:
     value = context.values.get(field)
     if value is not None and _comparable(value) > _comparable(ref.value):
         return msg(
-            "`{field}` must be at most {value} (it is {current})",
-            field=field,
-            value=ref.value,
-            current=value,
+            "{field} must be at most {value} (it is {current})",
+            field=context.label(field),
+            value=context.shown(field, ref.value),
+            current=context.shown(field, value),
         )
     return None
 
@@ -72,10 +72,10 @@ def _equals(context: GuardContext, ref: GuardRef) -> str | None:
     value = context.values.get(field)
     if value != ref.value:
         return msg(
-            "`{field}` must be {value} (it is {current})",
-            field=field,
-            value=ref.value,
-            current=value if value is not None else "–",
+            "{field} must be {value} (it is {current})",
+            field=context.label(field),
+            value=context.shown(field, ref.value),
+            current=context.shown(field, value),
         )
     return None
 
@@ -84,7 +84,7 @@ def _changed(context: GuardContext, ref: GuardRef) -> str | None:
     field = _field(ref)
     new = context.changes.get(field)
     if not is_filled(new) or new == context.before.get(field):
-        return msg("`{field}` must be given a new value in this action", field=field)
+        return msg("{field} must be given a new value in this action", field=context.label(field))
     return None
 
 
@@ -92,7 +92,11 @@ def _not_in_future(context: GuardContext, ref: GuardRef) -> str | None:
     field = _field(ref)
     value = context.values.get(field)
     if value and dt.date.fromisoformat(value) > context.now.date():
-        return msg("`{field}` ({value}) is in the future", field=field, value=value)
+        return msg(
+            "{field} ({value}) is in the future",
+            field=context.label(field),
+            value=context.shown(field, value),
+        )
     return None
 
 

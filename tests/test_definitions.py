@@ -111,12 +111,13 @@ def test_show_prints_steps_actions_roles_and_deadlines(samskab):
     out = samskab("--lang", "da", "processes", "show", "partnerskab").stdout
     assert out.index("1. Dialog med alle aktører [dialog] (start)") < out.index("Aktivt partnerskab")
     assert (
-        "Frist: 3 år efter datoen i Aftalen underskrevet (dato); påmindelse 6 måneder og 3 måneder før" in out
+        "Frist: 3 år efter datoen i «Aftalen underskrevet (dato)»; påmindelse 6 måneder og 3 måneder før"
+        in out
     )
     assert "-> Styregruppen underskriver [underskriv] -> Aktivt partnerskab  (Styregruppe" in out
     english = samskab("processes", "show", "partnerskab").stdout
     assert (
-        "Deadline: 3 years after the date in Agreement signed (date); reminder 6 months and 3 months"
+        "Deadline: 3 years after the date in «Agreement signed (date)»; reminder 6 months and 3 months"
         in english
     )
     assert "P3Y" not in out + english and "`" not in out + english

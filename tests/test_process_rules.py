@@ -126,9 +126,9 @@ def test_omstillingsgruppe_meets_four_times_before_its_proposal(samskab):
         now="2026-02-01",
         exit=1,
     )
-    assert "`antal_moeder` must be at least 4 (it is 3)" in refused.stderr
+    assert "Meetings held must be at least 4 (it is 3)" in refused.stderr
     repeat = advance(samskab, number, "registrer_moede", "seneste_moede=2026-01-29", now="2026-02-05", exit=1)
-    assert "`seneste_moede` must be given a new value" in repeat.stderr
+    assert "Latest meeting must be given a new value" in repeat.stderr
     advance(samskab, number, "registrer_moede", "seneste_moede=2026-02-05", now="2026-02-05")
     advance(samskab, number, "aflever_udspil", "udspil=Udspil", "afleveret_dato=2026-02-10", now="2026-02-10")
     case = advance(

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.screen import Screen
@@ -123,7 +123,17 @@ class SamskabApp(App[None]):
             w("Messages waiting, and incidents (failed after the last retry)"),
             lambda: self.push_screen(OutboxScreen()),
         )
-        yield from translate_commands(super().get_system_commands(screen), w)
+        # Of Textual's own commands only Quit: theme, key help and screenshots are for
+        # developers, and their panels speak English.
+        quit_only = (c for c in super().get_system_commands(screen) if c.callback == self.action_quit)
+        yield from translate_commands(quit_only, w)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A focused widget's keys (a drop-down's "Dismiss menu") in the app's language."""
+        widget = event.widget
+        if not getattr(widget, "_samskab_words", False):
+            translate_bindings(widget, self.words)
+            widget._samskab_words = True  # type: ignore[attr-defined]
 
 
 def run(service: Service) -> None:

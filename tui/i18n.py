@@ -23,15 +23,15 @@ class Words:
 
 
 def translate_bindings(node: DOMNode, say: Words) -> None:
-    """Say the descriptions of ``node``'s key bindings (written in English) in the app's
-    language, as the footer shows them."""
+    """Say the descriptions of ``node``'s key bindings that the footer shows (written in
+    English) in the app's language."""
     bindings = node._bindings.key_to_bindings
     for key, found in bindings.items():
         bindings[key] = [
             dataclasses.replace(
                 b, description=say(b.description), tooltip=say(b.tooltip) if b.tooltip else ""
             )
-            if b.description
+            if b.description and (b.show or b.action == "command_palette")  # the footer shows ^p too
             else b
             for b in found
         ]

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static, TextArea
+from textual.widgets import Button, Footer, Label, Static, TextArea
 
 from samskab.engine.readmodels import ActionChoice, CaseDetail
 from samskab.tui.i18n import translate_bindings
@@ -49,6 +49,7 @@ class ActionForm(ModalScreen[str | None]):
             with Horizontal(classes="buttons"):
                 yield Button(w("Take action"), variant="primary", id="submit")
                 yield Button(w("Cancel"), id="cancel")
+        yield Footer()
 
     def on_mount(self) -> None:
         translate_bindings(self, self.samskab.words)

@@ -57,6 +57,7 @@ class CasesScreen(SamskabScreen):
         Binding("m", "toggle_mine", "Mine", show=False),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("q", "app.quit", "Quit"),
+        Binding("escape", "leave_search", "Back", show=False),
     ]
 
     def __init__(self) -> None:
@@ -187,7 +188,11 @@ class CasesScreen(SamskabScreen):
         if keep is not None and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         self.query_one("#status", Static).update(
-            self.samskab.words("{shown} of {total} cases", shown=self.loaded, total=page.total)
+            self.samskab.words(
+                "{shown} of {total} case" if page.total == 1 else "{shown} of {total} cases",
+                shown=self.loaded,
+                total=page.total,
+            )
         )
 
     def set_columns(self, table: CaseTable) -> None:
@@ -197,12 +202,12 @@ class CasesScreen(SamskabScreen):
             return
         wide = width >= 110
         keys = [key for key, _ in COLUMNS if wide or key != "updated_at"]
-        fixed = 5 + 17 + (10 if wide else 0) + 2 * len(keys) + 2
+        fixed = 5 + 19 + (10 if wide else 0) + 2 * len(keys) + 2
         rest = width - fixed
         self.widths = {
             "_total": width,
             "id": 5,
-            "next_due": 17,
+            "next_due": 19,
             "updated_at": 10,
             "title": rest * 40 // 100,
             "process_id": rest * 25 // 100,
@@ -262,6 +267,9 @@ class CasesScreen(SamskabScreen):
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
+
+    def action_leave_search(self) -> None:
+        self.query_one(CaseTable).focus()
 
     def action_toggle_overdue(self) -> None:
         self.query_one("#overdue", Checkbox).toggle()

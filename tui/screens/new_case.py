@@ -91,4 +91,4 @@ class NewCaseScreen(SamskabScreen):
         self.app.switch_screen(CaseScreen(case.id))
 
     def refused(self, reasons: list[str]) -> None:
-        self.query_one(Refusal).show_reasons(self.samskab.words("The action was refused:"), reasons)
+        self.query_one(Refusal).show_reasons(self.samskab.words("The case was not opened:"), reasons)

@@ -69,7 +69,11 @@ class OutboxScreen(DataScreen):
     @on(DataTable.RowHighlighted)
     def show_error(self) -> None:
         item = self.current()
-        self.query_one("#outbox-error", Static).update((item.last_error or "") if item else "")
+        if not self.items:
+            shown = self.samskab.words("No messages are waiting, and there are no incidents.")
+        else:
+            shown = (item.last_error or "") if item else ""
+        self.query_one("#outbox-error", Static).update(shown)
 
     def current(self) -> OutboxItem | None:
         table = self.query_one(DataTable)

@@ -10,8 +10,11 @@ def days_label(days: int, is_deadline: bool, w: Words) -> str:
     """ "om 5 dage", "i dag", or, for a deadline passed, "3 dage over" in red."""
     if days > 0:
         return w("in {days} days", days=days) if days != 1 else w("tomorrow")
-    said = {0: w("today"), -1: w("yesterday")}.get(days) or w("{days} days ago", days=-days)
-    return f"[b red]{said} – {w('OVERDUE')}[/]" if is_deadline else said
+    if days == 0:
+        return f"[b red]{w('today')}[/]" if is_deadline else w("today")
+    if is_deadline:
+        return f"[b red]{w('{days} days late', days=-days) if days != -1 else w('1 day late')}[/]"
+    return w("{days} days ago", days=-days) if days != -1 else w("yesterday")
 
 
 class Refusal(Static):
