@@ -5,6 +5,8 @@ invalid definition, a value that does not parse). Anything else is a bug and may
 a traceback; these never do.
 """
 
+from collections.abc import Sequence
+
 import attrs
 
 
@@ -13,7 +15,7 @@ class SamskabError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, details: list[str] | tuple[str, ...] = ()):
+    def __init__(self, message: str, details: Sequence[str] = ()):
         super().__init__(message)
         self.details = list(details)
 
