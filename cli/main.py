@@ -62,9 +62,6 @@ class SamskabGroup(click.Group):
             for line in rest:
                 click.echo(line, err=True)
             ctx.exit(exc.exit_code)
-        except OSError as exc:  # a path the user gave: a missing directory, no permission
-            click.echo(f"{words('Error', lang)}: {exc.filename or ''}: {exc.strerror or exc}", err=True)
-            ctx.exit(2)
         finally:
             settings = ctx.obj
             if isinstance(settings, Settings):

@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from samskab.engine import structure
-from samskab.engine.errors import InvalidFiles, Problem, Refused
+from samskab.engine.errors import InvalidFiles, Problem, Refused, file_problem
 from samskab.engine.messages import msg
 
 CONFIG_NAME = "samskab.toml"
@@ -85,7 +85,10 @@ def load_config(path: Path, *, required: bool) -> Config:
         if required:
             raise InvalidFiles([Problem(str(path), "", "config file not found")])
         return Config()
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise file_problem(path, error) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

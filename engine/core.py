@@ -479,8 +479,7 @@ def open_engine(
         raise BadInput(msg("no storage plugin can open {url}", url=repr(url)))
     explicit = config_path is not None
     if config_path is None:
-        base = Path(url) if "://" not in url and not url.startswith("sqlite:") else Path(".")
-        config_path = base.resolve().parent / CONFIG_NAME
+        config_path = (store.config_directory() or Path.cwd()) / CONFIG_NAME
     config = load_config(config_path, required=explicit)
     dirs = config.process_dirs(config_path) + list(process_dirs)
     return Engine(store, pm, config, dirs, config_origin=str(config_path))

@@ -241,4 +241,11 @@ DANISH = {
     "The case was not opened:": "Sagen blev ikke oprettet:",
     "Dismiss menu": "Luk listen",
     "Show menu": "Vis listen",
+    "no storage plugin can create {url}": "intet lager-plugin kan oprette {url}",
+    "a database in memory cannot be kept": "en database i hukommelsen kan ikke gemmes",
+    "there is no such file or folder": "der er ingen sådan fil eller mappe",
+    "permission denied": "adgang nægtet",
+    "it is a folder, not a file": "det er en mappe, ikke en fil",
+    "a part of the path is not a folder": "en del af stien er ikke en mappe",
+    "{path}: {reason}": "{path}: {reason}",
 }

@@ -7,9 +7,7 @@ what a municipality would have after working this way. Some cases are overdue.
 
 import datetime as dt
 import functools
-import os
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import attrs
 
@@ -738,20 +736,4 @@ def build(engine: Engine) -> int:
                 made += 1
     finally:
         engine.now = clock
-    return made
-
-
-def build_file(path: Path, open_engine: Callable[[str], Engine]) -> int:
-    """Build the demo database at ``path``, all or nothing: a failure leaves no file."""
-    building = path.with_name(path.name + ".building")
-    for leftover in (building, *(building.with_name(building.name + s) for s in ("-wal", "-shm"))):
-        leftover.unlink(missing_ok=True)
-    engine = open_engine(str(building))
-    try:
-        made = build(engine)
-        engine.store.close()
-        os.replace(building, path)
-    finally:
-        for leftover in (building, *(building.with_name(building.name + s) for s in ("-wal", "-shm"))):
-            leftover.unlink(missing_ok=True)
     return made

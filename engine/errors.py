@@ -5,6 +5,7 @@ invalid definition, a value that does not parse). Anything else is a bug and may
 a traceback; these never do.
 """
 
+import errno
 from collections.abc import Sequence
 
 import attrs
@@ -63,6 +64,20 @@ class Conflict(SamskabError):
     """Someone else changed the case since it was read; nothing was written."""
 
     exit_code = 1
+
+
+def file_problem(path: object, error: OSError) -> BadInput:
+    """A file or folder samskab was pointed at that it cannot use, as a clear error."""
+    from samskab.engine.messages import msg
+
+    reason = {
+        errno.ENOENT: msg("there is no such file or folder"),
+        errno.EACCES: msg("permission denied"),
+        errno.EPERM: msg("permission denied"),
+        errno.EISDIR: msg("it is a folder, not a file"),
+        errno.ENOTDIR: msg("a part of the path is not a folder"),
+    }.get(error.errno or 0, error.strerror or str(error))
+    return BadInput(msg("{path}: {reason}", path=str(path), reason=reason))
 
 
 @attrs.frozen

@@ -9,7 +9,7 @@ in a module registered through the ``samskab`` entry-point group::
 Hooks are called with keyword arguments; a plugin may accept only the ones it needs.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -40,6 +40,17 @@ def open_store(url: str) -> "Store | None":
     Called once per command. Return a :class:`engine.store.Store` if the plugin
     handles this URL, else None; the first store returned is used. The built-in
     ``plugins.sqlite_store`` handles plain paths and ``sqlite:`` URLs.
+    """
+
+
+@hookspec(firstresult=True)
+def create_store(url: str, fill: Callable[[str], None]) -> bool | None:
+    """Create a new database at ``url``, all or nothing, for ``samskab demo``.
+
+    Call ``fill(staging_url)`` to write into a staging database your ``open_store``
+    opens; only when it returns does the staging database become ``url``, and if it
+    raises nothing is left. Return True when created, False if a database is already
+    at ``url`` (then do not call ``fill``), None if the plugin does not handle ``url``.
     """
 
 

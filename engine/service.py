@@ -26,7 +26,7 @@ from samskab.engine import audit, fieldtypes, views
 from samskab.engine.cases import Case, Event
 from samskab.engine.config import Actor
 from samskab.engine.core import Engine, open_engine
-from samskab.engine.errors import BadInput, NotFound, Refused
+from samskab.engine.errors import BadInput, NotFound, Refused, file_problem
 from samskab.engine.messages import msg, text, words
 from samskab.engine.plugins import get_plugin_manager
 from samskab.engine.readmodels import (
@@ -179,8 +179,11 @@ class Service:
             raise BadInput(msg("{path} already exists", path=str(target)))
         copied = re.sub(rf'^id = "{process_id}"', f'id = "{new_id}"', definition.text, count=1, flags=re.M)
         copied = re.sub(r"^version = \d+", "version = 1", copied, count=1, flags=re.M)
-        directory.mkdir(parents=True, exist_ok=True)
-        target.write_text(copied, encoding="utf-8")
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            target.write_text(copied, encoding="utf-8")
+        except OSError as error:
+            raise file_problem(target, error) from None
         return target
 
     # -- cases -----------------------------------------------------------------------
@@ -456,13 +459,26 @@ def open_service(
 
 
 def build_demo(db: str, **options: Any) -> int:
-    """Build the demo municipality in ``db`` if there is no database there yet; how
-    many cases were made (0: it was there already)."""
+    """Build the demo municipality in ``db`` if there is no database there yet, all or
+    nothing (the storage plugin's ``create_store``); how many cases were made (0: there
+    was a database already)."""
     from samskab.engine import demo
 
-    if Path(db).exists():
-        return 0
-    return demo.build_file(Path(db), lambda path: open_engine(path, **options))
+    pm = get_plugin_manager()
+    made = 0
+
+    def fill(staging: str) -> None:
+        nonlocal made
+        engine = open_engine(staging, pm=pm, **options)
+        try:
+            made = demo.build(engine)
+        finally:
+            engine.store.close()
+
+    created = pm.hook.create_store(url=db, fill=fill)
+    if created is None:
+        raise BadInput(msg("no storage plugin can create {url}", url=repr(db)))
+    return made
 
 
 def add_plugin_commands(group: Any, asked: list[object]) -> None:

@@ -43,6 +43,7 @@ are one call, so a store can make them one transaction. The rules every store ke
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -359,6 +360,11 @@ class Store(Protocol):
     def erased_events(self) -> set[int]:
         """Ids of events an erasure changed (their content no longer matches their
         digest; their links still do). The erasure events themselves are not in it."""
+
+    def config_directory(self) -> Path | None:
+        """The directory whose ``samskab.toml`` configures this database: beside a
+        database file, its directory; None where the database is not a file (then the
+        current directory's)."""
 
     def close(self) -> None:
         """Release the connection. Everything committed stays for the next instance; the

@@ -20,15 +20,16 @@ import datetime as dt
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import attrs
 
 from samskab.engine import audit, clock, jsontext
 from samskab.engine.cases import ERASURE, Case, Deadline, Event
-from samskab.engine.errors import BadInput, Busy, Conflict
+from samskab.engine.errors import BadInput, Busy, Conflict, file_problem
 from samskab.engine.hookspecs import hookimpl
 from samskab.engine.messages import msg
 from samskab.engine.readmodels import CaseFilter
@@ -65,6 +66,33 @@ def open_store(url: str):
     return SqliteStore(path, synchronous=synchronous, timeout=timeout)
 
 
+@hookimpl
+def create_store(url: str, fill: Callable[[str], None]) -> bool | None:
+    """Build a new database file all or nothing: ``fill`` writes into PATH.building, which
+    becomes PATH only when it is done; a failure leaves no file behind."""
+    parsed = _path_and_options(url)
+    if parsed is None:
+        return None
+    path, options = parsed
+    if path == ":memory:":
+        raise BadInput(msg("a database in memory cannot be kept"))
+    if os.path.exists(path):
+        return False
+    building = path + ".building"
+    leftovers = [building, building + "-wal", building + "-shm"]
+    for leftover in leftovers:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(leftover)
+    try:
+        fill(building + (f"?{urlencode(options)}" if options else ""))
+        os.replace(building, path)
+    finally:
+        for leftover in leftovers:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(leftover)
+    return True
+
+
 LATEST = "m006_case_link_on_case"
 """The last migration in ``plugins.sqlite_schema``; a test keeps the two in step."""
 
@@ -76,7 +104,10 @@ class SqliteStore(Store):
         self.path = path
         if path != ":memory:" and not os.path.exists(path):
             # Created readable by its owner only: it holds people's names and addresses.
-            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+            except OSError as error:
+                raise file_problem(path, error) from None
         self._db: sqlite_utils.Database | None = None
         try:
             self.conn = sqlite3.connect(path, check_same_thread=False, timeout=timeout)
@@ -120,6 +151,9 @@ class SqliteStore(Store):
 
             self._db = sqlite_utils.Database(self.conn)
         return self._db
+
+    def config_directory(self) -> Path | None:
+        return None if self.path == ":memory:" else Path(self.path).resolve().parent
 
     def close(self) -> None:
         self.conn.close()

@@ -79,3 +79,21 @@ def engine(workdir, monkeypatch):
     made = open_engine(str(workdir / "samskab.db"), pm=make_plugin_manager(load_entrypoints=False))
     demo.build(made)
     return made
+
+
+@pytest.fixture
+def register_plugin():
+    """Register plugin objects for one test; they are unregistered afterwards."""
+    from samskab.engine.plugins import get_plugin_manager
+
+    pm = get_plugin_manager()
+    added = []
+
+    def register(plugin):
+        pm.register(plugin)
+        added.append(plugin)
+        return plugin
+
+    yield register
+    for plugin in added:
+        pm.unregister(plugin)

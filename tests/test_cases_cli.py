@@ -239,10 +239,14 @@ def test_json_output_has_the_whole_case(samskab):
 
 def test_paths_that_cannot_be_written_are_clear_errors(samskab):
     result = samskab("--db", "no-such-dir/samskab.db", "cases", "list", exit=2)
-    assert "Error: no-such-dir/samskab.db: No such file or directory" in result.stderr
+    assert "Error: no-such-dir/samskab.db: there is no such file or folder" in result.stderr
+    danish = samskab("--lang", "da", "--db", "no-such-dir/samskab.db", "cases", "list", exit=2)
+    assert "Fejl: no-such-dir/samskab.db: der er ingen sådan fil eller mappe" in danish.stderr
     samskab("cases", "new", "partnerskab", "--title", "Lions")
     result = samskab("calendar", "-o", "no-such-dir/frister.ics", exit=2)
-    assert "Error: no-such-dir/frister.ics: No such file or directory" in result.stderr
+    assert "'no-such-dir/frister.ics': No such file or directory" in result.stderr
+    result = samskab("processes", "copy", "partnerskab", "mit", "--to", "samskab.db/sub", exit=2)
+    assert "samskab.db/sub/mit.toml: a part of the path is not a folder" in result.stderr
 
 
 def test_text_from_a_terminal_not_set_to_utf8_is_refused_not_stored(samskab):

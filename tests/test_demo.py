@@ -2,6 +2,8 @@
 
 from conftest import PROCESSES
 
+from samskab.engine.hookspecs import hookimpl
+
 
 def test_demo_holds_every_process_some_overdue_with_history(samskab, workdir):
     result = samskab("demo", now="2026-11-23T08:00")
@@ -25,3 +27,24 @@ def test_demo_keeps_an_existing_database(samskab, workdir):
     samskab("demo")
     titles = [c["title"] for c in samskab.json("cases", "list", "--all")]
     assert titles == ["Min egen sag"]
+
+
+def test_demo_is_built_all_or_nothing(samskab, workdir, register_plugin):
+    """A demo that fails half-way leaves no database behind, and the next try builds it."""
+
+    class VetoAfterTen:
+        calls = 0
+        vetoing = True
+
+        @hookimpl
+        def before_action(self):
+            self.calls += 1
+            return ["the demo stops here"] if self.vetoing and self.calls > 10 else None
+
+    veto = register_plugin(VetoAfterTen())
+    result = samskab("demo", now="2026-11-23T08:00", exit=1)
+    assert "the demo stops here" in result.stderr
+    assert sorted(p.name for p in workdir.iterdir()) == []
+    veto.vetoing = False
+    samskab("demo", now="2026-11-23T08:00")
+    assert len(samskab.json("cases", "list", "--all")) == 41

@@ -4,33 +4,15 @@ import re
 from pathlib import Path
 
 import click
-import pytest
 from conftest import PROCESSES
 
 from samskab.engine import hookspecs
 from samskab.engine.guards import Guard
 from samskab.engine.hookspecs import hookimpl
-from samskab.engine.plugins import get_plugin_manager
 from samskab.engine.validate import Finding
 from samskab.plugins.sqlite_store import SqliteStore
 
 HOOKS = sorted(name for name in dir(hookspecs) if hasattr(getattr(hookspecs, name), "samskab_spec"))
-
-
-@pytest.fixture
-def register_plugin():
-    """Register plugin objects for one test; they are unregistered afterwards."""
-    pm = get_plugin_manager()
-    added = []
-
-    def register(plugin):
-        pm.register(plugin)
-        added.append(plugin)
-        return plugin
-
-    yield register
-    for plugin in added:
-        pm.unregister(plugin)
 
 
 def new_case(samskab, *extra):
@@ -64,6 +46,35 @@ def test_hook_open_store(samskab, register_plugin, workdir):
     assert not (workdir / "samskab.db").exists()
     result = samskab("--db", "postgres://server/db", "cases", "list", exit=2)
     assert "no storage plugin can open 'postgres://server/db'" in result.stderr
+
+
+def test_hook_create_store(samskab, register_plugin, workdir):
+    """`samskab demo` creates its database through the storage plugin that claims the URL."""
+    created = []
+
+    class Elsewhere:
+        @hookimpl
+        def create_store(self, url, fill):
+            if not url.startswith("elsewhere:"):
+                return None
+            if (workdir / "kept.db").exists():
+                return False
+            created.append(url)
+            fill("custom:kept.db")
+            return True
+
+        @hookimpl
+        def open_store(self, url):
+            if url.startswith(("elsewhere:", "custom:")):
+                return SqliteStore(str(workdir / "kept.db"))
+            return None
+
+    register_plugin(Elsewhere())
+    samskab("--db", "elsewhere:demo", "demo", now="2026-11-23T08:00")
+    samskab("--db", "elsewhere:demo", "demo", now="2026-11-23T08:00")  # there already: kept
+    assert created == ["elsewhere:demo"]
+    assert len(samskab.json("--db", "elsewhere:demo", "cases", "list", "--all")) == 41
+    assert not (workdir / "samskab.db").exists()
 
 
 def user_process(directory: Path, edit=lambda text: text) -> Path:

@@ -103,3 +103,12 @@ def test_lists_read_in_index_order_without_sorting_every_case(workdir, where, in
     query = next(s for s in statements if s.startswith("SELECT"))
     plan = str(engine.store.conn.execute(f"EXPLAIN QUERY PLAN {query}").fetchall())
     assert index in plan and "TEMP B-TREE" not in plan
+
+
+def test_the_config_beside_the_database_file_is_read_whatever_the_url(samskab, workdir):
+    """samskab.toml beside the database configures it, for a path and a sqlite: URL alike."""
+    (workdir / "kommune").mkdir()
+    (workdir / "kommune" / "samskab.toml").write_text('[people.mette]\nroles = ["koordinator"]\n')
+    for db in ("kommune/samskab.db", f"sqlite:///{workdir / 'kommune' / 'samskab.db'}"):
+        refused = samskab("--db", db, "cases", "new", "partnerskab", "--title", "X", "--as", "mette", exit=1)
+        assert "may not act on someone else's behalf" in refused.stderr

@@ -1217,6 +1217,13 @@ def test_times_asked_with_another_offset_compare_as_the_same_moment(store):
 # -- closing -----------------------------------------------------------------------------
 
 
+def test_config_directory_is_a_directory_or_none(store):
+    """Where samskab.toml for this database is looked for: a directory that exists, or
+    None (the current directory)."""
+    directory = store.config_directory()
+    assert directory is None or directory.is_dir()
+
+
 def test_close_keeps_everything_committed_for_the_next_instance(store, open_store):
     case = new_case(store, deadlines=(deadline(at(5)),), outbox=(message(),))
     act(store, case, note="saved")
