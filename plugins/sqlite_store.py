@@ -22,7 +22,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from urllib.parse import parse_qs, urlencode
 
 import attrs
@@ -712,37 +712,6 @@ class SqliteStore(Store):
         return [_deadline(row) for row in rows]
 
 
-def _case(row: tuple) -> Case:
-    (
-        case_id,
-        title,
-        process_id,
-        version,
-        sha,
-        state,
-        fields,
-        created,
-        updated,
-        revision,
-        closed,
-        next_due,
-    ) = row
-    return Case(
-        case_id,
-        title,
-        process_id,
-        version,
-        sha,
-        state,
-        jsontext.loads(fields),
-        clock.from_text(created),
-        clock.from_text(updated),
-        revision,
-        _time(closed),
-        _time(next_due),
-    )
-
-
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -765,43 +734,36 @@ def _idempotency_key(event_id: int, channel: str, recipient: str) -> str:
     return hashlib.sha256(f"{event_id}:{channel}:{recipient}".encode()).hexdigest()[:32]
 
 
-def _outbox(row: tuple[Any, ...]) -> OutboxRow:
-    """A message from the outbox's columns, in OutboxRow's order (_OUTBOX_COLUMNS)."""
-    values = dict(zip(attrs.fields_dict(OutboxRow), row, strict=True))
-    return OutboxRow(
-        **{
-            **values,
-            "payload": jsontext.loads(values["payload"]),
-            "next_attempt_at": _time(values["next_attempt_at"]),
-            "created_at": clock.from_text(values["created_at"]),
-            "sent_at": _time(values["sent_at"]),
-        }
-    )
+T = TypeVar("T", bound=attrs.AttrsInstance)
+
+
+def _record(
+    cls: type[T], row: tuple[Any, ...], *, json: tuple[str, ...] = (), times: tuple[str, ...] = ()
+) -> T:
+    """An engine object from a row whose columns are in the class's field order: the
+    ``json`` columns read from JSON text, the ``times`` columns from ISO 8601 text."""
+    values = dict(zip(attrs.fields_dict(cls), row, strict=True))
+    for name in json:
+        values[name] = jsontext.loads(values[name])
+    for name in times:
+        values[name] = _time(values[name])
+    return cls(**values)
+
+
+def _case(row: tuple[Any, ...]) -> Case:
+    return _record(Case, row, json=("fields",), times=("created_at", "updated_at", "closed_at", "next_due"))
 
 
 def _event(row: tuple[Any, ...]) -> Event:
-    """An event from the columns case_id, at, actor, kind, action, from_state, to_state,
-    changes, note, id, account (Event's order)."""
-    values = dict(zip(attrs.fields_dict(Event), row, strict=True))
-    return Event(
-        **{**values, "at": clock.from_text(values["at"]), "changes": jsontext.loads(values["changes"])}
-    )
+    return _record(Event, row, json=("changes",), times=("at",))
 
 
 def _deadline(row: tuple[Any, ...]) -> Deadline:
-    """A deadline from the columns of _DEADLINE_COLUMNS (Deadline's order)."""
-    case_id, state, kind, due_at, action, before, fired_at, closed_at, deadline_id = row
-    return Deadline(
-        case_id,
-        state,
-        kind,
-        clock.from_text(due_at),
-        action,
-        before,
-        _time(fired_at),
-        _time(closed_at),
-        deadline_id,
-    )
+    return _record(Deadline, row, times=("due_at", "fired_at", "closed_at"))
+
+
+def _outbox(row: tuple[Any, ...]) -> OutboxRow:
+    return _record(OutboxRow, row, json=("payload",), times=("next_attempt_at", "created_at", "sent_at"))
 
 
 def _row_id(cursor: sqlite3.Cursor) -> int:
