@@ -53,7 +53,7 @@ DANISH = {
     "there is no case {case}": "der er ingen sag {case}",
     "{state}: deadline passed; {action} could not be taken: {reasons}": "{state}: fristen er overskredet; {action} kunne ikke tages: {reasons}",
     "no storage plugin can open {url}": "intet lager-plugin kan åbne {url}",
-    "{id} is not a valid id (a lower-case letter, then letters, digits, _)": "{id} er ikke et gyldigt id (et lille bogstav, derefter bogstaver, cifre, _)",
+    "{id} is not a valid id (a letter, then letters, digits, _)": "{id} er ikke et gyldigt id (et bogstav, derefter bogstaver, cifre, _)",
     "{path} already exists": "{path} findes allerede",
     "no field {field}": "intet felt {field}",
     "no message {id} in the outbox": "ingen besked {id} i udbakken",

@@ -55,11 +55,10 @@ from samskab.engine.readmodels import (
     TickReport,
 )
 from samskab.engine.store import OutboxRow
+from samskab.engine.validate import IDENTIFIER
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def _serial(method: Callable[P, R]) -> Callable[P, R]:
@@ -86,7 +85,9 @@ class Service:
         """The same database with ``person`` acting (``--as``): needs the admin role."""
         if person is None:
             return self
-        return Service(self._engine, self._engine.actor(person), self.lang)
+        acting = Service(self._engine, self._engine.actor(person), self.lang)
+        acting._lock = self._lock  # one connection, one lock
+        return acting
 
     def now(self) -> dt.datetime:
         return self._engine.now()
@@ -170,9 +171,7 @@ class Service:
     def copy_process(self, process_id: str, new_id: str, directory: Path) -> Path:
         """Write a copy of a process under a new id, version 1, to change it."""
         if not IDENTIFIER.match(new_id):
-            raise BadInput(
-                msg("{id} is not a valid id (a lower-case letter, then letters, digits, _)", id=repr(new_id))
-            )
+            raise BadInput(msg("{id} is not a valid id (a letter, then letters, digits, _)", id=repr(new_id)))
         definition = self._engine.process(process_id)
         target = directory / f"{new_id}.toml"
         if target.exists():

@@ -16,6 +16,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from samskab.engine.errors import SamskabError
+from samskab.engine.readmodels import DeliveryReport
 from samskab.engine.service import Service
 from samskab.tui.i18n import Words, translate_bindings, translate_commands
 from samskab.tui.messages import DataChanged
@@ -64,7 +65,7 @@ class SamskabApp(App[None]):
         """Send what is due in the outbox while the UI runs (as ``samskab tick`` does)."""
         self.fetch_and_show(self.service.deliver, self.delivered)
 
-    def delivered(self, report) -> None:
+    def delivered(self, report: DeliveryReport) -> None:
         if report.incidents:
             self.notify(
                 self.words("{count} message(s) could not be sent; see the outbox", count=report.incidents),

@@ -9,6 +9,16 @@ from samskab.engine.readmodels import AgendaItem
 from samskab.tui.screens.base import DataScreen
 from samskab.tui.widgets.labels import days_label
 
+COLUMNS = (
+    ("due", "Due"),
+    ("days", "Days"),
+    ("kind", "Kind"),
+    ("case", "Case"),
+    ("title", "Title"),
+    ("process", "Process"),
+    ("step", "Step"),
+)
+
 
 class AgendaScreen(DataScreen):
     WEEKS = 6
@@ -26,15 +36,7 @@ class AgendaScreen(DataScreen):
         w = self.samskab.words
         self.sub_title = w("Agenda")
         table = self.query_one(DataTable)
-        for key, title in (
-            ("due", "Due"),
-            ("days", "Days"),
-            ("kind", "Kind"),
-            ("case", "Case"),
-            ("title", "Title"),
-            ("process", "Process"),
-            ("step", "Step"),
-        ):
+        for key, title in COLUMNS:
             table.add_column(w(title), key=key)
         table.focus()
 

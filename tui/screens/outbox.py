@@ -8,6 +8,16 @@ from textual.widgets import DataTable, Footer, Header, Static
 from samskab.engine.readmodels import OutboxItem
 from samskab.tui.screens.base import DataScreen
 
+COLUMNS = (
+    ("id", "No."),
+    ("status", "Status"),
+    ("case", "Case"),
+    ("channel", "Channel"),
+    ("recipient", "Recipient"),
+    ("attempts", "Attempts"),
+    ("subject", "Subject"),
+)
+
 
 class OutboxScreen(DataScreen):
     BINDINGS = [
@@ -33,15 +43,7 @@ class OutboxScreen(DataScreen):
         w = self.samskab.words
         self.sub_title = w("Outbox")
         table = self.query_one(DataTable)
-        for key, title in (
-            ("id", "No."),
-            ("status", "Status"),
-            ("case", "Case"),
-            ("channel", "Channel"),
-            ("recipient", "Recipient"),
-            ("attempts", "Attempts"),
-            ("subject", "Subject"),
-        ):
+        for key, title in COLUMNS:
             table.add_column(w(title), key=key)
         table.focus()
 
