@@ -26,6 +26,7 @@ from samskab.engine import audit, fieldtypes, views
 from samskab.engine.cases import Case, Event
 from samskab.engine.config import Actor
 from samskab.engine.core import Engine, open_engine
+from samskab.engine.definition import Field, Option, Text
 from samskab.engine.errors import BadInput, NotFound, Refused, file_problem
 from samskab.engine.messages import msg, text, words
 from samskab.engine.plugins import get_plugin_manager
@@ -247,13 +248,12 @@ class Service:
         return self._detail(case)
 
     def check_value(self, field: FieldSpec, typed: str) -> str | None:
-        """Why ``typed`` does not fit ``field``, in words, or None when it does (for
-        checking a form as the person types; no database)."""
-        definition = self._engine.registry.compiled(field.process_id, field.version).process.field(field.id)
-        if definition is None:
-            raise NotFound(msg("no field {field}", field=field.id))
+        """Why ``typed`` does not fit ``field``, in words, or None when it does: the
+        engine's own reading of a value, for checking a form as the person types (no
+        database, so it is safe on the UI thread)."""
+        options = tuple(Option(o.id, Text(o.title)) for o in field.options) if field.type == "choice" else ()
         try:
-            fieldtypes.parse(definition, typed)
+            fieldtypes.parse(Field(field.id, field.type, Text(field.label), options=options), typed)
         except fieldtypes.ValueProblem as problem:
             return text(problem.message, self.lang)
         return None

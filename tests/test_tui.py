@@ -293,3 +293,29 @@ async def test_retry_an_incident_from_the_outbox(workdir, monkeypatch):
     first = engine.store.outbox_message(incidents[0].id)
     assert first.status == "sent" and len(mailbox.messages) == 1
     assert engine.store.outbox_log(first.id)[0][1:] == ("mette", "retry")
+
+
+async def test_a_new_form_on_a_fresh_database_checks_values_as_they_are_typed(workdir, monkeypatch):
+    """No case of the process exists yet: the form still checks what is typed."""
+    monkeypatch.setenv("SAMSKAB_NOW", NOW)
+    engine = open_engine(str(workdir / "fresh.db"), pm=make_plugin_manager(load_entrypoints=False))
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        await pilot.press("n")
+        await settle(pilot, NewCaseScreen)
+        choose(pilot.app.screen.query_one("#process-list", OptionList), "partnerskab")
+        await pilot.press("enter")
+        await settle(pilot)
+        pilot.app.screen.query_one("#case-title", Input).value = "Lions"
+        email = pilot.app.screen.query_one("#field-kontakt_email", Input)
+        email.value = "lions"
+        await settle(pilot)
+        assert not email.is_valid
+        await pilot.press("ctrl+s")
+        await settle(pilot, NewCaseScreen)
+        refusal = static_text(pilot.app.screen.query_one("#refusal", Static))
+        assert "'lions' er ikke en e-mailadresse" in refusal
+        email.value = "lions@example.dk"
+        await pilot.press("ctrl+s")
+        await settle(pilot, CaseScreen)
+    assert [(c.title, c.fields["kontakt_email"]) for c in engine.cases()] == [("Lions", "lions@example.dk")]
