@@ -58,11 +58,6 @@ def to_text(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def day_text(moment: dt.datetime) -> str:
-    """The date of a time in UTC as ISO 8601 text: ``2026-03-01``."""
-    return to_text(moment)[:10]
-
-
 def from_text(text: str) -> dt.datetime:
     """A time from ISO 8601 text (as :func:`to_text` writes it), in UTC; a text without an
     offset is UTC."""

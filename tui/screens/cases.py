@@ -53,7 +53,7 @@ class CasesScreen(SamskabScreen):
         Binding("p", "processes", "Processes"),
         Binding("u", "outbox", "Outbox"),
         Binding("slash", "search", "Search", show=False),
-        Binding("o", "toggle_overdue", "Overdue"),
+        Binding("o", "toggle_overdue", "Overdue", show=False),  # the checkbox says it
         Binding("m", "toggle_mine", "Mine", show=False),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("q", "app.quit", "Quit"),
