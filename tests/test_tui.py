@@ -159,7 +159,7 @@ async def test_agenda_lists_overdue_first_and_opens_a_case(engine):
         table = pilot.app.screen.query_one(DataTable)
         due = [dt.datetime.strptime(table.get_row_at(i)[0], "%d.%m.%Y") for i in range(table.row_count)]
         assert due == sorted(due) and table.row_count > 3
-        assert "dage for sent" in str(table.get_row_at(0)[1])
+        assert "for sent" in str(table.get_row_at(0)[1])
         await pilot.press("enter")
         await settle(pilot, CaseScreen)
 

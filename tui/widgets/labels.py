@@ -6,15 +6,27 @@ from textual.widgets import Static
 from samskab.tui.i18n import Words
 
 
+def span(days: int, w: Words) -> str:
+    """A number of days as people say it: "5 dage", "3 måneder", "2 år"."""
+    if days < 60:
+        return w("{n} day", n=days) if days == 1 else w("{n} days", n=days)
+    if days < 730:
+        return w("{n} months", n=days // 30)
+    return w("{n} years", n=days // 365)
+
+
 def days_label(days: int, is_deadline: bool, w: Words) -> str:
-    """ "om 5 dage", "i dag", or, for a deadline passed, "3 dage over" in red."""
-    if days > 0:
-        return w("in {days} days", days=days) if days != 1 else w("tomorrow")
+    """ "om 5 dage", "i dag", "for 3 måneder siden", or, for a deadline passed, "3 dage
+    for sent" in red."""
     if days == 0:
         return f"[b red]{w('today')}[/]" if is_deadline else w("today")
+    if days == 1:
+        return w("tomorrow")
+    if days > 0:
+        return w("in {time}", time=span(days, w))
     if is_deadline:
-        return f"[b red]{w('{days} days late', days=-days) if days != -1 else w('1 day late')}[/]"
-    return w("{days} days ago", days=-days) if days != -1 else w("yesterday")
+        return f"[b red]{w('{time} late', time=span(-days, w))}[/]"
+    return w("yesterday") if days == -1 else w("{time} ago", time=span(-days, w))
 
 
 class Refusal(Static):
