@@ -20,7 +20,7 @@ DANISH = {
     "{value!r} is not a whole number": "{value!r} er ikke et helt tal",
     "{value!r} is not an amount in kroner (e.g. 12500 or 12.500,50)": "{value!r} er ikke et beløb i kroner (fx 12500 eller 12.500,50)",
     "{value!r} is not an amount in kroner with at most two decimals": "{value!r} er ikke et beløb i kroner med højst to decimaler",
-    "{value!r} is not a date (e.g. 2026-03-01 or 1.3.2026)": "{value!r} er ikke en dato (fx 2026-03-01 eller 1.3.2026)",
+    "{value!r} is not a date (e.g. 2026-03-01 or 1.3.2026)": "{value!r} er ikke en dato (fx 1.3.2026 eller 2026-03-01)",
     "{value!r} is not yes or no (ja/nej, yes/no)": "{value!r} er ikke ja eller nej",
     "{value!r} is not a date between 1900 and 2199": "{value!r} er ikke en dato mellem 1900 og 2199",
     "{value!r} is not one of the choices{hint}": "{value!r} er ikke et af valgene{hint}",

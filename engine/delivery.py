@@ -1,6 +1,8 @@
 """Delivering the outbox: at least once, with exponential back-off, then an incident.
 
-Runs from ``samskab tick`` and from the terminal UI while it is open. A message whose
+Runs from ``samskab tick`` and from the terminal UI while it is open, often both at once:
+a deliverer first claims the messages it sends (a lease, ``Store.outbox_claim``), so each
+is sent once. A message whose
 channel fails is retried after ``first_retry``, then twice that, and so on; after
 ``max_attempts`` it becomes an incident that stays visible until someone retries or
 dismisses it. Every message carries its idempotency key, so a receiver that sees the
@@ -16,12 +18,16 @@ from samskab.engine.config import Delivery
 from samskab.engine.readmodels import DeliveryReport
 from samskab.engine.store import Store
 
+LEASE = dt.timedelta(minutes=10)
+"""How long a deliverer holds the messages it claimed: longer than any channel's time-out,
+so a message is sent twice only if its deliverer died while sending it."""
+
 
 def deliver(
     store: Store, channels: Mapping[str, Channel], now: dt.datetime, policy: Delivery
 ) -> DeliveryReport:
     sent = retrying = incidents = 0
-    for message in store.outbox_due(now):
+    for message in store.outbox_claim(now, now + LEASE):
         channel = channels.get(message.channel)
         try:
             if channel is None:

@@ -249,15 +249,17 @@ class Store(Protocol):
 
     # -- the outbox (states: :class:`OutboxRow`) ----------------------------------------
 
-    def outbox_due(self, now: dt.datetime) -> list[OutboxRow]:
-        """Pending messages whose next attempt is due at or before ``now``, by
-        ``next_attempt_at`` then id.
+    def outbox_claim(self, now: dt.datetime, until: dt.datetime) -> list[OutboxRow]:
+        """Claim the pending messages whose next attempt is due at or before ``now`` for
+        one deliverer, until ``until``; they are returned by id, claimed (their next
+        attempt at ``until``).
 
-        Delivery is at least once. Today's SQLite store takes no lease: two deliverers
-        running at once (``samskab tick`` while the terminal UI delivers) are both given
-        the same due message and may both send it; the receiver drops the copy by its
-        key. A store may hand a due message to one deliverer at a time (a claim, a row
-        lock); the engine does not rely on it.
+        The claim is a lease, one conditional write: the messages' next attempt moves to
+        ``until``, so no other deliverer (``samskab tick`` while the terminal UI
+        delivers, or two ticks) is given them before then, and two concurrent claims
+        never return the same message. The deliverer reports each attempt with
+        :meth:`outbox_attempted`; if it dies in the middle, the lease runs out and the
+        message is due again (sent twice only then, with the same idempotency key).
         """
 
     def outbox(self, *, include_done: bool = False) -> list[OutboxRow]:

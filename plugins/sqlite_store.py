@@ -537,13 +537,16 @@ class SqliteStore(Store):
         " attempts, next_attempt_at, last_error, created_at, sent_at"
     )
 
-    def outbox_due(self, now: dt.datetime) -> list[OutboxRow]:
-        rows = self.conn.execute(
-            f"SELECT {self._OUTBOX_COLUMNS} FROM outbox WHERE status = 'pending'"
-            " AND next_attempt_at <= ? ORDER BY next_attempt_at, id",
-            (clock.to_text(now),),
-        )
-        return [_outbox(row) for row in rows]
+    def outbox_claim(self, now: dt.datetime, until: dt.datetime) -> list[OutboxRow]:
+        with self._writing():
+            # The UPDATE takes the write lock first, so of two deliverers claiming at
+            # once the second sees the first's lease.
+            rows = self.conn.execute(
+                "UPDATE outbox SET next_attempt_at = ?1 WHERE status = 'pending' AND next_attempt_at <= ?2"
+                f" RETURNING {self._OUTBOX_COLUMNS}",
+                (clock.to_text(until), clock.to_text(now)),
+            ).fetchall()
+        return sorted((_outbox(row) for row in rows), key=lambda message: message.id)
 
     def outbox(self, *, include_done: bool = False) -> list[OutboxRow]:
         where = "" if include_done else " WHERE status IN ('pending', 'incident')"

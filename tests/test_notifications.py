@@ -6,11 +6,14 @@ import hashlib
 import hmac
 import http.server
 import json
+import os
+import subprocess
 import threading
+import time
 
 import icalendar
 import pytest
-from conftest import ADMIN
+from conftest import ADMIN, SAMSKAB
 from servers import Mailbox
 
 SECRET = "delt-hemmelighed"
@@ -18,9 +21,12 @@ SECRET = "delt-hemmelighed"
 
 class Receiver(http.server.BaseHTTPRequestHandler):
     received: list
+    delay = 0.0
+    """Seconds each request takes, as a slow receiver's do."""
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        time.sleep(self.delay)
         self.received.append((dict(self.headers), body))
         self.send_response(204)
         self.end_headers()
@@ -375,3 +381,32 @@ def test_calendar_holds_every_open_deadline_and_reminder(samskab, configured):
 def test_bad_channel_config_names_the_key(samskab, workdir, table, message):
     (workdir / "samskab.toml").write_text(table)
     assert message in samskab("cases", "list", exit=2).stderr
+
+
+def test_two_deliverers_at_once_send_each_message_once(samskab, configured, webhook, mailbox):
+    """Cron's tick and a second tick (or the open TUI) deliver at the same moment: every
+    message reaches its receiver once, because each deliverer first claims what it sends."""
+    now = "2026-03-01T09:00"
+    _, received = webhook
+    Receiver.delay = 0.05  # a slow receiver keeps both deliverers busy at once
+    try:
+        for i in range(16):
+            made = samskab.json("cases", "new", "partnerskab", "--title", f"Forening {i}", now=now)
+            samskab(
+                "cases", "advance", str(made["id"]), "afbryd", "--note", "Trak sig", "--as", "mette", now=now
+            )
+        env = {**os.environ, "SAMSKAB_NOW": now, "SAMSKAB_WEBHOOK_SECRET": SECRET}
+        ticks = [
+            subprocess.Popen([SAMSKAB, "tick"], cwd=configured, env=env, stdout=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        outputs = [tick.communicate(timeout=60)[0] for tick in ticks]
+    finally:
+        Receiver.delay = 0.0
+    keys = [headers["X-Samskab-Key"] for headers, _ in received]
+    assert len(keys) == 16 and len(set(keys)) == 16
+    mails = [message["Message-ID"] for message in mailbox.messages]
+    assert len(mails) == len(set(mails))
+    assert all(tick.returncode == 0 for tick in ticks), outputs
+    sent = [int(output.split(" sent")[0].rsplit(" ", 1)[1]) for output in outputs]
+    assert sum(sent) == 16, outputs

@@ -80,7 +80,7 @@ METHODS = sorted(name for name, value in vars(Store).items() if callable(value) 
 
 def test_every_store_method_has_a_conformance_test():
     """A method added to the protocol needs a ``test_<method>...`` here (a test counts for
-    the longest method name its name starts with: test_outbox_due_... is outbox_due's)."""
+    the longest method name its name starts with: test_outbox_claim_... is outbox_claim's)."""
     assert {"commit_action", "erase_personal_data", "close"} <= set(METHODS)
 
     def method_of(test: str) -> str | None:
@@ -750,18 +750,51 @@ def messages(store):
     return store.outbox()
 
 
-def test_outbox_due_is_pending_messages_whose_attempt_is_due(store, messages):
+def test_outbox_claim_is_pending_messages_whose_attempt_is_due(store, messages):
     first, second, third = messages
-    ids = lambda now: [m.id for m in store.outbox_due(now)]  # noqa: E731
+    ids = lambda now: [m.id for m in store.outbox_claim(now, now)]  # noqa: E731  (no lease)
     assert ids(at(1, 8)) == []
     assert ids(at(1)) == [first.id, second.id]
     assert ids(at(2)) == [first.id, second.id, third.id]
     store.outbox_attempted(first.id, at(2), error="timeout", next_attempt_at=at(5))
     assert ids(at(4)) == [second.id, third.id]
-    assert ids(at(5)) == [second.id, third.id, first.id]  # by next attempt, then id
+    assert ids(at(5)) == [first.id, second.id, third.id]
     store.outbox_attempted(second.id, at(2), error=None, next_attempt_at=None)
     store.outbox_attempted(third.id, at(2), error="gone", next_attempt_at=None)
     assert ids(at(31)) == [first.id]
+
+
+def test_outbox_claim_gives_a_message_to_one_deliverer_until_its_lease_runs_out(store, open_store, messages):
+    first, second, third = messages
+    other = open_store()
+    claimed = store.outbox_claim(at(2), at(2, 10))
+    assert [m.id for m in claimed] == [first.id, second.id, third.id]
+    assert all(m.next_attempt_at == at(2, 10) and m.status == "pending" for m in claimed)
+    assert other.outbox_claim(at(2, 9), at(2, 19)) == []  # still within the first lease
+    store.outbox_attempted(first.id, at(2, 1), error=None, next_attempt_at=None)
+    # The deliverer died before it reported the others: after the lease they are due again.
+    assert [m.id for m in other.outbox_claim(at(2, 10), at(2, 20))] == [second.id, third.id]
+
+
+def test_outbox_claims_racing_never_share_a_message(url, open_store):
+    """Two deliverers claiming at once, on their own connections: each message once."""
+    store = open_store()
+    for i in range(40):
+        new_case(store, f"Case {i}", outbox=(message(f"p{i}@x.dk"),), when=at(1))
+    claimers = [open_store() for _ in range(4)]
+    claimed: list[list[int]] = [[] for _ in claimers]
+
+    def claim(index: int) -> None:
+        for _ in range(10):
+            claimed[index] += [m.id for m in claimers[index].outbox_claim(at(2), at(3))]
+
+    threads = [threading.Thread(target=claim, args=(i,)) for i in range(len(claimers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    every = [message_id for ids in claimed for message_id in ids]
+    assert sorted(every) == sorted(m.id for m in store.outbox())
 
 
 def test_outbox_is_pending_and_incidents_or_everything(store, messages):
@@ -820,7 +853,7 @@ def test_outbox_resolve_retries_or_dismisses_and_logs_it(store, messages):
     retried = store.outbox_message(first.id)
     assert (retried.status, retried.attempts, retried.next_attempt_at) == ("pending", 0, at(3))
     assert retried.last_error == "refused"  # until the next attempt
-    assert first.id in [m.id for m in store.outbox_due(at(3))]
+    assert first.id in [m.id for m in store.outbox_claim(at(3), at(3))]
 
     store.outbox_attempted(first.id, at(3), error="refused", next_attempt_at=None)
     assert store.outbox_resolve(first.id, at(4), "mette", "dismiss") is True
@@ -1206,8 +1239,8 @@ def test_times_asked_with_another_offset_compare_as_the_same_moment(store):
     assert list(store.due_deadlines(cet(10))) == [reminder]
     assert store.agenda(cet(20, 8)) == [reminder]
     assert store.agenda(cet(20)) == [reminder, passed]
-    assert store.outbox_due(cet(1, 8)) == []
-    assert [m.case_id for m in store.outbox_due(cet(1))] == [case.id]
+    assert store.outbox_claim(cet(1, 8), cet(1, 8)) == []
+    assert [m.case_id for m in store.outbox_claim(cet(1), cet(1))] == [case.id]
     for overdue_at, expected in ((cet(20, 8), []), (cet(20), [case.id])):
         where = CaseFilter(overdue_at=overdue_at)
         assert [c.id for c in store.list_cases(where)] == expected

@@ -8,7 +8,7 @@ refresh, so a case moved from the command line or by a colleague shows up.
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -108,21 +108,26 @@ class SamskabApp(App[None]):
                 CommandPalette(placeholder=self.words("Search for commands…"), id="--command-palette")
             )
 
+    def show(self, screen: type[Screen[Any]]) -> None:
+        """Open a screen from the palette, unless it is the one on top already."""
+        if not isinstance(self.screen, screen):
+            self.push_screen(screen())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         w = self.words
-        yield SystemCommand(w("New case"), w("Choose a process"), lambda: self.push_screen(NewCaseScreen()))
+        yield SystemCommand(w("New case"), w("Choose a process"), lambda: self.show(NewCaseScreen))
         yield SystemCommand(
             w("Agenda"),
             w("Deadlines in the next {weeks} weeks, overdue first", weeks=AgendaScreen.WEEKS),
-            lambda: self.push_screen(AgendaScreen()),
+            lambda: self.show(AgendaScreen),
         )
         yield SystemCommand(
-            w("Processes"), w("Every process, step by step"), lambda: self.push_screen(ProcessesScreen())
+            w("Processes"), w("Every process, step by step"), lambda: self.show(ProcessesScreen)
         )
         yield SystemCommand(
             w("Outbox"),
             w("Messages waiting, and incidents (failed after the last retry)"),
-            lambda: self.push_screen(OutboxScreen()),
+            lambda: self.show(OutboxScreen),
         )
         # Of Textual's own commands only Quit: theme, key help and screenshots are for
         # developers, and their panels speak English.

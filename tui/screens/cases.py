@@ -1,5 +1,6 @@
 """Cases (home): the active cases, filtered, searched and sorted, loaded a page at a time."""
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -123,15 +124,22 @@ class CasesScreen(SamskabScreen):
         self.processes = {p.id: p for p in processes}
         select = self.query_one("#process", Select)
         chosen = select.value
-        select.set_options([(f"{p.title} ({counts.get(p.id, 0)})", p.id) for p in processes])
+        select.set_options(
+            [
+                (Text(f"{p.title} ({counts.get(p.id, 0)})", no_wrap=True, overflow="ellipsis"), p.id)
+                for p in processes
+            ]
+        )
         if chosen is not Select.NULL and chosen in self.processes:
             select.value = chosen
 
     @on(Select.Changed, "#process")
     def process_chosen(self, event: Select.Changed) -> None:
         process = self.processes.get(str(event.value)) if event.value is not Select.NULL else None
-        steps = [(s.title, s.id) for s in process.states if not s.final] if process else []
-        self.query_one("#state", Select).set_options(steps)
+        states = [s for s in process.states if not s.final] if process else []
+        self.query_one("#state", Select).set_options(
+            [(Text(s.title, no_wrap=True, overflow="ellipsis"), s.id) for s in states]
+        )
         self.reload()
 
     @on(Select.Changed, "#state")
