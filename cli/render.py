@@ -95,7 +95,7 @@ def case_text(case: CaseDetail, lang: str) -> str:
 def tick_text(report: TickReport, lang: str) -> str:
     lines = [
         f"{words('case', lang)} {e.case}: {e.action or e.kind}  {e.note or ''}".rstrip()
-        for events in (report.reminders, report.deadlines, report.actions)
+        for events in (report.reminders, report.deadlines, report.actions, report.skipped, report.failed)
         for e in events
     ]
     delivery = report.delivery
@@ -112,6 +112,16 @@ def tick_text(report: TickReport, lang: str) -> str:
             incidents=delivery.incidents,
         )
     )
+    if report.skipped or report.failed:
+        lines.append(
+            words(
+                "{skipped} stale reminder(s) skipped, {failed} deadline(s) samskab could not handle"
+                " (see their cases' history)",
+                lang,
+                skipped=len(report.skipped),
+                failed=len(report.failed),
+            )
+        )
     return "\n".join(lines)
 
 

@@ -31,9 +31,10 @@ from typing import Any
 
 import attrs
 
-from samskab.engine import structure
+from samskab.engine import durations, structure
 from samskab.engine.errors import InvalidFiles, Problem, Refused, file_problem
 from samskab.engine.messages import msg
+from samskab.engine.validate import Finding
 
 CONFIG_NAME = "samskab.toml"
 
@@ -97,7 +98,22 @@ def load_config(path: Path, *, required: bool) -> Config:
         config = structure.STRICT.structure(data, Config)
     except structure.STRUCTURE_ERRORS as exc:
         raise InvalidFiles(structure.problems(structure.findings(exc), text, str(path))) from None
+    found = _delivery_findings(config.delivery)
+    if found:
+        raise InvalidFiles(structure.problems(found, text, str(path)))
     return config
+
+
+def _delivery_findings(delivery: Delivery) -> list[Finding]:
+    """What types cannot say about [delivery]: found when samskab starts, not at the first
+    failed message."""
+    found = []
+    problem = durations.problem(delivery.first_retry)
+    if problem:
+        found.append(Finding(("delivery", "first_retry"), problem, "e.g. PT1M (a minute) or PT15M"))
+    if delivery.max_attempts < 1:
+        found.append(Finding(("delivery", "max_attempts"), "must be 1 or more"))
+    return found
 
 
 ADMIN_ROLE = "admin"

@@ -28,7 +28,7 @@ from samskab.engine.channels import build_channels
 from samskab.engine.config import CONFIG_NAME, Actor, Config, actor_for, load_config
 from samskab.engine.definition import Action, Definition, Process, Text
 from samskab.engine.delivery import deliver
-from samskab.engine.errors import BadInput, Conflict, NotFound, Refused
+from samskab.engine.errors import BadInput, Busy, Conflict, NotFound, Refused
 from samskab.engine.guards import GuardContext
 from samskab.engine.machine import CompiledProcess
 from samskab.engine.messages import Both, day, msg, text
@@ -58,6 +58,10 @@ class TickReport:
     reminders: list[Event] = attrs.field(factory=list)
     deadlines: list[Event] = attrs.field(factory=list)
     actions: list[Event] = attrs.field(factory=list)
+    skipped: list[Event] = attrs.field(factory=list)
+    """Reminders not sent: their deadline had passed."""
+    failed: list[Event] = attrs.field(factory=list)
+    """Deadlines samskab could not handle (recorded on the case)."""
     delivery: DeliveryReport = attrs.field(factory=DeliveryReport)
 
 
@@ -394,53 +398,84 @@ class Engine:
     # -- deadlines ---------------------------------------------------------------
 
     def tick(self) -> TickReport:
-        """Fire every reminder and deadline that is due, each exactly once.
+        """Fire every reminder and deadline that is due, each exactly once; then deliver.
 
-        The notes samskab writes into the history here are in Danish, the language of the
-        municipality and of the step titles they quote.
+        What fails for one case (a plugin's guard that raises, a broken definition) is
+        recorded on that case's history and in the report, and tick goes on with the
+        rest. The notes samskab writes into the history here are in Danish, the language
+        of the municipality and of the step titles they quote.
         """
         report = TickReport()
         now = self.now()
         for due in list(self.store.due_deadlines(now)):
-            case = self.store.get_case(due.case_id)
-            if case is None or case.state != due.state:
+            try:
+                self._fire(due, now, report)
+            except (Busy, Conflict):  # another writer: the deadline is there next tick
                 continue
-            process = self.compiled_for(case).process
-            state_title = process.state(due.state).title.da
-            if due.kind == DEADLINE and due.action:
-                try:
-                    _, event = self.advance(case.id, due.action, _fire_deadline=due)
-                    report.actions.append(event)
-                    continue
-                except Refused as refused:
-                    reasons = "; ".join(text(reason, "da") for reason in refused.reasons)
-                    action = process.action(due.action)
-                    note = msg(
-                        "{state}: deadline passed; {action} could not be taken: {reasons}",
-                        state=state_title,
-                        action=action.title.da if action else due.action,
-                        reasons=reasons,
-                    )
-                except Conflict:
-                    continue
-            elif due.kind == DEADLINE:
-                note = msg("{state}: deadline passed ({due})", state=state_title, due=day(due.due_at, "da"))
-            else:
-                note = msg(
-                    "{state}: reminder, due {due}",
-                    state=state_title,
-                    due=day(self._deadline_of(due), "da"),
-                )
-            kind = REMINDER if due.kind == REMINDER else DEADLINE
-            event = Event(
-                case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, text(note, "da")
-            )
-            deadline_at = self._deadline_of(due) if kind == REMINDER else due.due_at
-            outbox = notifications.plan(process, case, event, self.config, self.channels, deadline_at)
-            if self.store.fire_deadline(due, event, outbox):
-                (report.reminders if kind == REMINDER else report.deadlines).append(event)
-                self._after(case, event)
+            except Exception as error:
+                self._failed(due, now, error, report)
         return attrs.evolve(report, delivery=self.deliver())
+
+    def _fire(self, due: Deadline, now: dt.datetime, report: "TickReport") -> None:
+        case = self.store.get_case(due.case_id)
+        if case is None or case.state != due.state:
+            return
+        process = self.compiled_for(case).process
+        state_title = process.state(due.state).title.da
+        kind = REMINDER if due.kind == REMINDER else DEADLINE
+        deadline_at = self._deadline_of(due) if kind == REMINDER else due.due_at
+        if kind == REMINDER and deadline_at <= now:
+            # A reminder for a deadline already passed would only confuse: skipped, said so.
+            note = msg(
+                "{state}: reminder skipped, the deadline ({due}) has passed",
+                state=state_title,
+                due=day(deadline_at, "da"),
+            )
+            event = Event(
+                case.id, now, SYSTEM_ACTOR, REMINDER, None, case.state, case.state, {}, text(note, "da")
+            )
+            if self.store.fire_deadline(due, event, ()):
+                report.skipped.append(event)
+            return
+        if due.kind == DEADLINE and due.action:
+            try:
+                _, event = self.advance(case.id, due.action, _fire_deadline=due)
+                report.actions.append(event)
+                return
+            except Refused as refused:
+                reasons = "; ".join(text(reason, "da") for reason in refused.reasons)
+                action = process.action(due.action)
+                note = msg(
+                    "{state}: deadline passed; {action} could not be taken: {reasons}",
+                    state=state_title,
+                    action=action.title.da if action else due.action,
+                    reasons=reasons,
+                )
+        elif due.kind == DEADLINE:
+            note = msg("{state}: deadline passed ({due})", state=state_title, due=day(due.due_at, "da"))
+        else:
+            note = msg("{state}: reminder, due {due}", state=state_title, due=day(deadline_at, "da"))
+        event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, text(note, "da"))
+        outbox = notifications.plan(process, case, event, self.config, self.channels, deadline_at)
+        if self.store.fire_deadline(due, event, outbox):
+            (report.reminders if kind == REMINDER else report.deadlines).append(event)
+            self._after(case, event)
+
+    def _failed(self, due: Deadline, now: dt.datetime, error: Exception, report: "TickReport") -> None:
+        """Record on the case that samskab could not handle ``due``; the deadline counts as
+        fired, so the failure is said once, not at every tick."""
+        note = text(
+            msg("samskab could not handle a deadline: {error}", error=f"{type(error).__name__}: {error}"),
+            "da",
+        )
+        case = self.store.get_case(due.case_id)
+        state = case.state if case else due.state
+        event = Event(due.case_id, now, SYSTEM_ACTOR, due.kind, None, state, state, {}, note)
+        try:
+            self.store.fire_deadline(due, event, ())
+        except Exception as again:
+            event = attrs.evolve(event, note=f"{note} ({type(again).__name__}: {again})")
+        report.failed.append(event)
 
     def deliver(self) -> DeliveryReport:
         """Send what is due in the outbox."""

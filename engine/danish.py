@@ -247,4 +247,9 @@ DANISH = {
     "in {time}": "om {time}",
     "{time} ago": "for {time} siden",
     "{time} late": "{time} for sent",
+    "{state}: reminder skipped, the deadline ({due}) has passed": "{state}: påmindelse sprunget over, fristen ({due}) er overskredet",
+    "samskab could not handle a deadline: {error}": "samskab kunne ikke håndtere en frist: {error}",
+    "{skipped} stale reminder(s) skipped, {failed} deadline(s) samskab could not handle"
+    " (see their cases' history)": "{skipped} forældet(e) påmindelse(r) sprunget over, {failed} frist(er) samskab ikke kunne håndtere"
+    " (se sagernes historik)",
 }

@@ -350,6 +350,10 @@ class TickReport:
     reminders: tuple[TickEvent, ...]
     deadlines: tuple[TickEvent, ...]
     actions: tuple[TickEvent, ...]
+    skipped: tuple[TickEvent, ...]
+    """Reminders not sent because their deadline had passed."""
+    failed: tuple[TickEvent, ...]
+    """Deadlines samskab could not handle; each is recorded on its case."""
     delivery: DeliveryReport
 
 

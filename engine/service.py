@@ -353,7 +353,12 @@ class Service:
             return tuple(TickEvent(e.case_id, e.at, e.action, e.kind, e.to_state, e.note) for e in found)
 
         return TickReport(
-            events(report.reminders), events(report.deadlines), events(report.actions), report.delivery
+            events(report.reminders),
+            events(report.deadlines),
+            events(report.actions),
+            events(report.skipped),
+            events(report.failed),
+            report.delivery,
         )
 
     @_serial

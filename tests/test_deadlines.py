@@ -138,3 +138,56 @@ def test_renewal_counts_three_new_years_from_the_new_signature(samskab):
 def test_bad_clock_is_a_clear_error(samskab):
     result = samskab("tick", now="next tuesday", exit=2)
     assert "SAMSKAB_NOW: 'next tuesday' is not a date or a time" in result.stderr
+
+
+def test_a_reminder_whose_deadline_passed_is_skipped_not_sent(samskab):
+    """Cron was off for months: the reminders before the review are not sent late."""
+    number = signed_partnership(samskab)
+    late = samskab.json("tick", now="2029-03-02T08:00")
+    assert late["reminders"] == [] and [e["case"] for e in late["skipped"]] == [int(number)] * 2
+    assert [e["action"] for e in late["actions"]] == ["start_revision"]
+    history = samskab.json("--lang", "da", "cases", "show", number, now="2029-03-02T08:00")["history"]
+    notes = [e["note"] for e in history if e["kind"] == "reminder"]
+    assert notes == ["Aktivt partnerskab: påmindelse sprunget over, fristen (1.3.2029) er overskredet"] * 2
+    again = samskab.json("tick", now="2029-03-03")
+    assert again["skipped"] == again["reminders"] == again["failed"] == []
+
+
+def test_a_case_that_fails_in_tick_is_recorded_and_tick_goes_on(samskab, register_plugin):
+    """A plugin that raises for one case: that case says so in its history, once; the
+    other case's deadline fires as usual."""
+    from samskab.engine.hookspecs import hookimpl
+
+    class Flaky:
+        @hookimpl
+        def before_action(self, case, action):
+            if case.title == "Boom" and action == "luk_hoering":
+                raise RuntimeError("the budget service is down")
+
+    register_plugin(Flaky())
+    numbers = {}
+    for title in ("Boom", "Fint"):
+        made = samskab.json(
+            "cases", "new", "hoering", "--title", title, "--set", "dokument=Politik", now="2026-02-01"
+        )
+        numbers[title] = made["id"]
+        samskab(
+            "cases",
+            "advance",
+            str(made["id"]),
+            "send_i_hoering",
+            "--set",
+            "hoeringsparter=Alle",
+            now="2026-02-02",
+        )
+    said = samskab("tick", now="2026-03-16T08:00").stdout
+    assert f"case {numbers['Fint']}: luk_hoering" in said
+    assert "2 stale reminder(s) skipped, 1 deadline(s) samskab could not handle" in said
+    fint = samskab.json("cases", "show", str(numbers["Fint"]), now="2026-03-16T09:00")
+    assert fint["state"] == "sammenfatning"
+    boom = samskab.json("--lang", "da", "cases", "show", str(numbers["Boom"]), now="2026-03-16T09:00")
+    assert boom["state"] == "i_hoering"
+    assert boom["history"][-1]["note"] == (
+        "samskab kunne ikke håndtere en frist: RuntimeError: the budget service is down"
+    )
+    assert samskab.json("tick", now="2026-03-17")["failed"] == []

@@ -410,3 +410,17 @@ def test_two_deliverers_at_once_send_each_message_once(samskab, configured, webh
     assert all(tick.returncode == 0 for tick in ticks), outputs
     sent = [int(output.split(" sent")[0].rsplit(" ", 1)[1]) for output in outputs]
     assert sum(sent) == 16, outputs
+
+
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ('first_retry = "soon"', "samskab.toml:2: delivery.first_retry: `soon` is not an ISO 8601 duration"),
+        ('first_retry = "-PT1M"', "samskab.toml:2: delivery.first_retry: `-PT1M` is not a positive duration"),
+        ("max_attempts = 0", "samskab.toml:2: delivery.max_attempts: must be 1 or more"),
+    ],
+)
+def test_a_bad_delivery_setting_is_a_clear_error_at_start(samskab, workdir, setting, message):
+    (workdir / "samskab.toml").write_text(f"[delivery]\n{setting}\n", encoding="utf-8")
+    result = samskab("cases", "list", exit=2)
+    assert message in result.stderr
