@@ -39,6 +39,8 @@ from samskab.engine.store import Store
 from samskab.engine.suggest import did_you_mean
 
 ALL_CASES = CaseFilter()
+LARGEST_ID = 2**63 - 1
+"""No store numbers a case or a message beyond this (SQLite's largest integer)."""
 
 
 @attrs.frozen
@@ -114,7 +116,7 @@ class Engine:
             number = int(case_id)
         except (TypeError, ValueError):
             raise BadInput(msg("a case number is a whole number, not {value}", value=repr(case_id))) from None
-        case = self.store.get_case(number)
+        case = self.store.get_case(number) if 0 < number <= LARGEST_ID else None
         if case is None:
             raise NotFound(msg("there is no case {case}", case=number))
         return case

@@ -252,4 +252,7 @@ DANISH = {
     "{skipped} stale reminder(s) skipped, {failed} deadline(s) samskab could not handle"
     " (see their cases' history)": "{skipped} forældet(e) påmindelse(r) sprunget over, {failed} frist(er) samskab ikke kunne håndtere"
     " (se sagernes historik)",
+    "{path} is another program's database; give samskab a new file (--db)": "{path} er et andet programs database; giv samskab en ny fil (--db)",
+    "{path} was made by a newer samskab; upgrade samskab to open it": "{path} er lavet af en nyere samskab; opgradér samskab for at åbne den",
+    "{value!r} is more kroner than samskab keeps (under 10^15)": "{value!r} er flere kroner, end samskab gemmer (under 10^15)",
 }

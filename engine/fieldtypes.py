@@ -52,6 +52,9 @@ def _integer(field: Field, text: str) -> int:
         raise ValueProblem(msg("{value!r} is not a whole number", value=text)) from None
 
 
+LARGEST_AMOUNT = Decimal(10) ** 15
+
+
 def _money(field: Field, text: str) -> str:
     cleaned = re.sub(r"(?i)\s|kr\.?|dkk", "", text)
     if "," in cleaned:
@@ -64,6 +67,8 @@ def _money(field: Field, text: str) -> str:
         raise ValueProblem(
             msg("{value!r} is not an amount in kroner (e.g. 12500 or 12.500,50)", value=text)
         ) from None
+    if amount.is_finite() and abs(amount) >= LARGEST_AMOUNT:
+        raise ValueProblem(msg("{value!r} is more kroner than samskab keeps (under 10^15)", value=text))
     if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
         raise ValueProblem(msg("{value!r} is not an amount in kroner with at most two decimals", value=text))
     return str(amount.quantize(Decimal("0.01")))

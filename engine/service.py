@@ -25,7 +25,7 @@ import pluggy
 from samskab.engine import audit, fieldtypes, views
 from samskab.engine.cases import Case, Event
 from samskab.engine.config import Actor
-from samskab.engine.core import Engine, open_engine
+from samskab.engine.core import LARGEST_ID, Engine, open_engine
 from samskab.engine.definition import Field, Option, Text
 from samskab.engine.errors import BadInput, NotFound, Refused, file_problem
 from samskab.engine.messages import msg, text, words
@@ -400,7 +400,7 @@ class Service:
 
     def _resolve(self, message_id: int, what: str) -> None:
         store = self._engine.store
-        if store.outbox_message(message_id) is None:
+        if not 0 < message_id <= LARGEST_ID or store.outbox_message(message_id) is None:
             raise NotFound(msg("no message {id} in the outbox", id=message_id))
         if not store.outbox_resolve(message_id, self.now(), self.actor.id, what):
             raise Refused(

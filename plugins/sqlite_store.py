@@ -121,7 +121,16 @@ class SqliteStore(Store):
                 self.conn.execute("PRAGMA journal_size_limit = 67108864")
             self.conn.execute(f"PRAGMA synchronous = {synchronous}")
             self.conn.create_function("samskab_link", 2, audit.link, deterministic=True)
-            if not self._schema_is_current():
+            schema = self._schema()
+            if schema == "foreign":
+                raise BadInput(
+                    msg("{path} is another program's database; give samskab a new file (--db)", path=path)
+                )
+            if schema == "newer":
+                raise BadInput(
+                    msg("{path} was made by a newer samskab; upgrade samskab to open it", path=path)
+                )
+            if schema != "current":
                 from samskab.plugins.sqlite_schema import migrations
 
                 migrations.apply(self.db)
@@ -130,18 +139,28 @@ class SqliteStore(Store):
                 msg("{path}: not a samskab database ({error})", path=path, error=str(exc))
             ) from None
 
-    def _schema_is_current(self) -> bool:
-        """True when the last migration is applied: then reading needs no sqlite-utils."""
+    def _schema(self) -> str:
+        """What the file holds: "current" (the last migration is the last applied: reading
+        needs no sqlite-utils), "older" (migrations are due), "newer" (a later samskab's),
+        "new" (nothing yet) or "foreign" (another program's tables, never to be written)."""
         try:
-            return (
-                self.conn.execute(
-                    "SELECT 1 FROM _sqlite_migrations WHERE migration_set = 'samskab' AND name = ?",
-                    (LATEST,),
-                ).fetchone()
-                is not None
-            )
-        except sqlite3.OperationalError:  # no migrations table yet: a new database
-            return False
+            applied = [
+                name
+                for (name,) in self.conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = 'samskab' ORDER BY rowid"
+                )
+            ]
+        except sqlite3.OperationalError:  # no migrations table: new, or not samskab's
+            applied = []
+        if applied:
+            if applied[-1] == LATEST:
+                return "current"
+            return "newer" if LATEST in applied else "older"
+        tables = self.conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+            " AND name NOT LIKE 'sqlite_%' AND name != '_sqlite_migrations'"
+        ).fetchone()[0]
+        return "foreign" if tables else "new"
 
     @property
     def db(self) -> "sqlite_utils.Database":

@@ -2,6 +2,7 @@
 in test_store_conformance.py."""
 
 import datetime as dt
+import sqlite3
 
 import pytest
 
@@ -112,3 +113,36 @@ def test_the_config_beside_the_database_file_is_read_whatever_the_url(samskab, w
     for db in ("kommune/samskab.db", f"sqlite:///{workdir / 'kommune' / 'samskab.db'}"):
         refused = samskab("--db", db, "cases", "new", "partnerskab", "--title", "X", "--as", "mette", exit=1)
         assert "may not act on someone else's behalf" in refused.stderr
+
+
+def test_another_programs_database_is_refused_and_left_as_it_was(samskab, workdir):
+    other = workdir / "noter.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (text)")
+        conn.execute("INSERT INTO notes VALUES ('mine')")
+    result = samskab("--db", str(other), "cases", "list", exit=2)
+    assert "is another program's database; give samskab a new file (--db)" in result.stderr
+    with sqlite3.connect(other) as conn:
+        tables = [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    assert tables == ["notes"]
+
+
+def test_a_database_of_a_newer_samskab_is_refused(samskab, workdir):
+    samskab("cases", "new", "partnerskab", "--title", "Lions")
+    with sqlite3.connect(workdir / "samskab.db") as conn:
+        conn.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+            " VALUES ('samskab', 'm999_from_the_future', '2030-01-01')"
+        )
+    result = samskab("cases", "list", exit=2)
+    assert "was made by a newer samskab; upgrade samskab to open it" in result.stderr
+
+
+def test_numbers_beyond_what_a_store_holds_are_clear_errors(samskab):
+    samskab("cases", "new", "partnerskab", "--title", "Lions")
+    huge = str(2**64)
+    assert "there is no case" in samskab("cases", "show", huge, exit=1).stderr
+    assert "there is no case" in samskab("cases", "advance", huge, "afbryd", "--note", "x", exit=1).stderr
+    assert "no message" in samskab("outbox", "retry", huge, exit=1).stderr
+    result = samskab("cases", "new", "partnerskab", "--title", "X", "--set", "tilskud=" + "9" * 30, exit=2)
+    assert "is more kroner than samskab keeps" in result.stderr
