@@ -2,7 +2,7 @@
 the audit trail, the demo and the terminal UI."""
 
 import sys
-from typing import BinaryIO
+from pathlib import Path
 
 import click
 
@@ -75,16 +75,17 @@ def outbox_dismiss(settings: Settings, message_id: int, person: str | None) -> N
 @click.option(
     "--output",
     "-o",
-    type=click.File("wb", lazy=False),
-    help="Write to this file (default: standard output).",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: standard output); readable by you only.",
 )
 @click.pass_obj
-def calendar(settings: Settings, process_id: str | None, person: str | None, output: BinaryIO | None) -> None:
+def calendar(settings: Settings, process_id: str | None, person: str | None, output: Path | None) -> None:
     """Every open deadline and reminder as an iCalendar (.ics) file for Outlook and others."""
-    data = settings.service().calendar(process_id=process_id, person=person)
+    service = settings.service()
+    data = service.calendar(process_id=process_id, person=person)
     if output:
-        output.write(data)
-        click.echo(words("Wrote {path}", settings.lang, path=output.name), err=True)
+        service.write_private(output, data)
+        click.echo(words("Wrote {path}", settings.lang, path=str(output)), err=True)
     else:
         click.echo(data.decode(), nl=False)
 

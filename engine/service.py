@@ -30,6 +30,7 @@ from samskab.engine.definition import Field, Option, Text
 from samskab.engine.errors import BadInput, NotFound, Refused, file_problem
 from samskab.engine.messages import msg, text, words
 from samskab.engine.plugins import get_plugin_manager
+from samskab.engine.private import open_private
 from samskab.engine.readmodels import (
     ActionChoice,
     AgendaItem,
@@ -440,6 +441,14 @@ class Service:
         from samskab.engine.calendar import calendar_for
 
         return calendar_for(self._engine, process_id=process_id, person=person, lang=self.lang)
+
+    def write_private(self, path: Path, data: bytes) -> None:
+        """Write a file that holds personal data (a calendar, an export): owner-only."""
+        try:
+            with open_private(path) as file:
+                file.write(data)
+        except OSError as error:
+            raise file_problem(path, error) from None
 
 
 _STATUS = {"pending": "pending", "incident": "INCIDENT", "sent": "sent", "dismissed": "dismissed"}

@@ -14,6 +14,7 @@ import attrs
 
 from samskab.engine.channels import Channel, OutboxMessage
 from samskab.engine.hookspecs import hookimpl
+from samskab.engine.private import open_private
 
 
 @attrs.frozen
@@ -35,8 +36,8 @@ class LogChannel:
         line = json.dumps(
             {"key": message.key, "subject": message.subject, **message.payload}, ensure_ascii=False
         )
-        with open(self.settings.path, "a", encoding="utf-8") as log:
-            log.write(line + "\n")
+        with open_private(self.settings.path, append=True) as log:
+            log.write((line + "\n").encode("utf-8"))
 
 
 @hookimpl

@@ -1,5 +1,6 @@
 """Who may do what, and files readable by their owner only."""
 
+import os
 import sqlite3
 import stat
 
@@ -66,3 +67,20 @@ def test_sqlite_refuses_edits_of_history_even_to_the_owner(samskab, workdir):
         raise AssertionError("the update went through")
     except sqlite3.IntegrityError as error:
         assert "append-only" in str(error)
+
+
+def test_files_with_personal_data_are_owner_only_whatever_the_umask(samskab, workdir):
+    """The log channel's journal and a calendar written with -o hold names and addresses."""
+    (workdir / "samskab.toml").write_text('[channels.journal]\ntype = "log"\npath = "journal.log"\n')
+    (workdir / "journal.log").write_text("")
+    (workdir / "journal.log").chmod(0o644)  # made by hand, readable by all: made private
+    previous = os.umask(0o002)
+    try:
+        samskab("cases", "new", "partnerskab", "--title", "Lions", "--set", "kontakt_email=a@b.dk")
+        samskab("tick")
+        samskab("calendar", "-o", "frister.ics")
+    finally:
+        os.umask(previous)
+    assert "Lions" in (workdir / "journal.log").read_text()
+    for name in ("journal.log", "frister.ics", "samskab.db"):
+        assert stat.S_IMODE((workdir / name).stat().st_mode) == 0o600, name
