@@ -69,15 +69,14 @@ def case_text(case: CaseDetail, lang: str) -> str:
             lines.append(f"  {day(d.due_at, lang)}  {what}{overdue}{fired}")
     lines += ["", words("History", lang)]
     for event in case.history:
-        move = event.to if event.from_ in (None, event.to) else f"{event.from_} -> {event.to}"
-        if event.from_ is None:
-            move = f"-> {event.to}"
         who = event.actor + (f" ({words('by', lang)} {event.account})" if event.account else "")
-        lines.append(f"  {moment(event.at, lang)}  {who}  {event.action or event.kind}  {move}")
+        moved = f"  -> {event.to_title} [{event.to}]" if event.from_ != event.to else ""
+        lines.append(f"  {moment(event.at, lang)}  {who}  {event.what} [{event.action or event.kind}]{moved}")
         if event.changes_shown:
             lines.append("      " + ", ".join(f"{c.label} [{c.id}] = {c.shown}" for c in event.changes_shown))
         if event.note:
-            lines.append(f"      {words('note', lang)}: {event.note}")
+            note = event.note.replace("\n", "\n" + " " * 12)
+            lines.append(f"      {words('note', lang)}: {note}")
     if case.actions:
         lines += ["", words("Actions", lang)]
         for action in case.actions:

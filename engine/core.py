@@ -269,14 +269,17 @@ class Engine:
         values = self.parse_values(definition.process, raw or {})
         missing = [f for f in definition.process.start.requires if not fieldtypes.is_filled(values.get(f))]
         untitled = not (title and title.strip())
-        if untitled or missing:
+        unsafe = fieldtypes.control_problem(title, one_line=True) if title else None
+        if untitled or unsafe or missing:
             reasons = [msg("a case needs a title")] if untitled else []
+            if unsafe:
+                reasons.append(msg("{field}: {problem}", field=Both("Titel", "Title"), problem=unsafe))
             if missing:
                 reasons.append(
                     msg("required fields are empty: {fields}", fields=labels(definition.process, missing))
                 )
-            # No title is bad input (exit 2); only fields missing is a refusal (exit 1).
-            raise (BadInput if untitled else Refused)(
+            # A title missing or unsafe is bad input (exit 2); only fields missing, a refusal (1).
+            raise (BadInput if untitled or unsafe else Refused)(
                 msg("cannot open a case of {process}", process=_both(definition.process.title)), reasons
             )
         compiled = self.registry.pin(definition)
@@ -331,6 +334,9 @@ class Engine:
                     expected=expected_revision,
                 )
             )
+        unsafe_note = fieldtypes.control_problem(note, one_line=False) if note else None
+        if unsafe_note:
+            raise BadInput(msg("the note cannot be kept"), [unsafe_note])
         compiled = self.compiled_for(case)
         action = compiled.process.action(action_id)
         allowed = action.form_fields() if action else ()

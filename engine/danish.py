@@ -255,4 +255,7 @@ DANISH = {
     "{path} is another program's database; give samskab a new file (--db)": "{path} er et andet programs database; giv samskab en ny fil (--db)",
     "{path} was made by a newer samskab; upgrade samskab to open it": "{path} er lavet af en nyere samskab; opgradér samskab for at åbne den",
     "{value!r} is more kroner than samskab keeps (under 10^15)": "{value!r} er flere kroner, end samskab gemmer (under 10^15)",
+    "{value!r} holds line breaks; type it on one line": "{value!r} indeholder linjeskift; skriv det på én linje",
+    "{value!r} holds control characters; type it as plain text": "{value!r} indeholder styretegn; skriv det som almindelig tekst",
+    "the note cannot be kept": "noten kan ikke gemmes",
 }

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from samskab.engine.definition import Field
-from samskab.engine.messages import day, msg, words
+from samskab.engine.messages import Msg, day, msg, words
 from samskab.engine.suggest import did_you_mean
 
 _YES = {"ja", "j", "yes", "y", "true", "1"}
@@ -39,7 +39,24 @@ def parse(field: Field, text: str) -> Any:
     return reader(field, text)
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Characters that steer a terminal or a mail header (escape sequences, carriage return):
+never part of what a person types. Longer texts keep line breaks and tabs."""
+
+
+def control_problem(text: str, *, one_line: bool) -> Msg | None:
+    """Why ``text`` cannot be kept as it is, or None."""
+    if one_line and ("\n" in text or "\t" in text):
+        return msg("{value!r} holds line breaks; type it on one line", value=text)
+    if CONTROL.search(text):
+        return msg("{value!r} holds control characters; type it as plain text", value=text)
+    return None
+
+
 def _text(field: Field, text: str) -> str:
+    problem = control_problem(text, one_line=field.type != "longtext")
+    if problem:
+        raise ValueProblem(problem)
     return text
 
 

@@ -121,11 +121,11 @@ def test_human_output_shows_history_and_open_actions(samskab):
     out = samskab("--lang", "da", "cases", "show", str(case["id"])).stdout
     assert "Sag 1: Lions: Det er mit valg" in out
     assert "Dialog med alle aktører [dialog]" in out
-    assert re.search(r"mette \(af \S+\)  created", out)
+    assert re.search(r"mette \(af \S+\)  oprettet \[created\]  -> Dialog med alle aktører \[dialog\]", out)
     assert "udform_aftale: Dialogen er holdt: udform aftalen -> Skriftlig aftale udformes" in out
     english = samskab("--lang", "en", "cases", "show", str(case["id"])).stdout
     assert "Dialogue with all actors [dialog]" in english
-    assert re.search(r"mette \(by \S+\)  created", english)
+    assert re.search(r"mette \(by \S+\)  opened \[created\]", english)
 
 
 def test_refused_action_says_every_reason_and_changes_nothing(samskab):
@@ -255,3 +255,26 @@ def test_text_from_a_terminal_not_set_to_utf8_is_refused_not_stored(samskab):
     result = samskab("cases", "new", "partnerskab", "--title", broken, exit=2)
     assert "`F\\xe6llesskab` is not UTF-8 text; set the terminal to UTF-8" in result.stderr
     assert samskab.json("cases", "list") == []
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["--title", "Lions\nBcc: alle@kommune.dk"], "holds line breaks; type it on one line"),
+        (["--title", "Lions\x1b[2J"], "holds control characters"),
+        (["--title", "Lions", "--set", "organisation=Evil\x1b]0;pwned\x07"], "holds control characters"),
+    ],
+)
+def test_escape_sequences_and_line_breaks_are_refused_where_they_would_do_harm(samskab, args, said):
+    """A title goes into mail subjects and terminals: one plain line. A note may have lines."""
+    result = samskab("cases", "new", "partnerskab", *args, exit=2)
+    assert said in result.stderr and "\x1b" not in result.stderr
+    assert samskab.json("cases", "list") == []
+
+
+def test_a_note_keeps_its_lines_but_not_escape_sequences(samskab):
+    number = str(samskab.json("cases", "new", "partnerskab", "--title", "Lions")["id"])
+    result = samskab("cases", "advance", number, "afbryd", "--note", "Trak sig\x1b[31m", exit=2)
+    assert "holds control characters" in result.stderr
+    case = samskab.json("cases", "advance", number, "afbryd", "--note", "Trak sig.\nAftalt i telefonen.")
+    assert case["history"][-1]["note"] == "Trak sig.\nAftalt i telefonen."
