@@ -28,7 +28,7 @@ def test_acting_on_behalf_needs_admin_and_is_recorded(samskab, workdir):
     last = case["history"][-1]
     assert (last["actor"], last["account"]) == ("anna", me)
     shown = samskab("cases", "show", str(case["id"])).stdout
-    assert f"anna (by {me})  afbryd" in shown
+    assert f"anna (by {me})  The partnership is not established [afbryd]" in shown
 
 
 def test_refused_attempts_are_recorded(samskab, workdir):
