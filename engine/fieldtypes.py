@@ -133,8 +133,12 @@ def _choice(field: Field, text: str) -> str:
     )
 
 
+def is_email(text: str) -> bool:
+    return _EMAIL.match(text) is not None
+
+
 def _email(field: Field, text: str) -> str:
-    if not _EMAIL.match(text):
+    if not is_email(text):
         raise ValueProblem(msg("{value!r} is not an e-mail address", value=text))
     return text
 

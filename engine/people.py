@@ -9,15 +9,23 @@ erasure as an event on each case it touched, and keeps the audit chain verifiabl
 import hashlib
 from typing import Any
 
+from samskab.engine import fieldtypes
 from samskab.engine.config import Actor
 from samskab.engine.core import Engine
-from samskab.engine.errors import NotFound
+from samskab.engine.errors import BadInput, NotFound
 from samskab.engine.messages import msg
 
 
 def _needles(engine: Engine, email: str) -> tuple[list[str], list[str]]:
-    """The texts that identify the person, and their person ids in the config."""
-    ids = [pid for pid, person in engine.config.people.items() if person.email == email]
+    """The texts that identify the person (the whole address, never a part of one), and
+    their person ids in the config."""
+    if not fieldtypes.is_email(email):
+        raise BadInput(msg("{value!r} is not an e-mail address", value=email))
+    ids = [
+        pid
+        for pid, person in engine.config.people.items()
+        if person.email and person.email.casefold() == email.casefold()
+    ]
     names = [name for pid in ids if (name := engine.config.people[pid].name)]
     return [email, *names], ids
 

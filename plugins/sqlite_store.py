@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -370,26 +371,53 @@ class SqliteStore(Store):
 
     # -- personal data -----------------------------------------------------------
 
-    def _mentioning(self, table: str, columns: list[str], texts: list[str]) -> list[tuple]:
-        where = " OR ".join(f"{c} LIKE ?" for c in columns for _ in texts)
-        params = [f"%{t}%" for _ in columns for t in texts]
-        return self.conn.execute(f"SELECT * FROM {table} WHERE {where}", params).fetchall()
+    def _mentioning(
+        self, table: str, select: str, columns: tuple[str, ...], person: "_Person"
+    ) -> list[tuple[Any, ...]]:
+        """The rows of ``table`` (their ``select`` columns) that may name the person in one
+        of ``columns`` (LIKE); the caller confirms each as whole words or addresses."""
+        if not person.texts:
+            return []
+        like = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns for _ in person.patterns)
+        params = [pattern for _ in columns for pattern in person.patterns]
+        return self.conn.execute(
+            f"SELECT {select} FROM {table} WHERE {like} ORDER BY rowid", params
+        ).fetchall()
+
+    def _find(self, texts: list[str], person_ids: list[str]) -> dict[str, list[tuple[Any, ...]]]:
+        person = _Person(texts)
+        named = person.names
+        actors = " OR ".join("actor = ? OR account = ?" for _ in person_ids) or "0"
+        ids = [value for pid in person_ids for value in (pid, pid)]
+        cases = [
+            row
+            for row in self._mentioning("cases", "*", ("title", "fields"), person)
+            if named(row[1]) or named(jsontext.loads(row[6]))
+        ]
+        mentioned = {
+            row[0]: row
+            for row in self._mentioning("events", _PERSONAL_EVENT_COLUMNS, ("changes", "note"), person)
+            if named(jsontext.loads(row[6])) or named(row[7])
+        }
+        acting = self.conn.execute(
+            f"SELECT {_PERSONAL_EVENT_COLUMNS} FROM events WHERE {actors}", ids
+        ).fetchall()
+        events = sorted({**mentioned, **{row[0]: row for row in acting}}.values())
+        messages = [
+            row
+            for row in self._mentioning(
+                "outbox", "*", ("recipient", "subject", "body", "payload", "last_error"), person
+            )
+            if any(named(value) for value in (row[5], row[6], row[7], jsontext.loads(row[8]), row[12]))
+        ]
+        refusals = self.conn.execute(f"SELECT * FROM refusals WHERE {actors} ORDER BY id", ids).fetchall()
+        return {"cases": cases, "events": events, "messages": messages, "refusals": refusals}
 
     def personal_data(self, texts: list[str], person_ids: list[str]) -> dict[str, Any]:
         """Every case, event, message and refusal that names the person."""
-        cases = self._mentioning("cases", ["title", "fields"], texts)
-        actors = " OR ".join("actor = ?" for _ in person_ids) or "0"
-        events = self.conn.execute(
-            "SELECT id, case_id, at, actor, kind, action, changes, note FROM events WHERE"
-            f" ({actors}) OR " + " OR ".join("changes LIKE ? OR note LIKE ?" for _ in texts) + " ORDER BY id",
-            [*person_ids, *[p for t in texts for p in (f"%{t}%", f"%{t}%")]],
-        ).fetchall()
-        messages = self._mentioning("outbox", ["recipient", "body"], texts)
-        refusals = self.conn.execute(
-            f"SELECT case_id, at, action, reasons FROM refusals WHERE {actors}", person_ids
-        ).fetchall()
+        found = self._find(texts, person_ids)
         return {
-            "cases": [{"id": row[0], "title": row[1], "fields": jsontext.loads(row[6])} for row in cases],
+            "cases": [{"id": c[0], "title": c[1], "fields": jsontext.loads(c[6])} for c in found["cases"]],
             "events": [
                 {
                     "id": e[0],
@@ -401,84 +429,82 @@ class SqliteStore(Store):
                     "changes": jsontext.loads(e[6]),
                     "note": e[7],
                 }
-                for e in events
+                for e in found["events"]
             ],
-            "messages": [{"id": m[0], "recipient": m[5], "subject": m[6], "status": m[9]} for m in messages],
-            "refusals": [{"case": r[0], "at": clock.from_text(r[1]), "action": r[2]} for r in refusals],
+            "messages": [
+                {"id": m[0], "recipient": m[5], "subject": m[6], "status": m[9]} for m in found["messages"]
+            ],
+            "refusals": [
+                {"case": r[1], "at": clock.from_text(r[2]), "action": r[5]} for r in found["refusals"]
+            ],
         }
 
     def erase_personal_data(
         self, texts: list[str], person_ids: list[str], pseudonym: str, at: dt.datetime, actor: str
     ) -> dict[str, int]:
-        """Replace the person with ``pseudonym`` everywhere, in one transaction, and record
-        the erasure as an event on every case it touched."""
+        """Replace the person with ``pseudonym`` everywhere, in one transaction that finds
+        them too (nothing written in between escapes), and record the erasure as an event
+        on every case it touched, whose revision goes up."""
+        person = _Person(texts)
 
         def clean(value: Any) -> Any:
-            if isinstance(value, str):
-                for text in texts:
-                    value = value.replace(text, pseudonym)
-                return value
-            if isinstance(value, dict):
-                return {k: clean(v) for k, v in value.items()}
-            if isinstance(value, list):
-                return [clean(v) for v in value]
-            return value
+            return person.replaced(value, pseudonym)
 
-        found = self.personal_data(texts, person_ids)
-        touched_cases = {c["id"] for c in found["cases"]} | {e["case"] for e in found["events"]}
+        def who(name: str | None) -> str | None:
+            return pseudonym if name in person_ids else name
+
         with self._writing():
-            self.conn.execute("INSERT INTO audit_unlock DEFAULT VALUES")
+            self.conn.execute("INSERT INTO audit_unlock DEFAULT VALUES")  # the write lock, first
+            found = self._find(texts, person_ids)
+            touched = {c[0] for c in found["cases"]} | {e[1] for e in found["events"]}
             for case in found["cases"]:
                 self.conn.execute(
                     "UPDATE cases SET title = ?, fields = ? WHERE id = ?",
-                    (clean(case["title"]), jsontext.dumps(clean(case["fields"])), case["id"]),
+                    (clean(case[1]), jsontext.dumps(clean(jsontext.loads(case[6]))), case[0]),
                 )
             erasure_events = {}
-            for case_id in sorted(touched_cases):
+            for case_id in sorted(touched):
+                self.conn.execute("UPDATE cases SET revision = revision + 1 WHERE id = ?", (case_id,))
                 state = self.conn.execute("SELECT state FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
+                note = f"personal data erased ({pseudonym})"
                 erasure_events[case_id] = self._insert_event(
-                    case_id,
-                    Event(
-                        case_id,
-                        at,
-                        actor,
-                        ERASURE,
-                        None,
-                        state,
-                        state,
-                        {},
-                        f"personal data erased ({pseudonym})",
-                    ),
+                    case_id, Event(case_id, at, actor, ERASURE, None, state, state, {}, note)
                 )
             for event in found["events"]:
-                person = pseudonym if event["actor"] in person_ids else event["actor"]
                 self.conn.execute(
-                    "UPDATE events SET actor = ?, changes = ?, note = ? WHERE id = ?",
-                    (person, jsontext.dumps(clean(event["changes"])), clean(event["note"]), event["id"]),
+                    "UPDATE events SET actor = ?, account = ?, changes = ?, note = ? WHERE id = ?",
+                    (
+                        who(event[3]),
+                        who(event[8]),
+                        jsontext.dumps(clean(jsontext.loads(event[6]))),
+                        clean(event[7]),
+                        event[0],
+                    ),
                 )
                 self.conn.execute(
                     "INSERT OR REPLACE INTO erasures (event_id, erasure_event_id) VALUES (?, ?)",
-                    (event["id"], erasure_events[event["case"]]),
+                    (event[0], erasure_events[event[1]]),
                 )
-            for message in self._mentioning("outbox", ["recipient", "body"], texts):
+            for message in found["messages"]:
                 self.conn.execute(
-                    "UPDATE outbox SET recipient = ?, subject = ?, body = ?, payload = ? WHERE id = ?",
+                    "UPDATE outbox SET recipient = ?, subject = ?, body = ?, payload = ?, last_error = ?"
+                    " WHERE id = ?",
                     (
                         clean(message[5]),
                         clean(message[6]),
                         clean(message[7]),
                         jsontext.dumps(clean(jsontext.loads(message[8]))),
+                        clean(message[12]),
                         message[0],
                     ),
                 )
-            actors = " OR ".join("actor = ?" for _ in person_ids) or "0"
-            self.conn.execute(f"UPDATE refusals SET actor = ? WHERE {actors}", [pseudonym, *person_ids])
+            for refusal in found["refusals"]:
+                self.conn.execute(
+                    "UPDATE refusals SET actor = ?, account = ? WHERE id = ?",
+                    (who(refusal[3]), who(refusal[4]), refusal[0]),
+                )
             self.conn.execute("DELETE FROM audit_unlock")
-        return {
-            "cases": len(touched_cases),
-            "events": len(found["events"]),
-            "messages": len(found["messages"]),
-        }
+        return {"cases": len(touched), "events": len(found["events"]), "messages": len(found["messages"])}
 
     def record_refusal(
         self,
@@ -732,6 +758,43 @@ class SqliteStore(Store):
             (clock.to_text(now),),
         )
         return [_deadline(row) for row in rows]
+
+
+_PERSONAL_EVENT_COLUMNS = "id, case_id, at, actor, kind, action, changes, note, account"
+
+
+class _Person:
+    """A person's texts (an e-mail address, names) where they stand whole, ignoring case:
+    ``anna@x.dk`` is not inside ``hanna@x.dk``, nor ``Anna`` inside ``Annalise``."""
+
+    def __init__(self, texts: list[str]):
+        self.texts = sorted({t for t in texts if t}, key=len, reverse=True)
+        alone = [rf"(?<![\w.@+-]){re.escape(t)}(?![\w@+-]|\.\w)" for t in self.texts]
+        self.pattern = re.compile("|".join(alone), re.IGNORECASE) if alone else None
+        # LIKE ignores case for ASCII letters only: æ, ø and å are asked for as written,
+        # in lower and in upper case.
+        forms = {form for t in self.texts for form in (t, t.lower(), t.upper(), t.title())}
+        self.patterns = sorted(f"%{_escape_like(form)}%" for form in forms)
+
+    def names(self, value: Any) -> bool:
+        """Whether ``value`` (text, or JSON-like data holding text) names the person."""
+        if isinstance(value, str):
+            return self.pattern is not None and self.pattern.search(value) is not None
+        if isinstance(value, dict):
+            return any(self.names(v) for v in value.values())
+        if isinstance(value, list):
+            return any(self.names(v) for v in value)
+        return False
+
+    def replaced(self, value: Any, pseudonym: str) -> Any:
+        """``value`` with every mention of the person replaced by ``pseudonym``."""
+        if isinstance(value, str) and self.pattern is not None:
+            return self.pattern.sub(pseudonym, value)
+        if isinstance(value, dict):
+            return {k: self.replaced(v, pseudonym) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.replaced(v, pseudonym) for v in value]
+        return value
 
 
 def _escape_like(text: str) -> str:

@@ -82,3 +82,20 @@ def test_erase_asks_first(samskab, workdir):
     result = samskab("person", "erase", "anna@forening.dk", exit=1)
     assert "Aborted" in result.stderr or "Aborted" in result.stdout
     assert json.loads(samskab("person", "export", "anna@forening.dk").stdout)["cases"]
+
+
+def test_erasing_one_person_leaves_everyone_else_exactly_as_they_were(samskab, workdir):
+    """anna@x.dk is not inside hanna@x.dk, and "e" is nobody: only whole addresses erase."""
+    for name, address in (("Hanna", "hanna@x.dk"), ("Anna", "Anna@X.dk"), ("Joanna", "joanna@x.dk")):
+        samskab("cases", "new", "partnerskab", "--title", name, "--set", f"kontakt_email={address}")
+    before = {c["title"]: samskab.json("cases", "show", str(c["id"])) for c in samskab.json("cases", "list")}
+    result = samskab("person", "erase", "e", "--yes", exit=2)
+    assert "'e' is not an e-mail address" in result.stderr
+    samskab("person", "erase", "anna@x.dk", "--yes")
+    after = {c["title"]: samskab.json("cases", "show", str(c["id"])) for c in samskab.json("cases", "list")}
+    assert after["Hanna"] == before["Hanna"] and after["Joanna"] == before["Joanna"]
+    assert after["Anna"]["fields"]["kontakt_email"].startswith("slettet-")
+    assert after["Anna"]["revision"] == before["Anna"]["revision"] + 1
+    exported = samskab("person", "export", "ANNA@x.dk", exit=1)
+    assert "nothing is held on ANNA@x.dk" in exported.stderr
+    assert samskab.json("audit", "verify")["broken"] is None

@@ -91,13 +91,6 @@ def test_every_store_method_has_a_conformance_test():
     assert [m for m in METHODS if m not in tested] == []
 
 
-def known_gap(request, reason: str, stores: tuple[str, ...] = ("sqlite",)) -> None:
-    """This test is expected to fail on ``stores`` for ``reason``: a gap known and reported,
-    to be fixed. Strict: once a store meets the test, it fails until the gap is taken out."""
-    if request.node.callspec.params["url"] in stores:
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
-
-
 # -- building cases with the engine's own objects ------------------------------------------
 
 
@@ -1068,12 +1061,7 @@ def test_erase_personal_data_pseudonymises_and_records_itself(store, open_store,
     }
 
 
-def test_erase_personal_data_leaves_other_people_alone(store, request):
-    known_gap(
-        request,
-        "erasure matches a text inside a longer one: erasing anna@x.dk rewrites hanna@x.dk "
-        "(a separate issue fixes erasure)",
-    )
+def test_erase_personal_data_leaves_other_people_alone(store):
     hanna = new_case(store, "Hanna", fields={"kontakt_email": "hanna@x.dk"}, outbox=(message("hanna@x.dk"),))
     anna = new_case(store, "Anna", fields={"kontakt_email": "anna@x.dk"})
     before = (store.get_case(hanna.id), store.history(hanna.id), store.outbox())
@@ -1083,12 +1071,7 @@ def test_erase_personal_data_leaves_other_people_alone(store, request):
     assert store.get_case(anna.id).fields == {"kontakt_email": "slettet-1"}
 
 
-def test_erase_personal_data_makes_an_edit_read_before_it_a_conflict(store, request):
-    known_gap(
-        request,
-        "erasure does not change the case's revision: an edit read before it writes the erased "
-        "data back (a separate issue fixes erasure)",
-    )
+def test_erase_personal_data_makes_an_edit_read_before_it_a_conflict(store):
     case = new_case(store, fields={"kontakt_email": "anna@x.dk"})
     store.erase_personal_data(["anna@x.dk"], [], "slettet-1", at(5), "admin")
     with pytest.raises(Conflict):
@@ -1096,12 +1079,7 @@ def test_erase_personal_data_makes_an_edit_read_before_it_a_conflict(store, requ
     assert store.personal_data(["anna@x.dk"], [])["cases"] == []
 
 
-def test_erase_personal_data_erases_a_text_whatever_its_case(store, request):
-    known_gap(
-        request,
-        "erasure finds texts ignoring case but replaces them only as written: Anna@X.dk is found, "
-        "counted and left (a separate issue fixes erasure)",
-    )
+def test_erase_personal_data_erases_a_text_whatever_its_case(store):
     case = new_case(store, fields={"kontakt_email": "Anna@X.dk"})
     store.erase_personal_data(["anna@x.dk"], [], "slettet-1", at(5), "admin")
     assert store.get_case(case.id).fields == {"kontakt_email": "slettet-1"}
@@ -1113,12 +1091,7 @@ def test_erase_personal_data_erases_a_text_whatever_its_case(store, request):
     }
 
 
-def test_erase_personal_data_reaches_message_subjects_and_payloads(store, request):
-    known_gap(
-        request,
-        "erasure looks for the person in a message's recipient and body only, so a name in its "
-        "subject or payload stays (a separate issue fixes erasure)",
-    )
+def test_erase_personal_data_reaches_message_subjects_and_payloads(store):
     new_case(store, outbox=(Outgoing("webhook", "", "Anna Jensen", "Ny sag", {"title": "Anna Jensen"}),))
     [before] = store.outbox()
     assert store.personal_data(["Anna Jensen"], [])["messages"] == [
