@@ -44,7 +44,7 @@ def export(engine: Engine, email: str) -> dict[str, Any]:
 
 
 def pseudonym(email: str) -> str:
-    return "slettet-" + hashlib.sha256(email.encode()).hexdigest()[:10]
+    return "slettet-" + hashlib.sha256(email.casefold().encode()).hexdigest()[:10]
 
 
 def erase(engine: Engine, email: str, actor: Actor) -> dict[str, int]:
