@@ -13,11 +13,12 @@ events' content is then no longer compared with their digest, while every link s
 
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
 from samskab.engine import clock, jsontext
-from samskab.engine.cases import Event
+from samskab.engine.cases import ACTION, CREATED, ERASURE, Case, Event
 
 GENESIS = "0" * 64
 
@@ -62,10 +63,41 @@ class Broken:
     what: str
 
 
-def verify(rows: Iterable[AuditRow], erased: set[int]) -> tuple[int, Broken | None]:
-    """Check every event in order; (events checked, the first broken link or None)."""
+@attrs.define
+class Replayed:
+    """A case as its history makes it: the step, the fields and the revision."""
+
+    state: str
+    fields: dict[str, Any]
+    revision: int
+    last_event: int
+
+    @classmethod
+    def start(cls, event: Event) -> "Replayed":
+        assert event.id is not None
+        return cls(event.to_state, dict(event.changes), 1, event.id)
+
+    def follow(self, event: Event) -> None:
+        """An action moves the case and sets fields; an erasure changes the revision only;
+        reminders and passed deadlines change nothing."""
+        assert event.id is not None
+        self.last_event = event.id
+        if event.kind == ACTION:
+            self.state = event.to_state
+            self.fields.update(event.changes)
+            self.revision += 1
+        elif event.kind == ERASURE:
+            self.revision += 1
+
+
+def verify(
+    rows: Iterable[AuditRow], erased: set[int], cases: Iterable[Case] = ()
+) -> tuple[int, Broken | None]:
+    """Check every event in order, then that each of ``cases`` is what its history makes
+    it (so a case changed without an event shows); (events checked, the first break)."""
     last_chain: str | None = None
     last_link: dict[int, str] = {}
+    replayed: dict[int, Replayed] = {}
     count = 0
     for row in rows:
         count += 1
@@ -81,4 +113,22 @@ def verify(rows: Iterable[AuditRow], erased: set[int]) -> tuple[int, Broken | No
             return count, Broken(event.id, event.case_id, "the database's chain is broken here")
         last_link[event.case_id] = row.case_link
         last_chain = row.chain
+        if event.kind == CREATED:
+            replayed[event.case_id] = Replayed.start(event)
+        elif event.case_id in replayed:
+            replayed[event.case_id].follow(event)
+    for case in cases:
+        history = replayed.get(case.id)
+        if history is None:
+            return count, Broken(0, case.id, "the case has no history (added without an event?)")
+        if (case.state, dict(case.fields), case.revision) != (
+            history.state,
+            history.fields,
+            history.revision,
+        ):
+            return count, Broken(
+                history.last_event,
+                case.id,
+                "the case's step, fields or revision do not follow from its history (changed without an event?)",
+            )
     return count, None

@@ -415,7 +415,8 @@ class Service:
     def verify_audit(self) -> AuditReport:
         """Check every event against its digest and the chains; the first broken link."""
         store = self._engine.store
-        checked, broken = audit.verify(store.audit_rows(), store.erased_events())
+        every_case = store.list_cases(CaseFilter(order_by="id"))
+        checked, broken = audit.verify(store.audit_rows(), store.erased_events(), every_case)
         return AuditReport(checked, Broken(broken.event_id, broken.case_id, broken.what) if broken else None)
 
     @_serial

@@ -95,3 +95,30 @@ def test_upgrading_an_older_database_chains_its_history(workdir, samskab):
     )
     store.close()
     assert samskab("--db", "old.db", "audit", "verify").stdout == "ok: 3 events, chains intact\n"
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE cases SET state = 'afsluttet' WHERE id = 4",  # a step skipped, no event
+        "UPDATE cases SET fields = json_set(fields, '$.tilskud', '999999.00') WHERE id = 4",  # more money
+        "UPDATE cases SET revision = revision + 1 WHERE id = 4",
+        "UPDATE cases SET fields = json_remove(fields, '$.organisation') WHERE id = 4",
+    ],
+)
+def test_a_case_changed_without_an_event_is_found(samskab, history, edit):
+    """The case's row follows from its history: verify replays it and compares."""
+    history.execute(edit)
+    result = samskab("audit", "verify", exit=1)
+    assert "(case 4)" in result.stderr
+    assert "do not follow from its history (changed without an event?)" in result.stderr
+
+
+def test_a_case_added_without_a_history_is_found(samskab, history):
+    history.execute(
+        "INSERT INTO cases (title, process_id, version, definition_sha256, state, fields, created_at,"
+        " updated_at, revision) SELECT 'Indsat', process_id, version, definition_sha256, 'aktiv', '{}',"
+        " created_at, updated_at, 1 FROM cases WHERE id = 4"
+    )
+    result = samskab("audit", "verify", exit=1)
+    assert "the case has no history (added without an event?)" in result.stderr
