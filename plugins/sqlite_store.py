@@ -453,6 +453,9 @@ class SqliteStore(Store):
         def who(name: str | None) -> str | None:
             return pseudonym if name in person_ids else name
 
+        # Freed space is overwritten, and after the erasure the log is copied back and cut
+        # to nothing, so the old text is left neither in the file nor in its -wal.
+        self.conn.execute("PRAGMA secure_delete = ON")
         with self._writing():
             self.conn.execute("INSERT INTO audit_unlock DEFAULT VALUES")  # the write lock, first
             found = self._find(texts, person_ids)
@@ -504,6 +507,8 @@ class SqliteStore(Store):
                     (who(refusal[3]), who(refusal[4]), refusal[0]),
                 )
             self.conn.execute("DELETE FROM audit_unlock")
+        self.conn.execute("PRAGMA secure_delete = OFF")
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return {"cases": len(touched), "events": len(found["events"]), "messages": len(found["messages"])}
 
     def record_refusal(

@@ -99,3 +99,14 @@ def test_erasing_one_person_leaves_everyone_else_exactly_as_they_were(samskab, w
     exported = samskab("person", "export", "ANNA@x.dk", exit=1)
     assert "nothing is held on ANNA@x.dk" in exported.stderr
     assert samskab.json("audit", "verify")["broken"] is None
+
+
+def test_an_erased_address_is_left_in_no_byte_of_the_database_files(samskab, workdir):
+    """Not in the database file, not in its write-ahead log: freed space is overwritten."""
+    for i in range(5):
+        samskab(
+            "cases", "new", "partnerskab", "--title", f"Lions {i}", "--set", "kontakt_email=anna@forening.dk"
+        )
+    samskab("person", "erase", "anna@forening.dk", "--yes")
+    files = [path for path in workdir.iterdir() if path.name.startswith("samskab.db")]
+    assert files and all(b"anna@forening.dk" not in path.read_bytes() for path in files)
