@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from samskab.engine import durations
-from samskab.engine.definition import FIELD_TYPES, LEVELS, NOTIFY_ON, Process
+from samskab.engine import durations, fieldtypes
+from samskab.engine.definition import FIELD_TYPES, LEVELS, NOTIFY_ON, Field, Process
 from samskab.engine.guards import Guard
 from samskab.engine.locate import Place
 from samskab.engine.suggest import did_you_mean
@@ -170,6 +170,11 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
                 refer(guard_place + ("field",), ref.field, field_ids, "field")
             if guard.needs_value and ref.value is None:
                 found.append(Finding(guard_place, f"guard `{ref.name}` needs a `value`"))
+            guarded = process.field(ref.field) if ref.field is not None else None
+            if guarded is not None and ref.value is not None:
+                misfit = _value_problem(guarded, ref.value)
+                if misfit:
+                    found.append(Finding(guard_place + ("value",), *misfit))
 
     for key in ("fields", "requires"):
         for j, name in enumerate(getattr(process.start, key)):
@@ -289,3 +294,34 @@ def _check_graph(process: Process) -> list[Finding]:
                 )
             )
     return found
+
+
+_VALUE_HINTS = {
+    "yesno": "write true or false",
+    "integer": "write a whole number, without quotes",
+    "money": 'write an amount, e.g. 50000 or "50000.00"',
+    "date": 'write a date in quotes, e.g. "2026-03-01"',
+}
+
+
+def _value_problem(field: Field, value: int | str | bool) -> tuple[str, str | None] | None:
+    """Why a guard's ``value`` can never equal a value of ``field`` (a guard that could
+    never hold, or would fail when tried), with a suggestion; None when it fits."""
+    if field.type == "yesno":
+        fits = isinstance(value, bool)
+    elif field.type == "integer":
+        fits = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(value, bool) or (isinstance(value, int) and field.type != "money"):
+        fits = False
+    else:
+        try:
+            fieldtypes.parse(field, str(value))
+            fits = True
+        except fieldtypes.ValueProblem:
+            fits = False
+    if fits:
+        return None
+    hint = _VALUE_HINTS.get(field.type)
+    if field.type == "choice":
+        hint = "one of " + ", ".join(f'"{o.id}"' for o in field.options)
+    return f"`{value!r}` does not fit the {field.type} field `{field.id}`", hint

@@ -147,3 +147,25 @@ def test_docs_processes_md_is_up_to_date(samskab):
     assert generated == committed, "run: samskab processes docs > docs/processes.md"
     for path in PROCESSES.glob("*.toml"):
         assert f"(`{path.stem}`)" in committed
+
+
+@pytest.mark.parametrize(
+    "guard, said",
+    [
+        ('{ name = "equals", field = "boerneattest", value = "ja" }', "`'ja'` does not fit the yesno field"),
+        ('{ name = "at_least", field = "boerneattest", value = 1 }', "`1` does not fit the yesno field"),
+        ('{ name = "equals", field = "tid", value = "om natten" }', "does not fit the choice field `tid`"),
+        ('{ name = "at_least", field = "startdato", value = "snart" }', "does not fit the date field"),
+    ],
+)
+def test_a_guard_value_that_can_never_fit_its_field_is_found_by_check(samskab, workdir, guard, said):
+    """Found when the file is checked, not by every tick afterwards."""
+    text = (
+        (PROCESSES / "frivillig.toml").read_text(encoding="utf-8").replace('id = "frivillig"', 'id = "mit"')
+    )
+    text = text.replace('guards = [{ name = "changed", field = "startdato" }]', f"guards = [{guard}]")
+    (workdir / "mit.toml").write_text(text, encoding="utf-8")
+    result = samskab("processes", "check", str(workdir / "mit.toml"), exit=2)
+    assert said in result.stderr and "actions[" in result.stderr and ".guards[0].value" in result.stderr
+    line = (workdir / "mit.toml").read_text(encoding="utf-8").splitlines().index(f"guards = [{guard}]") + 1
+    assert f"mit.toml:{line}:" in result.stderr
