@@ -25,7 +25,6 @@ given there.
 
 import os
 import pwd
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -90,10 +89,7 @@ def load_config(path: Path, *, required: bool) -> Config:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise file_problem(path, error) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidFiles([Problem(str(path), "", f"not valid TOML: {exc}")]) from None
+    data = structure.read_toml(text, str(path))
     try:
         config = structure.STRICT.structure(data, Config)
     except structure.STRUCTURE_ERRORS as exc:

@@ -5,7 +5,6 @@ Reading goes TOML -> cattrs (types, unknown and missing keys) -> ``engine.valida
 collected, then raised together as one :class:`engine.errors.InvalidFiles`.
 """
 
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -27,10 +26,7 @@ def load_text(
     extra_checks: Iterable[ExtraCheck] = (),
 ) -> Definition:
     """Read one process file's text; raise InvalidFiles listing every problem."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidFiles([_toml_problem(origin, exc)]) from None
+    data = structure.read_toml(text, origin)
     findings: list[Finding] = []
     process = None
     try:
@@ -51,15 +47,6 @@ def load_text(
         raise InvalidFiles(structure.problems(findings, text, origin))
     assert process is not None  # structuring it failed only with findings
     return Definition(process=process, text=text, origin=origin)
-
-
-def _toml_problem(origin: str, exc: tomllib.TOMLDecodeError) -> Problem:
-    message = str(exc)
-    line = None
-    if "(at line " in message:
-        message, _, where = message.partition(" (at line ")
-        line = int(where.split(",")[0])
-    return Problem(origin, "", f"not valid TOML: {message}", line)
 
 
 def process_files(paths: Iterable[Path]) -> list[Path]:

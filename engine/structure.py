@@ -6,6 +6,7 @@ keys are refused with a suggestion, and cattrs' grouped errors become
 :class:`engine.validate.Finding` objects with the place of each mistake.
 """
 
+import tomllib
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -19,7 +20,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from samskab.engine.definition import Action, GuardRef, Text
-from samskab.engine.errors import Problem
+from samskab.engine.errors import InvalidFiles, Problem
 from samskab.engine.locate import Place, find_line, format_place, line_index
 from samskab.engine.suggest import did_you_mean
 from samskab.engine.validate import Finding
@@ -140,3 +141,18 @@ def problems(found: Iterable[Finding], text: str, origin: str) -> list[Problem]:
         Problem(origin, format_place(f.place), f.message, find_line(index, f.place), f.suggestion)
         for f in found
     ]
+
+
+def read_toml(text: str, origin: str) -> dict[str, Any]:
+    """A TOML file's data; anything that is not TOML samskab can read is InvalidFiles
+    naming the file (and the line, where TOML says it), never a traceback."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message, _, where = str(exc).partition(" (at line ")
+        line = int(where.split(",")[0]) if where else None
+        raise InvalidFiles([Problem(origin, "", f"not valid TOML: {message}", line)]) from None
+    except RecursionError:
+        raise InvalidFiles([Problem(origin, "", "tables or lists nest deeper than samskab reads")]) from None
+    except ValueError:  # an integer of thousands of digits, more than Python reads
+        raise InvalidFiles([Problem(origin, "", "a number has more digits than samskab reads")]) from None

@@ -26,6 +26,10 @@ class Finding:
     suggestion: str | None = None
 
 
+LAST_VERSION = 1_000_000
+"""Versions are counted up one change at a time; a larger number is a typing mistake."""
+
+
 def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding]:
     found: list[Finding] = []
     state_ids = [s.id for s in process.states]
@@ -39,8 +43,10 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
 
     if not IDENTIFIER.match(process.id):
         found.append(Finding(("id",), f"`{process.id}` is not a valid id", _ID_HINT))
-    if process.version < 1:
-        found.append(Finding(("version",), "version must be 1 or more"))
+    if not 1 <= process.version <= LAST_VERSION:
+        found.append(
+            Finding(("version",), f"version must be between 1 and {LAST_VERSION:,}", "raise it by one")
+        )
     if process.level not in LEVELS:
         found.append(
             Finding(("level",), f"unknown level `{process.level}`", did_you_mean(process.level, LEVELS))

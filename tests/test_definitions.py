@@ -169,3 +169,28 @@ def test_a_guard_value_that_can_never_fit_its_field_is_found_by_check(samskab, w
     assert said in result.stderr and "actions[" in result.stderr and ".guards[0].value" in result.stderr
     line = (workdir / "mit.toml").read_text(encoding="utf-8").splitlines().index(f"guards = [{guard}]") + 1
     assert f"mit.toml:{line}:" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("id = " + "[" * 5000 + "]" * 5000, "tables or lists nest deeper than samskab reads"),
+        ('id = "x"\nversion = ' + "9" * 5000, "a number has more digits than samskab reads"),
+        (
+            (PROCESSES / "hoering.toml")
+            .read_text(encoding="utf-8")
+            .replace("version = 1\n", "version = 10000000000000000000000\n"),
+            "version must be between 1 and 1,000,000",
+        ),
+    ],
+)
+def test_files_no_one_would_write_are_clear_errors_not_tracebacks(samskab, workdir, text, said):
+    (workdir / "odd.toml").write_text(text, encoding="utf-8")
+    result = samskab("processes", "check", str(workdir / "odd.toml"), exit=2)
+    assert said in result.stderr
+
+
+def test_a_config_file_nested_past_reading_is_a_clear_error(samskab, workdir):
+    (workdir / "samskab.toml").write_text("processes = " + "[" * 5000 + "]" * 5000, encoding="utf-8")
+    result = samskab("cases", "list", exit=2)
+    assert "samskab.toml: tables or lists nest deeper than samskab reads" in result.stderr
