@@ -144,7 +144,7 @@ class Engine:
                 problems.append(
                     msg(
                         "{process} has no field `{field}`{hint}",
-                        process=_both(process.title),
+                        process=Both.of(process.title),
                         field=name,
                         hint=msg(" ({suggestion})", suggestion=hint) if hint else "",
                     )
@@ -154,7 +154,7 @@ class Engine:
                 problems.append(
                     msg(
                         "{field} is not set by this action; it sets: {fields}",
-                        field=_both(field.label),
+                        field=Both.of(field.label),
                         fields=labels(process, allowed) if allowed else msg("no fields"),
                     )
                 )
@@ -162,7 +162,7 @@ class Engine:
             try:
                 values[name] = fieldtypes.parse(field, typed)
             except fieldtypes.ValueProblem as exc:
-                problems.append(msg("{field}: {problem}", field=_both(field.label), problem=exc.message))
+                problems.append(msg("{field}: {problem}", field=Both.of(field.label), problem=exc.message))
         if problems:
             raise BadInput(msg("some values do not fit their fields"), problems)
         return values
@@ -207,8 +207,8 @@ class Engine:
             reasons.append(
                 msg(
                     "{action} cannot be taken from the step {state}; it is taken from {sources}",
-                    action=_both(action.title),
-                    state=_both(process.state(case.state).title),
+                    action=Both.of(action.title),
+                    state=Both.of(process.state(case.state).title),
                     sources=_joined([process.state(s).title for s in action.from_]),
                 )
             )
@@ -280,7 +280,7 @@ class Engine:
                 )
             # A title missing or unsafe is bad input (exit 2); only fields missing, a refusal (1).
             raise (BadInput if untitled or unsafe else Refused)(
-                msg("cannot open a case of {process}", process=_both(definition.process.title)), reasons
+                msg("cannot open a case of {process}", process=Both.of(definition.process.title)), reasons
             )
         compiled = self.registry.pin(definition)
         now = self.now()
@@ -354,7 +354,7 @@ class Engine:
                 msg(
                     "case {case}: cannot take {action} now",
                     case=case.id,
-                    action=_both(action.title) if action else action_id,
+                    action=Both.of(action.title) if action else action_id,
                 ),
                 reasons,
             )
@@ -531,10 +531,6 @@ def open_engine(
 def _due(rows: Iterable[Deadline]) -> dt.datetime | None:
     """When the open deadline among ``rows`` falls due (reminders aside)."""
     return min((d.due_at for d in rows if d.kind == DEADLINE), default=None)
-
-
-def _both(text: Text) -> Both:
-    return Both(text.da, text.get("en"))
 
 
 def _joined(texts: Iterable[Text]) -> Both:

@@ -32,3 +32,8 @@ def add(moment: dt.datetime, text: str) -> dt.datetime:
 
 def subtract(moment: dt.datetime, text: str) -> dt.datetime:
     return moment - parse(text)
+
+
+def is_zero(text: str) -> bool:
+    start = dt.datetime(2000, 1, 1)
+    return start + parse(text) == start

@@ -38,7 +38,7 @@ class GuardContext:
     def label(self, field_id: str) -> Both:
         """A field's label in Danish and English, for a reason."""
         field = self.process.field(field_id)
-        return Both(field.label.da, field.label.get("en")) if field else Both(field_id, field_id)
+        return Both.of(field.label) if field else Both(field_id, field_id)
 
     def shown(self, field_id: str, value: Any) -> Both:
         """A value of a field as people read it (12.500,00 kr., 1.3.2026, ja), or "–"."""

@@ -32,6 +32,11 @@ class Both:
     da: str
     en: str
 
+    @classmethod
+    def of(cls, text: Any) -> "Both":
+        """A process file's own text (``definition.Text``: ``da``, and ``get("en")``)."""
+        return cls(text.da, text.get("en"))
+
     def get(self, lang: str) -> str:
         return self.da if lang == "da" else self.en
 

@@ -318,7 +318,7 @@ class Service:
             counted.append(
                 ProcessCount(process.id, process.title.get(lang), sum(s.count for s in steps), steps)
             )
-        overdue = CaseFilter(overdue_at=self.now(), open_only=True, order_by="next_due")
+        overdue = self._query(CaseFilter(overdue=True, open_only=True, order_by="next_due"))
         total = engine.store.count_cases(overdue)
         shown = tuple(self.cases(attrs.evolve(overdue, limit=overdue_shown)))
         return Overview(tuple(counted), shown, total)

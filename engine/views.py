@@ -11,7 +11,7 @@ from typing import Any
 
 import isodate
 
-from samskab.engine import fieldtypes
+from samskab.engine import durations, fieldtypes
 from samskab.engine.cases import CREATED, DEADLINE, ERASURE, REMINDER, Case, Deadline, Event
 from samskab.engine.definition import Deadline as DeadlineDefinition
 from samskab.engine.definition import Field, Process
@@ -65,7 +65,7 @@ _UNITS = (
 
 def duration_words(iso: str, lang: str) -> str:
     """An ISO 8601 duration (P3Y, P6W, P1Y6M) in words: "3 år", "6 uger", "1 år og 6 måneder"."""
-    parsed = isodate.parse_duration(iso)
+    parsed = durations.parse(iso)
     years = int(getattr(parsed, "years", 0))
     months = int(getattr(parsed, "months", 0))
     delta = parsed.tdelta if isinstance(parsed, isodate.Duration) else parsed
@@ -99,7 +99,7 @@ def deadline_words(process: Process, deadline: DeadlineDefinition, lang: str) ->
     if deadline.from_field:
         field = process.field(deadline.from_field)
         label = f"«{field.label.get(lang) if field else deadline.from_field}»"
-        if _is_zero(deadline.after):
+        if durations.is_zero(deadline.after):
             said = words("on the date in {field}", lang, field=label)
         else:
             said = words("{after} after the date in {field}", lang, after=after, field=label)
@@ -113,11 +113,6 @@ def deadline_words(process: Process, deadline: DeadlineDefinition, lang: str) ->
         title = action.title.get(lang) if action else deadline.action
         said += words("; then automatically: {action}", lang, action=title)
     return said
-
-
-def _is_zero(iso: str) -> bool:
-    start = dt.datetime(2000, 1, 1)
-    return start + isodate.parse_duration(iso) == start
 
 
 LEVELS = {"individ": "individual", "lokalsamfund": "community", "kommune": "municipality"}

@@ -445,6 +445,19 @@ class SqliteStore(Store):
         """Replace the person with ``pseudonym`` everywhere, in one transaction that finds
         them too (nothing written in between escapes), and record the erasure as an event
         on every case it touched, whose revision goes up."""
+        # Freed space is overwritten, and after the erasure the log is copied back and cut
+        # to nothing, so the old text is left neither in the file nor in its -wal.
+        self.conn.execute("PRAGMA secure_delete = ON")
+        try:
+            found, touched = self._erase(texts, person_ids, pseudonym, at, actor)
+        finally:
+            self.conn.execute("PRAGMA secure_delete = OFF")
+        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return {"cases": len(touched), "events": len(found["events"]), "messages": len(found["messages"])}
+
+    def _erase(
+        self, texts: list[str], person_ids: list[str], pseudonym: str, at: dt.datetime, actor: str
+    ) -> tuple[dict[str, list[tuple[Any, ...]]], set[int]]:
         person = _Person(texts)
 
         def clean(value: Any) -> Any:
@@ -453,9 +466,6 @@ class SqliteStore(Store):
         def who(name: str | None) -> str | None:
             return pseudonym if name in person_ids else name
 
-        # Freed space is overwritten, and after the erasure the log is copied back and cut
-        # to nothing, so the old text is left neither in the file nor in its -wal.
-        self.conn.execute("PRAGMA secure_delete = ON")
         with self._writing():
             self.conn.execute("INSERT INTO audit_unlock DEFAULT VALUES")  # the write lock, first
             found = self._find(texts, person_ids)
@@ -507,9 +517,7 @@ class SqliteStore(Store):
                     (who(refusal[3]), who(refusal[4]), refusal[0]),
                 )
             self.conn.execute("DELETE FROM audit_unlock")
-        self.conn.execute("PRAGMA secure_delete = OFF")
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return {"cases": len(touched), "events": len(found["events"]), "messages": len(found["messages"])}
+        return found, touched
 
     def record_refusal(
         self,

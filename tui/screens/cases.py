@@ -113,9 +113,10 @@ class CasesScreen(SamskabScreen):
     @work(thread=True, exclusive=True, group="processes")
     def load_processes(self) -> None:
         service = self.samskab.service
+        known = list(self.processes.values())  # the processes do not change while the app runs
 
         def fetch() -> tuple[list[ProcessView], dict[str, int]]:
-            return [service.process(p.id) for p in service.processes()], service.counts()
+            return known or [service.process(p.id) for p in service.processes()], service.counts()
 
         self.samskab.fetch_and_show(fetch, self.show_processes)
 
