@@ -422,19 +422,19 @@ class Service:
     @_serial
     def person_export(self, email: str) -> dict[str, Any]:
         """Everything held on the person with this e-mail address."""
-        from samskab.engine import people
+        from samskab.engine import personal_data
 
-        return people.export(self._engine, email)
+        return personal_data.export(self._engine, email)
 
     @_serial
     def person_erase(self, email: str) -> Erasure:
         """Pseudonymise the person everywhere; the history stays verifiable."""
-        from samskab.engine import people
+        from samskab.engine import personal_data
 
-        people.export(self._engine, email)  # NotFound if nothing is held
-        counts = people.erase(self._engine, email, self.actor)
+        personal_data.export(self._engine, email)  # NotFound if nothing is held
+        counts = personal_data.erase(self._engine, email, self.actor)
         in_config = tuple(pid for pid, p in self._engine.config.people.items() if p.email == email)
-        return Erasure(email, people.pseudonym(email), **counts, config_people=in_config)
+        return Erasure(email, personal_data.pseudonym(email), **counts, config_people=in_config)
 
     @_serial
     def calendar(self, *, process_id: str | None = None, person: str | None = None) -> bytes:
