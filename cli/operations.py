@@ -172,6 +172,7 @@ def tui(settings: Settings) -> None:
     Without a terminal (output to a pipe or a file) it prints an overview instead.
     """
     service = settings.service()
+    service.check_access()  # an account not registered is told so here, not in the UI
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         click.echo(render.overview_text(service.overview(), settings.lang))
         return

@@ -1,6 +1,8 @@
 """Read models as text on the command line, in the chosen language, with the ids a
 script or a follow-up command needs beside the labels."""
 
+from collections.abc import Sequence
+
 from samskab.engine.messages import day, moment, words
 from samskab.engine.readmodels import (
     CaseDetail,
@@ -8,9 +10,16 @@ from samskab.engine.readmodels import (
     Erasure,
     OutboxItem,
     Overview,
+    PeopleChange,
+    PersonView,
     ProcessView,
     TickReport,
 )
+
+
+def by(account: str | None, lang: str) -> str:
+    """Say "(by ACCOUNT)" after a person who acted through someone else's account."""
+    return f" ({words('by', lang)} {account})" if account else ""
 
 
 def process_text(view: ProcessView, lang: str) -> str:
@@ -69,7 +78,7 @@ def case_text(case: CaseDetail, lang: str) -> str:
             lines.append(f"  {day(d.due_at, lang)}  {what}{overdue}{fired}")
     lines += ["", words("History", lang)]
     for event in case.history:
-        who = event.actor + (f" ({words('by', lang)} {event.account})" if event.account else "")
+        who = event.actor + by(event.account, lang)
         moved = f"  -> {event.to_title} [{event.to}]" if event.from_ != event.to else ""
         lines.append(f"  {moment(event.at, lang)}  {who}  {event.what} [{event.action or event.kind}]{moved}")
         if event.changes_shown:
@@ -130,6 +139,19 @@ def outbox_line(item: OutboxItem, lang: str) -> str:
         f"{item.id:>6}  {item.status_title:<9} {words('case', lang)} {item.case_id:<6} {item.channel:<10} "
         f"{item.recipient or '-':<28} {words('attempts', lang)} {item.attempts}{error}"
     )
+
+
+def people_text(found: Sequence[PersonView], lang: str) -> str:
+    if not found:
+        return words("No one is registered: whoever runs samskab holds every role.", lang)
+    return "\n".join(
+        f"{p.id}  {p.name or ''}  <{p.email or ''}>  {p.role_titles or words('no roles', lang)}"
+        for p in found
+    )
+
+
+def people_history_text(changes: Sequence[PeopleChange], lang: str) -> str:
+    return "\n".join(f"{moment(c.at, lang)}  {c.actor}{by(c.account, lang)}  {c.note or ''}" for c in changes)
 
 
 def erasure_text(erasure: Erasure, lang: str) -> str:

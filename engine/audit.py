@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 from samskab.engine import clock, jsontext
-from samskab.engine.cases import ACTION, CREATED, ERASURE, Case, Event
+from samskab.engine.cases import ACTION, CREATED, ERASURE, PEOPLE, Case, Event
 
 GENESIS = "0" * 64
 
@@ -78,11 +78,12 @@ class Replayed:
         return cls(event.to_state, dict(event.changes), 1, event.id)
 
     def follow(self, event: Event) -> None:
-        """An action moves the case and sets fields; an erasure changes the revision only;
-        reminders and passed deadlines change nothing."""
+        """An action (or a change to the register of people) moves the case and sets
+        fields; an erasure changes the revision only; reminders and passed deadlines
+        change nothing."""
         assert event.id is not None
         self.last_event = event.id
-        if event.kind == ACTION:
+        if event.kind in (ACTION, PEOPLE):
             self.state = event.to_state
             self.fields.update(event.changes)
             self.revision += 1

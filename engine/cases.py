@@ -14,6 +14,8 @@ ACTION = "action"
 DEADLINE = "deadline"
 REMINDER = "reminder"
 ERASURE = "erasure"
+PEOPLE = "people"
+"""A change to the register of people (see ``engine.people``)."""
 
 SYSTEM_ACTOR = "samskab"
 """The actor recorded when samskab itself acts, e.g. an automatic action at a deadline."""

@@ -18,9 +18,9 @@
     max_attempts = 5
     first_retry = "PT1M"               # doubled after each failed attempt
 
-While no people are configured, samskab runs in single-user mode: whoever runs it
-may take every role. Once ``[people]`` exists, actions are limited to the roles
-given there.
+``[people]`` seed the database's register of people once, when it has none yet; after
+that they are kept in the database and changed with ``samskab people`` (see
+:mod:`samskab.engine.people`).
 """
 
 import os
@@ -31,8 +31,7 @@ from typing import Any
 import attrs
 
 from samskab.engine import durations, structure
-from samskab.engine.errors import InvalidFiles, Problem, Refused, file_problem
-from samskab.engine.messages import msg
+from samskab.engine.errors import InvalidFiles, Problem, file_problem
 from samskab.engine.validate import Finding
 
 CONFIG_NAME = "samskab.toml"
@@ -66,7 +65,8 @@ class Config:
 
 @attrs.frozen
 class Actor:
-    """Who is acting, and the roles they hold (None: single-user mode, every role).
+    """Who is acting, and the roles they hold (None: single-user mode, every role); see
+    :mod:`samskab.engine.people`.
 
     ``account`` is the operating-system account that acts on the person's behalf
     (``--as``), when that is someone else.
@@ -75,6 +75,8 @@ class Actor:
     id: str
     roles: frozenset[str] | None
     account: str | None = None
+    registered: bool = True
+    """False for an account the register of people does not know (it may do nothing)."""
 
     def has_any(self, roles: tuple[str, ...]) -> bool:
         return not roles or self.roles is None or bool(self.roles & set(roles))
@@ -121,24 +123,3 @@ def os_account() -> str:
         return pwd.getpwuid(os.getuid()).pw_name
     except KeyError:
         return str(os.getuid())
-
-
-def actor_for(config: Config, person: str | None) -> Actor:
-    """The acting person: the operating-system account, or ``person`` (from ``--as``),
-    which needs the admin role once people are configured."""
-    account = os_account()
-    if person is None or person == account:
-        return _person(config, account)
-    if config.people and not _person(config, account).has_any((ADMIN_ROLE,)):
-        raise Refused(
-            msg("{account} may not act on someone else's behalf", account=account),
-            [msg("`--as` needs the `admin` role in the config")],
-        )
-    return attrs.evolve(_person(config, person), account=account)
-
-
-def _person(config: Config, who: str) -> Actor:
-    if not config.people:
-        return Actor(who, None)
-    known = config.people.get(who)
-    return Actor(who, frozenset(known.roles) if known else frozenset())

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import pluggy
 
-from samskab.engine import clock, deadlines, fieldtypes, loader, notifications
+from samskab.engine import clock, deadlines, fieldtypes, loader, notifications, people
 from samskab.engine.cases import (
     ACTION,
     CREATED,
@@ -25,7 +25,7 @@ from samskab.engine.cases import (
     Event,
 )
 from samskab.engine.channels import build_channels
-from samskab.engine.config import CONFIG_NAME, Actor, Config, actor_for, load_config
+from samskab.engine.config import CONFIG_NAME, Actor, Config, Person, load_config, os_account
 from samskab.engine.definition import Action, Definition, Process, Text
 from samskab.engine.delivery import deliver
 from samskab.engine.errors import BadInput, Busy, Conflict, NotFound, Refused
@@ -170,7 +170,33 @@ class Engine:
     # -- actions ---------------------------------------------------------------
 
     def actor(self, person: str | None = None) -> Actor:
-        return actor_for(self.config, person)
+        """Who acts: the operating-system account running samskab, or ``person`` on its
+        behalf (``--as``, for admins), with the roles the register gives them."""
+        return people.actor(self.register(), os_account(), person)
+
+    def register(self) -> dict[str, Person]:
+        """The people registered, by id (empty: single-user mode)."""
+        return people.read(self.store.get_case(people.REGISTER))
+
+    def change_people(self, acting: Actor, register: dict[str, Person], note: str) -> None:
+        """Make the register ``register``, recorded as an event with ``note`` (Conflict if
+        someone else changed it meanwhile)."""
+        now = self.now()
+        event = people.change_event(now, acting, register, note)
+        current = self.store.get_case(people.REGISTER)
+        if current is None:
+            case = attrs.evolve(people.register_case(now), fields=event.changes)
+            self.store.create_case(case, attrs.evolve(event, kind=CREATED, from_state=None), [])
+        else:
+            self.store.commit_action(
+                current,
+                state=current.state,
+                fields=dict(event.changes),
+                event=event,
+                deadlines=[],
+                close_deadlines=False,
+                closed=False,
+            )
 
     def reasons_against(
         self,
@@ -268,10 +294,21 @@ class Engine:
         definition = self.registry.latest(process_id)
         values = self.parse_values(definition.process, raw or {})
         missing = [f for f in definition.process.start.requires if not fieldtypes.is_filled(values.get(f))]
+        actor = actor or self.actor()
+        may_open = definition.process.start.roles or tuple(r.id for r in definition.process.roles)
+        unroled = not actor.has_any(may_open)
         untitled = not (title and title.strip())
         unsafe = fieldtypes.control_problem(title, one_line=True) if title else None
-        if untitled or unsafe or missing:
+        if untitled or unsafe or missing or unroled:
             reasons = [msg("a case needs a title")] if untitled else []
+            if unroled:
+                reasons.append(
+                    msg(
+                        "{actor} does not hold a role that may open it; it needs: {roles}",
+                        actor=actor.id,
+                        roles=_joined([r.title for r in map(definition.process.role, may_open) if r]),
+                    )
+                )
             if unsafe:
                 reasons.append(msg("{field}: {problem}", field=Both("Titel", "Title"), problem=unsafe))
             if missing:
@@ -297,12 +334,9 @@ class Engine:
             updated_at=now,
             revision=1,
         )
-        actor_id = (actor or self.actor()).id
-        event = Event(
-            0, now, actor_id, CREATED, None, None, state, values, account=actor.account if actor else None
-        )
+        event = Event(0, now, actor.id, CREATED, None, None, state, values, account=actor.account)
         rows = deadlines.plan(compiled.process, 0, state, values, now)
-        outbox = notifications.plan(compiled.process, case, event, self.config, self.channels, _due(rows))
+        outbox = notifications.plan(compiled.process, case, event, self.register(), self.channels, _due(rows))
         case = self.store.create_case(case, event, rows, outbox)
         self._after(case, attrs.evolve(event, case_id=case.id))
         return case
@@ -384,7 +418,7 @@ class Engine:
                 compiled.process,
                 after,
                 event,
-                self.config,
+                self.register(),
                 self.channels,
                 due,
                 passed=(case.state, _fire_deadline.due_at) if _fire_deadline else None,
@@ -464,7 +498,7 @@ class Engine:
         else:
             note = msg("{state}: reminder, due {due}", state=state_title, due=day(deadline_at, "da"))
         event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, text(note, "da"))
-        outbox = notifications.plan(process, case, event, self.config, self.channels, deadline_at)
+        outbox = notifications.plan(process, case, event, self.register(), self.channels, deadline_at)
         if self.store.fire_deadline(due, event, outbox):
             (report.reminders if kind == REMINDER else report.deadlines).append(event)
             self._after(case, event)
@@ -525,7 +559,14 @@ def open_engine(
         config_path = (store.config_directory() or Path.cwd()) / CONFIG_NAME
     config = load_config(config_path, required=explicit)
     dirs = config.process_dirs(config_path) + list(process_dirs)
-    return Engine(store, pm, config, dirs, config_origin=str(config_path))
+    engine = Engine(store, pm, config, dirs, config_origin=str(config_path))
+    if config.people and store.get_case(people.REGISTER) is None:
+        seed = dict(config.people)
+        if not people.has_admin(seed):
+            seed = people.with_admin(seed, os_account())
+        note = msg("registered from {file}: {people}", file=config_path.name, people=", ".join(sorted(seed)))
+        engine.change_people(engine.actor(), seed, text(note, "da"))
+    return engine
 
 
 def _due(rows: Iterable[Deadline]) -> dt.datetime | None:

@@ -147,6 +147,9 @@ class Start:
     requires: tuple[str, ...] = attrs.field(
         default=(), metadata=doc("Fields that must be given to open a case")
     )
+    roles: tuple[str, ...] = attrs.field(
+        default=(), metadata=doc("Who may open a case (default: anyone holding a role the process names)")
+    )
 
     def form_fields(self) -> tuple[str, ...]:
         return self.fields + tuple(f for f in self.requires if f not in self.fields)

@@ -13,7 +13,7 @@ from typing import Any
 from samskab.engine import clock, fieldtypes
 from samskab.engine.cases import ACTION, CREATED, DEADLINE, REMINDER, Case, Event
 from samskab.engine.channels import Channel
-from samskab.engine.config import Config
+from samskab.engine.config import Person
 from samskab.engine.definition import Process
 from samskab.engine.messages import day, words
 from samskab.engine.store import Outgoing
@@ -38,7 +38,7 @@ def happenings(event: Event, deadline_state: str | None = None) -> list[tuple[st
 def recipients(
     process: Process,
     case_fields: Mapping[str, Any],
-    config: Config,
+    people: Mapping[str, Person],
     event: Event,
     deadline_state: str | None = None,
 ) -> dict[str, str]:
@@ -58,7 +58,7 @@ def recipients(
                     if address:
                         found.setdefault(address, "da")
                     continue
-                for person in config.people.values():
+                for person in people.values():
                     if target in person.roles and person.email:
                         found.setdefault(person.email, person.language)
     return found
@@ -115,7 +115,7 @@ def plan(
     process: Process,
     case: Case,
     event: Event,
-    config: Config,
+    people: Mapping[str, Person],
     channels: Mapping[str, Channel],
     due: dt.datetime | None,
     passed: tuple[str, dt.datetime] | None = None,
@@ -143,7 +143,7 @@ def plan(
         "next_deadline": clock.to_text(due) if due else None,
     }
     messages = []
-    addressed = recipients(process, case.fields, config, event, deadline_state)
+    addressed = recipients(process, case.fields, people, event, deadline_state)
     for name, channel in channels.items():
         if channel.addressed:
             for address, lang in addressed.items():

@@ -9,38 +9,40 @@ erasure as an event on each case it touched, and keeps the audit chain verifiabl
 import hashlib
 from typing import Any
 
-from samskab.engine import fieldtypes
-from samskab.engine.config import Actor
+from samskab.engine import fieldtypes, people
+from samskab.engine.config import Actor, Person
 from samskab.engine.core import Engine
 from samskab.engine.errors import BadInput, NotFound
-from samskab.engine.messages import msg
+from samskab.engine.messages import msg, text
 
 
-def _needles(engine: Engine, email: str) -> tuple[list[str], list[str]]:
-    """The texts that identify the person (the whole address, never a part of one), and
-    their person ids in the config."""
+def _needles(engine: Engine, email: str) -> tuple[list[str], dict[str, Person]]:
+    """The texts that identify the person (the whole address, their names and account
+    ids, never a part of one), and who they are in the register of people (or in the
+    config file that seeded it)."""
     if not fieldtypes.is_email(email):
         raise BadInput(msg("{value!r} is not an e-mail address", value=email))
-    ids = [
-        pid
-        for pid, person in engine.config.people.items()
+    known = {**engine.config.people, **engine.register()}
+    found = {
+        pid: person
+        for pid, person in known.items()
         if person.email and person.email.casefold() == email.casefold()
-    ]
-    names = [name for pid in ids if (name := engine.config.people[pid].name)]
-    return [email, *names], ids
+    }
+    names = [person.name for person in found.values() if person.name]
+    return [email, *names, *found], found
 
 
 def export(engine: Engine, email: str) -> dict[str, Any]:
-    texts, ids = _needles(engine, email)
-    found = engine.store.personal_data(texts, ids)
-    people = {
+    texts, found = _needles(engine, email)
+    held = engine.store.personal_data(texts, list(found))
+    held["cases"] = [c for c in held["cases"] if c["id"] != people.REGISTER]  # said under "people"
+    registered = {
         pid: {"name": p.name, "email": p.email, "roles": list(p.roles), "language": p.language}
-        for pid, p in engine.config.people.items()
-        if pid in ids
+        for pid, p in found.items()
     }
-    if not people and not any(found.values()):
+    if not registered and not any(held.values()):
         raise NotFound(msg("nothing is held on {email}", email=email))
-    return {"email": email, "people": people, **found}
+    return {"email": email, "people": registered, **held}
 
 
 def pseudonym(email: str) -> str:
@@ -48,5 +50,12 @@ def pseudonym(email: str) -> str:
 
 
 def erase(engine: Engine, email: str, actor: Actor) -> dict[str, int]:
-    texts, ids = _needles(engine, email)
-    return engine.store.erase_personal_data(texts, ids, pseudonym(email), engine.now(), actor.id)
+    """Take the person out of the register of people (if there), then pseudonymise
+    them everywhere."""
+    texts, found = _needles(engine, email)
+    register = engine.register()
+    if any(pid in register for pid in found):
+        kept = {pid: p for pid, p in register.items() if pid not in found}
+        people.keeps_an_admin(kept)
+        engine.change_people(actor, kept, text(msg("{email} removed to be erased", email=email), "da"))
+    return engine.store.erase_personal_data(texts, list(found), pseudonym(email), engine.now(), actor.id)

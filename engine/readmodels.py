@@ -397,6 +397,28 @@ class AuditReport:
 
 
 @attrs.frozen
+class PersonView:
+    """A person in the register: who they are and the roles they hold."""
+
+    id: str
+    name: str | None
+    email: str | None
+    language: str
+    roles: tuple[str, ...]
+    role_titles: str
+
+
+@attrs.frozen
+class PeopleChange:
+    """A change to the register of people, from its history."""
+
+    at: dt.datetime
+    actor: str
+    account: str | None
+    note: str | None
+
+
+@attrs.frozen
 class Erasure:
     email: str
     pseudonym: str

@@ -13,6 +13,7 @@ threads on the one database connection.
 
 import datetime as dt
 import functools
+import itertools
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -22,9 +23,9 @@ from typing import Any, ParamSpec, TypeVar
 import attrs
 import pluggy
 
-from samskab.engine import audit, fieldtypes, views
+from samskab.engine import audit, fieldtypes, people, views
 from samskab.engine.cases import Case, Event
-from samskab.engine.config import Actor
+from samskab.engine.config import Actor, Person
 from samskab.engine.core import LARGEST_ID, Engine, open_engine
 from samskab.engine.definition import Field, Option, Text
 from samskab.engine.errors import BadInput, NotFound, Refused, file_problem
@@ -47,6 +48,8 @@ from samskab.engine.readmodels import (
     OutboxItem,
     OutboxLogEntry,
     Overview,
+    PeopleChange,
+    PersonView,
     ProcessCount,
     ProcessSummary,
     ProcessView,
@@ -57,6 +60,7 @@ from samskab.engine.readmodels import (
     TickReport,
 )
 from samskab.engine.store import OutboxRow
+from samskab.engine.suggest import did_you_mean
 from samskab.engine.validate import IDENTIFIER
 
 P = ParamSpec("P")
@@ -77,8 +81,7 @@ def _serial(method: Callable[P, R]) -> Callable[P, R]:
 class Service:
     def __init__(self, engine: Engine, actor: Actor, lang: str = "da"):
         self._engine = engine
-        self.actor = actor
-        """Who is acting: decided by :func:`open_service`, never by a front end."""
+        self._actor = actor
         self.lang = lang
         self._lock = threading.RLock()
         self._warn_about_files = True
@@ -87,9 +90,46 @@ class Service:
         """The same database with ``person`` acting (``--as``): needs the admin role."""
         if person is None:
             return self
-        acting = Service(self._engine, self._engine.actor(person), self.lang)
+        try:
+            as_person = self._engine.actor(person)
+        except Refused as refused:
+            self._refused(self.actor, people.ACT_FOR_OTHERS.what, refused)
+            raise
+        acting = Service(self._engine, as_person, self.lang)
         acting._lock = self._lock  # one connection, one lock
         return acting
+
+    @property
+    def actor(self) -> Actor:
+        """Who is acting (decided by :func:`open_service`, never by a front end), with
+        the roles the register of people gives them now."""
+        return people.now_as(self._engine.register(), self._actor)
+
+    def _may(self, permission: people.Permission | None = None) -> Actor:
+        """The acting person, if the role matrix (docs/security.md) lets them do this:
+        every use of cases needs a registered person, ``permission`` one of its roles.
+        A refusal is recorded and says which role would allow it."""
+        acting = self.actor
+        try:
+            if permission is None:
+                people.registered(acting)
+            else:
+                people.check(acting, permission)
+        except Refused as refused:
+            self._refused(acting, permission.what if permission else msg("read cases"), refused)
+            raise
+        return acting
+
+    def check_access(self) -> None:
+        """Refused unless the acting person may use the cases (is registered)."""
+        with self._lock:
+            self._may()
+
+    def _refused(self, acting: Actor, what: str, refused: Refused) -> None:
+        """Record a refused attempt that is not an action on a case."""
+        self._engine.store.record_refusal(
+            None, self.now(), acting.id, acting.account, text(what, "en"), [str(r) for r in refused.reasons]
+        )
 
     def now(self) -> dt.datetime:
         return self._engine.now()
@@ -193,6 +233,7 @@ class Service:
         """The cases matching ``where`` (default: all), one at a time: a long list needs
         no more memory than a short one. For one thread (the command line); the UI pages
         with :meth:`case_page`."""
+        self._may()
         now = self.now()
         for case in self._engine.iter_cases(self._query(where or CaseFilter())):
             process = self._engine.compiled_for(case).process
@@ -214,6 +255,7 @@ class Service:
     @_serial
     def counts(self) -> dict[str, int]:
         """Active cases per process id."""
+        self._may()
         store = self._engine.store
         return {
             d.process.id: store.count_cases(CaseFilter(process_id=d.process.id, open_only=True))
@@ -223,12 +265,13 @@ class Service:
     @_serial
     def case(self, case_id: int | str) -> CaseDetail:
         """A case: fields, deadlines, history and the actions it can take now."""
+        self._may()
         return self._detail(self._engine.case(case_id))
 
     @_serial
     def new_case(self, process_id: str, title: str, values: dict[str, str] | None = None) -> CaseDetail:
         """Open a case; ``values`` are the opening fields as typed."""
-        case = self._engine.new_case(process_id, title, values or {}, self.actor)
+        case = self._engine.new_case(process_id, title, values or {}, self._may())
         return self._detail(case)
 
     @_serial
@@ -243,8 +286,9 @@ class Service:
     ) -> CaseDetail:
         """Take an action. Refused (every reason), BadInput for values that do not parse,
         Conflict when the case is no longer at ``revision``."""
+        acting = self._may()
         case, _ = self._engine.advance(
-            case_id, action, values or {}, note=note, actor=self.actor, expected_revision=revision
+            case_id, action, values or {}, note=note, actor=acting, expected_revision=revision
         )
         return self._detail(case)
 
@@ -303,6 +347,7 @@ class Service:
     @_serial
     def overview(self, *, overdue_shown: int = 20) -> Overview:
         """Active cases per process and step, then the overdue ones (the longest first)."""
+        self._may()
         engine, lang = self._engine, self.lang
         counted = []
         for definition in engine.processes():
@@ -326,6 +371,7 @@ class Service:
     @_serial
     def agenda(self, weeks: int = 6) -> tuple[AgendaItem, ...]:
         """Deadlines and reminders due in the next ``weeks`` weeks, overdue first."""
+        self._may()
         engine, lang = self._engine, self.lang
         now = self.now()
         items = []
@@ -348,6 +394,7 @@ class Service:
     @_serial
     def tick(self) -> TickReport:
         """Fire every reminder and deadline that is due, each once; then deliver."""
+        self._may()
         report = self._engine.tick()
 
         def events(found: list[Event]) -> tuple[TickEvent, ...]:
@@ -365,6 +412,7 @@ class Service:
     @_serial
     def deliver(self) -> DeliveryReport:
         """Send what is due in the outbox."""
+        self._may()
         return self._engine.deliver()
 
     def data_version(self) -> int:
@@ -377,6 +425,7 @@ class Service:
     @_serial
     def outbox(self, *, include_done: bool = False) -> tuple[OutboxItem, ...]:
         """Pending messages and incidents (and with ``include_done`` sent and dismissed)."""
+        self._may()
         return tuple(self._outbox_item(m) for m in self._engine.store.outbox(include_done=include_done))
 
     def _outbox_item(self, message: OutboxRow) -> OutboxItem:
@@ -387,6 +436,7 @@ class Service:
     @_serial
     def outbox_log(self, message_id: int) -> tuple[OutboxLogEntry, ...]:
         """Who retried or dismissed a message, and when."""
+        self._may()
         return tuple(OutboxLogEntry(*row) for row in self._engine.store.outbox_log(message_id))
 
     @_serial
@@ -400,28 +450,171 @@ class Service:
         self._resolve(message_id, "dismiss")
 
     def _resolve(self, message_id: int, what: str) -> None:
+        acting = self._may(people.OUTBOX)
         store = self._engine.store
         if not 0 < message_id <= LARGEST_ID or store.outbox_message(message_id) is None:
             raise NotFound(msg("no message {id} in the outbox", id=message_id))
-        if not store.outbox_resolve(message_id, self.now(), self.actor.id, what):
+        if not store.outbox_resolve(message_id, self.now(), acting.id, what):
             raise Refused(
                 msg("message {id} cannot be changed", id=message_id),
                 [msg("it is already sent or dismissed")],
             )
+
+    # -- people ----------------------------------------------------------------------
+
+    @_serial
+    def people(self) -> tuple[PersonView, ...]:
+        """Everyone registered, by id."""
+        self._may()
+        return tuple(self._person_view(pid, p) for pid, p in sorted(self._engine.register().items()))
+
+    def _person_view(self, person_id: str, person: Person) -> PersonView:
+        return PersonView(
+            person_id,
+            person.name,
+            person.email,
+            person.language,
+            person.roles,
+            people.titles(person.roles).get(self.lang),
+        )
+
+    @_serial
+    def people_history(self) -> tuple[PeopleChange, ...]:
+        """Every change to the register: who made it, when, and what it was."""
+        self._may()
+        return tuple(
+            PeopleChange(e.at, e.actor, e.account, e.note)
+            for e in self._engine.store.history(people.REGISTER)
+        )
+
+    @_serial
+    def add_person(
+        self,
+        person_id: str,
+        *,
+        name: str | None = None,
+        email: str | None = None,
+        roles: tuple[str, ...] = (),
+        language: str = "da",
+    ) -> PersonView:
+        """Register a person (an admin's work; while no one is registered, anyone's, and
+        the account that does it becomes an admin)."""
+        register = self._engine.register()
+        acting = self._manager(register)
+        people.valid_id(person_id)
+        if person_id in register:
+            raise BadInput(
+                msg(
+                    "{person} is registered already; change their roles with `samskab people grant`",
+                    person=person_id,
+                )
+            )
+        if email is not None and not fieldtypes.is_email(email):
+            raise BadInput(msg("{value!r} is not an e-mail address", value=email))
+        if language not in ("da", "en"):
+            raise BadInput(msg("the language is da or en, not {value}", value=repr(language)))
+        for problem in (fieldtypes.control_problem(name, one_line=True),) if name else ():
+            if problem:
+                raise BadInput(msg("the name cannot be kept"), [problem])
+        person = Person(name or None, email, self._known_roles(roles), language)
+        changed = {**register, person_id: person}
+        note = msg("{person} registered: {roles}", person=person_id, roles=people.titles(person.roles))
+        if not register:  # the first registration ends single-user mode
+            changed = people.with_admin(changed, acting.account or acting.id)
+            note = msg("{note}; {account} is an admin (the first registration)", note=note, account=acting.id)
+        self._engine.change_people(acting, changed, text(note, "da"))
+        return self._person_view(person_id, changed[person_id])
+
+    @_serial
+    def grant(self, person_id: str, roles: tuple[str, ...]) -> PersonView:
+        """Give a registered person more roles."""
+        register = self._engine.register()
+        acting = self._manager(register)
+        person = self._registered(register, person_id)
+        new = tuple(r for r in dict.fromkeys(self._known_roles(roles)) if r not in person.roles)
+        changed = {**register, person_id: attrs.evolve(person, roles=(*person.roles, *new))}
+        note = msg("{person} was given: {roles}", person=person_id, roles=people.titles(new))
+        self._engine.change_people(acting, changed, text(note, "da"))
+        return self._person_view(person_id, changed[person_id])
+
+    @_serial
+    def revoke(self, person_id: str, roles: tuple[str, ...]) -> PersonView:
+        """Take roles from a registered person (someone keeps the admin role)."""
+        register = self._engine.register()
+        acting = self._manager(register)
+        person = self._registered(register, person_id)
+        not_held = [r for r in roles if r not in person.roles]
+        if not_held:
+            raise BadInput(
+                msg("{person} does not hold: {roles}", person=person_id, roles=", ".join(not_held)),
+                [msg("{person} holds: {roles}", person=person_id, roles=people.titles(person.roles))],
+            )
+        changed = {
+            **register,
+            person_id: attrs.evolve(person, roles=tuple(r for r in person.roles if r not in roles)),
+        }
+        people.keeps_an_admin(changed)
+        note = msg("{person} no longer holds: {roles}", person=person_id, roles=people.titles(roles))
+        self._engine.change_people(acting, changed, text(note, "da"))
+        return self._person_view(person_id, changed[person_id])
+
+    @_serial
+    def remove_person(self, person_id: str) -> None:
+        """Take a person out of the register: they may no longer use samskab. Their
+        name stays in the history; ``person erase`` erases it."""
+        register = self._engine.register()
+        acting = self._manager(register)
+        self._registered(register, person_id)
+        changed = {pid: p for pid, p in register.items() if pid != person_id}
+        people.keeps_an_admin(changed)
+        self._engine.change_people(acting, changed, text(msg("{person} removed", person=person_id), "da"))
+
+    def _manager(self, register: dict[str, Person]) -> Actor:
+        return self._may(people.MANAGE_PEOPLE) if register else self.actor
+
+    def _registered(self, register: dict[str, Person], person_id: str) -> Person:
+        if person_id not in register:
+            raise NotFound(msg("{person} is not registered", person=person_id))
+        return register[person_id]
+
+    def _known_roles(self, roles: tuple[str, ...]) -> tuple[str, ...]:
+        """``roles`` if samskab or a process knows each; else every unknown one, with a
+        suggestion."""
+        known = set(people.SYSTEM_ROLES) | {r.id for d in self._engine.processes() for r in d.process.roles}
+        unknown = [
+            msg(
+                "unknown role {role}{hint}",
+                role=role,
+                hint=msg(" ({suggestion})", suggestion=hint) if hint else "",
+            )
+            for role in roles
+            if role not in known
+            for hint in [did_you_mean(role, sorted(known))]
+        ]
+        if unknown:
+            raise BadInput(
+                msg("unknown roles; the roles are: {roles}", roles=", ".join(sorted(known))), unknown
+            )
+        return tuple(dict.fromkeys(roles))
 
     # -- audit, personal data, calendar ----------------------------------------------
 
     @_serial
     def verify_audit(self) -> AuditReport:
         """Check every event against its digest and the chains; the first broken link."""
+        self._may(people.AUDIT)
         store = self._engine.store
-        every_case = store.list_cases(CaseFilter(order_by="id"))
+        register = store.get_case(people.REGISTER)
+        every_case = itertools.chain(
+            [register] if register else [], store.list_cases(CaseFilter(order_by="id"))
+        )
         checked, broken = audit.verify(store.audit_rows(), store.erased_events(), every_case)
         return AuditReport(checked, Broken(broken.event_id, broken.case_id, broken.what) if broken else None)
 
     @_serial
     def person_export(self, email: str) -> dict[str, Any]:
         """Everything held on the person with this e-mail address."""
+        self._may(people.PERSONAL_DATA)
         from samskab.engine import personal_data
 
         return personal_data.export(self._engine, email)
@@ -431,14 +624,16 @@ class Service:
         """Pseudonymise the person everywhere; the history stays verifiable."""
         from samskab.engine import personal_data
 
+        acting = self._may(people.PERSONAL_DATA)
         personal_data.export(self._engine, email)  # NotFound if nothing is held
-        counts = personal_data.erase(self._engine, email, self.actor)
+        counts = personal_data.erase(self._engine, email, acting)
         in_config = tuple(pid for pid, p in self._engine.config.people.items() if p.email == email)
         return Erasure(email, personal_data.pseudonym(email), **counts, config_people=in_config)
 
     @_serial
     def calendar(self, *, process_id: str | None = None, person: str | None = None) -> bytes:
         """Every open deadline and reminder as an iCalendar file."""
+        self._may()
         from samskab.engine.calendar import calendar_for
 
         return calendar_for(self._engine, process_id=process_id, person=person, lang=self.lang)

@@ -134,7 +134,8 @@ class Store(Protocol):
         """Insert a new case with its first event, deadlines and outbox messages, in one
         transaction; return the case as stored.
 
-        The store assigns the case's id (``case.id`` is ignored) and puts it on the event,
+        The store assigns the case's id (for ``case.id`` 0; a negative one is kept: the
+        register of people, ``engine.people``, which no list or count includes) and puts it on the event,
         the deadlines and the messages; everything else of ``case`` (revision included)
         is kept as given. The returned case is ``case`` with its new id and ``next_due``,
         the earliest ``due_at`` among ``deadlines`` of kind ``deadline`` (reminders do not
@@ -308,15 +309,16 @@ class Store(Protocol):
 
     def record_refusal(
         self,
-        case_id: int,
+        case_id: int | None,
         at: dt.datetime,
         actor: str,
         account: str | None,
         action: str,
         reasons: list[str],
     ) -> None:
-        """Keep a refused attempt: who tried what, when, and why it was refused (each
-        reason kept as text). Not an event: the history and the chains do not change."""
+        """Keep a refused attempt: who tried what (on which case; None: not on a case),
+        when, and why it was refused (each reason kept as text). Not an event: the
+        history and the chains do not change."""
 
     def refusals(self, case_id: int) -> list[dict[str, Any]]:
         """The case's refused attempts, oldest first, each

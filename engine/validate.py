@@ -185,6 +185,8 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
     for key in ("fields", "requires"):
         for j, name in enumerate(getattr(process.start, key)):
             refer(("start", key, j), name, field_ids, "field")
+    for j, role in enumerate(process.start.roles):
+        refer(("start", "roles", j), role, role_ids, "role")
     for i, rule in enumerate(process.notify):
         place = ("notify", i)
         if rule.on not in NOTIFY_ON:

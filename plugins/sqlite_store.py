@@ -223,10 +223,13 @@ class SqliteStore(Store):
     ) -> Case:
         with self._writing():
             cursor = self.conn.execute(
-                "INSERT INTO cases (title, process_id, version, definition_sha256, state, fields,"
+                # Numbered from 1 whatever the register's -1 (SQLite alone would give 0).
+                "INSERT INTO cases (id, title, process_id, version, definition_sha256, state, fields,"
                 " created_at, updated_at, closed_at, revision, next_due)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (coalesce(?, (SELECT max(coalesce(max(id), 0), 0) + 1 FROM cases)),"
+                " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
+                    case.id or None,
                     case.title,
                     case.process_id,
                     case.version,
@@ -521,7 +524,7 @@ class SqliteStore(Store):
 
     def record_refusal(
         self,
-        case_id: int,
+        case_id: int | None,
         at: dt.datetime,
         actor: str,
         account: str | None,
@@ -680,7 +683,10 @@ class SqliteStore(Store):
         return _case(row) if row else None
 
     def _where(self, where: CaseFilter) -> tuple[str, list[Any]]:
-        clauses, params = [], []
+        # Case -1 is the register of people (engine.people), never listed. (`id > 0`
+        # would tempt SQLite into a scan by number instead of the right index.)
+        clauses: list[str] = ["id != -1"]
+        params: list[Any] = []
         if where.process_id:
             clauses.append("process_id = ?")
             params.append(where.process_id)
@@ -699,7 +705,7 @@ class SqliteStore(Store):
         if where.overdue_at is not None:
             clauses.append("closed_at IS NULL AND next_due <= ?")
             params.append(clock.to_text(where.overdue_at))
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        return " WHERE " + " AND ".join(clauses), params
 
     _ORDER: ClassVar[dict[str, str]] = {
         "id": "id",

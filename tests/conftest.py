@@ -14,8 +14,9 @@ PROCESSES = Path(__file__).parent.parent / "processes"
 SAMSKAB = str(Path(sys.executable).parent / "samskab")
 """The installed command, as a user runs it."""
 
-ADMIN = f'[people.{os_account()}]\nroles = ["admin"]\n'
-"""Config lines making the account that runs the tests an admin, who may use --as."""
+ADMIN = f'[people.{os_account()}]\nroles = ["admin", "koordinator"]\n'
+"""Config lines registering the account that runs the tests as an admin (who may use
+--as) and a coordinator (who opens partnerships), when the database is first used."""
 
 
 @pytest.fixture(autouse=True)

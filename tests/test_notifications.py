@@ -63,7 +63,7 @@ def configured(workdir, mailbox, webhook, monkeypatch):
         + f"""
 [people.mette]
 email = "mette@kommune.dk"
-roles = ["koordinator"]
+roles = ["koordinator", "drift"]
 
 [people.borgmester]
 email = "borgmester@kommune.dk"

@@ -7,12 +7,15 @@ from conftest import ADMIN
 
 def setup(samskab, workdir):
     (workdir / "samskab.toml").write_text(
-        ADMIN.replace('["admin"]', '["admin", "koordinator"]')
+        ADMIN
         + """
 [people.anna]
 name = "Anna Jensen"
 email = "anna@forening.dk"
 roles = ["koordinator", "styregruppe"]
+
+[people.karin]
+roles = ["forvaltning"]
 
 [channels.journal]
 type = "log"
@@ -47,7 +50,9 @@ path = "journal.log"
         "--as",
         "anna",
     )
-    other = samskab.json("cases", "new", "hoering", "--title", "Politik", "--set", "dokument=Politik")
+    other = samskab.json(
+        "cases", "new", "hoering", "--title", "Politik", "--set", "dokument=Politik", "--as", "karin"
+    )
     return number, str(other["id"])
 
 

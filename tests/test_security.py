@@ -4,26 +4,30 @@ import os
 import sqlite3
 import stat
 
-from conftest import ADMIN
-
 from samskab.engine.config import os_account
 
 
 def test_acting_on_behalf_needs_admin_and_is_recorded(samskab, workdir):
     me = os_account()
-    (workdir / "samskab.toml").write_text(
-        f'[people.{me}]\nroles = ["koordinator"]\n[people.anna]\nroles = ["koordinator", "styregruppe"]\n'
-    )
+    samskab("people", "add", "anna", "--role", "koordinator", "--role", "styregruppe")
+    samskab("people", "grant", me, "koordinator")
+    samskab("people", "add", "bo", "--role", "admin")
+    samskab("people", "revoke", me, "admin")
     result = samskab("cases", "new", "partnerskab", "--title", "Lions", "--as", "anna", exit=1)
     assert f"{me} may not act on someone else's behalf" in result.stderr
-    assert "`--as` needs the `admin` role" in result.stderr
+    assert "it needs one of the roles: administrator" in result.stderr
     case = samskab.json("cases", "new", "partnerskab", "--title", "Lions")
     assert case["history"][0]["actor"] == me and case["history"][0]["account"] is None
 
-    (workdir / "samskab.toml").write_text(
-        ADMIN.replace('["admin"]', '["admin", "koordinator"]')
-        + '[people.anna]\nroles = ["koordinator", "styregruppe"]\n'
-    )
+    samskab("people", "add", "x", exit=1)  # I may not make myself an admin again
+    samskab("people", "grant", me, "admin", exit=1)
+    assert [p["roles"] for p in samskab.json("people", "list") if p["id"] == me] == [["koordinator"]]
+
+
+def test_an_admin_acts_on_someones_behalf_recorded_as_person_and_account(samskab):
+    me = os_account()
+    samskab("people", "add", "anna", "--role", "koordinator", "--role", "styregruppe")
+    case = samskab.json("cases", "new", "partnerskab", "--title", "Lions", "--as", "anna")
     case = samskab.json("cases", "advance", str(case["id"]), "afbryd", "--note", "x", "--as", "anna")
     last = case["history"][-1]
     assert (last["actor"], last["account"]) == ("anna", me)

@@ -254,7 +254,7 @@ async def test_retry_an_incident_from_the_outbox(workdir, monkeypatch):
     monkeypatch.setenv("SAMSKAB_NOW", NOW)
     mailbox = Mailbox()
     (workdir / "samskab.toml").write_text(
-        '[people.mette]\nemail = "mette@kommune.dk"\nroles = ["koordinator", "styregruppe"]\n'
+        '[people.mette]\nemail = "mette@kommune.dk"\nroles = ["koordinator", "styregruppe", "drift"]\n'
         f'[channels.mail]\ntype = "smtp"\nhost = "127.0.0.1"\nport = {mailbox.port}\n'
         'sender = "samskab@kommune.dk"\ntimeout = 1\n[delivery]\nmax_attempts = 1\n'
     )

@@ -1,0 +1,192 @@
+"""The people who use samskab, their roles, and who is acting.
+
+The register of people lives in the database, never in a file the caller can point
+at: it is the fields of a case of its own (number -1, never listed), so every change is
+an event in its history, in the audit chain, erased like any other personal data and
+checked by ``audit verify`` (the register must follow from its history). It changes
+only through :mod:`samskab.engine.service` methods an admin calls (``samskab people``).
+``samskab.toml``'s ``[people]`` seed it once, when the database has no register yet.
+
+While no one is registered, samskab runs in single-user mode: whoever runs it holds
+every role. The first registration ends that, and the account that makes it becomes
+an admin, so someone can always manage people.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from samskab.engine.cases import PEOPLE, Case, Event
+from samskab.engine.config import ADMIN_ROLE, Actor, Person
+from samskab.engine.definition import Text
+from samskab.engine.errors import BadInput, Refused
+from samskab.engine.messages import Both, Msg, msg
+
+REGISTER = -1
+"""The register's case number: below every case's, so no list or number reaches it."""
+REGISTER_PROCESS = "samskab.people"
+REGISTER_STATE = "register"
+
+SYSTEM_ROLES = {
+    ADMIN_ROLE: Text("administrator", "administrator"),
+    "databeskyttelse": Text("databeskyttelse", "data protection"),
+    "drift": Text("drift", "operations"),
+    "revisor": Text("revisor", "auditor"),
+}
+"""Roles of samskab itself; processes name the roles of their own work."""
+
+ACCOUNT = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
+"""What an operating-system account (and so a person's id) may look like."""
+
+
+@attrs.frozen
+class Permission:
+    """Something only some roles may do, and how a refusal says it."""
+
+    what: Msg
+    roles: tuple[str, ...]
+
+
+MANAGE_PEOPLE = Permission(msg("manage people"), (ADMIN_ROLE,))
+ACT_FOR_OTHERS = Permission(msg("act on someone else's behalf"), (ADMIN_ROLE,))
+PERSONAL_DATA = Permission(msg("export or erase personal data"), (ADMIN_ROLE, "databeskyttelse"))
+OUTBOX = Permission(msg("retry or dismiss messages"), (ADMIN_ROLE, "drift"))
+AUDIT = Permission(msg("verify the audit trail"), (ADMIN_ROLE, "revisor"))
+MATRIX = (MANAGE_PEOPLE, ACT_FOR_OTHERS, PERSONAL_DATA, OUTBOX, AUDIT)
+"""Beyond these, being registered lets a person read every case; opening a case and
+taking an action need the roles its process names (see docs/security.md)."""
+
+
+def read(case: Case | None) -> dict[str, Person]:
+    """The register as a case holds it (empty: single-user mode)."""
+    if case is None:
+        return {}
+    return {record["id"]: _person(record) for record in case.fields.get("people", ())}
+
+
+def _person(record: Mapping[str, Any]) -> Person:
+    return Person(
+        name=record.get("name"),
+        email=record.get("email"),
+        roles=tuple(record.get("roles", ())),
+        language=record.get("language", "da"),
+    )
+
+
+def records(people: Mapping[str, Person]) -> dict[str, Any]:
+    """The register as case fields: a list, so an erasure finds a person's id as a value."""
+    return {
+        "people": [
+            {"id": pid, "name": p.name, "email": p.email, "roles": list(p.roles), "language": p.language}
+            for pid, p in sorted(people.items())
+        ]
+    }
+
+
+def actor(register: Mapping[str, Person], account: str, person: str | None) -> Actor:
+    """Who acts: the operating-system account, or ``person`` (``--as``) on its behalf,
+    which needs the admin role once anyone is registered."""
+    if person is None or person == account:
+        return _actor(register, account)
+    if register:
+        acting = _actor(register, account)
+        if person not in register:
+            raise BadInput(msg("{person} is not registered", person=person))
+        check(acting, ACT_FOR_OTHERS)
+    return attrs.evolve(_actor(register, person), account=account)
+
+
+def now_as(register: Mapping[str, Person], acting: Actor) -> Actor:
+    """``acting`` with the roles the register gives them now (a role revoked while a
+    terminal UI is open counts at once)."""
+    if not register:
+        return acting
+    return attrs.evolve(_actor(register, acting.id), account=acting.account)
+
+
+def _actor(register: Mapping[str, Person], who: str) -> Actor:
+    if not register:
+        return Actor(who, None)
+    known = register.get(who)
+    return Actor(who, frozenset(known.roles) if known else frozenset(), registered=known is not None)
+
+
+def check(acting: Actor, permission: Permission) -> None:
+    """Refused, saying which role would allow it, unless ``acting`` holds one."""
+    registered(acting)
+    if not acting.has_any(permission.roles):
+        raise Refused(
+            msg("{actor} may not {what}", actor=acting.id, what=permission.what),
+            [msg("it needs one of the roles: {roles}", roles=titles(permission.roles))],
+        )
+
+
+def registered(acting: Actor) -> None:
+    if not acting.registered:
+        raise Refused(
+            msg("{actor} is not registered in this database", actor=acting.id),
+            [msg("an admin registers people with `samskab people add`")],
+        )
+
+
+def titles(roles: Iterable[str]) -> Both:
+    """Roles in words: samskab's own by their titles, a process's by their ids."""
+    named = [SYSTEM_ROLES.get(r, Text(r, r)) for r in roles]
+    return Both(", ".join(t.da for t in named), ", ".join(t.get("en") for t in named))
+
+
+def change_event(at: dt.datetime, acting: Actor, people: Mapping[str, Person], note: str) -> Event:
+    """The event that records the register becoming ``people``."""
+    return Event(
+        REGISTER,
+        at,
+        acting.id,
+        PEOPLE,
+        None,
+        REGISTER_STATE,
+        REGISTER_STATE,
+        records(people),
+        note,
+        account=acting.account,
+    )
+
+
+def register_case(at: dt.datetime) -> Case:
+    return Case(REGISTER, "", REGISTER_PROCESS, 1, "", REGISTER_STATE, records({}), at, at, 1)
+
+
+def has_admin(register: Mapping[str, Person]) -> bool:
+    return any(ADMIN_ROLE in p.roles for p in register.values())
+
+
+def keeps_an_admin(register: Mapping[str, Person]) -> None:
+    """Refused if ``register`` (a change about to be made) leaves no one to manage people."""
+    if register and not has_admin(register):
+        raise Refused(
+            msg("someone must keep the admin role"),
+            [msg("give someone else the admin role first (`samskab people grant`)")],
+        )
+
+
+def with_admin(register: Mapping[str, Person], account: str) -> dict[str, Person]:
+    """``register`` with ``account`` holding the admin role: how the first registration
+    ends single-user mode without locking out the account that made it."""
+    result = dict(register)
+    known = result.get(account, Person())
+    if ADMIN_ROLE not in known.roles:
+        result[account] = attrs.evolve(known, roles=(*known.roles, ADMIN_ROLE))
+    return result
+
+
+def valid_id(person_id: str) -> str:
+    if not ACCOUNT.match(person_id):
+        raise BadInput(
+            msg(
+                "{id} cannot be an account name: a letter, then letters, digits, ., _ or -",
+                id=repr(person_id),
+            )
+        )
+    return person_id
