@@ -40,6 +40,8 @@ def durable_actions(cases: int, rounds: int, tmp: Path) -> dict:
     }
     for side in sides:  # the same cases, all still to be advanced, for the FULL rounds
         shutil.copy(tmp / f"{side}.db", tmp / f"{side}-full.db")
+        if (tmp / f"{side}.key").exists():  # the audit key goes with its database
+            shutil.copy(tmp / f"{side}.key", tmp / f"{side}-full.key")
     size = cases // rounds
     results: dict = {"create": built}
     for synchronous, suffix in (("NORMAL", ""), ("FULL", "-full")):

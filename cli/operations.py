@@ -3,12 +3,13 @@ the audit trail, the demo and the terminal UI."""
 
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
 from samskab.cli import render
 from samskab.cli.main import Settings, as_option, echo_json, json_option
-from samskab.engine.messages import words
+from samskab.engine.messages import moment, words
 from samskab.engine.readmodels import to_json
 from samskab.engine.service import build_demo
 
@@ -136,11 +137,17 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option(
+    "--anchor",
+    type=click.File("r", encoding="utf-8"),
+    help="A file holding an anchor from `audit anchor` (- for standard input).",
+)
 @json_option
 @click.pass_obj
-def audit_verify(settings: Settings, as_json: bool) -> None:
-    """Check every event against its digest and the chains; exit 1 at the first broken link."""
-    report = settings.service().verify_audit()
+def audit_verify(settings: Settings, anchor: TextIO | None, as_json: bool) -> None:
+    """Check every event against its digest, the keyed chains and their heads, and every
+    case against its history; exit 1 at the first broken link."""
+    report = settings.service().verify_audit(anchor.read() if anchor else None)
     if as_json:
         echo_json(to_json(report))
     elif report.broken is None:
@@ -159,6 +166,19 @@ def audit_verify(settings: Settings, as_json: bool) -> None:
         )
     if report.broken is not None:
         sys.exit(1)
+
+
+@audit.command("anchor")
+@json_option
+@click.pass_obj
+def audit_anchor(settings: Settings, as_json: bool) -> None:
+    """Print the database's head, to keep elsewhere (a mail to the archive, a ticket);
+    `audit verify --anchor` checks the history still holds it."""
+    anchor = settings.service().audit_anchor()
+    if as_json:
+        echo_json(to_json(anchor))
+    else:
+        click.echo(f"{anchor.text} at={moment(anchor.at, settings.lang)}")
 
 
 # -- demo and terminal UI -----------------------------------------------------------------

@@ -1,24 +1,36 @@
-"""The audit trail: every event's digest, chained per case and across the database.
+"""The audit trail: every event's digest, chained per case and across the database
+under a key kept outside it, with heads that say where each chain ends.
 
 Each event gets ``digest = sha256(canonical JSON of its content)``, ``case_link =
-sha256(previous case_link of the same case + digest)`` and ``chain = sha256(previous
-chain + digest)``. An edit made behind samskab's back changes a digest (or, if the
-editor recomputed it, breaks the links after it), and :func:`verify` names the first
-event where that shows.
+HMAC(key, previous case_link of the same case + digest)`` and ``chain = HMAC(key,
+previous chain + digest)``. The key is a file beside the database, readable only by the
+account samskab runs as (:func:`load_key`), so someone who can write the database but
+not read the key cannot link a forged or edited event into a chain. The *heads* record
+per case and for the database how many events there are and the last link, each with
+an HMAC, so events removed at the end are found too. :func:`verify` checks all of it
+and replays every case from its history; an *anchor* (the database's head, kept
+elsewhere) also catches a whole database put back to an earlier copy of itself.
 
-Personal data can be erased (GDPR) without breaking the chain: the erasure keeps the
-stored digests, pseudonymises the content and records which events it touched; those
-events' content is then no longer compared with their digest, while every link still is.
+Personal data can be erased (GDPR) without breaking the chain: the erasure is an event
+of its own, in the chain, listing the events it rewrote and the digests of their new
+content; those events keep their original digest for the links and are compared with
+the new one.
 """
 
 import hashlib
-from collections.abc import Iterable
+import hmac
+import os
+import secrets
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
 
 from samskab.engine import clock, jsontext
 from samskab.engine.cases import ACTION, CREATED, ERASURE, PEOPLE, Case, Event
+from samskab.engine.errors import BadInput, file_problem
+from samskab.engine.messages import msg
 
 GENESIS = "0" * 64
 
@@ -43,7 +55,75 @@ def digest(event: Event) -> str:
 
 
 def link(previous: str | None, current: str) -> str:
+    """The unkeyed link of databases from before the key (read once, when keyed)."""
     return hashlib.sha256(((previous or GENESIS) + current).encode()).hexdigest()
+
+
+DATABASE = 0
+"""The heads' number for the database-wide chain (cases are numbered from 1)."""
+
+
+class Key:
+    """The audit key: links, heads and pseudonyms are HMACs under it."""
+
+    def __init__(self, secret: bytes):
+        self._secret = secret
+
+    def _mac(self, text: str) -> str:
+        return hmac.new(self._secret, text.encode(), hashlib.sha256).hexdigest()
+
+    def link(self, previous: str | None, current: str) -> str:
+        return self._mac((previous or GENESIS) + current)
+
+    def head(self, case_id: int, count: int, last: str) -> str:
+        """The HMAC that keeps a head (``case_id`` 0: the database's) from being rewound."""
+        return self._mac(f"head:{case_id}:{count}:{last}")
+
+    def fingerprint(self) -> str:
+        """Stored in the database: tells a wrong key from a changed history."""
+        return self._mac("samskab audit key")
+
+    def pseudonym(self, text: str) -> str:
+        """Stable per person, not reversible without the key (from a list of addresses)."""
+        return self._mac("pseudonym:" + text.casefold())[:16]
+
+
+KEY_BYTES = 32
+
+
+def load_key(path: Path, *, create: bool) -> tuple[Key, bool]:
+    """The key in ``path`` and whether it was made now: made (owner-only, never over an
+    existing file) only if ``create``; else a missing key is a clear error."""
+    try:
+        secret = path.read_bytes()
+    except FileNotFoundError:
+        if not create:
+            raise BadInput(
+                msg(
+                    "the audit key {path} is missing: this database's history was kept with it; "
+                    "restore it from a backup (without it the history can neither be verified nor extended)",
+                    path=str(path),
+                )
+            ) from None
+        secret = secrets.token_bytes(KEY_BYTES)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(secret)
+                file.flush()
+                os.fsync(file.fileno())
+        except FileExistsError:  # another samskab made it just now: theirs counts
+            return load_key(path, create=False)
+        except OSError as error:
+            raise file_problem(path, error) from None
+        return Key(secret), True
+    except OSError as error:
+        raise file_problem(path, error) from None
+    if len(secret) != KEY_BYTES:
+        raise BadInput(
+            msg("{path} is not a samskab audit key ({size} bytes)", path=str(path), size=len(secret))
+        )
+    return Key(secret), False
 
 
 @attrs.frozen
@@ -54,6 +134,24 @@ class AuditRow:
     digest: str
     case_link: str
     chain: str
+
+
+@attrs.frozen
+class Head:
+    """Where a chain ends: how many events it has, its last link, and the HMAC of both."""
+
+    case_id: int
+    count: int
+    last: str
+    mac: str
+
+
+@attrs.frozen
+class Anchor:
+    """The database's head as printed by ``audit anchor``, to be kept elsewhere."""
+
+    events: int
+    head: str
 
 
 @attrs.frozen
@@ -92,36 +190,67 @@ class Replayed:
 
 
 def verify(
-    rows: Iterable[AuditRow], erased: set[int], cases: Iterable[Case] = ()
+    rows: Iterable[AuditRow],
+    key: Key,
+    heads: Iterable[Head] = (),
+    cases: Iterable[Case] = (),
+    anchor: Anchor | None = None,
 ) -> tuple[int, Broken | None]:
-    """Check every event in order, then that each of ``cases`` is what its history makes
-    it (so a case changed without an event shows); (events checked, the first break)."""
+    """Check every event in order, the heads, then that each of ``cases`` is what its
+    history makes it (so a case changed without an event shows); (events checked, the
+    first break). ``anchor``: the history must hold it (not rewound, not rewritten)."""
     last_chain: str | None = None
     last_link: dict[int, str] = {}
+    counts: dict[int, int] = {}
     replayed: dict[int, Replayed] = {}
+    mismatched: dict[int, tuple[str, int]] = {}
+    """Events whose content is not what their digest says: erased, or edited."""
+    rewritten: dict[int, str] = {}
+    """The digest of each erased event's content now, as its erasure says."""
     count = 0
     for row in rows:
         count += 1
         event = row.event
         assert event.id is not None, "a stored event has an id"
-        if event.id not in erased and digest(event) != row.digest:
-            return count, Broken(event.id, event.case_id, "its content does not match its digest (edited?)")
-        if row.case_link != link(last_link.get(event.case_id), row.digest):
+        content = digest(event)
+        if content != row.digest:
+            mismatched[event.id] = (content, event.case_id)
+        if row.case_link != key.link(last_link.get(event.case_id), row.digest):
             return count, Broken(
-                event.id, event.case_id, "the case's chain is broken here (an event removed or changed?)"
+                event.id,
+                event.case_id,
+                msg("the case's chain is broken here (an event removed, changed or forged?)"),
             )
-        if row.chain != link(last_chain, row.digest):
-            return count, Broken(event.id, event.case_id, "the database's chain is broken here")
+        if row.chain != key.link(last_chain, row.digest):
+            return count, Broken(event.id, event.case_id, msg("the database's chain is broken here"))
+        if anchor is not None and count == anchor.events and row.chain != anchor.head:
+            return count, Broken(event.id, event.case_id, msg("the history differs from the anchor here"))
         last_link[event.case_id] = row.case_link
+        counts[event.case_id] = counts.get(event.case_id, 0) + 1
         last_chain = row.chain
+        if event.kind == ERASURE:
+            for erased, now in _erased(event).items():
+                if erased >= event.id:
+                    return count, Broken(event.id, event.case_id, msg("an erasure names a later event"))
+                rewritten[erased] = now
         if event.kind == CREATED:
             replayed[event.case_id] = Replayed.start(event)
         elif event.case_id in replayed:
             replayed[event.case_id].follow(event)
+    for event_id, (content, case_id) in sorted(mismatched.items()):
+        if rewritten.get(event_id) != content:
+            return count, Broken(event_id, case_id, msg("its content does not match its digest (edited?)"))
+    if anchor is not None and count < anchor.events:
+        return count, Broken(
+            0, 0, msg("the history is shorter than the anchor (events removed, or an older copy?)")
+        )
+    broken = _heads(heads, key, counts, last_link, count, last_chain)
+    if broken:
+        return count, broken
     for case in cases:
         history = replayed.get(case.id)
         if history is None:
-            return count, Broken(0, case.id, "the case has no history (added without an event?)")
+            return count, Broken(0, case.id, msg("the case has no history (added without an event?)"))
         if (case.state, dict(case.fields), case.revision) != (
             history.state,
             history.fields,
@@ -130,6 +259,84 @@ def verify(
             return count, Broken(
                 history.last_event,
                 case.id,
-                "the case's step, fields or revision do not follow from its history (changed without an event?)",
+                msg(
+                    "the case's step, fields or revision do not follow from its history (changed without an event?)"
+                ),
             )
     return count, None
+
+
+def _erased(event: Event) -> dict[int, str]:
+    listed = event.changes.get("erased", {})
+    return {int(k): v for k, v in listed.items()} if isinstance(listed, Mapping) else {}
+
+
+def _heads(
+    heads: Iterable[Head],
+    key: Key,
+    counts: Mapping[int, int],
+    last_link: Mapping[int, str],
+    count: int,
+    last_chain: str | None,
+) -> Broken | None:
+    """Each chain ends where its head says, and every head is one samskab wrote."""
+    expected = {case_id: (n, last_link[case_id]) for case_id, n in counts.items()}
+    if count:
+        expected[DATABASE] = (count, last_chain or GENESIS)
+    seen = set()
+    for head in heads:
+        seen.add(head.case_id)
+        if not hmac.compare_digest(head.mac, key.head(head.case_id, head.count, head.last)):
+            return Broken(0, head.case_id, msg("a head of the chain was changed"))
+        if expected.get(head.case_id) != (head.count, head.last):
+            what = (
+                msg("the database's history ends before its recorded head (events removed at the end?)")
+                if head.case_id == DATABASE
+                else msg("the case's history ends before its recorded head (events removed at the end?)")
+            )
+            return Broken(0, head.case_id, what)
+    for missing in sorted(set(expected) - seen):
+        return Broken(0, missing, msg("a chain has no head (removed?)"))
+    return None
+
+
+def relinked(
+    rows: Iterable[AuditRow], erased: set[int], key: Key
+) -> Iterator[tuple[int, int, str, str, str]]:
+    """For a history from before the key: check it as samskab then did (unkeyed links;
+    the events in ``erased`` were erased and are not compared with their digest), and
+    give each event's (id, case, digest, case link, chain) under ``key``. An erased event's
+    digest becomes that of its content now. BadInput at the first break: a broken
+    history is not keyed, which would hide the break."""
+    old_chain: str | None = None
+    old_link: dict[int, str] = {}
+    chain: str | None = None
+    links: dict[int, str] = {}
+    for row in rows:
+        event = row.event
+        assert event.id is not None
+        content = digest(event)
+        if (
+            (event.id not in erased and content != row.digest)
+            or row.case_link != link(old_link.get(event.case_id), row.digest)
+            or row.chain != link(old_chain, row.digest)
+        ):
+            raise BadInput(
+                msg(
+                    "the history was changed at event {event} (case {case}) before samskab kept it "
+                    "under a key; restore the database from a backup",
+                    event=event.id,
+                    case=event.case_id,
+                )
+            )
+        old_link[event.case_id] = row.case_link
+        old_chain = row.chain
+        now = content if event.id in erased else row.digest
+        links[event.case_id] = key.link(links.get(event.case_id), now)
+        chain = key.link(chain, now)
+        yield event.id, event.case_id, now, links[event.case_id], chain
+
+
+def content_digests(events: Iterable[Event]) -> dict[str, Any]:
+    """What an erasure event records: each rewritten event's id and new digest."""
+    return {"erased": {str(e.id): digest(e) for e in events}}

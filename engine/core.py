@@ -6,6 +6,7 @@
 
 import datetime as dt
 import functools
+import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import attrs
 import pluggy
 
-from samskab.engine import clock, deadlines, fieldtypes, loader, notifications, people
+from samskab.engine import audit, clock, deadlines, fieldtypes, loader, notifications, people
 from samskab.engine.cases import (
     ACTION,
     CREATED,
@@ -81,6 +82,8 @@ class Engine:
         self.pm = pm
         self.config = config
         self.now = now or clock.from_environment()
+        self.audit_key: audit.Key | None = None
+        """The key the history is kept under (set by :func:`open_engine`)."""
         self.plugin_errors: list[str] = []
         """Errors plugins raised after a commit: reported, never undoing what was saved."""
         self.loader = loader.Loader(pm)
@@ -560,6 +563,7 @@ def open_engine(
     config = load_config(config_path, required=explicit)
     dirs = config.process_dirs(config_path) + list(process_dirs)
     engine = Engine(store, pm, config, dirs, config_origin=str(config_path))
+    engine.audit_key = _audit_key(store)
     if config.people and store.get_case(people.REGISTER) is None:
         seed = dict(config.people)
         if not people.has_admin(seed):
@@ -567,6 +571,23 @@ def open_engine(
         note = msg("registered from {file}: {people}", file=config_path.name, people=", ".join(sorted(seed)))
         engine.change_people(engine.actor(), seed, text(note, "da"))
     return engine
+
+
+def _audit_key(store: Store) -> audit.Key:
+    """The key the history is kept under: made at first use (and then the history so far
+    is linked under it), or a clear error if a keyed history's key is missing."""
+    path = store.audit_key_path()
+    if path is None:
+        key, new = audit.Key(secrets.token_bytes(audit.KEY_BYTES)), True
+    else:
+        key, new = audit.load_key(path, create=not store.audit_keyed())
+    try:
+        store.use_audit_key(key, new_key=new)
+    except BaseException:
+        if new and path is not None:  # made for a history that could not be kept under it
+            path.unlink(missing_ok=True)
+        raise
+    return key
 
 
 def _due(rows: Iterable[Deadline]) -> dt.datetime | None:

@@ -6,10 +6,9 @@ erasure as an event on each case it touched, and keeps the audit chain verifiabl
 (the touched events keep their digests and are marked erased; see ``engine.audit``).
 """
 
-import hashlib
 from typing import Any
 
-from samskab.engine import fieldtypes, people
+from samskab.engine import audit, fieldtypes, people
 from samskab.engine.config import Actor, Person
 from samskab.engine.core import Engine
 from samskab.engine.errors import BadInput, NotFound
@@ -45,11 +44,13 @@ def export(engine: Engine, email: str) -> dict[str, Any]:
     return {"email": email, "people": registered, **held}
 
 
-def pseudonym(email: str) -> str:
-    return "slettet-" + hashlib.sha256(email.casefold().encode()).hexdigest()[:10]
+def pseudonym(email: str, key: audit.Key) -> str:
+    """What the person is called after erasure: the same for every place and every
+    later erasure, and not found from a list of addresses without the audit key."""
+    return "slettet-" + key.pseudonym(email)
 
 
-def erase(engine: Engine, email: str, actor: Actor) -> dict[str, int]:
+def erase(engine: Engine, email: str, actor: Actor, pseudonym: str) -> dict[str, int]:
     """Take the person out of the register of people (if there), then pseudonymise
     them everywhere."""
     texts, found = _needles(engine, email)
@@ -58,4 +59,4 @@ def erase(engine: Engine, email: str, actor: Actor) -> dict[str, int]:
         kept = {pid: p for pid, p in register.items() if pid not in found}
         people.keeps_an_admin(kept)
         engine.change_people(actor, kept, text(msg("{email} removed to be erased", email=email), "da"))
-    return engine.store.erase_personal_data(texts, list(found), pseudonym(email), engine.now(), actor.id)
+    return engine.store.erase_personal_data(texts, list(found), pseudonym, engine.now(), actor.id)

@@ -391,6 +391,20 @@ class Broken:
 
 
 @attrs.frozen
+class Anchor:
+    """The database's head at a moment: how many events, and the last link."""
+
+    events: int
+    head: str
+    at: dt.datetime
+
+    @property
+    def text(self) -> str:
+        """The line to keep, as ``audit verify --anchor`` reads it (service.ANCHOR)."""
+        return f"samskab-anchor events={self.events} head={self.head}"
+
+
+@attrs.frozen
 class AuditReport:
     checked: int
     broken: Broken | None

@@ -35,6 +35,7 @@ from samskab.engine.private import open_private
 from samskab.engine.readmodels import (
     ActionChoice,
     AgendaItem,
+    Anchor,
     AuditReport,
     Broken,
     CaseDetail,
@@ -600,16 +601,33 @@ class Service:
     # -- audit, personal data, calendar ----------------------------------------------
 
     @_serial
-    def verify_audit(self) -> AuditReport:
-        """Check every event against its digest and the chains; the first broken link."""
+    def verify_audit(self, anchor: str | None = None) -> AuditReport:
+        """Check every event against its digest, the keyed chains and their heads, and
+        every case against its history; the first break. ``anchor``: the text
+        :meth:`audit_anchor` gave, which the history must still hold."""
         self._may(people.AUDIT)
-        store = self._engine.store
+        store, key = self._engine.store, self._key()
         register = store.get_case(people.REGISTER)
         every_case = itertools.chain(
             [register] if register else [], store.list_cases(CaseFilter(order_by="id"))
         )
-        checked, broken = audit.verify(store.audit_rows(), store.erased_events(), every_case)
-        return AuditReport(checked, Broken(broken.event_id, broken.case_id, broken.what) if broken else None)
+        checked, broken = audit.verify(
+            store.audit_rows(), key, store.audit_heads(), every_case, _anchor(anchor) if anchor else None
+        )
+        return AuditReport(
+            checked, Broken(broken.event_id, broken.case_id, text(broken.what, self.lang)) if broken else None
+        )
+
+    @_serial
+    def audit_anchor(self) -> Anchor:
+        """The database's head now, to keep elsewhere (``verify_audit(anchor=...)``)."""
+        self._may(people.AUDIT)
+        head = next((h for h in self._engine.store.audit_heads() if h.case_id == audit.DATABASE), None)
+        return Anchor(head.count if head else 0, head.last if head else audit.GENESIS, self.now())
+
+    def _key(self) -> audit.Key:
+        assert self._engine.audit_key is not None, "open_engine sets the key"
+        return self._engine.audit_key
 
     @_serial
     def person_export(self, email: str) -> dict[str, Any]:
@@ -626,9 +644,10 @@ class Service:
 
         acting = self._may(people.PERSONAL_DATA)
         personal_data.export(self._engine, email)  # NotFound if nothing is held
-        counts = personal_data.erase(self._engine, email, acting)
+        pseudonym = personal_data.pseudonym(email, self._key())
+        counts = personal_data.erase(self._engine, email, acting, pseudonym)
         in_config = tuple(pid for pid, p in self._engine.config.people.items() if p.email == email)
-        return Erasure(email, personal_data.pseudonym(email), **counts, config_people=in_config)
+        return Erasure(email, pseudonym, **counts, config_people=in_config)
 
     @_serial
     def calendar(self, *, process_id: str | None = None, person: str | None = None) -> bytes:
@@ -645,6 +664,17 @@ class Service:
                 file.write(data)
         except OSError as error:
             raise file_problem(path, error) from None
+
+
+ANCHOR = re.compile(r"samskab-anchor events=(\d+) head=([0-9a-f]{64})")
+
+
+def _anchor(text: str) -> audit.Anchor:
+    """An anchor as ``Anchor.text`` writes it, found anywhere in ``text`` (a mail, a ticket)."""
+    found = ANCHOR.search(text)
+    if found is None:
+        raise BadInput(msg("no anchor found: it reads `samskab-anchor events=N head=…`"))
+    return audit.Anchor(int(found[1]), found[2])
 
 
 _STATUS = {"pending": "pending", "incident": "INCIDENT", "sent": "sent", "dismissed": "dismissed"}

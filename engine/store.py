@@ -12,15 +12,18 @@ are one call, so a store can make them one transaction. The rules every store ke
   machine) reads it.
 - **The history is append-only.** No method changes or removes an event, with one
   exception: :meth:`Store.erase_personal_data` pseudonymises events in place, and
-  records that it did (an erasure event on each case it touched, and which events it
-  changed, in :meth:`Store.erased_events`).
-- **Appends are serialised.** Each event's digest (:func:`engine.audit.digest` of the
-  event as stored), case link and database-wide chain link are computed from the latest
-  links *inside* the write transaction that appends it, and no other append to the
-  same database can come between reading those links and committing. So two writers
-  can never fork a chain: :func:`engine.audit.verify` holds on :meth:`Store.audit_rows`
-  after any interleaving of writers. (SQLite: one writer at a time, and every write
-  transaction's first statement is a write, so it holds the lock before it reads.)
+  records that it did (an erasure event on each case it touched, listing the events it
+  changed and the digests of their new content).
+- **Appends are serialised and keyed.** Each event's digest (:func:`engine.audit.digest`
+  of the event as stored), case link and database-wide chain link (``Key.link`` under
+  the key given to :meth:`Store.use_audit_key`) are computed from the latest heads
+  *inside* the write transaction that appends it, and the heads (per case, and
+  ``audit.DATABASE`` for the database: count, last link, ``Key.head``) move in the same
+  transaction. No other append to the same database can come between reading the heads
+  and committing, so two writers can never fork a chain: :func:`engine.audit.verify`
+  holds on :meth:`Store.audit_rows` and :meth:`Store.audit_heads` after any
+  interleaving of writers. (SQLite: one writer at a time, and every write transaction's
+  first statement is a write, so it holds the lock before it reads.)
 - **Ids are the store's.** Cases, events, deadlines and outbox messages get positive
   integer ids, increasing in the order they are committed and never reused; ids given
   in the objects passed in (``Case.id``, ``Event.id``, ``Event.case_id``,
@@ -52,7 +55,7 @@ from samskab.engine.cases import Case, Deadline, Event
 from samskab.engine.readmodels import CaseFilter
 
 if TYPE_CHECKING:
-    from samskab.engine.audit import AuditRow
+    from samskab.engine.audit import AuditRow, Head, Key
 
 
 @attrs.frozen
@@ -302,10 +305,31 @@ class Store(Protocol):
 
     # -- the audit trail -----------------------------------------------------------
 
+    def audit_key_path(self) -> Path | None:
+        """Where this database's audit key is kept (beside a database file: the file's
+        name ending in ``.key``); None where there is no file (in memory: a key for
+        this run only)."""
+
+    def audit_keyed(self) -> bool:
+        """Whether the history is kept under a key already (else it is new, or from a
+        samskab before keys)."""
+
+    def use_audit_key(self, key: "Key", *, new_key: bool) -> None:
+        """Link what is appended from now on under ``key``. A database whose history is
+        not keyed yet is keyed now, in one transaction: the history so far (linked
+        without a key, as samskab did before) is verified and linked again under
+        ``key``, and the heads are written; a broken history is refused (BadInput), as
+        is an unkeyed history when ``new_key`` is False (the key existed: someone put
+        an unkeyed history in place of a keyed one). A keyed database refuses a key
+        that is not its own (BadInput)."""
+
     def audit_rows(self) -> "Iterable[AuditRow]":
         """Every event with its stored digest and links, oldest first (by id), such that
-        ``audit.verify(store.audit_rows(), store.erased_events())`` finds nothing broken
-        in anything this store wrote."""
+        ``audit.verify(store.audit_rows(), key, store.audit_heads())`` finds nothing
+        broken in anything this store wrote."""
+
+    def audit_heads(self) -> "Iterable[Head]":
+        """Every head: one per case with events, and ``audit.DATABASE``'s."""
 
     def record_refusal(
         self,
@@ -352,18 +376,15 @@ class Store(Protocol):
         else changes, and other people's data (see :meth:`personal_data`) not at all.
         Each touched case's revision goes up by one, so an edit read before the erasure
         is a Conflict instead of writing the data back. Changed events keep their
-        digests and links and are listed by :meth:`erased_events`; each touched case
-        gets an event of kind ``erasure`` (by ``actor`` at ``at``, in its current state,
-        no changes), appended to the chains. Afterwards ``personal_data`` finds nothing.
+        digests and links; each touched case gets an event of kind ``erasure`` (by
+        ``actor`` at ``at``, in its current state, its changes
+        ``audit.content_digests`` of the case's changed events as they now are),
+        appended to the chains. Afterwards ``personal_data`` finds nothing.
 
         Returns what changed: ``{"cases": cases touched (title, fields or events
         changed; each got an erasure event), "events": events changed (the erasure
         events not counted), "messages": messages changed}``.
         """
-
-    def erased_events(self) -> set[int]:
-        """Ids of events an erasure changed (their content no longer matches their
-        digest; their links still do). The erasure events themselves are not in it."""
 
     def config_directory(self) -> Path | None:
         """The directory whose ``samskab.toml`` configures this database: beside a

@@ -282,7 +282,10 @@ def history_entry(event: Event, process: Process, lang: str) -> HistoryEntry:
         to=event.to_state,
         to_title=process.state(event.to_state).title.get(lang),
         changes=dict(event.changes),
-        changes_shown=tuple(field_value(process, k, v, lang) for k, v in event.changes.items()),
+        # An erasure's changes are the digests it recorded for the audit, not fields.
+        changes_shown=()
+        if event.kind == ERASURE
+        else tuple(field_value(process, k, v, lang) for k, v in event.changes.items()),
         note=event.note,
     )
 

@@ -206,3 +206,12 @@ def m006_case_link_on_case(db: sqlite_utils.Database) -> None:
         "CREATE TRIGGER events_case_link AFTER INSERT ON events"
         " BEGIN UPDATE cases SET case_link = NEW.case_link WHERE id = NEW.case_id; END"
     )
+
+
+@migrations()
+def m007_keyed_audit(db: sqlite_utils.Database) -> None:
+    """Heads of the chains, and the fingerprint of the key the history is kept under.
+    An older history is linked again under the key when samskab first has it
+    (``SqliteStore.use_audit_key``): a migration has no key."""
+    db.table("audit_heads").create({"case_id": int, "count": int, "last": str, "mac": str}, pk="case_id")
+    db.table("audit_key").create({"fingerprint": str}, not_null={"fingerprint"})

@@ -40,6 +40,10 @@ if TYPE_CHECKING:  # loaded for the first write only (see db)
     import sqlite_utils
 
 
+def _key_path(path: str) -> Path:
+    return Path(path).with_suffix(".key")
+
+
 def _path_and_options(url: str) -> tuple[str, dict[str, str]] | None:
     if url.startswith("sqlite:"):
         url = url.removeprefix("sqlite:").removeprefix("//")
@@ -84,8 +88,10 @@ def create_store(url: str, fill: Callable[[str], None]) -> bool | None:
     for leftover in leftovers:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(leftover)
+    leftovers.append(str(_key_path(building)))
     try:
         fill(building + (f"?{urlencode(options)}" if options else ""))
+        os.replace(_key_path(building), _key_path(path))
         os.replace(building, path)
     finally:
         for leftover in leftovers:
@@ -94,7 +100,7 @@ def create_store(url: str, fill: Callable[[str], None]) -> bool | None:
     return True
 
 
-LATEST = "m006_case_link_on_case"
+LATEST = "m007_keyed_audit"
 """The last migration in ``plugins.sqlite_schema``; a test keeps the two in step."""
 
 
@@ -110,6 +116,7 @@ class SqliteStore(Store):
             except OSError as error:
                 raise file_problem(path, error) from None
         self._db: sqlite_utils.Database | None = None
+        self._key: audit.Key | None = None
         try:
             self.conn = sqlite3.connect(path, check_same_thread=False, timeout=timeout)
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -121,7 +128,6 @@ class SqliteStore(Store):
                 self.conn.execute("PRAGMA wal_autocheckpoint = 10000")
                 self.conn.execute("PRAGMA journal_size_limit = 67108864")
             self.conn.execute(f"PRAGMA synchronous = {synchronous}")
-            self.conn.create_function("samskab_link", 2, audit.link, deterministic=True)
             schema = self._schema()
             if schema == "foreign":
                 raise BadInput(
@@ -335,17 +341,25 @@ class SqliteStore(Store):
         return True
 
     def _insert_event(self, case_id: int, event: Event) -> int:
-        """Append an event with its digest and links. The previous links are read in the
-        same statement, inside the write transaction, so they are the latest: the case's
-        from its row (a trigger keeps it there), the database's from the last event."""
+        """Append an event with its digest and links, and move the heads. The heads are
+        read inside the write transaction, so they are the latest."""
+        if self._key is None:
+            raise BadInput(msg("no audit key: samskab cannot add to the history"))
+        key = self._key
         if event.case_id != case_id:
             event = attrs.evolve(event, case_id=case_id)
-        return _row_id(
+        heads = dict.fromkeys((audit.DATABASE, case_id), (0, None))
+        for head_of, count, last in self.conn.execute(
+            "SELECT case_id, count, last FROM audit_heads WHERE case_id IN (?, ?)", (audit.DATABASE, case_id)
+        ):
+            heads[head_of] = (count, last)
+        digest = audit.digest(event)
+        case_link = key.link(heads[case_id][1], digest)
+        chain = key.link(heads[audit.DATABASE][1], digest)
+        event_id = _row_id(
             self.conn.execute(
                 "INSERT INTO events (case_id, at, actor, kind, action, from_state, to_state, changes, note,"
-                " account, digest, case_link, chain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-                " samskab_link((SELECT case_link FROM cases WHERE id = ?1), ?11),"
-                " samskab_link((SELECT chain FROM events ORDER BY id DESC LIMIT 1), ?11))",
+                " account, digest, case_link, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     case_id,
                     clock.to_text(event.at),
@@ -357,18 +371,89 @@ class SqliteStore(Store):
                     jsontext.dumps(dict(event.changes)),
                     event.note,
                     event.account,
-                    audit.digest(event),
+                    digest,
+                    case_link,
+                    chain,
                 ),
             )
         )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO audit_heads (case_id, count, last, mac) VALUES (?, ?, ?, ?)",
+            [
+                (head_of, heads[head_of][0] + 1, last, key.head(head_of, heads[head_of][0] + 1, last))
+                for head_of, last in ((case_id, case_link), (audit.DATABASE, chain))
+            ],
+        )
+        return event_id
 
     # -- the audit trail ---------------------------------------------------------
 
-    def audit_rows(self) -> Iterator[audit.AuditRow]:
-        rows = self.conn.execute(
-            "SELECT case_id, at, actor, kind, action, from_state, to_state, changes, note, id,"
-            " account, digest, case_link, chain FROM events ORDER BY id"
+    def audit_key_path(self) -> Path | None:
+        return None if self.path == ":memory:" else _key_path(self.path)
+
+    def audit_keyed(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM audit_key").fetchone() is not None
+
+    def use_audit_key(self, key: audit.Key, *, new_key: bool) -> None:
+        stored = self.conn.execute("SELECT fingerprint FROM audit_key").fetchone()
+        if stored is not None:
+            if stored[0] != key.fingerprint():
+                raise BadInput(
+                    msg("the audit key {path} is not this database's", path=str(self.audit_key_path()))
+                )
+            self._key = key
+            return
+        with self._writing():
+            self.conn.execute("INSERT INTO audit_unlock DEFAULT VALUES")  # the write lock, first
+            if not new_key and self.conn.execute("SELECT 1 FROM events LIMIT 1").fetchone():
+                raise BadInput(
+                    msg(
+                        "the history in {path} is not kept under its audit key, though the key exists: "
+                        "it may have been replaced; restore it from a backup (if it is a database from "
+                        "before samskab kept keys and the key was made for it, remove the key and open it again)",
+                        path=self.path,
+                    )
+                )
+            self._key_history(key)
+            self.conn.execute("INSERT INTO audit_key (fingerprint) VALUES (?)", (key.fingerprint(),))
+            self.conn.execute("DELETE FROM audit_unlock")
+        self._key = key
+
+    def _key_history(self, key: audit.Key) -> None:
+        """Link a history from before keys again under ``key``, with its heads; its
+        erasures, kept in a table then, become part of the digests."""
+        erased = {row[0] for row in self.conn.execute("SELECT event_id FROM erasures")}
+        heads: dict[int, tuple[int, str]] = {}
+        for event_id, case_id, digest, case_link, chain in audit.relinked(
+            list(self.audit_rows()), erased, key
+        ):
+            self.conn.execute(
+                "UPDATE events SET digest = ?, case_link = ?, chain = ? WHERE id = ?",
+                (digest, case_link, chain, event_id),
+            )
+            heads[case_id] = (heads.get(case_id, (0, ""))[0] + 1, case_link)
+            heads[audit.DATABASE] = (heads.get(audit.DATABASE, (0, ""))[0] + 1, chain)
+        self.conn.executemany(
+            "INSERT INTO audit_heads (case_id, count, last, mac) VALUES (?, ?, ?, ?)",
+            [(c, n, last, key.head(c, n, last)) for c, (n, last) in heads.items()],
         )
+        self.conn.execute(
+            "UPDATE cases SET case_link = (SELECT last FROM audit_heads WHERE case_id = cases.id)"
+        )
+        # An erasure then did not count in the revision; as the history is replayed now, it does.
+        self.conn.execute(
+            "UPDATE cases SET revision = revision + (SELECT count(*) FROM events e"
+            " WHERE e.case_id = cases.id AND e.kind = 'erasure') WHERE revision ="
+            " (SELECT count(*) FROM events e WHERE e.case_id = cases.id AND e.kind IN ('created', 'action'))"
+        )
+        self.conn.execute("DELETE FROM erasures")
+
+    def audit_heads(self) -> Iterator[audit.Head]:
+        for row in self.conn.execute("SELECT case_id, count, last, mac FROM audit_heads ORDER BY case_id"):
+            yield audit.Head(*row)
+
+    def audit_rows(self) -> Iterator[audit.AuditRow]:
+        rows = self.conn.execute(f"SELECT {_EVENT_COLUMNS}, digest, case_link, chain FROM events ORDER BY id")
         for row in rows:
             yield audit.AuditRow(_event(row[:11]), *row[11:])
 
@@ -478,14 +563,6 @@ class SqliteStore(Store):
                     "UPDATE cases SET title = ?, fields = ? WHERE id = ?",
                     (clean(case[1]), jsontext.dumps(clean(jsontext.loads(case[6]))), case[0]),
                 )
-            erasure_events = {}
-            for case_id in sorted(touched):
-                self.conn.execute("UPDATE cases SET revision = revision + 1 WHERE id = ?", (case_id,))
-                state = self.conn.execute("SELECT state FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
-                note = f"personal data erased ({pseudonym})"
-                erasure_events[case_id] = self._insert_event(
-                    case_id, Event(case_id, at, actor, ERASURE, None, state, state, {}, note)
-                )
             for event in found["events"]:
                 self.conn.execute(
                     "UPDATE events SET actor = ?, account = ?, changes = ?, note = ? WHERE id = ?",
@@ -497,9 +574,22 @@ class SqliteStore(Store):
                         event[0],
                     ),
                 )
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO erasures (event_id, erasure_event_id) VALUES (?, ?)",
-                    (event[0], erasure_events[event[1]]),
+            for case_id in sorted(touched):
+                self.conn.execute("UPDATE cases SET revision = revision + 1 WHERE id = ?", (case_id,))
+                state = self.conn.execute("SELECT state FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
+                rewritten = [
+                    _event(
+                        self.conn.execute(
+                            f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (e[0],)
+                        ).fetchone()
+                    )
+                    for e in found["events"]
+                    if e[1] == case_id
+                ]
+                note = f"personal data erased ({pseudonym})"
+                changes = audit.content_digests(rewritten)
+                self._insert_event(
+                    case_id, Event(case_id, at, actor, ERASURE, None, state, state, changes, note)
                 )
             for message in found["messages"]:
                 self.conn.execute(
@@ -560,9 +650,6 @@ class SqliteStore(Store):
             }
             for at, actor, account, action, reasons in rows
         ]
-
-    def erased_events(self) -> set[int]:
-        return {row[0] for row in self.conn.execute("SELECT event_id FROM erasures")}
 
     def _insert_outbox(
         self, case_id: int, event_id: int, when: dt.datetime, outbox: Sequence[Outgoing]
@@ -745,8 +832,7 @@ class SqliteStore(Store):
 
     def history(self, case_id: int) -> list[Event]:
         rows = self.conn.execute(
-            "SELECT case_id, at, actor, kind, action, from_state, to_state, changes, note, id, account"
-            " FROM events WHERE case_id = ? ORDER BY id",
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE case_id = ? ORDER BY id",
             (case_id,),
         )
         return [_event(row) for row in rows]
@@ -779,6 +865,7 @@ class SqliteStore(Store):
         return [_deadline(row) for row in rows]
 
 
+_EVENT_COLUMNS = "case_id, at, actor, kind, action, from_state, to_state, changes, note, id, account"
 _PERSONAL_EVENT_COLUMNS = "id, case_id, at, actor, kind, action, changes, note, account"
 
 

@@ -45,6 +45,10 @@ STORES = {"sqlite": sqlite_database}
 """Store name -> a factory of fresh databases (``tmp_path`` -> context manager of a URL)."""
 
 PM = make_plugin_manager(load_entrypoints=False)
+SECRET = b"k" * audit.KEY_BYTES
+KEY = audit.Key(SECRET)
+"""The audit key every store in these tests keeps its history under (in its key file
+too, for an engine opened on the same database)."""
 
 
 @pytest.fixture(params=list(STORES))
@@ -63,6 +67,10 @@ def open_store(url):
         store = PM.hook.open_store(url=url)
         assert store is not None, f"no store opens {url}"
         opened.append(store)
+        path = store.audit_key_path()
+        if path is not None and not path.exists():
+            path.write_bytes(SECRET)
+        store.use_audit_key(KEY, new_key=True)
         return store
 
     yield open_one
@@ -173,13 +181,13 @@ def everything(store: Store) -> tuple:
         [store.refusals(c.id) for c in cases],
         store.outbox(include_done=True),
         list(store.audit_rows()),
-        store.erased_events(),
+        list(store.audit_heads()),
     )
 
 
 def verified(store: Store) -> int:
     """How many events the audit trail holds; fails if any link is broken."""
-    checked, broken = audit.verify(store.audit_rows(), store.erased_events())
+    checked, broken = audit.verify(store.audit_rows(), KEY, store.audit_heads())
     assert broken is None
     return checked
 
@@ -905,7 +913,7 @@ def test_audit_rows_verify_after_a_mix_of_operations(store, open_store, url):
     for row in rows:
         assert row.digest == audit.digest(row.event)
         assert row.event == next(e for e in store.history(row.event.case_id) if e.id == row.event.id)
-    assert audit.verify(rows, store.erased_events()) == (len(rows), None)
+    assert audit.verify(rows, KEY, store.audit_heads()) == (len(rows), None)
 
     touched = store.erase_personal_data(["anna@x.dk"], ["anna"], "slettet-1", at(8), "admin")["cases"]
     assert touched >= 1
@@ -1038,7 +1046,8 @@ def test_erase_personal_data_pseudonymises_and_records_itself(store, open_store,
     ]
     assert kept[0].changes == {"kontakt_email": "slettet-1", "organisation": "Spejderne"}
     assert kept[1].note == "Ringede til slettet-1"
-    assert (erasure.kind, erasure.actor, erasure.at, erasure.changes) == (ERASURE, "admin", at(10), {})
+    assert (erasure.kind, erasure.actor, erasure.at) == (ERASURE, "admin", at(10))
+    assert erasure.changes == audit.content_digests(kept)
     assert erasure.from_state == erasure.to_state == hers.state
     *kept, erasure = store.history(acted.id)
     assert [e.actor for e in kept] == ["mette", "slettet-1"] and kept[1].changes == {"organisation": "FDF"}
@@ -1102,18 +1111,64 @@ def test_erase_personal_data_reaches_message_subjects_and_payloads(store):
     assert (after.subject, after.payload) == ("slettet-1", {"title": "slettet-1"})
 
 
-def test_erased_events_are_the_events_an_erasure_changed(store, people):
+def test_erase_personal_data_lists_what_it_changed_in_its_erasure_events(store, people):
     hers, acted, untouched = people
-    assert store.erased_events() == set()
     changed = {e.id for e in store.history(hers.id)} | {store.history(acted.id)[1].id}
     store.erase_personal_data(*ANNA, "slettet-1", at(10), "admin")
-    assert store.erased_events() == changed  # the erasure events are not in it
-    bo = new_case(store, "Bo's", fields={"kontakt_email": "bo@x.dk"})
-    store.erase_personal_data(["bo@x.dk"], [], "slettet-2", at(11), "admin")
-    assert store.erased_events() == changed | {store.history(c.id)[0].id for c in (acted, untouched, bo)}
-    for event_id in store.erased_events():
-        row = next(r for r in store.audit_rows() if r.event.id == event_id)
-        assert row.event.kind != ERASURE
+    listed = {}
+    for case in (hers, acted, untouched):
+        for event in store.history(case.id):
+            if event.kind == ERASURE:
+                assert set(event.changes) == {"erased"}
+                listed.update({int(k): v for k, v in event.changes["erased"].items()})
+    assert set(listed) == changed  # the erasure events are not in it
+    for row in store.audit_rows():
+        if row.event.id in listed:
+            assert listed[row.event.id] == audit.digest(row.event) != row.digest
+    assert verified(store)
+
+
+# -- the audit key and the heads -----------------------------------------------------------
+
+
+def test_audit_key_path_is_none_or_a_path_that_is_not_the_database(store, url):
+    path = store.audit_key_path()
+    assert path is None or (path.name.endswith(".key") and str(path) not in url)
+
+
+def test_audit_keyed_once_a_key_is_used(url):
+    store = PM.hook.open_store(url=url)
+    try:
+        assert not store.audit_keyed()
+        store.use_audit_key(KEY, new_key=True)
+        assert store.audit_keyed()
+    finally:
+        store.close()
+
+
+def test_use_audit_key_refuses_another_key_once_keyed(store, open_store, url):
+    new_case(store)
+    other = PM.hook.open_store(url=url)
+    try:
+        with pytest.raises(BadInput, match="is not this database's"):
+            other.use_audit_key(audit.Key(b"x" * audit.KEY_BYTES), new_key=False)
+    finally:
+        other.close()
+    assert verified(open_store()) == 1
+
+
+def test_audit_heads_follow_every_append(store):
+    assert list(store.audit_heads()) == []
+    first = new_case(store)
+    act(store, first)
+    second = new_case(store, "Bo's")
+    heads = {h.case_id: h for h in store.audit_heads()}
+    assert set(heads) == {audit.DATABASE, first.id, second.id}
+    assert (heads[audit.DATABASE].count, heads[first.id].count, heads[second.id].count) == (3, 2, 1)
+    rows = list(store.audit_rows())
+    assert heads[audit.DATABASE].last == rows[-1].chain
+    assert heads[first.id].last == [r for r in rows if r.event.case_id == first.id][-1].case_link
+    assert all(h.mac == KEY.head(h.case_id, h.count, h.last) for h in heads.values())
 
 
 # -- times -------------------------------------------------------------------------------
