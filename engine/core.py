@@ -81,6 +81,7 @@ class Engine:
         self.store = store
         self.pm = pm
         self.config = config
+        self.config_origin = config_origin
         self.now = now or clock.from_environment()
         self.audit_key: audit.Key | None = None
         """The key the history is kept under (set by :func:`open_engine`)."""

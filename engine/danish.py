@@ -308,4 +308,5 @@ DANISH = {
     "the history was changed at event {event} (case {case}) before samskab kept it under a key; restore the database from a backup": "historikken blev ændret ved hændelse {event} (sag {case}), før samskab gemte den under en nøgle; hent databasen fra en sikkerhedskopi",
     "the case has no history (added without an event?)": "sagen har ingen historik (tilføjet uden en hændelse?)",
     "the case's step, fields or revision do not follow from its history (changed without an event?)": "sagens trin, felter eller revision følger ikke af dens historik (ændret uden en hændelse?)",
+    "the [people] in {file} are not what the database holds, and are not read: people are kept in the database (samskab people)": "[people] i {file} er ikke det, databasen har, og læses ikke: personer gemmes i databasen (samskab people)",
 }

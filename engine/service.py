@@ -28,7 +28,7 @@ from samskab.engine.cases import Case, Event
 from samskab.engine.config import Actor, Person
 from samskab.engine.core import LARGEST_ID, Engine, open_engine
 from samskab.engine.definition import Field, Option, Text
-from samskab.engine.errors import BadInput, NotFound, Refused, file_problem
+from samskab.engine.errors import BadInput, NotFound, Refused, SamskabError, file_problem
 from samskab.engine.messages import msg, text, words
 from samskab.engine.plugins import get_plugin_manager
 from samskab.engine.private import open_private
@@ -141,6 +141,22 @@ class Service:
         found = [str(e) for e in self._engine.plugin_errors]
         if self._engine.registry.files_read and self._warn_about_files:
             found += [str(problem) for problem in self._engine.problems]
+        seeds = self._engine.config.people
+        try:
+            register = self._engine.register() if seeds else {}
+        except SamskabError:  # the error itself is what is said
+            register = {}
+        if register and any(register.get(pid) != person for pid, person in seeds.items()):
+            found.append(
+                text(
+                    msg(
+                        "the [people] in {file} are not what the database holds, and are not read: "
+                        "people are kept in the database (samskab people)",
+                        file=self._engine.config_origin,
+                    ),
+                    self.lang,
+                )
+            )
         return found
 
     def close(self) -> None:

@@ -166,6 +166,8 @@ def test_the_config_seeds_the_register_once_and_never_overrides_it(samskab, work
     (workdir / "samskab.toml").write_text(f'[people.{ME}]\nroles = ["admin", "koordinator"]\n')
     refused = samskab("people", "grant", ME, "revisor", exit=1)
     assert "it needs one of the roles: administrator" in refused.stderr
+    listed = samskab("people", "list")
+    assert "the [people] in " in listed.stderr and "are not read" in listed.stderr
     assert {p["id"]: p["roles"] for p in samskab.json("people", "list")} == {
         "anna": ["admin"],
         ME: ["koordinator"],

@@ -115,3 +115,35 @@ def test_an_erased_address_is_left_in_no_byte_of_the_database_files(samskab, wor
     samskab("person", "erase", "anna@forening.dk", "--yes")
     files = [path for path in workdir.iterdir() if path.name.startswith("samskab.db")]
     assert files and all(b"anna@forening.dk" not in path.read_bytes() for path in files)
+
+
+def test_a_registered_person_erased_is_gone_from_the_register_and_its_history(samskab, workdir):
+    number, _ = setup(samskab, workdir)
+    before = samskab.json("people", "history")
+    assert "anna" in json.dumps(before)
+    erased = samskab("person", "erase", "anna@forening.dk", "--yes").stdout
+    assert "anna" not in [p["id"] for p in samskab.json("people", "list")]
+    history = json.dumps(samskab.json("people", "history"), ensure_ascii=False)
+    assert "anna" not in history.replace("slettet-", "") and "Anna Jensen" not in history
+    # Her account id is gone from the case's history too, where she acted.
+    actors = {e["actor"] for e in samskab.json("cases", "show", number)["history"]}
+    assert "anna" not in actors and any(a.startswith("slettet-") for a in actors)
+    assert samskab("audit", "verify").stdout.startswith("ok:")
+    assert "slettet-" in erased
+
+
+def test_the_pseudonym_is_keyed_and_the_same_everywhere(samskab, workdir):
+    """Not the bare hash of the address (anyone with a list of addresses could find her)."""
+    import hashlib
+
+    for title in ("Lions", "Spejderne"):
+        samskab("cases", "new", "partnerskab", "--title", title, "--set", "kontakt_email=anna@forening.dk")
+    samskab("person", "erase", "anna@forening.dk", "--yes")
+    pseudonyms = {
+        c["title"]: samskab.json("cases", "show", str(c["id"]))["fields"]["kontakt_email"]
+        for c in samskab.json("cases", "list")
+    }
+    assert len(set(pseudonyms.values())) == 1
+    [pseudonym] = set(pseudonyms.values())
+    unkeyed = hashlib.sha256(b"anna@forening.dk").hexdigest()
+    assert pseudonym.startswith("slettet-") and pseudonym.removeprefix("slettet-") not in unkeyed
