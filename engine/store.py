@@ -354,11 +354,15 @@ class Store(Protocol):
         """Everything that names the person: ``texts`` (e-mail address, name) matched
         ignoring case, ``person_ids`` as actors. Each list oldest first (by id)::
 
-            {"cases": [{"id", "title", "fields"}],            title or fields name them
-             "events": [{"id", "case", "at", "actor", "kind", "action", "changes", "note"}],
-                                                               actor, changes or note
-             "messages": [{"id", "recipient", "subject", "status"}],   any of its text
-             "refusals": [{"case", "at", "action"}]}           refused attempts of theirs
+            {"cases": [{"id", "title", "process", "state", "fields", "created_at"}],
+                                                   title or fields name them
+             "events": [{"id", "case", "at", "actor", "account", "kind", "action",
+                         "changes", "note"}],      actor, account, changes or note
+             "messages": [{"id", "case", "channel", "recipient", "subject", "body",
+                           "payload", "status", "last_error", "created_at", "sent_at"}],
+                                                   any of its text
+             "refusals": [{"case", "at", "actor", "account", "action", "reasons"}]}
+                                                   refused attempts of theirs
 
         A text inside a longer word or address (``anna@x.dk`` in ``hanna@x.dk``) names
         someone else.

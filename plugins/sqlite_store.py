@@ -502,16 +502,27 @@ class SqliteStore(Store):
         return {"cases": cases, "events": events, "messages": messages, "refusals": refusals}
 
     def personal_data(self, texts: list[str], person_ids: list[str]) -> dict[str, Any]:
-        """Every case, event, message and refusal that names the person."""
+        """Every case, event, message and refusal that names the person, whole."""
         found = self._find(texts, person_ids)
         return {
-            "cases": [{"id": c[0], "title": c[1], "fields": jsontext.loads(c[6])} for c in found["cases"]],
+            "cases": [
+                {
+                    "id": c[0],
+                    "title": c[1],
+                    "process": c[2],
+                    "state": c[5],
+                    "fields": jsontext.loads(c[6]),
+                    "created_at": clock.from_text(c[7]),
+                }
+                for c in found["cases"]
+            ],
             "events": [
                 {
                     "id": e[0],
                     "case": e[1],
                     "at": clock.from_text(e[2]),
                     "actor": e[3],
+                    "account": e[8],
                     "kind": e[4],
                     "action": e[5],
                     "changes": jsontext.loads(e[6]),
@@ -520,10 +531,31 @@ class SqliteStore(Store):
                 for e in found["events"]
             ],
             "messages": [
-                {"id": m[0], "recipient": m[5], "subject": m[6], "status": m[9]} for m in found["messages"]
+                {
+                    "id": m[0],
+                    "case": m[3],
+                    "channel": m[4],
+                    "recipient": m[5],
+                    "subject": m[6],
+                    "body": m[7],
+                    "payload": jsontext.loads(m[8]),
+                    "status": m[9],
+                    "last_error": m[12],
+                    "created_at": clock.from_text(m[13]),
+                    "sent_at": _time(m[14]),
+                }
+                for m in found["messages"]
             ],
             "refusals": [
-                {"case": r[1], "at": clock.from_text(r[2]), "action": r[5]} for r in found["refusals"]
+                {
+                    "case": r[1],
+                    "at": clock.from_text(r[2]),
+                    "actor": r[3],
+                    "account": r[4],
+                    "action": r[5],
+                    "reasons": jsontext.loads(r[6]),
+                }
+                for r in found["refusals"]
             ],
         }
 

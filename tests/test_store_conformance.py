@@ -1003,13 +1003,23 @@ def test_personal_data_finds_every_case_event_message_and_refusal_naming_the_per
     found = store.personal_data(*ANNA)
     created, noted = store.history(hers.id)
     acted_event = store.history(acted.id)[1]
-    assert found["cases"] == [{"id": hers.id, "title": hers.title, "fields": dict(hers.fields)}]
+    assert found["cases"] == [
+        {
+            "id": hers.id,
+            "title": hers.title,
+            "process": hers.process_id,
+            "state": hers.state,
+            "fields": dict(hers.fields),
+            "created_at": hers.created_at,
+        }
+    ]
     assert found["events"] == [
         {
             "id": e.id,
             "case": e.case_id,
             "at": e.at,
             "actor": e.actor,
+            "account": e.account,
             "kind": e.kind,
             "action": e.action,
             "changes": dict(e.changes),
@@ -1019,9 +1029,27 @@ def test_personal_data_finds_every_case_event_message_and_refusal_naming_the_per
     ]
     to_anna = next(m for m in store.outbox() if m.recipient == "anna@x.dk")
     assert found["messages"] == [
-        {"id": to_anna.id, "recipient": "anna@x.dk", "subject": to_anna.subject, "status": "pending"}
+        {
+            "id": to_anna.id,
+            "case": to_anna.case_id,
+            "channel": to_anna.channel,
+            "recipient": "anna@x.dk",
+            "subject": to_anna.subject,
+            "body": to_anna.body,
+            "payload": to_anna.payload,
+            "status": "pending",
+            "last_error": None,
+            "created_at": to_anna.created_at,
+            "sent_at": None,
+        }
     ]
-    assert found["refusals"] == [{"case": untouched.id, "at": at(4), "action": "afbryd"}]
+    [refusal] = found["refusals"]
+    assert (refusal["case"], refusal["at"], refusal["actor"], refusal["action"]) == (
+        untouched.id,
+        at(4),
+        "anna",
+        "afbryd",
+    )
     assert store.personal_data(["nobody@x.dk"], ["nobody"]) == {
         "cases": [],
         "events": [],
@@ -1103,9 +1131,9 @@ def test_erase_personal_data_erases_a_text_whatever_its_case(store):
 def test_erase_personal_data_reaches_message_subjects_and_payloads(store):
     new_case(store, outbox=(Outgoing("webhook", "", "Anna Jensen", "Ny sag", {"title": "Anna Jensen"}),))
     [before] = store.outbox()
-    assert store.personal_data(["Anna Jensen"], [])["messages"] == [
-        {"id": before.id, "recipient": "", "subject": "Anna Jensen", "status": "pending"}
-    ]
+    assert [
+        (m["id"], m["subject"], m["payload"]) for m in store.personal_data(["Anna Jensen"], [])["messages"]
+    ] == [(before.id, "Anna Jensen", {"title": "Anna Jensen"})]
     assert store.erase_personal_data(["Anna Jensen"], [], "slettet-1", at(5), "admin")["messages"] == 1
     [after] = store.outbox()
     assert (after.subject, after.payload) == ("slettet-1", {"title": "slettet-1"})
