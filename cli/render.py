@@ -48,7 +48,7 @@ def process_text(view: ProcessView, lang: str) -> str:
 
 
 def case_line(row: CaseSummary, lang: str) -> str:
-    due = day(row.next_deadline, lang)
+    due = day(row.next_deadline_day, lang)
     flag = words("OVERDUE", lang) if row.overdue else ""
     return f"{row.id:>6}  {row.title[:40]:<40}  {row.process:<16} {row.state:<16} {due:<10} {flag}".rstrip()
 
@@ -75,7 +75,7 @@ def case_text(case: CaseDetail, lang: str) -> str:
             fired = ""
             if d.fired_at and d.kind == "reminder":
                 fired = f"  ({words('sent {date}', lang, date=day(d.fired_at, lang))})"
-            lines.append(f"  {day(d.due_at, lang)}  {what}{overdue}{fired}")
+            lines.append(f"  {day(d.day, lang)}  {what}{overdue}{fired}")
     lines += ["", words("History", lang)]
     for event in case.history:
         who = event.actor + by(event.account, lang)
@@ -175,7 +175,7 @@ def overview_text(overview: Overview, lang: str) -> str:
         lines += [f"  {step.count:>5}  {step.title}" for step in process.steps if step.count]
     lines += ["", words("Overdue: {count}", lang, count=overview.overdue_total)]
     for case in overview.overdue:
-        due = day(case.next_deadline, lang)
+        due = day(case.next_deadline_day, lang)
         lines.append(
             f"  {words('case', lang)} {case.id}: {case.title}  ({case.state_title}, {words('due', lang)} {due})"
         )

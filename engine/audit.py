@@ -83,6 +83,11 @@ class Key:
         """Stored in the database: tells a wrong key from a changed history."""
         return self._mac("samskab audit key")
 
+    def installation(self) -> str:
+        """A stable name of this database, for ids that must be unique across
+        installations (calendar UIDs, message ids)."""
+        return self._mac("installation")[:16]
+
     def pseudonym(self, text: str) -> str:
         """Stable per person, not reversible without the key (from a list of addresses)."""
         return self._mac("pseudonym:" + text.casefold())[:16]

@@ -32,7 +32,7 @@ from samskab.engine.delivery import deliver
 from samskab.engine.errors import BadInput, Busy, Conflict, NotFound, Refused
 from samskab.engine.guards import GuardContext
 from samskab.engine.machine import CompiledProcess
-from samskab.engine.messages import Both, day, msg, text
+from samskab.engine.messages import Both, due_day, msg, text
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter, DeliveryReport
 from samskab.engine.registry import Registry
@@ -177,6 +177,11 @@ class Engine:
         """Who acts: the operating-system account running samskab, or ``person`` on its
         behalf (``--as``, for admins), with the roles the register gives them."""
         return people.actor(self.register(), os_account(), person)
+
+    def installation(self) -> str:
+        """This database's name among all samskab installations (from its audit key)."""
+        assert self.audit_key is not None, "open_engine sets the key"
+        return self.audit_key.installation()
 
     def register(self) -> dict[str, Person]:
         """The people registered, by id (empty: single-user mode)."""
@@ -475,7 +480,7 @@ class Engine:
             note = msg(
                 "{state}: reminder skipped, the deadline ({due}) has passed",
                 state=state_title,
-                due=day(deadline_at, "da"),
+                due=due_day(deadline_at, "da"),
             )
             event = Event(
                 case.id, now, SYSTEM_ACTOR, REMINDER, None, case.state, case.state, {}, text(note, "da")
@@ -498,9 +503,9 @@ class Engine:
                     reasons=reasons,
                 )
         elif due.kind == DEADLINE:
-            note = msg("{state}: deadline passed ({due})", state=state_title, due=day(due.due_at, "da"))
+            note = msg("{state}: deadline passed ({due})", state=state_title, due=due_day(due.due_at, "da"))
         else:
-            note = msg("{state}: reminder, due {due}", state=state_title, due=day(deadline_at, "da"))
+            note = msg("{state}: reminder, due {due}", state=state_title, due=due_day(deadline_at, "da"))
         event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, text(note, "da"))
         outbox = notifications.plan(process, case, event, self.register(), self.channels, deadline_at)
         if self.store.fire_deadline(due, event, outbox):

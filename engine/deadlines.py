@@ -1,14 +1,17 @@
 """When a case entering a state falls due, and when its reminders go out.
 
 Deadlines are rows, not timers: this module only computes the rows; the store keeps
-them and ``Engine.tick`` fires the ones that are due.
+them and ``Engine.tick`` fires the ones that are due. Counted on the municipality's
+local calendar (:mod:`samskab.engine.localtime`): a deadline from a date field falls
+due at the end of the local day it lands on, and its reminders count back from the
+start of that day.
 """
 
 import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from samskab.engine import clock, durations
+from samskab.engine import localtime
 from samskab.engine.cases import DEADLINE, REMINDER, Deadline
 from samskab.engine.definition import Process
 
@@ -20,11 +23,15 @@ def plan(
     deadline = process.state(state_id).deadline
     if deadline is None:
         return []
-    start = entered
-    if deadline.from_field and values.get(deadline.from_field):
-        start = clock.parse_moment(values[deadline.from_field])
-    due = durations.add(start, deadline.after)
+    day = values.get(deadline.from_field) if deadline.from_field else None  # a date field's
+    if day:
+        due = localtime.due(dt.date.fromisoformat(day), deadline.after)
+    else:
+        due = localtime.after(entered, deadline.after)
     rows = [Deadline(case_id, state_id, DEADLINE, due, action=deadline.action)]
+    counted_from = localtime.start_of_last_day(due) if day else due
     for before in deadline.reminders:
-        rows.append(Deadline(case_id, state_id, REMINDER, durations.subtract(due, before), before=before))
+        rows.append(
+            Deadline(case_id, state_id, REMINDER, localtime.before(counted_from, before), before=before)
+        )
     return rows

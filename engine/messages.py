@@ -11,8 +11,9 @@ one file with no build step; a test checks that every text is translated.
   before anyone knows who will read them; :func:`text` says it in a language.
 - :class:`Both` is a text its source already gives in both languages (a process's own
   titles and labels), to pass as a parameter.
-- :func:`day` and :func:`moment` show a time to people. Every time a
-  front end shows goes through them. Times are shown in UTC.
+- :func:`day`, :func:`due_day` and :func:`moment` show a time to people. Every time
+  a front end shows goes through them, in the municipality's local time
+  (:mod:`samskab.engine.localtime`); a deadline as its last day.
 """
 
 import datetime as dt
@@ -20,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from samskab.engine import localtime
 from samskab.engine.danish import DANISH
 
 LANGUAGES = ("da", "en")
@@ -81,19 +83,20 @@ def text(message: str, lang: str) -> str:
     return message.get(lang) if isinstance(message, Msg) else str(message)
 
 
-def _shown(when: dt.datetime) -> dt.datetime:
-    """A time as it is shown: in UTC."""
-    return when if when.tzinfo is dt.UTC else when.astimezone(dt.UTC)
-
-
 def day(when: dt.date | None, lang: str) -> str:
-    """A date, or the date of a time, as people write it: 23.12.2026 (da), 2026-12-23 (en)."""
+    """A date, or the local date of a time, as people write it: 23.12.2026 (da),
+    2026-12-23 (en)."""
     if when is None:
         return ""
-    date = _shown(when).date() if isinstance(when, dt.datetime) else when
+    date = localtime.local(when).date() if isinstance(when, dt.datetime) else when
     return f"{date.day}.{date.month}.{date.year:04d}" if lang == "da" else date.isoformat()
 
 
+def due_day(when: dt.datetime | None, lang: str) -> str:
+    """A deadline's last day: one falling due at local midnight ends the day before."""
+    return day(localtime.last_day(when), lang) if when is not None else ""
+
+
 def moment(when: dt.datetime | None, lang: str) -> str:
-    """Date and time of a time: 23.12.2026 09:30 (da), 2026-12-23 09:30 (en)."""
-    return f"{day(when, lang)} {_shown(when):%H:%M}" if when is not None else ""
+    """Local date and time of a time: 23.12.2026 09:30 (da), 2026-12-23 09:30 (en)."""
+    return f"{day(when, lang)} {localtime.local(when):%H:%M}" if when is not None else ""

@@ -15,7 +15,7 @@ from samskab.engine.cases import ACTION, CREATED, DEADLINE, REMINDER, Case, Even
 from samskab.engine.channels import Channel
 from samskab.engine.config import Person
 from samskab.engine.definition import Process
-from samskab.engine.messages import day, words
+from samskab.engine.messages import due_day, words
 from samskab.engine.store import Outgoing
 
 
@@ -78,9 +78,11 @@ def compose(
     if event.kind == CREATED:
         what = words("The case was opened", lang)
     elif event.kind == REMINDER:
-        what = words("Reminder: «{state}» is due {due}", lang, state=state, due=day(due, lang))
+        what = words("Reminder: «{state}» is due {due}", lang, state=state, due=due_day(due, lang))
     elif event.kind == DEADLINE:
-        what = words("The deadline of «{state}» has passed ({due})", lang, state=state, due=day(due, lang))
+        what = words(
+            "The deadline of «{state}» has passed ({due})", lang, state=state, due=due_day(due, lang)
+        )
     else:
         action = process.action(event.action) if event.action is not None else None
         title = action.title.get(lang) if action else str(event.action)
@@ -91,7 +93,7 @@ def compose(
                 "The deadline of «{state}» has passed ({due})",
                 lang,
                 state=passed_state,
-                due=day(passed[1], lang),
+                due=due_day(passed[1], lang),
             )
             what = f"{missed}; {what}"
     lines = [
@@ -101,7 +103,7 @@ def compose(
         f"{words('Step now', lang)}: {state}",
     ]
     if due and event.kind != DEADLINE:
-        lines.append(f"{words('Next deadline', lang)}: {day(due, lang)}")
+        lines.append(f"{words('Next deadline', lang)}: {due_day(due, lang)}")
     if event.note:
         lines.append(f"{words('Note', lang)}: {event.note}")
     for key, value in event.changes.items():

@@ -22,7 +22,7 @@ import attrs
 from samskab.engine.cases import PEOPLE, Case, Event
 from samskab.engine.config import ADMIN_ROLE, Actor, Person
 from samskab.engine.definition import Text
-from samskab.engine.errors import BadInput, Refused
+from samskab.engine.errors import BadInput, NotFound, Refused
 from samskab.engine.messages import Both, Msg, msg
 
 REGISTER = -1
@@ -97,6 +97,14 @@ def actor(register: Mapping[str, Person], account: str, person: str | None) -> A
             raise BadInput(msg("{person} is not registered", person=person))
         check(acting, ACT_FOR_OTHERS)
     return attrs.evolve(_actor(register, person), account=account)
+
+
+def registered_person(register: Mapping[str, Person], person_id: str) -> Actor:
+    """A registered person (not acting: e.g. whose calendar to show); NotFound if no one
+    is registered under that account."""
+    if person_id not in register:
+        raise NotFound(msg("no one is registered as {person}", person=person_id))
+    return _actor(register, person_id)
 
 
 def now_as(register: Mapping[str, Person], acting: Actor) -> Actor:

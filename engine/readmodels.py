@@ -180,9 +180,11 @@ class CaseSummary:
     state: str
     state_title: str
     next_deadline: dt.datetime | None
+    next_deadline_day: dt.date | None
+    """The next deadline's last day, in local time (the day it is shown as)."""
     overdue: bool
     days_left: int | None
-    """Whole days from today to the next deadline (negative: overdue)."""
+    """Whole local days from today to that day (negative: overdue)."""
     updated_at: dt.datetime
     closed_at: dt.datetime | None
     revision: int
@@ -211,6 +213,8 @@ class DeadlineView:
     """deadline or reminder"""
     state: str
     due_at: dt.datetime
+    day: dt.date
+    """The local day shown: a deadline's last day, a reminder's day."""
     action: str | None
     before: str | None
     before_words: str | None
@@ -298,6 +302,8 @@ class AgendaItem:
     case: int
     title: str
     due_at: dt.datetime
+    day: dt.date
+    """The local day shown: a deadline's last day, a reminder's day."""
     kind: str
     process: str
     state: str
@@ -446,9 +452,11 @@ class Erasure:
 def to_json(model: Any) -> Any:
     """A read model (or a list of them) as JSON-ready data: keys are the attribute names,
     less a trailing underscore (``from_`` is ``from``); times are ISO 8601 text in UTC
-    (``2026-03-01T09:30:00+00:00``)."""
+    (``2026-03-01T09:30:00+00:00``), local days ISO 8601 dates (``2026-03-01``)."""
     if isinstance(model, dt.datetime):
         return clock.to_text(model)
+    if isinstance(model, dt.date):
+        return model.isoformat()
     if attrs.has(type(model)):
         return {name.rstrip("_"): to_json(getattr(model, name)) for name in attrs.fields_dict(type(model))}
     if isinstance(model, Mapping):

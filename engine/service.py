@@ -400,10 +400,11 @@ class Service:
                     case=case.id,
                     title=case.title,
                     due_at=deadline.due_at,
+                    day=views.shown_day(deadline.due_at, deadline.kind),
                     kind=deadline.kind,
                     process=process.title.get(lang),
                     state=process.state(case.state).title.get(lang),
-                    days=views.days_left(deadline.due_at, now),
+                    days=views.days_left(deadline.due_at, now, deadline.kind),
                 )
             )
         return tuple(sorted(items, key=lambda item: item.due_at))
@@ -671,7 +672,8 @@ class Service:
         self._may()
         from samskab.engine.calendar import calendar_for
 
-        return calendar_for(self._engine, process_id=process_id, person=person, lang=self.lang)
+        actor = people.registered_person(self._engine.register(), person) if person else None
+        return calendar_for(self._engine, process_id=process_id, actor=actor, lang=self.lang)
 
     def write_private(self, path: Path, data: bytes) -> None:
         """Write a file that holds personal data (a calendar, an export): owner-only."""

@@ -11,7 +11,7 @@ from typing import Any
 
 import isodate
 
-from samskab.engine import durations, fieldtypes
+from samskab.engine import durations, fieldtypes, localtime
 from samskab.engine.cases import CREATED, DEADLINE, ERASURE, REMINDER, Case, Deadline, Event
 from samskab.engine.definition import Deadline as DeadlineDefinition
 from samskab.engine.definition import Field, Process
@@ -205,8 +205,14 @@ def process_view(process: Process, lang: str) -> ProcessView:
 # -- cases ------------------------------------------------------------------------------
 
 
-def days_left(due_at: dt.datetime, now: dt.datetime) -> int:
-    return (due_at.date() - now.date()).days
+def shown_day(due_at: dt.datetime, kind: str = DEADLINE) -> dt.date:
+    """The local day a deadline is shown as (its last day) or a reminder's."""
+    return localtime.last_day(due_at) if kind == DEADLINE else localtime.local(due_at).date()
+
+
+def days_left(due_at: dt.datetime, now: dt.datetime, kind: str = DEADLINE) -> int:
+    """Whole local days from today to the day shown (0: today; negative: overdue)."""
+    return (shown_day(due_at, kind) - localtime.local(now).date()).days
 
 
 def case_summary(case: Case, process: Process, now: dt.datetime, lang: str) -> CaseSummary:
@@ -221,6 +227,7 @@ def case_summary(case: Case, process: Process, now: dt.datetime, lang: str) -> C
         state_title=process.state(case.state).title.get(lang),
         next_deadline=case.next_due,
         overdue=overdue,
+        next_deadline_day=shown_day(case.next_due) if case.next_due else None,
         days_left=days_left(case.next_due, now) if case.next_due else None,
         updated_at=case.updated_at,
         closed_at=case.closed_at,
@@ -248,11 +255,12 @@ def deadline_view(deadline: Deadline, overdue: bool, now: dt.datetime, lang: str
         kind=deadline.kind,
         state=deadline.state,
         due_at=deadline.due_at,
+        day=shown_day(deadline.due_at, deadline.kind),
         action=deadline.action,
         before=deadline.before,
         before_words=duration_words(deadline.before, lang) if deadline.before else None,
         fired_at=deadline.fired_at,
-        days_left=days_left(deadline.due_at, now),
+        days_left=days_left(deadline.due_at, now, deadline.kind),
         overdue=overdue and deadline.kind == DEADLINE,
     )
 

@@ -33,11 +33,12 @@ def signed_partnership(samskab, signed="2026-03-01"):
 
 
 def test_three_year_review_fires_exactly_once_after_its_date(samskab):
+    """Signed 1.3.2026: reviewed by the end of 1.3.2029, Danish time; due at the next midnight."""
     number = signed_partnership(samskab)
-    assert samskab.json("tick", now="2029-02-28T23:59")["actions"] == []
+    assert samskab.json("tick", now="2029-03-01T23:59+01:00")["actions"] == []
     assert samskab.json("cases", "show", number)["state"] == "aktiv"
 
-    first = samskab.json("tick", now="2029-03-01T00:00")
+    first = samskab.json("tick", now="2029-03-02T00:00+01:00")
     assert [(e["case"], e["action"]) for e in first["actions"]] == [(int(number), "start_revision")]
     again = samskab.json("tick", now="2029-03-02T08:00")
     assert again["reminders"] == again["deadlines"] == again["actions"] == []
@@ -50,11 +51,11 @@ def test_three_year_review_fires_exactly_once_after_its_date(samskab):
 
 def test_reminders_fire_once_each_before_the_review(samskab):
     number = signed_partnership(samskab)
-    assert samskab.json("tick", now="2028-08-31")["reminders"] == []
-    six_months = samskab.json("tick", now="2028-09-01")["reminders"]
+    assert samskab.json("tick", now="2028-08-31T23:59+02:00")["reminders"] == []
+    six_months = samskab.json("tick", now="2028-09-01T00:00+02:00")["reminders"]
     assert [e["case"] for e in six_months] == [int(number)]
     assert samskab.json("tick", now="2028-09-02")["reminders"] == []
-    three_months = samskab.json("tick", now="2028-12-01T00:00")["reminders"]
+    three_months = samskab.json("tick", now="2028-12-01T00:00+01:00")["reminders"]
     assert len(three_months) == 1 and "fristen er 1.3.2029" in three_months[0]["note"]
     kinds = [e["kind"] for e in samskab.json("cases", "show", number)["history"]]
     assert kinds.count("reminder") == 2
@@ -114,7 +115,7 @@ def test_overdue_without_automatic_action_is_marked_and_listed(samskab):
 
 def test_renewal_counts_three_new_years_from_the_new_signature(samskab):
     number = signed_partnership(samskab)
-    samskab("tick", now="2029-03-01")
+    samskab("tick", now="2029-03-02")
     refused = samskab(
         "cases", "advance", number, "forny", "--set", "evaluering=God", now="2029-03-10", exit=1
     )
@@ -131,8 +132,8 @@ def test_renewal_counts_three_new_years_from_the_new_signature(samskab):
         now="2029-03-10",
     )
     assert case["state"] == "aktiv"
-    due = [d["due_at"][:10] for d in case["deadlines"] if d["kind"] == "deadline"]
-    assert due == ["2032-03-10"]
+    due = [(d["day"], d["due_at"]) for d in case["deadlines"] if d["kind"] == "deadline"]
+    assert due == [("2032-03-10", "2032-03-10T23:00:00+00:00")]  # the next Danish midnight
 
 
 def test_bad_clock_is_a_clear_error(samskab):

@@ -10,6 +10,7 @@ import os
 import subprocess
 import threading
 import time
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -333,22 +334,47 @@ def test_calendar_holds_every_open_deadline_and_reminder(samskab, configured):
     )
 
     samskab("--lang", "da", "calendar", "-o", "frister.ics", now="2026-03-03")
-    cal = icalendar.Calendar.from_ical((configured / "frister.ics").read_bytes())
+    data = (configured / "frister.ics").read_bytes()
+    cal = icalendar.Calendar.from_ical(data)
     events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
-    assert sorted(
-        (str(e["summary"]), e.decoded("dtstart").date().isoformat()) for e in cal.walk("VEVENT")
-    ) == [
-        ("Frist: Politik – I offentlig høring", "2026-04-13"),
-        ("Frist: Spejderne – Aktivt partnerskab", "2029-03-01"),
-        ("Påmindelse: Politik – I offentlig høring", "2026-04-06"),
-        ("Påmindelse: Spejderne – Aktivt partnerskab", "2028-09-01"),
-        ("Påmindelse: Spejderne – Aktivt partnerskab", "2028-12-01"),
-    ]
-    assert len({str(e["uid"]) for e in cal.walk("VEVENT")}) == 5
+    assert sorted(events) == ["Frist: Politik – I offentlig høring", "Frist: Spejderne – Aktivt partnerskab"]
+    # Signed 1.3.2026: the review's last day is 1.3.2029, an all-day event; its reminders alarms.
     review = events["Frist: Spejderne – Aktivt partnerskab"]
-    assert review.decoded("dtstart").date().isoformat() == "2029-03-01"
+    assert review.decoded("dtstart") == dt.date(2029, 3, 1) and review.decoded("dtend") == dt.date(2029, 3, 2)
+    assert "DTSTART;VALUE=DATE:20290301" in data.decode()
+    alarms = sorted(a.decoded("trigger") for a in review.walk("VALARM"))
+    copenhagen = ZoneInfo("Europe/Copenhagen")
+    assert alarms == [
+        dt.datetime(2028, 9, 1, tzinfo=copenhagen),  # six and three months before, at local midnight
+        dt.datetime(2028, 12, 1, tzinfo=copenhagen),
+    ]
+    # Sent to hearing 2.3 at 01:00 Danish time: six weeks later, after the change to summer time.
     hearing = events["Frist: Politik – I offentlig høring"]
-    assert hearing.decoded("dtstart").date().isoformat() == "2026-04-13"
+    start = hearing.decoded("dtstart")
+    assert (
+        start == dt.datetime(2026, 4, 13, 1, 0, tzinfo=copenhagen)
+        and str(start.tzinfo) == "Europe/Copenhagen"
+    )
+    assert hearing.decoded("dtend") - start == dt.timedelta(minutes=15)
+    assert "DTSTART;TZID=Europe/Copenhagen:20260413T010000" in data.decode()
+    assert [tz["tzid"] for tz in cal.walk("VTIMEZONE")] == ["Europe/Copenhagen"]
+    assert len({str(e["uid"]) for e in cal.walk("VEVENT")} | {str(a["uid"]) for a in cal.walk("VALARM")}) == 5
+
+    # A second, independent and strict parser reads the same.
+    from ical.calendar_stream import IcsCalendarStream
+
+    parsed = IcsCalendarStream.calendar_from_ics(data.decode())
+    assert sorted((e.summary, str(e.dtstart)) for e in parsed.events) == [
+        ("Frist: Politik – I offentlig høring", "2026-04-13 01:00:00+02:00"),
+        ("Frist: Spejderne – Aktivt partnerskab", "2029-03-01"),
+    ]
+    assert sum(len(e.alarm) for e in parsed.events) == 3
+
+    # The same deadline keeps its UID in a later feed; another installation's never collide.
+    again = icalendar.Calendar.from_ical(samskab("calendar", now="2026-03-04").stdout)
+    assert {str(e["uid"]) for e in again.walk("VEVENT")} == {str(e["uid"]) for e in cal.walk("VEVENT")}
+    unknown = samskab("calendar", "--person", "nobody", exit=1)
+    assert "no one is registered as nobody" in unknown.stderr
 
     only = icalendar.Calendar.from_ical(
         samskab("--lang", "da", "calendar", "--process", "hoering", now="2026-03-03").stdout

@@ -61,13 +61,15 @@ def test_frivillig_is_followed_up_six_months_after_starting(samskab):
         "startdato=2026-02-01",
         now="2026-01-20",
     )
-    assert samskab.json("tick", now="2026-07-31")["actions"] == []
-    assert [e["action"] for e in samskab.json("tick", now="2026-08-01")["actions"]] == ["start_opfoelgning"]
+    # Started 1.2: followed up by the end of 1.8 (Danish time), so at the midnight after.
+    assert samskab.json("tick", now="2026-08-01T23:59+02:00")["actions"] == []
+    followed_up = samskab.json("tick", now="2026-08-02T00:00+02:00")["actions"]
+    assert [e["action"] for e in followed_up] == ["start_opfoelgning"]
     case = advance(
         samskab, number, "fortsaet", "opfoelgning=Trives", "startdato=2026-08-05", now="2026-08-05"
     )
     assert case["state"] == "aktiv"
-    assert [d["due_at"][:10] for d in case["deadlines"] if d["kind"] == "deadline"] == ["2027-02-05"]
+    assert [d["day"] for d in case["deadlines"] if d["kind"] == "deadline"] == ["2027-02-05"]
 
 
 def test_lokalforum_is_evaluated_before_the_next_council_period(samskab):
@@ -90,10 +92,10 @@ def test_lokalforum_is_evaluated_before_the_next_council_period(samskab):
         "evalueringsfrist=2029-09-30",
         now="2026-03-01",
     )
-    assert overdue_ids(samskab, "2029-09-29") == []
+    assert overdue_ids(samskab, "2029-09-30T23:59+02:00") == []  # the last day is the whole day
     reminders = samskab.json("tick", now="2029-07-01")["reminders"]
     assert [e["case"] for e in reminders] == [int(number)]
-    assert overdue_ids(samskab, "2029-09-30") == [int(number)]
+    assert overdue_ids(samskab, "2029-10-01T00:00+02:00") == [int(number)]
 
 
 def test_omstillingsgruppe_meets_four_times_before_its_proposal(samskab):

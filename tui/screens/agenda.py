@@ -50,7 +50,7 @@ class AgendaScreen(DataScreen):
         for i, item in enumerate(items):
             kind = w("deadline") if item.kind == "deadline" else w("reminder")
             table.add_row(
-                day(item.due_at, w.lang),
+                day(item.day, w.lang),
                 days_label(item.days, item.kind == "deadline", w),
                 kind,
                 str(item.case),

@@ -59,7 +59,7 @@ class CaseScreen(DataScreen):
                 kind = w("deadline")
             else:
                 kind = w("reminder {before} before", before=d.before_words)
-            text = f"{day(d.due_at, w.lang)}  {kind}  ({days_label(d.days_left, d.overdue, w)})"
+            text = f"{day(d.day, w.lang)}  {kind}  ({days_label(d.days_left, d.overdue, w)})"
             if d.fired_at and not d.overdue:
                 text = f"[dim]{text} ✓[/]"
             deadlines.append(text)

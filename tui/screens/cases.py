@@ -231,7 +231,7 @@ class CasesScreen(SamskabScreen):
         lang = self.samskab.words.lang
         due = ""
         if row.next_deadline and row.days_left is not None:
-            due = f"{day(row.next_deadline, lang)} ({row.days_left:+d})"
+            due = f"{day(row.next_deadline_day, lang)} ({row.days_left:+d})"
             if row.overdue:
                 due = f"[b red]{due}[/]"
         cells = [
