@@ -14,6 +14,8 @@
     type = "smtp"
     host = "smtp.kommune.dk"
 
+    timezone = "Europe/Copenhagen"      # the default; deadlines and times shown
+
     [delivery]
     max_attempts = 5
     first_retry = "PT1M"               # doubled after each failed attempt
@@ -27,11 +29,13 @@ import os
 import pwd
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import attrs
 
-from samskab.engine import durations, structure
+from samskab.engine import durations, localtime, structure
 from samskab.engine.errors import InvalidFiles, Problem, file_problem
+from samskab.engine.suggest import did_you_mean
 from samskab.engine.validate import Finding
 
 CONFIG_NAME = "samskab.toml"
@@ -57,6 +61,8 @@ class Config:
     people: dict[str, Person] = attrs.field(factory=dict)
     channels: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     delivery: Delivery = attrs.field(factory=Delivery)
+    timezone: str = localtime.DEFAULT
+    """The municipality's time zone (IANA name): deadlines and times shown."""
 
     def process_dirs(self, config_path: Path) -> list[Path]:
         """The ``processes`` directories, relative to the config file's directory."""
@@ -96,7 +102,7 @@ def load_config(path: Path, *, required: bool) -> Config:
         config = structure.STRICT.structure(data, Config)
     except structure.STRUCTURE_ERRORS as exc:
         raise InvalidFiles(structure.problems(structure.findings(exc), text, str(path))) from None
-    found = _delivery_findings(config.delivery)
+    found = _delivery_findings(config.delivery) + _zone_findings(config.timezone)
     if found:
         raise InvalidFiles(structure.problems(found, text, str(path)))
     return config
@@ -112,6 +118,15 @@ def _delivery_findings(delivery: Delivery) -> list[Finding]:
     if delivery.max_attempts < 1:
         found.append(Finding(("delivery", "max_attempts"), "must be 1 or more"))
     return found
+
+
+def _zone_findings(name: str) -> list[Finding]:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        hint = did_you_mean(name, sorted(available_timezones())) or f"e.g. {localtime.DEFAULT}"
+        return [Finding(("timezone",), f"unknown time zone {name!r}", hint)]
+    return []
 
 
 ADMIN_ROLE = "admin"

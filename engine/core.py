@@ -10,11 +10,12 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 import pluggy
 
-from samskab.engine import audit, clock, deadlines, fieldtypes, loader, notifications, people
+from samskab.engine import audit, clock, deadlines, fieldtypes, loader, localtime, notifications, people
 from samskab.engine.cases import (
     ACTION,
     CREATED,
@@ -567,6 +568,7 @@ def open_engine(
     if config_path is None:
         config_path = (store.config_directory() or Path.cwd()) / CONFIG_NAME
     config = load_config(config_path, required=explicit)
+    localtime.use(ZoneInfo(config.timezone))
     dirs = config.process_dirs(config_path) + list(process_dirs)
     engine = Engine(store, pm, config, dirs, config_origin=str(config_path))
     engine.audit_key = _audit_key(store)
