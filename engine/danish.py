@@ -260,7 +260,7 @@ DANISH = {
     "{value!r} holds control characters; type it as plain text": "{value!r} indeholder styretegn; skriv det som almindelig tekst",
     "the note cannot be kept": "noten kan ikke gemmes",
     "{email} removed to be erased": "{email} fjernet for at blive slettet",
-    "erased in the database, but not everywhere; mend this and erase again": "slettet i databasen, men ikke alle steder; ret dette og slet igen",
+    "not erased everywhere; mend this and erase again": "ikke slettet alle steder; ret dette og slet igen",
     "channel {channel}: {reason}": "kanalen {channel}: {reason}",
     "{person} registered: {roles}": "{person} registreret: {roles}",
     "{person} was given: {roles}": "{person} fik: {roles}",

@@ -60,22 +60,28 @@ def pseudonym(email: str, key: audit.Key) -> str:
 
 def erase(engine: Engine, email: str, actor: Actor, pseudonym: str) -> dict[str, Any]:
     """Take the person out of the register of people (if there), then pseudonymise
-    them everywhere: the database, then what channels keep outside it."""
+    them everywhere: what channels keep outside the database first (one that cannot
+    stops the erasure while the person's names are still known), then the database, then
+    the channels again (for what was delivered meanwhile)."""
     texts, found = _needles(engine, email)
+    person = Mentions(texts)
     register = engine.register()
-    if any(pid in register for pid in found):
-        kept = {pid: p for pid, p in register.items() if pid not in found}
+    leaving = any(pid in register for pid in found)
+    kept = {pid: p for pid, p in register.items() if pid not in found}
+    if leaving:
         people.keeps_an_admin(kept)
+    outside = _erase_outside(engine, person, pseudonym)
+    if leaving:
         engine.change_people(actor, kept, text(msg("{email} removed to be erased", email=email), "da"))
     counts = engine.store.erase_personal_data(texts, list(found), pseudonym, engine.now(), actor.id)
-    return {**counts, "channels": _erase_outside(engine, Mentions(texts), pseudonym)}
+    again = _erase_outside(engine, person, pseudonym)
+    return {**counts, "channels": {name: count + again[name] for name, count in outside.items()}}
 
 
 def _erase_outside(engine: Engine, person: Mentions, alias: str) -> dict[str, int]:
     """Erase the person in every channel that keeps personal data, by channel name: how
     many of its records changed. A channel that fails does not stop the others; the
-    failures are said together, after the database's erasure stands (erasing again
-    finishes the work)."""
+    failures are said together (erasing again finishes the work)."""
     erased, failed = {}, []
     for name, channel in keeping_personal_data(engine.channels).items():
         try:
@@ -84,5 +90,5 @@ def _erase_outside(engine: Engine, person: Mentions, alias: str) -> dict[str, in
             reason = error.args[0] if isinstance(error, SamskabError) else str(error) or repr(error)
             failed.append(msg("channel {channel}: {reason}", channel=name, reason=reason))
     if failed:
-        raise BadInput(msg("erased in the database, but not everywhere; mend this and erase again"), failed)
+        raise BadInput(msg("not erased everywhere; mend this and erase again"), failed)
     return erased
