@@ -76,10 +76,12 @@ class LogChannel:
                     return 0
                 journal.seek(0)
                 return _rewrite(journal, path, person, pseudonym)
-        except FileNotFoundError:
+        except FileNotFoundError as error:
+            if error.filename not in (None, str(path)):  # not the journal: the folder, say
+                raise file_problem(error.filename, error) from None
             return 0
         except OSError as error:
-            raise file_problem(path, error) from None
+            raise file_problem(error.filename or path, error) from None
 
 
 @attrs.frozen
@@ -103,7 +105,14 @@ class _Line:
 
     @property
     def entry(self) -> Any:
-        return self.json if self.is_json else self.text
+        """The line as an export shows it: its JSON, or its text; Unicode either way (bytes
+        that are not UTF-8, or a lone surrogate in the JSON, make it the text, with the
+        bytes as ``\\xff``)."""
+        if self.is_json:
+            with contextlib.suppress(UnicodeEncodeError):
+                json.dumps(self.json, ensure_ascii=False).encode("utf-8")
+                return self.json
+        return self.text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
     def names(self, person: Mentions) -> bool:
         """As written (also in a key), or once the JSON is read (a name written with
