@@ -76,8 +76,9 @@ class KeepsPersonalData(Protocol):
 
     def erase_personal_data(self, person: Mentions, pseudonym: str) -> int:
         """Replace every mention of the person with ``pseudonym``, all or nothing, leaving
-        every other record as it was; the number of records changed. Called after the
-        database's erasure, with the same person, and again if an erasure is repeated."""
+        every other record as it was; the number of records changed. Called before the
+        database's erasure (raising stops it) and again after it (for what ``send`` wrote
+        in between), with the same person: the second call finds little or nothing."""
         ...
 
 
