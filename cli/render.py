@@ -155,7 +155,7 @@ def people_history_text(changes: Sequence[PeopleChange], lang: str) -> str:
 
 
 def erasure_text(erasure: Erasure, lang: str) -> str:
-    return words(
+    said = words(
         "Erased {email} as {pseudonym}: {cases} case(s), {events} event(s), {messages} message(s).",
         lang,
         email=erasure.email,
@@ -164,6 +164,11 @@ def erasure_text(erasure: Erasure, lang: str) -> str:
         events=erasure.events,
         messages=erasure.messages,
     )
+    outside = [
+        words("Channel {channel}: {count} record(s) outside the database.", lang, channel=name, count=count)
+        for name, count in erasure.channels.items()
+    ]
+    return "\n".join([said, *outside])
 
 
 def overview_text(overview: Overview, lang: str) -> str:

@@ -9,14 +9,19 @@ config file names channels and gives each its settings::
 
 *Addressed* channels (e-mail) get one message per recipient; *subscriber* channels
 (webhook, log file) get one message per event, whoever it concerns.
+
+A channel that keeps what it delivered where samskab can reach it again (the log file)
+also implements :class:`KeepsPersonalData`, so that ``samskab person export`` and
+``person erase`` cover it as they cover the database.
 """
 
 import builtins
 from collections.abc import Mapping
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from samskab.engine import structure
 from samskab.engine.errors import InvalidFiles, Problem
+from samskab.engine.mentions import Mentions
 from samskab.engine.suggest import did_you_mean
 
 
@@ -51,6 +56,35 @@ class Channel(Protocol):
 
     def send(self, message: OutboxMessage) -> None:
         """Deliver the message or raise; the outbox retries later."""
+
+
+@runtime_checkable
+class KeepsPersonalData(Protocol):
+    """What a channel that keeps personal data outside the database implements (an
+    optional capability: a channel without these methods keeps nothing samskab can reach).
+
+    ``person`` is who to look for: match them with ``person.names(value)`` and replace
+    them with ``person.replaced(value, pseudonym)`` only, the exact matching the store uses
+    (whole addresses and names, ignoring case). Raise a ``SamskabError`` (such as
+    ``errors.file_problem``) for what the user can mend.
+    """
+
+    def personal_data(self, person: Mentions) -> list[dict[str, Any]]:
+        """Every record the channel keeps that names the person, as JSON-ready data, in
+        the order kept (the log channel: ``{"line": N, "entry": ...}``)."""
+        ...
+
+    def erase_personal_data(self, person: Mentions, pseudonym: str) -> int:
+        """Replace every mention of the person with ``pseudonym``, all or nothing, leaving
+        every other record as it was; the number of records changed. Called before the
+        database's erasure (raising stops it) and again after it (for what ``send`` wrote
+        in between), with the same person: the second call finds little or nothing."""
+        ...
+
+
+def keeping_personal_data(channels: Mapping[str, Channel]) -> dict[str, KeepsPersonalData]:
+    """The channels, by name, that keep personal data outside the database."""
+    return {name: channel for name, channel in channels.items() if isinstance(channel, KeepsPersonalData)}
 
 
 def build_channels(

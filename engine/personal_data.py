@@ -1,17 +1,21 @@
 """Personal data (GDPR): everything held on a person, and erasing it.
 
 A person is found by e-mail address: in the config, in case fields, titles and notes,
-in the history and in the outbox. Erasure pseudonymises every place, records the
-erasure as an event on each case it touched, and keeps the audit chain verifiable
-(the touched events keep their digests and are marked erased; see ``engine.audit``).
+in the history and in the outbox, and in what channels keep outside the database (the
+log channel's journal; ``engine.channels.KeepsPersonalData``), matched one way
+(``engine.mentions``). Erasure pseudonymises every place, records the erasure as an event
+on each case it touched, and keeps the audit chain verifiable (the touched events keep
+their digests and are marked erased; see ``engine.audit``).
 """
 
 from typing import Any
 
 from samskab.engine import audit, fieldtypes, people
+from samskab.engine.channels import keeping_personal_data
 from samskab.engine.config import Actor, Person
 from samskab.engine.core import Engine
-from samskab.engine.errors import BadInput, NotFound
+from samskab.engine.errors import BadInput, NotFound, SamskabError
+from samskab.engine.mentions import Mentions
 from samskab.engine.messages import msg, text
 
 
@@ -39,9 +43,13 @@ def export(engine: Engine, email: str) -> dict[str, Any]:
         pid: {"name": p.name, "email": p.email, "roles": list(p.roles), "language": p.language}
         for pid, p in found.items()
     }
-    if not registered and not any(held.values()):
+    outside = {
+        name: channel.personal_data(Mentions(texts))
+        for name, channel in keeping_personal_data(engine.channels).items()
+    }
+    if not registered and not any(held.values()) and not any(outside.values()):
         raise NotFound(msg("nothing is held on {email}", email=email))
-    return {"email": email, "people": registered, **held}
+    return {"email": email, "people": registered, **held, "channels": outside}
 
 
 def pseudonym(email: str, key: audit.Key) -> str:
@@ -50,13 +58,37 @@ def pseudonym(email: str, key: audit.Key) -> str:
     return "slettet-" + key.pseudonym(email)
 
 
-def erase(engine: Engine, email: str, actor: Actor, pseudonym: str) -> dict[str, int]:
+def erase(engine: Engine, email: str, actor: Actor, pseudonym: str) -> dict[str, Any]:
     """Take the person out of the register of people (if there), then pseudonymise
-    them everywhere."""
+    them everywhere: what channels keep outside the database first (one that cannot
+    stops the erasure while the person's names are still known), then the database, then
+    the channels again (for what was delivered meanwhile)."""
     texts, found = _needles(engine, email)
+    person = Mentions(texts)
     register = engine.register()
-    if any(pid in register for pid in found):
-        kept = {pid: p for pid, p in register.items() if pid not in found}
+    leaving = any(pid in register for pid in found)
+    kept = {pid: p for pid, p in register.items() if pid not in found}
+    if leaving:
         people.keeps_an_admin(kept)
+    outside = _erase_outside(engine, person, pseudonym)
+    if leaving:
         engine.change_people(actor, kept, text(msg("{email} removed to be erased", email=email), "da"))
-    return engine.store.erase_personal_data(texts, list(found), pseudonym, engine.now(), actor.id)
+    counts = engine.store.erase_personal_data(texts, list(found), pseudonym, engine.now(), actor.id)
+    again = _erase_outside(engine, person, pseudonym)
+    return {**counts, "channels": {name: count + again[name] for name, count in outside.items()}}
+
+
+def _erase_outside(engine: Engine, person: Mentions, alias: str) -> dict[str, int]:
+    """Erase the person in every channel that keeps personal data, by channel name: how
+    many of its records changed. A channel that fails does not stop the others; the
+    failures are said together (erasing again finishes the work)."""
+    erased, failed = {}, []
+    for name, channel in keeping_personal_data(engine.channels).items():
+        try:
+            erased[name] = channel.erase_personal_data(person, alias)
+        except Exception as error:  # a channel's failure is said, never a traceback
+            reason = error.args[0] if isinstance(error, SamskabError) else str(error) or repr(error)
+            failed.append(msg("channel {channel}: {reason}", channel=name, reason=reason))
+    if failed:
+        raise BadInput(msg("not erased everywhere; mend this and erase again"), failed)
+    return erased

@@ -445,6 +445,9 @@ class Erasure:
     cases: int
     events: int
     messages: int
+    channels: Mapping[str, int]
+    """What channels kept outside the database (the log channel's journal), by channel
+    name: how many of their records (lines) named the person and now name the pseudonym."""
     config_people: tuple[str, ...]
     """People in the config file with this address: remove them there too."""
 

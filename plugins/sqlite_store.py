@@ -19,7 +19,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -32,6 +31,7 @@ from samskab.engine import audit, clock, jsontext
 from samskab.engine.cases import ERASURE, Case, Deadline, Event
 from samskab.engine.errors import BadInput, Busy, Conflict, file_problem
 from samskab.engine.hookspecs import hookimpl
+from samskab.engine.mentions import Mentions
 from samskab.engine.messages import msg
 from samskab.engine.readmodels import CaseFilter
 from samskab.engine.store import OutboxRow, Outgoing, Store, StoredDefinition
@@ -901,38 +901,16 @@ _EVENT_COLUMNS = "case_id, at, actor, kind, action, from_state, to_state, change
 _PERSONAL_EVENT_COLUMNS = "id, case_id, at, actor, kind, action, changes, note, account"
 
 
-class _Person:
-    """A person's texts (an e-mail address, names) where they stand whole, ignoring case:
-    ``anna@x.dk`` is not inside ``hanna@x.dk``, nor ``Anna`` inside ``Annalise``."""
+class _Person(Mentions):
+    """The person's mentions (``engine.mentions``), and the LIKE patterns that find the
+    rows which may hold them."""
 
     def __init__(self, texts: list[str]):
-        self.texts = sorted({t for t in texts if t}, key=len, reverse=True)
-        alone = [rf"(?<![\w.@+-]){re.escape(t)}(?![\w@+-]|\.\w)" for t in self.texts]
-        self.pattern = re.compile("|".join(alone), re.IGNORECASE) if alone else None
+        super().__init__(texts)
         # LIKE ignores case for ASCII letters only: æ, ø and å are asked for as written,
         # in lower and in upper case.
         forms = {form for t in self.texts for form in (t, t.lower(), t.upper(), t.title())}
         self.patterns = sorted(f"%{_escape_like(form)}%" for form in forms)
-
-    def names(self, value: Any) -> bool:
-        """Whether ``value`` (text, or JSON-like data holding text) names the person."""
-        if isinstance(value, str):
-            return self.pattern is not None and self.pattern.search(value) is not None
-        if isinstance(value, dict):
-            return any(self.names(v) for v in value.values())
-        if isinstance(value, list):
-            return any(self.names(v) for v in value)
-        return False
-
-    def replaced(self, value: Any, pseudonym: str) -> Any:
-        """``value`` with every mention of the person replaced by ``pseudonym``."""
-        if isinstance(value, str) and self.pattern is not None:
-            return self.pattern.sub(pseudonym, value)
-        if isinstance(value, dict):
-            return {k: self.replaced(v, pseudonym) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.replaced(v, pseudonym) for v in value]
-        return value
 
 
 def _escape_like(text: str) -> str:
