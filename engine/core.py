@@ -37,7 +37,7 @@ from samskab.engine.messages import Both, due_day, msg, text
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter, DeliveryReport
 from samskab.engine.registry import Registry
-from samskab.engine.store import Store
+from samskab.engine.store import Outgoing, Store
 from samskab.engine.suggest import did_you_mean
 
 ALL_CASES = CaseFilter()
@@ -346,7 +346,12 @@ class Engine:
         )
         event = Event(0, now, actor.id, CREATED, None, None, state, values, account=actor.account)
         rows = deadlines.plan(compiled.process, 0, state, values, now)
-        outbox = notifications.plan(compiled.process, case, event, self.register(), self.channels, _due(rows))
+        register = self.register()
+
+        def outbox(created: Case) -> list[Outgoing]:
+            opened = attrs.evolve(event, case_id=created.id)
+            return notifications.plan(compiled.process, created, opened, register, self.channels, _due(rows))
+
         case = self.store.create_case(case, event, rows, outbox)
         self._after(case, attrs.evolve(event, case_id=case.id))
         return case

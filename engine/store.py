@@ -45,7 +45,7 @@ are one call, so a store can make them one transaction. The rules every store ke
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -132,13 +132,18 @@ class Store(Protocol):
     # -- writing cases ---------------------------------------------------------------
 
     def create_case(
-        self, case: Case, event: Event, deadlines: Sequence[Deadline], outbox: Sequence[Outgoing] = ()
+        self,
+        case: Case,
+        event: Event,
+        deadlines: Sequence[Deadline],
+        outbox: Callable[[Case], Sequence[Outgoing]] | None = None,
     ) -> Case:
         """Insert a new case with its first event, deadlines and outbox messages, in one
-        transaction; return the case as stored.
+        transaction; return the case as stored. The messages are ``outbox(case as
+        stored)``, made inside the transaction, so they can name the case's new number.
 
-        The store assigns the case's id (for ``case.id`` 0; a negative one is kept: the
-        register of people, ``engine.people``, which no list or count includes) and puts it on the event,
+        The store assigns the case's id (a negative one is kept: the register of people,
+        ``engine.people``, which no list or count includes) and puts it on the event,
         the deadlines and the messages; everything else of ``case`` (revision included)
         is kept as given. The returned case is ``case`` with its new id and ``next_due``,
         the earliest ``due_at`` among ``deadlines`` of kind ``deadline`` (reminders do not

@@ -225,7 +225,11 @@ class SqliteStore(Store):
     # -- writing cases -----------------------------------------------------------
 
     def create_case(
-        self, case: Case, event: Event, deadlines: Sequence[Deadline], outbox: Sequence[Outgoing] = ()
+        self,
+        case: Case,
+        event: Event,
+        deadlines: Sequence[Deadline],
+        outbox: Callable[[Case], Sequence[Outgoing]] | None = None,
     ) -> Case:
         with self._writing():
             cursor = self.conn.execute(
@@ -235,7 +239,7 @@ class SqliteStore(Store):
                 " VALUES (coalesce(?, (SELECT max(coalesce(max(id), 0), 0) + 1 FROM cases)),"
                 " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    case.id or None,
+                    case.id if case.id < 0 else None,
                     case.title,
                     case.process_id,
                     case.version,
@@ -250,10 +254,11 @@ class SqliteStore(Store):
                 ),
             )
             case_id = _row_id(cursor)
+            created = attrs.evolve(case, id=case_id, next_due=_next_due(deadlines))
             event_id = self._insert_event(case_id, event)
             self._insert_deadlines(case_id, deadlines)
-            self._insert_outbox(case_id, event_id, event.at, outbox)
-        return attrs.evolve(case, id=case_id, next_due=_next_due(deadlines))
+            self._insert_outbox(case_id, event_id, event.at, outbox(created) if outbox else ())
+        return created
 
     def commit_action(
         self,

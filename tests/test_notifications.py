@@ -450,3 +450,15 @@ def test_a_bad_delivery_setting_is_a_clear_error_at_start(samskab, workdir, sett
     (workdir / "samskab.toml").write_text(f"[delivery]\n{setting}\n", encoding="utf-8")
     result = samskab("cases", "list", exit=2)
     assert message in result.stderr
+
+
+def test_a_new_cases_messages_name_its_number(samskab, workdir):
+    (workdir / "samskab.toml").write_text('[channels.journal]\ntype = "log"\npath = "journal.log"\n')
+    samskab("cases", "new", "partnerskab", "--title", "Først")
+    number = samskab.json("cases", "new", "partnerskab", "--title", "Spejderne")["id"]
+    samskab("tick")
+    lines = [json.loads(line) for line in (workdir / "journal.log").read_text().splitlines()]
+    opened = next(line for line in lines if line["title"] == "Spejderne")
+    assert opened["event"] == "created" and opened["case"] == number == 2
+    [message] = [m for m in samskab.json("outbox", "list", "--all") if m["case_id"] == number]
+    assert message["status"] == "sent"

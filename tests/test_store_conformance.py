@@ -135,7 +135,7 @@ def new_case(
     store.save_definition(StoredDefinition(process, 1, sha, text, f"processes/{process}.toml"))
     case = Case(0, title, process, 1, sha, state, fields or {}, when, when, 1)
     event = Event(0, when, actor, CREATED, None, None, state, fields or {})
-    return store.create_case(case, event, deadlines, outbox)
+    return store.create_case(case, event, deadlines, lambda _: outbox)
 
 
 def act(
@@ -232,7 +232,14 @@ def test_create_case_assigns_ids_and_writes_event_deadlines_and_outbox_together(
     )
     rows = [deadline(at(20), action="afbryd"), deadline(at(10), REMINDER, before="P10D")]
     messages = [message("anna@x.dk"), message("", channel="journal")]
-    created = store.create_case(case, event, rows, messages)
+    made_for = []
+
+    def outbox(stored: Case) -> list[Outgoing]:
+        made_for.append(stored)
+        return messages
+
+    created = store.create_case(case, event, rows, outbox)
+    assert made_for == [created]  # the messages are made knowing the new case's number
     assert created.id > 0
     assert created == attrs.evolve(case, id=created.id, next_due=at(20))  # reminders do not count
     assert open_store().get_case(created.id) == created
