@@ -346,11 +346,11 @@ class Engine:
         )
         event = Event(0, now, actor.id, CREATED, None, None, state, values, account=actor.account)
         rows = deadlines.plan(compiled.process, 0, state, values, now)
-        register = self.register()
 
         def outbox(created: Case) -> list[Outgoing]:
-            opened = attrs.evolve(event, case_id=created.id)
-            return notifications.plan(compiled.process, created, opened, register, self.channels, _due(rows))
+            return self._messages(
+                compiled.process, created, attrs.evolve(event, case_id=created.id), _due(rows)
+            )
 
         case = self.store.create_case(case, event, rows, outbox)
         self._after(case, attrs.evolve(event, case_id=case.id))
@@ -429,15 +429,8 @@ class Engine:
         if self.channels:
             due = _due(rows) if replan else _due(self.store.deadlines(case.id))
             after = attrs.evolve(case, state=target, fields=values)
-            outbox = notifications.plan(
-                compiled.process,
-                after,
-                event,
-                self.register(),
-                self.channels,
-                due,
-                passed=(case.state, _fire_deadline.due_at) if _fire_deadline else None,
-            )
+            passed = (case.state, _fire_deadline.due_at) if _fire_deadline else None
+            outbox = self._messages(compiled.process, after, event, due, passed)
         updated = self.store.commit_action(
             case,
             state=target,
@@ -513,7 +506,7 @@ class Engine:
         else:
             note = msg("{state}: reminder, due {due}", state=state_title, due=due_day(deadline_at, "da"))
         event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, text(note, "da"))
-        outbox = notifications.plan(process, case, event, self.register(), self.channels, deadline_at)
+        outbox = self._messages(process, case, event, deadline_at)
         if self.store.fire_deadline(due, event, outbox):
             (report.reminders if kind == REMINDER else report.deadlines).append(event)
             self._after(case, event)
@@ -533,6 +526,21 @@ class Engine:
         except Exception as again:
             event = attrs.evolve(event, note=f"{note} ({type(again).__name__}: {again})")
         report.failed.append(event)
+
+    def _messages(
+        self,
+        process: Process,
+        case: Case,
+        event: Event,
+        due: dt.datetime | None,
+        passed: tuple[str, dt.datetime] | None = None,
+    ) -> list[Outgoing]:
+        """What goes into the outbox for ``event`` (see ``engine.notifications``)."""
+        if not self.channels:
+            return []
+        return notifications.plan(
+            process, case, event, self.register(), self.channels, due, passed, self.installation()
+        )
 
     def deliver(self) -> DeliveryReport:
         """Send what is due in the outbox."""

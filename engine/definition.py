@@ -17,6 +17,7 @@ import attrs
 
 LEVELS = ("individ", "lokalsamfund", "kommune")
 FIELD_TYPES = ("text", "longtext", "integer", "money", "date", "yesno", "choice", "email")
+EXTERNAL_SEES = ("note", "fields", "actor")
 NOTIFY_ON = ("enter", "action", "reminder", "deadline")
 
 
@@ -137,6 +138,15 @@ class Notify:
         default=None, metadata=doc("For enter, reminder and deadline: the state (default: any)")
     )
     action: str | None = attrs.field(default=None, metadata=doc("For action: the action (default: any)"))
+    external_sees: tuple[str, ...] = attrs.field(
+        default=(),
+        metadata=doc(
+            "What an address from the case (`field:NAME`: someone outside the municipality) sees"
+            " besides the case, the step and the deadline: `note`, `fields` (the values set),"
+            " `actor` (who acted)",
+            enum=EXTERNAL_SEES,
+        ),
+    )
 
 
 @attrs.frozen

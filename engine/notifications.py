@@ -10,8 +10,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from samskab.engine import clock, fieldtypes
-from samskab.engine.cases import ACTION, CREATED, DEADLINE, REMINDER, Case, Event
+from samskab.engine.cases import ACTION, CREATED, DEADLINE, REMINDER, SYSTEM_ACTOR, Case, Event
 from samskab.engine.channels import Channel
 from samskab.engine.config import Person
 from samskab.engine.definition import Process
@@ -35,15 +37,28 @@ def happenings(event: Event, deadline_state: str | None = None) -> list[tuple[st
     return found
 
 
+@attrs.frozen
+class Recipient:
+    """Someone a message goes to, in their language. ``outside`` is an address from the
+    case (a partner, a citizen): they see only what ``sees`` names beyond the step and
+    the deadline (see ``definition.Notify.external_sees``)."""
+
+    language: str = "da"
+    outside: bool = False
+    sees: frozenset[str] = frozenset()
+
+
 def recipients(
     process: Process,
     case_fields: Mapping[str, Any],
     people: Mapping[str, Person],
     event: Event,
     deadline_state: str | None = None,
-) -> dict[str, str]:
-    """E-mail address -> language, of everyone a rule of the process says should hear."""
-    found: dict[str, str] = {}
+) -> dict[str, Recipient]:
+    """E-mail address -> recipient, of everyone a rule of the process says should hear.
+    An address that is also a registered person's is theirs (inside, their language)."""
+    inside: dict[str, Recipient] = {}
+    outside: dict[str, frozenset[str]] = {}
     for on, state, action in happenings(event, deadline_state):
         for rule in process.notify:
             if (
@@ -56,11 +71,18 @@ def recipients(
                 if target.startswith("field:"):
                     address = case_fields.get(target.removeprefix("field:"))
                     if address:
-                        found.setdefault(address, "da")
+                        outside[address] = outside.get(address, frozenset()) | set(rule.external_sees)
                     continue
                 for person in people.values():
                     if target in person.roles and person.email:
-                        found.setdefault(person.email, person.language)
+                        inside.setdefault(person.email, Recipient(person.language))
+    registered = {p.email.casefold(): p.language for p in people.values() if p.email}
+    found = dict(inside)
+    for address, sees in outside.items():
+        if address in found:
+            continue
+        language = registered.get(address.casefold())
+        found[address] = Recipient(language) if language else Recipient("da", True, sees)
     return found
 
 
@@ -68,12 +90,17 @@ def compose(
     process: Process,
     case: Case,
     event: Event,
-    lang: str,
+    to: Recipient,
     due: dt.datetime | None,
     passed: tuple[str, dt.datetime] | None = None,
 ) -> tuple[str, str]:
-    """Subject and body of a short message about ``event``, in ``lang``. ``passed`` is the
-    (state, due time) of a deadline whose automatic action the event is."""
+    """Subject and body of a short message about ``event``, in the recipient's language:
+    the case (number and title), the process, what happened, the step now and the next
+    deadline; for people inside the municipality also who acted, the note and the values
+    set (samskab's own notes are not repeated: the message says it in their language).
+    ``passed`` is the (state, due time) of a deadline whose automatic action the event is."""
+    lang = to.language
+    shows = {"actor", "note", "fields"} if not to.outside else to.sees
     state = process.state(event.to_state).title.get(lang)
     if event.kind == CREATED:
         what = words("The case was opened", lang)
@@ -85,8 +112,9 @@ def compose(
         )
     else:
         action = process.action(event.action) if event.action is not None else None
-        title = action.title.get(lang) if action else str(event.action)
-        what = words("{action} (by {actor})", lang, action=title, actor=event.actor)
+        what = action.title.get(lang) if action else str(event.action)
+        if "actor" in shows and event.actor != SYSTEM_ACTOR:
+            what = words("{action} (by {actor})", lang, action=what, actor=event.actor)
         if passed is not None:
             passed_state = process.state(passed[0]).title.get(lang)
             missed = words(
@@ -96,21 +124,23 @@ def compose(
                 due=due_day(passed[1], lang),
             )
             what = f"{missed}; {what}"
+    title = " ".join(case.title.split())  # one line, whatever was stored: a header cannot break
     lines = [
-        f"{words('Case', lang)} {case.id}: {case.title}",
+        f"{words('Case', lang)} {case.id}: {title}",
         f"{words('Process', lang)}: {process.title.get(lang)}",
         f"{words('What happened', lang)}: {what}",
         f"{words('Step now', lang)}: {state}",
     ]
     if due and event.kind != DEADLINE:
         lines.append(f"{words('Next deadline', lang)}: {due_day(due, lang)}")
-    if event.note:
+    if event.note and "note" in shows and event.actor != SYSTEM_ACTOR:
         lines.append(f"{words('Note', lang)}: {event.note}")
-    for key, value in event.changes.items():
+    for key, value in event.changes.items() if "fields" in shows else ():
         field = process.field(key)
         if field is not None:
             lines.append(f"  {field.label.get(lang)}: {fieldtypes.show(field, value, lang)}")
-    return f"[samskab] {case.title}: {what}", "\n".join(lines) + "\n"
+    subject = f"[samskab] {words('Case', lang)} {case.id} – {title}: {what}"
+    return " ".join(subject.split()), "\n".join(lines) + "\n"
 
 
 def plan(
@@ -121,6 +151,7 @@ def plan(
     channels: Mapping[str, Channel],
     due: dt.datetime | None,
     passed: tuple[str, dt.datetime] | None = None,
+    installation: str = "",
 ) -> list[Outgoing]:
     """Every message ``event`` causes: per recipient on addressed channels, once on the others.
 
@@ -130,6 +161,7 @@ def plan(
     if not channels:
         return []
     payload = {
+        "installation": installation,
         "case": case.id,
         "title": case.title,
         "process": case.process_id,
@@ -148,10 +180,10 @@ def plan(
     addressed = recipients(process, case.fields, people, event, deadline_state)
     for name, channel in channels.items():
         if channel.addressed:
-            for address, lang in addressed.items():
-                subject, body = compose(process, case, event, lang, due, passed)
+            for address, to in addressed.items():
+                subject, body = compose(process, case, event, to, due, passed)
                 messages.append(Outgoing(name, address, subject, body, payload))
         elif event.kind in getattr(channel.settings, "events", (ACTION, CREATED, REMINDER, DEADLINE)):
-            subject, body = compose(process, case, event, "da", due, passed)
+            subject, body = compose(process, case, event, Recipient(), due, passed)
             messages.append(Outgoing(name, "", subject, body, payload))
     return messages

@@ -48,7 +48,9 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         schema = dict(_type_schema(hints[attribute.name], defs))
         if "doc" in attribute.metadata:
             schema["description"] = attribute.metadata["doc"]
-        if "enum" in attribute.metadata:
+        if "enum" in attribute.metadata and schema.get("type") == "array":
+            schema["items"] = {**schema.get("items", {}), "enum": list(attribute.metadata["enum"])}
+        elif "enum" in attribute.metadata:
             schema["enum"] = list(attribute.metadata["enum"])
         properties[name] = schema
         if attribute.default is attrs.NOTHING:

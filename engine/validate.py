@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from samskab.engine import durations, fieldtypes
-from samskab.engine.definition import FIELD_TYPES, LEVELS, NOTIFY_ON, Field, Process
+from samskab.engine.definition import EXTERNAL_SEES, FIELD_TYPES, LEVELS, NOTIFY_ON, Field, Process
 from samskab.engine.guards import Guard
 from samskab.engine.locate import Place
 from samskab.engine.suggest import did_you_mean
@@ -193,6 +193,15 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
             found.append(
                 Finding(place + ("on",), f"unknown event `{rule.on}`", did_you_mean(rule.on, NOTIFY_ON))
             )
+        for j, shown in enumerate(rule.external_sees):
+            if shown not in EXTERNAL_SEES:
+                found.append(
+                    Finding(
+                        place + ("external_sees", j),
+                        f"`{shown}` is not something a message shows; it shows {', '.join(EXTERNAL_SEES)}",
+                        did_you_mean(shown, EXTERNAL_SEES),
+                    )
+                )
         if rule.state is not None:
             refer(place + ("state",), rule.state, state_ids, "state")
         if rule.action is not None:

@@ -694,13 +694,14 @@ class SqliteStore(Store):
         if not outbox:
             return
         at = clock.to_text(when)
+        installation = self._key.installation() if self._key else ""
         self.conn.executemany(
             "INSERT INTO outbox (key, event_id, case_id, channel, recipient, subject, body, payload,"
             " status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
             " 'pending', 0, ?, ?)",
             [
                 (
-                    _idempotency_key(event_id, m.channel, m.recipient),
+                    _idempotency_key(installation, event_id, m.channel, m.recipient),
                     event_id,
                     case_id,
                     m.channel,
@@ -936,8 +937,9 @@ def _time(text: str | None) -> dt.datetime | None:
     return None if text is None else clock.from_text(text)
 
 
-def _idempotency_key(event_id: int, channel: str, recipient: str) -> str:
-    return hashlib.sha256(f"{event_id}:{channel}:{recipient}".encode()).hexdigest()[:32]
+def _idempotency_key(installation: str, event_id: int, channel: str, recipient: str) -> str:
+    """Unique to the message, across installations (their event numbers overlap)."""
+    return hashlib.sha256(f"{installation}:{event_id}:{channel}:{recipient}".encode()).hexdigest()[:32]
 
 
 T = TypeVar("T", bound=attrs.AttrsInstance)

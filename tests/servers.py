@@ -19,11 +19,14 @@ class Mailbox:
     def __init__(self):
         self.port = free_port()
         self.messages: list[email.message.Message] = []
+        self.raw: list[bytes] = []
+        """Each message as it arrived, beside its parsed form."""
         self.controller = None
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(message)
+        self.raw.append(envelope.content)
         return "250 OK"
 
     def start(self):

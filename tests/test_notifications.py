@@ -2,6 +2,7 @@
 started by the tests, receive what samskab sends."""
 
 import datetime as dt
+import email.utils
 import hashlib
 import hmac
 import http.server
@@ -84,6 +85,7 @@ type = "smtp"
 host = "127.0.0.1"
 port = {mailbox.port}
 sender = "samskab@kommune.dk"
+reply_to = "partnerskaber@kommune.dk"
 timeout = 2
 
 [channels.intranet]
@@ -154,7 +156,7 @@ def test_mail_and_signed_webhook_arrive(samskab, configured, mailbox, webhook):
     danish = mailbox.to("borgmester@kommune.dk")
     assert len(danish) == 1
     assert danish[0]["From"] == "samskab@kommune.dk"
-    assert danish[0]["Subject"] == "[samskab] Spejderne: Send aftalen til underskrift (af mette)"
+    assert danish[0]["Subject"] == "[samskab] Sag 1 – Spejderne: Send aftalen til underskrift (af mette)"
     body = danish[0].get_content()
     assert f"Sag {number}: Spejderne" in body
     assert "Trin nu: Til underskrift i styregruppen" in body
@@ -462,3 +464,119 @@ def test_a_new_cases_messages_name_its_number(samskab, workdir):
     assert opened["event"] == "created" and opened["case"] == number == 2
     [message] = [m for m in samskab.json("outbox", "list", "--all") if m["case_id"] == number]
     assert message["status"] == "sent"
+
+
+def test_mail_headers_as_mail_clients_expect_them(samskab, configured, mailbox):
+    number = new_case(samskab)
+    to_signature(samskab, number, now="2026-01-12T10:00")
+    samskab("tick", now="2026-01-12T10:05")
+    [mail] = mailbox.to("borgmester@kommune.dk")
+    raw = mailbox.raw[mailbox.messages.index(mail)]
+    assert mail["Auto-Submitted"] == "auto-generated" and mail["Reply-To"] == "partnerskaber@kommune.dk"
+    sent = email.utils.parsedate_to_datetime(mail["Date"])
+    assert sent.tzinfo is not None and abs(sent - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+    [message] = [
+        m for m in samskab.json("outbox", "list", "--all") if m["recipient"] == "borgmester@kommune.dk"
+    ]
+    assert mail["Message-ID"] == f"<{message['key']}@kommune.dk>" == f"<{mail['X-Samskab-Key']}@kommune.dk>"
+    assert mail["References"] == mail["In-Reply-To"]
+    assert mail["References"].startswith(f"<case-{number}.") and mail["References"].endswith("@kommune.dk>")
+    assert b"=?utf-8?" in raw.split(b"\r\n\r\n")[0]  # the subject's – (or æøå) encoded, RFC 2047
+    assert "Sag 1 – Spejderne" in mail["Subject"]
+
+
+def test_message_id_is_the_same_at_every_retry(samskab, configured, mailbox):
+    mailbox.stop()
+    number = new_case(samskab)
+    to_signature(samskab, number, now="2026-01-12T10:00")
+    samskab("tick", now="2026-01-12T10:00")
+    [message] = [m for m in samskab.json("outbox", "list") if m["recipient"] == "borgmester@kommune.dk"]
+    mailbox.start()
+    samskab("tick", now="2026-01-12T10:02")
+    [mail] = mailbox.to("borgmester@kommune.dk")
+    assert mail["Message-ID"] == f"<{message['key']}@kommune.dk>"
+
+
+def test_someone_outside_sees_the_step_and_the_deadline_not_notes_or_who(samskab, configured, mailbox):
+    number = new_case(samskab)
+    to_signature(samskab, number, now="2026-01-12T10:00")
+    samskab(
+        "cases",
+        "advance",
+        number,
+        "underskriv",
+        "--set",
+        "underskrevet_dato=2026-03-01",
+        "--set",
+        "underskrevet_af=Borgmesteren",
+        "--note",
+        "Aftalt med Østergård om lokalerne",
+        "--as",
+        "borgmester",
+        now="2026-03-01T09:00",
+    )
+    samskab("tick", now="2026-03-01T09:05")
+    [outside] = mailbox.to("spejd@example.dk")
+    body = outside.get_content()
+    assert "Østergård" not in body and "borgmester" not in body and "(af" not in outside["Subject"]
+    assert "Trin nu: Aktivt partnerskab" in body and "Næste frist: 1.3.2029" in body
+    assert "Borgmesteren" not in body  # the values set stay inside
+    [inside] = mailbox.to("mette@kommune.dk")
+    assert "Østergård" in inside.get_content() and "(af borgmester)" in inside["Subject"]
+
+
+def test_a_process_can_let_someone_outside_see_the_note(samskab, configured, mailbox, process_dir):
+    text = (process_dir / "lokal.toml").read_text(encoding="utf-8")
+    text = text.replace(
+        'to = ["koordinator", "field:kontakt_email"]',
+        'to = ["koordinator", "field:kontakt_email"]\nexternal_sees = ["note"]',
+    )
+    (process_dir / "lokal.toml").write_text(text, encoding="utf-8")
+    number = str(
+        samskab.json("--processes", "mine", "cases", "new", "lokal", "--title", "Spejderne", "--as", "mette")[
+            "id"
+        ]
+    )
+    for action, sets in [
+        ("udform_aftale", ["organisation=Spejderne", "dialogmoede_dato=2026-01-10", "deltagere=Alle"]),
+        (
+            "send_til_underskrift",
+            [
+                "kommunens_bidrag=a",
+                "organisationens_bidrag=b",
+                "tilskud=1",
+                "faciliteter=c",
+                "kontakt_email=spejd@example.dk",
+            ],
+        ),
+    ]:
+        samskab(
+            "--processes",
+            "mine",
+            "cases",
+            "advance",
+            number,
+            action,
+            *[a for x in sets for a in ("--set", x)],
+            "--as",
+            "mette",
+        )
+    samskab(
+        "--processes",
+        "mine",
+        "cases",
+        "advance",
+        number,
+        "underskriv",
+        "--set",
+        "underskrevet_dato=2026-03-01",
+        "--set",
+        "underskrevet_af=B",
+        "--note",
+        "Velkommen",
+        "--as",
+        "borgmester",
+    )
+    samskab("--processes", "mine", "tick")
+    body = mailbox.to("spejd@example.dk")[0].get_content()
+    assert "Note: Velkommen" in body
