@@ -25,6 +25,11 @@ from samskab.engine.mentions import Mentions
 from samskab.engine.suggest import did_you_mean
 
 
+class Undeliverable(Exception):
+    """A message that cannot be sent as things are (a secret not set): an incident at
+    once, with this as its reason, rather than retries that cannot help."""
+
+
 class OutboxMessage(Protocol):
     """What a channel reads of a message in the outbox (read-only)."""
 

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from samskab.engine import durations
-from samskab.engine.channels import Channel
+from samskab.engine.channels import Channel, Undeliverable
 from samskab.engine.config import Delivery
 from samskab.engine.readmodels import DeliveryReport
 from samskab.engine.store import Store
@@ -36,7 +36,7 @@ def deliver(
         except Exception as exc:  # any failure of a channel is retried, never raised
             attempts = message.attempts + 1
             error = f"{type(exc).__name__}: {exc}"
-            if attempts >= policy.max_attempts:
+            if attempts >= policy.max_attempts or isinstance(exc, Undeliverable):
                 store.outbox_attempted(message.id, now, error=error, next_attempt_at=None)
                 incidents += 1
             else:

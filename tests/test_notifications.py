@@ -3,22 +3,26 @@ started by the tests, receive what samskab sends."""
 
 import datetime as dt
 import email.utils
-import hashlib
-import hmac
 import http.server
 import json
 import os
 import subprocess
 import threading
 import time
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
+import jsonschema
 import pytest
 from conftest import ADMIN, SAMSKAB
 from servers import Mailbox
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-SECRET = "delt-hemmelighed"
+PAYLOAD_SCHEMA = Path(__file__).parent.parent / "docs" / "webhook-payload.schema.json"
+
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+"""A Standard Webhooks secret (base64 after ``whsec_``)."""
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):
@@ -29,8 +33,17 @@ class Receiver(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         time.sleep(self.delay)
-        self.received.append((dict(self.headers), body))
-        self.send_response(204)
+        self.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
+        if self.path.startswith("/moved-"):  # /moved-301, /moved-307, ...: sent on to /hook
+            self.send_response(int(self.path.removeprefix("/moved-")))
+            self.send_header("Location", "/hook")
+        else:
+            self.send_response(204)
+        self.end_headers()
+
+    def do_GET(self):  # what a 301 or 302 would make of the POST
+        self.received.append((dict(self.headers), b"GET"))
+        self.send_response(200)
         self.end_headers()
 
     def log_message(self, *args):
@@ -168,11 +181,12 @@ def test_mail_and_signed_webhook_arrive(samskab, configured, mailbox, webhook):
     _, received = webhook
     assert [json.loads(body)["action"] for _, body in received] == ["udform_aftale", "send_til_underskrift"]
     headers, raw = received[-1]
-    expected = "sha256=" + hmac.new(SECRET.encode(), raw, hashlib.sha256).hexdigest()
-    assert hmac.compare_digest(headers["X-Samskab-Signature"], expected)
-    payload = json.loads(raw)
+    payload = Webhook(SECRET).verify(raw, headers)  # the Standard Webhooks reference receiver
     assert payload["to"] == "til_underskrift" and payload["case"] == int(number)
-    assert headers["X-Samskab-Key"] == payload["key"]
+    assert headers["webhook-id"] == payload["key"]
+    jsonschema.validate(payload, json.loads(PAYLOAD_SCHEMA.read_text()))
+    with pytest.raises(WebhookVerificationError):  # a changed body does not verify
+        Webhook(SECRET).verify(raw.replace(b"Spejderne", b"Spejderna"), headers)
 
     assert samskab.json("tick", now="2026-01-12T10:10")["delivery"]["sent"] == 0
 
@@ -431,7 +445,7 @@ def test_two_deliverers_at_once_send_each_message_once(samskab, configured, webh
         outputs = [tick.communicate(timeout=60)[0] for tick in ticks]
     finally:
         Receiver.delay = 0.0
-    keys = [headers["X-Samskab-Key"] for headers, _ in received]
+    keys = [headers["webhook-id"] for headers, _ in received]
     assert len(keys) == 16 and len(set(keys)) == 16
     mails = [message["Message-ID"] for message in mailbox.messages]
     assert len(mails) == len(set(mails))
@@ -580,3 +594,81 @@ def test_a_process_can_let_someone_outside_see_the_note(samskab, configured, mai
     samskab("--processes", "mine", "tick")
     body = mailbox.to("spejd@example.dk")[0].get_content()
     assert "Note: Velkommen" in body
+
+
+@pytest.fixture
+def hook_config(workdir, webhook, monkeypatch):
+    """A webhook channel only, its secret set; returns a function writing its config."""
+    url, received = webhook
+    monkeypatch.setenv("SAMSKAB_WEBHOOK_SECRET", SECRET)
+
+    def configure(path: str = "/hook", extra: str = "") -> list:
+        (workdir / "samskab.toml").write_text(
+            f'[channels.hook]\ntype = "webhook"\nurl = "{url.removesuffix("/hook")}{path}"\n'
+            f'secret_env = "SAMSKAB_WEBHOOK_SECRET"\nevents = ["created"]\n{extra}'
+            "[delivery]\nmax_attempts = 1\n"
+        )
+        return received
+
+    return configure
+
+
+@pytest.mark.parametrize("code", [307, 308])
+def test_a_webhook_follows_307_and_308_with_the_same_post(samskab, hook_config, code):
+    received = hook_config(f"/moved-{code}")
+    samskab("cases", "new", "partnerskab", "--title", "Lions")
+    assert samskab.json("tick")["delivery"]["sent"] == 1
+    (_, first), (headers, second) = received
+    assert first == second and json.loads(second)["title"] == "Lions"
+    Webhook(SECRET).verify(second, headers)
+
+
+@pytest.mark.parametrize("code", [301, 302, 303])
+def test_any_other_redirect_is_a_failure_not_a_delivery(samskab, hook_config, code):
+    received = hook_config(f"/moved-{code}")
+    samskab("cases", "new", "partnerskab", "--title", "Lions")
+    assert samskab.json("tick")["delivery"] == {"sent": 0, "retrying": 0, "incidents": 1}
+    assert [body for _, body in received if body == b"GET"] == []  # never turned into a GET
+    [incident] = samskab.json("outbox", "list")
+    assert f"answered {code}" in incident["last_error"] and "307 or 308" in incident["last_error"]
+
+
+def test_a_secret_configured_but_not_set_sends_nothing_unsigned(samskab, hook_config, monkeypatch):
+    received = hook_config()
+    monkeypatch.delenv("SAMSKAB_WEBHOOK_SECRET")
+    samskab("cases", "new", "partnerskab", "--title", "Lions")
+    assert samskab.json("tick")["delivery"]["incidents"] == 1
+    assert received == []
+    [incident] = samskab.json("outbox", "list")
+    assert "$SAMSKAB_WEBHOOK_SECRET, which is not set" in incident["last_error"]
+    assert incident["attempts"] == 1  # an incident at once: retrying cannot help
+
+
+def test_a_webhook_sends_the_headers_a_receiver_authenticates_by(samskab, hook_config, monkeypatch):
+    received = hook_config(
+        extra='headers = { "X-Team" = "partnerskaber" }\nheaders_env = { "Authorization" = "HOOK_AUTH" }\n'
+    )
+    monkeypatch.setenv("HOOK_AUTH", "Bearer hemmelig")
+    samskab("cases", "new", "partnerskab", "--title", "Lions")
+    samskab("tick")
+    [(headers, _)] = received
+    assert headers["authorization"] == "Bearer hemmelig" and headers["x-team"] == "partnerskaber"
+    monkeypatch.delenv("HOOK_AUTH")
+    samskab("cases", "new", "partnerskab", "--title", "Spejderne")
+    samskab("tick")
+    assert len(received) == 1
+    assert "$HOOK_AUTH, which is not set" in samskab.json("outbox", "list")[0]["last_error"]
+
+
+def test_two_installations_never_make_the_same_message_id(samskab, hook_config, workdir):
+    received = hook_config()
+    for place in ("a", "b"):
+        (workdir / place).mkdir()
+        (workdir / place / "samskab.toml").write_text((workdir / "samskab.toml").read_text())
+        samskab("--db", f"{place}/samskab.db", "cases", "new", "partnerskab", "--title", "Lions")
+        samskab("--db", f"{place}/samskab.db", "tick")
+    ids = [headers["webhook-id"] for headers, _ in received]
+    payloads = [json.loads(body) for _, body in received]
+    assert len(ids) == 2 and ids[0] != ids[1]
+    assert payloads[0]["installation"] != payloads[1]["installation"]
+    assert payloads[0]["event"] == payloads[1]["event"] == "created"
