@@ -83,11 +83,11 @@ class Settings:
     def open_options(self) -> dict[str, Any]:
         return {"config_path": self.config, "process_dirs": self.processes}
 
-    def service(self, person: str | None = None) -> Service:
+    def service(self, person: str | None = None, *, create: bool | None = True) -> Service:
         """The service on the chosen database, for the person running samskab (or, with
-        ``--as``, for ``person``)."""
+        ``--as``, for ``person``). ``create``: see :func:`open_service`."""
         if self._service is None:
-            self._service = open_service(self.db, lang=self.lang, **self.open_options)
+            self._service = open_service(self.db, lang=self.lang, create=create, **self.open_options)
         return self._service.acting_as(person)
 
     def warnings(self) -> list[str]:

@@ -21,7 +21,7 @@ from samskab.engine.service import build_demo
 @click.pass_obj
 def tick(settings: Settings, as_json: bool) -> None:
     """Fire the deadlines and reminders that are due (run it from cron)."""
-    report = settings.service().tick()
+    report = settings.service(create=False).tick()  # cron in the wrong directory: said, not made
     if as_json:
         echo_json(to_json(report))
     else:

@@ -21,7 +21,7 @@ def processes() -> None:
 @click.pass_obj
 def processes_list(settings: Settings, as_json: bool) -> None:
     """List the processes new cases can start on."""
-    found = settings.service().processes()
+    found = settings.service(create=None).processes()
     if as_json:
         echo_json(to_json(found))
         return
@@ -38,7 +38,7 @@ def processes_check(settings: Settings, paths: tuple[Path, ...]) -> None:
     Prints every problem with file, line, place and a suggestion; exit status 2 if
     there is any.
     """
-    report = settings.service().check_processes(paths)
+    report = settings.service(create=None).check_processes(paths)
     for problem in report.problems:
         click.echo(problem, err=True)
     if report.problems:
@@ -55,7 +55,7 @@ def processes_check(settings: Settings, paths: tuple[Path, ...]) -> None:
 @click.pass_obj
 def processes_show(settings: Settings, process_id: str, version: int | None, fmt: str, as_json: bool) -> None:
     """Show a process: its steps in order, the actions, who may take them, deadlines."""
-    view = settings.service().process(process_id, version)
+    view = settings.service(create=None).process(process_id, version)
     if as_json or fmt == "json":
         echo_json(to_json(view))
     elif fmt == "mermaid":
@@ -78,7 +78,7 @@ def processes_show(settings: Settings, process_id: str, version: int | None, fmt
 @click.pass_obj
 def processes_copy(settings: Settings, process_id: str, new_id: str, directory: Path) -> None:
     """Copy a process to a file of your own under a new id, to change it."""
-    target = settings.service().copy_process(process_id, new_id, directory)
+    target = settings.service(create=None).copy_process(process_id, new_id, directory)
     click.echo(
         words(
             "Wrote {path}; check it with: samskab --processes {directory} processes check",
@@ -93,11 +93,11 @@ def processes_copy(settings: Settings, process_id: str, new_id: str, directory: 
 @click.pass_obj
 def processes_docs(settings: Settings) -> None:
     """Print every process with its diagram as Markdown (docs/processes.md)."""
-    click.echo(settings.service().processes_markdown(), nl=False)
+    click.echo(settings.service(create=None).processes_markdown(), nl=False)
 
 
 @processes.command("schema")
 @click.pass_obj
 def processes_schema(settings: Settings) -> None:
     """Print the JSON Schema of process files (for editors)."""
-    echo_json(settings.service().process_schema())
+    echo_json(settings.service(create=None).process_schema())

@@ -570,11 +570,14 @@ def open_engine(
     config_path: Path | None = None,
     process_dirs: Iterable[Path] = (),
     pm: pluggy.PluginManager | None = None,
+    create: bool | None = True,
 ) -> Engine:
-    """Open the store for ``db`` (a path or URL; default ``samskab.db``) and load everything."""
+    """Open the store for ``db`` (a path or URL; default ``samskab.db``) and load
+    everything. ``create``: where there is no database, make one (True), say so
+    (False), or use an empty one that is not kept (None; see the ``open_store`` hook)."""
     pm = pm or make_plugin_manager()
     url = db or "samskab.db"
-    store = pm.hook.open_store(url=url)
+    store = pm.hook.open_store(url=url, create=create)
     if store is None:
         raise BadInput(msg("no storage plugin can open {url}", url=repr(url)))
     explicit = config_path is not None

@@ -313,4 +313,5 @@ DANISH = {
     "the case's step, fields or revision do not follow from its history (changed without an event?)": "sagens trin, felter eller revision følger ikke af dens historik (ændret uden en hændelse?)",
     "the [people] in {file} are not what the database holds, and are not read: people are kept in the database (samskab people)": "[people] i {file} er ikke det, databasen har, og læses ikke: personer gemmes i databasen (samskab people)",
     "no one is registered as {person}": "ingen er registreret som {person}",
+    "there is no database {path}: give one with --db, or start one (samskab cases new, samskab demo)": "der er ingen database {path}: angiv en med --db, eller start en (samskab cases new, samskab demo)",
 }

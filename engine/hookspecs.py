@@ -34,12 +34,16 @@ hookimpl = pluggy.HookimplMarker("samskab")
 
 
 @hookspec(firstresult=True)
-def open_store(url: str) -> "Store | None":
+def open_store(url: str, create: bool | None) -> "Store | None":
     """Open the store for ``url`` (a file path, or ``scheme:...``).
 
     Called once per command. Return a :class:`engine.store.Store` if the plugin
     handles this URL, else None; the first store returned is used. The built-in
-    ``plugins.sqlite_store`` handles plain paths and ``sqlite:`` URLs.
+    ``plugins.sqlite_store`` handles plain paths and ``sqlite:`` URLs. Where there is
+    no database yet: ``create`` True makes one; False raises
+    :class:`engine.errors.NotFound` saying so; None gives an empty store that is not
+    kept (for commands that only read process files, which must not leave a database
+    behind), configured from where the database would be.
     """
 
 

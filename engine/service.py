@@ -706,11 +706,14 @@ def open_service(
     lang: str = "da",
     person: str | None = None,
     pm: pluggy.PluginManager | None = None,
+    create: bool | None = True,
 ) -> Service:
     """Open the database ``db`` (a path or store URL) for the person running samskab
-    (``person``: acting for someone else, which needs the admin role)."""
+    (``person``: acting for someone else, which needs the admin role). ``create``: where
+    there is no database yet, make one (True), say so (NotFound), or (None) work on an
+    empty one that is not kept, for what only reads process files."""
     engine = open_engine(
-        db, config_path=config_path, process_dirs=process_dirs, pm=pm or get_plugin_manager()
+        db, config_path=config_path, process_dirs=process_dirs, pm=pm or get_plugin_manager(), create=create
     )
     return Service(engine, engine.actor(person), lang)
 

@@ -29,7 +29,7 @@ import attrs
 
 from samskab.engine import audit, clock, jsontext
 from samskab.engine.cases import ERASURE, Case, Deadline, Event
-from samskab.engine.errors import BadInput, Busy, Conflict, file_problem
+from samskab.engine.errors import BadInput, Busy, Conflict, NotFound, file_problem
 from samskab.engine.hookspecs import hookimpl
 from samskab.engine.mentions import Mentions
 from samskab.engine.messages import msg
@@ -54,11 +54,20 @@ def _path_and_options(url: str) -> tuple[str, dict[str, str]] | None:
 
 
 @hookimpl
-def open_store(url: str):
+def open_store(url: str, create: bool | None):
     parsed = _path_and_options(url)
     if parsed is None:
         return None
     path, options = parsed
+    if path != ":memory:" and not create and not os.path.exists(path):
+        if create is False:
+            raise NotFound(
+                msg(
+                    "there is no database {path}: give one with --db, or start one (samskab cases new, samskab demo)",
+                    path=path,
+                )
+            )
+        return SqliteStore(":memory:", config_directory=Path(path).resolve().parent)
     synchronous = options.get("synchronous", "NORMAL").upper()
     if synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
         raise BadInput(msg("synchronous must be NORMAL or FULL, not {value}", value=repr(synchronous)))
@@ -107,8 +116,16 @@ LATEST = "m007_keyed_audit"
 class SqliteStore(Store):
     """The :class:`engine.store.Store` contract on one SQLite file."""
 
-    def __init__(self, path: str, *, synchronous: str = "NORMAL", timeout: float = 5.0):
+    def __init__(
+        self,
+        path: str,
+        *,
+        synchronous: str = "NORMAL",
+        timeout: float = 5.0,
+        config_directory: Path | None = None,
+    ):
         self.path = path
+        self._config_directory = config_directory
         if path != ":memory:" and not os.path.exists(path):
             # Created readable by its owner only: it holds people's names and addresses.
             try:
@@ -179,7 +196,9 @@ class SqliteStore(Store):
         return self._db
 
     def config_directory(self) -> Path | None:
-        return None if self.path == ":memory:" else Path(self.path).resolve().parent
+        if self.path == ":memory:":
+            return self._config_directory
+        return Path(self.path).resolve().parent
 
     def close(self) -> None:
         self.conn.close()

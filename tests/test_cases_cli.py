@@ -278,3 +278,21 @@ def test_a_note_keeps_its_lines_but_not_escape_sequences(samskab):
     assert "holds control characters" in result.stderr
     case = samskab.json("cases", "advance", number, "afbryd", "--note", "Trak sig.\nAftalt i telefonen.")
     assert case["history"][-1]["note"] == "Trak sig.\nAftalt i telefonen."
+
+
+def test_commands_on_process_files_leave_no_database_behind(samskab, workdir):
+    for command in (
+        ["processes", "check"],
+        ["processes", "list"],
+        ["processes", "show", "partnerskab"],
+        ["processes", "schema"],
+        ["processes", "docs"],
+    ):
+        samskab(*command)
+    assert list(workdir.iterdir()) == []
+
+
+def test_tick_where_there_is_no_database_says_so_and_makes_none(samskab, workdir):
+    result = samskab("tick", exit=1)
+    assert "there is no database samskab.db: give one with --db" in result.stderr
+    assert list(workdir.iterdir()) == []

@@ -137,6 +137,7 @@ def test_renewal_counts_three_new_years_from_the_new_signature(samskab):
 
 
 def test_bad_clock_is_a_clear_error(samskab):
+    samskab("cases", "new", "partnerskab", "--title", "Lions")
     result = samskab("tick", now="next tuesday", exit=2)
     assert "SAMSKAB_NOW: 'next tuesday' is not a date or a time" in result.stderr
 

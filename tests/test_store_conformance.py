@@ -64,7 +64,7 @@ def open_store(url):
     opened = []
 
     def open_one() -> Store:
-        store = PM.hook.open_store(url=url)
+        store = PM.hook.open_store(url=url, create=True)
         assert store is not None, f"no store opens {url}"
         opened.append(store)
         path = store.audit_key_path()
@@ -1172,7 +1172,7 @@ def test_audit_key_path_is_none_or_a_path_that_is_not_the_database(store, url):
 
 
 def test_audit_keyed_once_a_key_is_used(url):
-    store = PM.hook.open_store(url=url)
+    store = PM.hook.open_store(url=url, create=True)
     try:
         assert not store.audit_keyed()
         store.use_audit_key(KEY, new_key=True)
@@ -1183,7 +1183,7 @@ def test_audit_keyed_once_a_key_is_used(url):
 
 def test_use_audit_key_refuses_another_key_once_keyed(store, open_store, url):
     new_case(store)
-    other = PM.hook.open_store(url=url)
+    other = PM.hook.open_store(url=url, create=True)
     try:
         with pytest.raises(BadInput, match="is not this database's"):
             other.use_audit_key(audit.Key(b"x" * audit.KEY_BYTES), new_key=False)
