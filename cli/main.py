@@ -99,7 +99,9 @@ def _default_lang() -> str:
     return "en" if chosen.startswith("en") else "da"
 
 
-@click.group(cls=SamskabGroup, invoke_without_command=True)
+@click.group(
+    cls=SamskabGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(package_name="samskab")
 @click.option(
     "--db",

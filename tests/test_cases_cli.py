@@ -296,3 +296,12 @@ def test_tick_where_there_is_no_database_says_so_and_makes_none(samskab, workdir
     result = samskab("tick", exit=1)
     assert "there is no database samskab.db: give one with --db" in result.stderr
     assert list(workdir.iterdir()) == []
+
+
+def test_help_with_h_or_help_and_shell_completion(samskab):
+    assert "Usage:" in samskab("-h").stdout and "Usage:" in samskab("cases", "list", "-h").stdout
+    assert samskab("people", "--help").stdout == samskab("people", "-h").stdout
+    from samskab.cli import cli
+
+    completion = samskab.runner.invoke(cli, [], env={"_SAMSKAB_COMPLETE": "bash_source"}, prog_name="samskab")
+    assert "_SAMSKAB_COMPLETE=bash_complete" in completion.output
