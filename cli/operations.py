@@ -53,21 +53,29 @@ def outbox_list(settings: Settings, include_done: bool, as_json: bool) -> None:
 @outbox.command("retry")
 @click.argument("message_id", type=int)
 @as_option
+@json_option
 @click.pass_obj
-def outbox_retry(settings: Settings, message_id: int, person: str | None) -> None:
+def outbox_retry(settings: Settings, message_id: int, person: str | None, as_json: bool) -> None:
     """Send a failed message again (at the next tick), from its first attempt."""
     settings.service(person).retry_message(message_id)
-    click.echo(words("message {id} will be sent at the next tick", settings.lang, id=message_id))
+    if as_json:
+        echo_json({"id": message_id, "status": "pending"})
+    else:
+        click.echo(words("message {id} will be sent at the next tick", settings.lang, id=message_id))
 
 
 @outbox.command("dismiss")
 @click.argument("message_id", type=int)
 @as_option
+@json_option
 @click.pass_obj
-def outbox_dismiss(settings: Settings, message_id: int, person: str | None) -> None:
+def outbox_dismiss(settings: Settings, message_id: int, person: str | None, as_json: bool) -> None:
     """Give up on a message; the incident is closed and the decision recorded."""
     settings.service(person).dismiss_message(message_id)
-    click.echo(words("message {id} dismissed", settings.lang, id=message_id))
+    if as_json:
+        echo_json({"id": message_id, "status": "dismissed"})
+    else:
+        click.echo(words("message {id} dismissed", settings.lang, id=message_id))
 
 
 @click.command()
@@ -111,8 +119,9 @@ def person_export(settings: Settings, email: str) -> None:
 @click.argument("email")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @as_option
+@json_option
 @click.pass_obj
-def person_erase(settings: Settings, email: str, yes: bool, person: str | None) -> None:
+def person_erase(settings: Settings, email: str, yes: bool, person: str | None, as_json: bool) -> None:
     """Pseudonymise the person everywhere; the history stays verifiable."""
     service = settings.service(person)
     service.person_export(email)  # nothing held: said before asking
@@ -121,7 +130,10 @@ def person_erase(settings: Settings, email: str, yes: bool, person: str | None) 
             words("Erase {email} everywhere? This cannot be undone", settings.lang, email=email), abort=True
         )
     erasure = service.person_erase(email)
-    click.echo(render.erasure_text(erasure, settings.lang))
+    if as_json:
+        echo_json(to_json(erasure))
+    else:
+        click.echo(render.erasure_text(erasure, settings.lang))
     for person_id in erasure.config_people:
         click.echo(
             words("Remove [people.{id}] from the config file too.", settings.lang, id=person_id), err=True

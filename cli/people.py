@@ -4,7 +4,7 @@ import click
 
 from samskab.cli import render
 from samskab.cli.main import Settings, echo_json, json_option
-from samskab.engine.readmodels import to_json
+from samskab.engine.readmodels import PersonView, to_json
 
 
 @click.group()
@@ -42,37 +42,49 @@ def people_add(
     as_json: bool,
 ) -> None:
     """Register the person who logs in as ACCOUNT."""
-    added = settings.service().add_person(account, name=name, email=email, roles=roles, language=language)
-    if as_json:
-        echo_json(to_json(added))
-    else:
-        click.echo(render.people_text((added,), settings.lang))
+    _print(
+        settings,
+        settings.service().add_person(account, name=name, email=email, roles=roles, language=language),
+        as_json,
+    )
 
 
 @people.command("grant")
 @click.argument("account")
 @click.argument("roles", nargs=-1, required=True)
+@json_option
 @click.pass_obj
-def people_grant(settings: Settings, account: str, roles: tuple[str, ...]) -> None:
+def people_grant(settings: Settings, account: str, roles: tuple[str, ...], as_json: bool) -> None:
     """Give ACCOUNT one or more ROLES."""
-    click.echo(render.people_text((settings.service().grant(account, roles),), settings.lang))
+    _print(settings, settings.service().grant(account, roles), as_json)
 
 
 @people.command("revoke")
 @click.argument("account")
 @click.argument("roles", nargs=-1, required=True)
+@json_option
 @click.pass_obj
-def people_revoke(settings: Settings, account: str, roles: tuple[str, ...]) -> None:
+def people_revoke(settings: Settings, account: str, roles: tuple[str, ...], as_json: bool) -> None:
     """Take one or more ROLES from ACCOUNT."""
-    click.echo(render.people_text((settings.service().revoke(account, roles),), settings.lang))
+    _print(settings, settings.service().revoke(account, roles), as_json)
 
 
 @people.command("remove")
 @click.argument("account")
+@json_option
 @click.pass_obj
-def people_remove(settings: Settings, account: str) -> None:
+def people_remove(settings: Settings, account: str, as_json: bool) -> None:
     """Take ACCOUNT out of the register: they may no longer use samskab."""
     settings.service().remove_person(account)
+    if as_json:
+        echo_json({"id": account, "removed": True})
+
+
+def _print(settings: Settings, person: PersonView, as_json: bool) -> None:
+    if as_json:
+        echo_json(to_json(person))
+    else:
+        click.echo(render.people_text((person,), settings.lang))
 
 
 @people.command("history")

@@ -31,14 +31,18 @@ def processes_list(settings: Settings, as_json: bool) -> None:
 
 @processes.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@json_option
 @click.pass_obj
-def processes_check(settings: Settings, paths: tuple[Path, ...]) -> None:
+def processes_check(settings: Settings, paths: tuple[Path, ...], as_json: bool) -> None:
     """Check process files (files or directories; default: every one samskab loads).
 
     Prints every problem with file, line, place and a suggestion; exit status 2 if
     there is any.
     """
     report = settings.service(create=None).check_processes(paths)
+    if as_json:
+        echo_json(to_json(report))
+        sys.exit(2 if report.problems else 0)
     for problem in report.problems:
         click.echo(problem, err=True)
     if report.problems:
@@ -75,10 +79,14 @@ def processes_show(settings: Settings, process_id: str, version: int | None, fmt
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory to write to.",
 )
+@json_option
 @click.pass_obj
-def processes_copy(settings: Settings, process_id: str, new_id: str, directory: Path) -> None:
+def processes_copy(settings: Settings, process_id: str, new_id: str, directory: Path, as_json: bool) -> None:
     """Copy a process to a file of your own under a new id, to change it."""
     target = settings.service(create=None).copy_process(process_id, new_id, directory)
+    if as_json:
+        echo_json({"id": new_id, "path": str(target)})
+        return
     click.echo(
         words(
             "Wrote {path}; check it with: samskab --processes {directory} processes check",

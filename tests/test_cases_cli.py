@@ -305,3 +305,37 @@ def test_help_with_h_or_help_and_shell_completion(samskab):
 
     completion = samskab.runner.invoke(cli, [], env={"_SAMSKAB_COMPLETE": "bash_source"}, prog_name="samskab")
     assert "_SAMSKAB_COMPLETE=bash_complete" in completion.output
+
+
+def test_every_command_for_scripts_takes_json():
+    """The exceptions print something that is already a format of its own."""
+    import click
+
+    from samskab.cli import cli
+
+    own_format = {"tui", "demo", "processes docs", "processes schema", "person export", "calendar"}
+
+    def commands(group: click.Group, path: str = ""):
+        for name, command in group.commands.items():
+            full = f"{path} {name}".strip()
+            if isinstance(command, click.Group):
+                yield from commands(command, full)
+            else:
+                yield full, command
+
+    lacking = [
+        name
+        for name, c in commands(cli)
+        if name not in own_format and "as_json" not in [p.name for p in c.params]
+    ]
+    assert lacking == []
+
+
+def test_json_from_commands_that_change_something(samskab, workdir):
+    assert samskab.json("processes", "check") == {"checked": 9, "problems": []}
+    copied = samskab.json("processes", "copy", "partnerskab", "lokal", "--to", "mine")
+    assert copied["path"].endswith("lokal.toml") and (workdir / "mine" / "lokal.toml").exists()
+    samskab("people", "add", "anna", "--role", "koordinator")
+    assert samskab.json("people", "grant", "anna", "styregruppe")["roles"] == ["koordinator", "styregruppe"]
+    assert samskab.json("people", "revoke", "anna", "styregruppe")["roles"] == ["koordinator"]
+    assert samskab.json("people", "remove", "anna") == {"id": "anna", "removed": True}
