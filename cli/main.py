@@ -7,6 +7,7 @@ prints what is wrong, in the chosen language, and never a traceback.
 """
 
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -123,22 +124,46 @@ def _default_lang() -> str:
     help="A directory of process files to add (repeatable).",
 )
 @click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="Say what samskab does (-v), in detail (-vv): deliveries, deadlines, errors.",
+)
+@click.option(
     "--lang",
     type=click.Choice(["da", "en"]),
     default=_default_lang,
     help="Language of what samskab says [default: da, or en from SAMSKAB_LANG/LANG].",
 )
 @click.pass_context
-def cli(ctx: click.Context, db: str, config: str | None, process_dirs: tuple[str, ...], lang: str) -> None:
+def cli(
+    ctx: click.Context, db: str, config: str | None, process_dirs: tuple[str, ...], verbose: int, lang: str
+) -> None:
     """samskab: co-creation processes between a municipality and civil society.
 
     Run with no command to open the terminal UI on the database.
     """
+    _logging(verbose)
     ctx.obj = Settings(db, config, process_dirs, lang)
     if ctx.invoked_subcommand is None:
         tui = cli.get_command(ctx, "tui")
         assert tui is not None
         ctx.invoke(tui)
+
+
+def _logging(verbose: int) -> None:
+    """samskab logs through ``logging`` (logger ``samskab``); shown on standard error
+    with ``-v`` (info) or ``-vv`` (debug), else kept quiet (errors are said anyway)."""
+    logger = logging.getLogger("samskab")
+    logger.handlers.clear()
+    if verbose:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    else:
+        logger.addHandler(logging.NullHandler())
+    logger.propagate = False
 
 
 def echo_json(data: Any) -> None:

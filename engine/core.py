@@ -6,6 +6,7 @@
 
 import datetime as dt
 import functools
+import logging
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -39,6 +40,8 @@ from samskab.engine.readmodels import CaseFilter, DeliveryReport
 from samskab.engine.registry import Registry
 from samskab.engine.store import Outgoing, Store
 from samskab.engine.suggest import did_you_mean
+
+log = logging.getLogger(__name__)
 
 ALL_CASES = CaseFilter()
 LARGEST_ID = 2**63 - 1
@@ -467,6 +470,7 @@ class Engine:
         return attrs.evolve(report, delivery=self.deliver())
 
     def _fire(self, due: Deadline, now: dt.datetime, report: "TickReport") -> None:
+        log.info("case %d: %s of %s due %s", due.case_id, due.kind, due.state, clock.to_text(due.due_at))
         case = self.store.get_case(due.case_id)
         if case is None or case.state != due.state:
             return
@@ -525,6 +529,7 @@ class Engine:
             self.store.fire_deadline(due, event, ())
         except Exception as again:
             event = attrs.evolve(event, note=f"{note} ({type(again).__name__}: {again})")
+        log.error("case %d: could not handle its %s: %s", due.case_id, due.kind, note)
         report.failed.append(event)
 
     def _messages(
@@ -605,6 +610,8 @@ def _audit_key(store: Store) -> audit.Key:
         key, new = audit.Key(secrets.token_bytes(audit.KEY_BYTES)), True
     else:
         key, new = audit.load_key(path, create=not store.audit_keyed())
+    if new and path is not None:
+        log.warning("made the audit key %s: keep it, and keep it from others", path)
     try:
         store.use_audit_key(key, new_key=new)
     except BaseException:

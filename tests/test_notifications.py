@@ -672,3 +672,20 @@ def test_two_installations_never_make_the_same_message_id(samskab, hook_config, 
     assert len(ids) == 2 and ids[0] != ids[1]
     assert payloads[0]["installation"] != payloads[1]["installation"]
     assert payloads[0]["event"] == payloads[1]["event"] == "created"
+
+
+def test_delivery_is_logged_with_verbose_and_quiet_without(samskab, configured, mailbox):
+    mailbox.stop()
+    number = new_case(samskab)
+    to_signature(samskab, number, now="2026-01-12T10:00")
+    quiet = samskab("tick", now="2026-01-12T10:00")
+    assert "WARNING" not in quiet.stderr and "INFO" not in quiet.stderr
+    told = samskab("-v", "tick", now="2026-01-12T10:01").stderr
+    assert "WARNING samskab.engine.delivery: message" in told
+    assert "(mail to borgmester@kommune.dk) failed (attempt 2)" in told and "ConnectionRefusedError" in told
+    told = samskab("--verbose", "tick", now="2026-01-12T10:03").stderr
+    assert "ERROR samskab.engine.delivery:" in told and "is an incident after 3 attempt(s)" in told
+    mailbox.start()
+    for message in samskab.json("outbox", "list"):
+        samskab("outbox", "retry", str(message["id"]), "--as", "mette", now="2026-01-12T10:04")
+    assert "INFO samskab.engine.delivery: message" in samskab("-v", "tick", now="2026-01-12T10:05").stderr
