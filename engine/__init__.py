@@ -6,3 +6,8 @@ read models; :mod:`samskab.engine.core` is the machinery behind it.
 """
 
 __version__ = "0.1.0"
+
+import logging
+
+# A library's logger stays quiet until its user configures logging (``samskab -v`` does).
+logging.getLogger("samskab").addHandler(logging.NullHandler())
