@@ -182,10 +182,14 @@ class Engine:
         behalf (``--as``, for admins), with the roles the register gives them."""
         return people.actor(self.register(), os_account(), person)
 
-    def installation(self) -> str:
-        """This database's name among all samskab installations (from its audit key)."""
+    @functools.cached_property
+    def _installation(self) -> str:
         assert self.audit_key is not None, "open_engine sets the key"
         return self.audit_key.installation()
+
+    def installation(self) -> str:
+        """This database's name among all samskab installations (from its audit key)."""
+        return self._installation
 
     def register(self) -> dict[str, Person]:
         """The people registered, by id (empty: single-user mode)."""

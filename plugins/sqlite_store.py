@@ -134,6 +134,7 @@ class SqliteStore(Store):
                 raise file_problem(path, error) from None
         self._db: sqlite_utils.Database | None = None
         self._key: audit.Key | None = None
+        self._installation = ""
         try:
             self.conn = sqlite3.connect(path, check_same_thread=False, timeout=timeout)
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -425,7 +426,7 @@ class SqliteStore(Store):
                 raise BadInput(
                     msg("the audit key {path} is not this database's", path=str(self.audit_key_path()))
                 )
-            self._key = key
+            self._key, self._installation = key, key.installation()
             return
         with self._writing():
             self.conn.execute("INSERT INTO audit_unlock DEFAULT VALUES")  # the write lock, first
@@ -441,7 +442,7 @@ class SqliteStore(Store):
             self._key_history(key)
             self.conn.execute("INSERT INTO audit_key (fingerprint) VALUES (?)", (key.fingerprint(),))
             self.conn.execute("DELETE FROM audit_unlock")
-        self._key = key
+        self._key, self._installation = key, key.installation()
 
     def _key_history(self, key: audit.Key) -> None:
         """Link a history from before keys again under ``key``, with its heads; its
@@ -713,7 +714,7 @@ class SqliteStore(Store):
         if not outbox:
             return
         at = clock.to_text(when)
-        installation = self._key.installation() if self._key else ""
+        installation = self._installation
         self.conn.executemany(
             "INSERT INTO outbox (key, event_id, case_id, channel, recipient, subject, body, payload,"
             " status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
