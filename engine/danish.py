@@ -220,6 +220,13 @@ DANISH = {
     "synchronous must be NORMAL or FULL, not {value}": "synchronous skal være NORMAL eller FULL, ikke {value}",
     "timeout must be a number of seconds, not {value}": "timeout skal være et antal sekunder, ikke {value}",
     "{path}: not a samskab database ({error})": "{path}: ikke en samskab-database ({error})",
+    "the database file is damaged ({error}); restore it from a backup": "databasefilen er beskadiget ({error}); gendan den fra en sikkerhedskopi",
+    "a time it holds is not a time": "et tidspunkt i den er ikke et tidspunkt",
+    "a value it holds is not JSON": "en værdi i den er ikke JSON",
+    "{path} is read-only (the file or its folder): nothing was saved": "{path} er skrivebeskyttet (filen eller dens mappe): intet blev gemt",
+    "the disk is full: nothing was saved in {path}": "disken er fuld: intet blev gemt i {path}",
+    "the {count} deadline(s) and reminder(s) handled before it were saved": "de {count} frist(er) og påmindelse(r), der blev håndteret før, er gemt",
+    "{path} could not be read or written ({error}); a change under way was not saved": "{path} kunne ikke læses eller skrives ({error}); en ændring undervejs blev ikke gemt",
     "cannot sort by {column}; sort by {columns}": "kan ikke sortere efter {column}; sortér efter {columns}",
     # -- notifications
     "What happened": "Hvad skete",

@@ -1,0 +1,182 @@
+"""A database file samskab cannot use as asked: damaged, read-only, on a full disk. Every
+command says so in one line, in the user's language, with exit status 2 and never a
+traceback, wherever the problem shows (at the start, in the middle of a list, in the
+terminal UI); and nothing is lost: a write that fails leaves the database as it was."""
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import SAMSKAB
+from pilot import NOW, app_for, settle
+
+from samskab.engine.config import Actor
+from samskab.tui.screens.cases import CasesScreen
+
+DAMAGED = (
+    "the database file is damaged (samskab.db: database disk image is malformed); restore it from a backup"
+)
+
+
+@pytest.fixture
+def municipality(engine, workdir):
+    """The demo municipality and 300 associations on a real file, ``samskab.db``; a third
+    of them closed. Gives each association's case id by its number."""
+    ids = {}
+    for i in range(300):
+        values = {"organisation": f"Forening {i}", "kontakt_email": f"f{i}@x.dk"}
+        case = engine.new_case("partnerskab", f"Forening {i}", values, Actor("mette", None))
+        if i % 3 == 0:
+            engine.advance(case.id, "afbryd", note="Trak sig", actor=Actor("mette", None))
+        ids[i] = case.id
+    engine.store.close()  # the last connection: the log is copied into the file
+    assert not (workdir / "samskab.db-wal").exists()
+    return ids
+
+
+def command(*args, cwd, now=NOW, preexec_fn=None):
+    """The installed samskab in a process of its own, as a user runs it; never a traceback."""
+    env = {"PATH": os.environ["PATH"], "SAMSKAB_LANG": "en", "SAMSKAB_LOAD_PLUGINS": "", "SAMSKAB_NOW": now}
+    result = subprocess.run(
+        [SAMSKAB, *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=preexec_fn,
+        timeout=120,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def overwrite(path: Path, old: bytes, new: bytes) -> None:
+    """Replace ``old`` (once in the file) by ``new`` of the same length, in place."""
+    data = path.read_bytes()
+    assert data.count(old) == 1 and len(new) == len(old)
+    path.write_bytes(data.replace(old, new))
+
+
+def garble_page_holding(path: Path, text: bytes) -> None:
+    """Overwrite the database page that holds ``text`` with garbage."""
+    data = bytearray(path.read_bytes())
+    page = 4096
+    start = data.index(text) // page * page
+    data[start : start + page] = bytes(range(256)) * (page // 256)
+    path.write_bytes(bytes(data))
+
+
+EVERY_COMMAND = [
+    ("cases", "list"),
+    ("cases", "list", "--all", "--json"),
+    ("cases", "show", "5"),
+    ("audit", "verify"),
+    ("tick",),
+    ("cases", "new", "partnerskab", "--title", "Lions"),
+    ("cases", "advance", "5", "afbryd", "--note", "x"),
+    ("outbox", "list"),
+    ("person", "export", "f1@x.dk"),
+    ("calendar",),
+]
+
+
+@pytest.mark.parametrize("damage", ["half of it overwritten", "cut off in the middle"])
+def test_a_damaged_database_is_a_clear_error_for_every_command(samskab, municipality, workdir, damage):
+    db = workdir / "samskab.db"
+    size = db.stat().st_size
+    with db.open("r+b") as file:
+        if damage == "half of it overwritten":
+            file.seek(size // 4 // 4096 * 4096)
+            file.write(b"\xa5" * (size // 2))
+        else:
+            file.truncate(size // 2 // 4096 * 4096)
+    damaged = digest(db)
+    for args in EVERY_COMMAND:
+        result = samskab(*args, now="2027-06-01T08:00", exit=2)
+        assert result.stderr == f"Error: {DAMAGED}\n", args
+    danish = samskab("--lang", "da", "cases", "list", exit=2)
+    assert danish.stderr.startswith("Fejl: databasefilen er beskadiget (samskab.db: ")
+    assert danish.stderr.endswith("); gendan den fra en sikkerhedskopi\n")
+    assert digest(db) == damaged  # made no worse
+
+
+def test_damage_found_in_the_middle_of_a_list_is_a_clear_error_there(samskab, municipality, workdir):
+    """Only the page holding an association's case is damaged: the list stops there with
+    the error; what is elsewhere in the file can still be read."""
+    garble_page_holding(workdir / "samskab.db", b"Forening 151partnerskab")
+    listed = samskab("cases", "list", exit=2)
+    assert "Forening 1 " in listed.stdout and "Forening 299" not in listed.stdout
+    assert listed.stderr == f"Error: {DAMAGED}\n"
+    for args in [
+        ("cases", "list", "--json"),
+        ("cases", "show", municipality[151]),
+        ("audit", "verify"),
+        ("person", "export", "f151@x.dk"),
+        ("cases", "advance", municipality[151], "afbryd", "--note", "x"),
+    ]:
+        assert samskab(*args, exit=2).stderr == f"Error: {DAMAGED}\n", args
+    assert "Forening 1" in samskab("cases", "show", municipality[1]).stdout
+
+
+def test_values_damaged_inside_a_row_are_a_clear_error(samskab, municipality, workdir):
+    """Damage SQLite cannot see: a value samskab wrote reads back as something it never
+    writes (not JSON, not a time, not UTF-8 text)."""
+    db = workdir / "samskab.db"
+    fields = b'{"kontakt_email":"f7@x.dk","organisation":"Forening 7"}2026'
+    overwrite(db, fields, b"[" + fields[1:])
+    overwrite(db, b'"organisation":"Forening 8"}2026-11-23', b'"organisation":"Forening 8"}2026x11x23')
+    overwrite(db, b"Forening 10partnerskab", b"Forening \xff0partnerskab")
+    for case, said in [
+        (municipality[7], "a value it holds is not JSON"),
+        (municipality[8], "a time it holds is not a time"),
+        (municipality[10], "samskab.db: Could not decode to UTF-8 column 'title'"),
+    ]:
+        result = samskab("cases", "show", case, exit=2)
+        assert result.stderr == f"Error: the database file is damaged ({said}); restore it from a backup\n"
+    assert "Forening 9" in samskab("cases", "show", municipality[9]).stdout
+
+
+def test_tick_stopped_by_damage_says_how_much_it_had_saved(samskab, workdir, monkeypatch):
+    """300 citizens' ideas, each due an answer in 14 days: tick answers for them one by one
+    until it reaches the damaged page; what it did before is saved, and it says so."""
+    from samskab.engine.core import open_engine
+    from samskab.engine.plugins import make_plugin_manager
+
+    monkeypatch.setenv("SAMSKAB_NOW", NOW)
+    engine = open_engine(str(workdir / "samskab.db"), pm=make_plugin_manager(load_entrypoints=False))
+    for i in range(300):
+        engine.new_case("borgerinitiativ", f"Idé {i}", {"ide": f"Idé {i}"}, Actor("mette", None))
+    engine.store.close()
+    garble_page_holding(workdir / "samskab.db", b"Id\xc3\xa9 150borgerinitiativ")
+    result = samskab("tick", now="2026-12-08T08:00", exit=2)
+    saved = (
+        sqlite3.connect(workdir / "samskab.db")
+        .execute("SELECT count(*) FROM events WHERE kind IN ('reminder', 'deadline')")
+        .fetchone()[0]
+    )
+    assert 0 < saved < 600
+    assert result.stderr == (
+        f"Error: {DAMAGED}\n  - the {saved} deadline(s) and reminder(s) handled before it were saved\n"
+    )
+
+
+async def test_a_damaged_database_is_a_notification_in_the_terminal_ui(municipality, workdir):
+    from samskab.engine.core import open_engine
+    from samskab.engine.plugins import make_plugin_manager
+
+    garble_page_holding(workdir / "samskab.db", b"Forening 151partnerskab")
+    engine = open_engine(str(workdir / "samskab.db"), pm=make_plugin_manager(load_entrypoints=False))
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        said = {notification.message for notification in pilot.app._notifications}
+        assert said == {
+            f"databasefilen er beskadiget ({workdir / 'samskab.db'}: database disk image is malformed);"
+            " gendan den fra en sikkerhedskopi"
+        }
