@@ -12,7 +12,8 @@ for another writer (default 5).
 
 SQLite's errors become samskab's in one place (:func:`_problem`), whichever statement
 or row shows them (:class:`_Connection`): a damaged file, a read-only file or folder, a
-full disk (or file-size limit), a busy database.
+full disk (or file-size limit), a busy database. A file in a folder samskab may not write
+is read as it is on disk (``immutable``), since SQLite cannot make its -wal and -shm there.
 
 Times are kept as ISO 8601 text in UTC (``clock.to_text``: ``2026-03-01T09:30:00+00:00``),
 which sorts and compares in SQL as the times do: the store takes and gives datetimes and
@@ -29,7 +30,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 import attrs
 
@@ -116,7 +117,10 @@ class SqliteStore(Store):
                 raise file_problem(path, error) from None
         self._db: sqlite_utils.Database | None = None
         try:
-            self.conn = sqlite3.connect(path, factory=_Connection, check_same_thread=False, timeout=timeout)
+            address = _address(path)
+            self.conn = sqlite3.connect(
+                address, uri=address != path, factory=_Connection, check_same_thread=False, timeout=timeout
+            )
             self.conn.path = path
             self.conn.execute("PRAGMA foreign_keys = ON")
             if path != ":memory:":
@@ -970,6 +974,20 @@ def _at_size_limit(path: str) -> bool:
     files = [name for name in (path, path + "-wal") if os.path.exists(name)]
     # A write that crosses the limit fills the file up to it; a page is at most 64 KiB.
     return any(os.path.getsize(name) > limit - 65536 for name in files)
+
+
+def _address(path: str) -> str:
+    """How SQLite is to open ``path``: as it is or, in a folder samskab may not write
+    (where SQLite cannot make the -wal and -shm files it reads with), read-only and as it
+    is on disk, with no locks (``immutable``): nothing can be written there. A -wal left
+    beside the file may hold changes not yet in it: then the file is opened as usual, and
+    SQLite says what it cannot do."""
+    if path == ":memory:" or os.path.exists(path + "-wal"):
+        return path
+    whole = os.path.abspath(path)
+    if os.access(os.path.dirname(whole), os.W_OK):
+        return path
+    return f"file:{quote(whole)}?immutable=1"
 
 
 def _row_id(cursor: sqlite3.Cursor) -> int:

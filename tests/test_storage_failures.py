@@ -3,6 +3,7 @@ command says so in one line, in the user's language, with exit status 2 and neve
 traceback, wherever the problem shows (at the start, in the middle of a list, in the
 terminal UI); and nothing is lost: a write that fails leaves the database as it was."""
 
+import ctypes
 import hashlib
 import os
 import sqlite3
@@ -180,3 +181,70 @@ async def test_a_damaged_database_is_a_notification_in_the_terminal_ui(municipal
             f"databasefilen er beskadiget ({workdir / 'samskab.db'}: database disk image is malformed);"
             " gendan den fra en sikkerhedskopi"
         }
+
+
+# -- read-only -------------------------------------------------------------------------
+
+
+def powerless():
+    """A preexec_fn for a child that meets file permissions as anyone does, even run by
+    root: it gives up every capability (from the bounding set, so its program starts with
+    none), among them the one that lets root write a read-only file."""
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    last = int(Path("/proc/sys/kernel/cap_last_cap").read_text())
+
+    def give_up() -> None:
+        for capability in range(last + 1):
+            if prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+                raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+    return give_up if os.geteuid() == 0 else None
+
+
+def test_a_read_only_database_can_be_read_and_says_so_for_every_write(workdir):
+    """The file (0444) and its folder (0555) read-only, so SQLite can make no -wal or
+    -shm beside it: reading commands work as before; writing ones say the file is
+    read-only and that nothing was saved, and the file is left as it was."""
+    folder = workdir / "kommune"
+    db = folder / "samskab.db"
+    folder.mkdir()
+    command("--db", db, "demo", cwd=workdir)
+    reading = [("cases", "list", "--all"), ("cases", "show", "4"), ("audit", "verify"), ("outbox", "list")]
+    before = {args: command("--db", db, *args, cwd=workdir).stdout for args in reading}
+    as_user = powerless()
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        try:
+            probe = subprocess.run(["touch", folder / "probe"], preexec_fn=as_user, capture_output=True)
+        except subprocess.SubprocessError as error:
+            pytest.skip(f"running as root, and root cannot give up its power to write any file here: {error}")
+        if probe.returncode == 0:
+            pytest.skip("running as root, and a read-only folder does not stop root here")
+        kept = digest(db)
+        for args in reading:
+            result = command("--db", db, *args, cwd=workdir, preexec_fn=as_user)
+            assert result.returncode == 0, result.stderr
+            assert result.stdout == before[args]
+        for args in [
+            ("cases", "new", "partnerskab", "--title", "Lions"),
+            ("cases", "advance", "4", "afbryd", "--note", "Trak sig"),
+            ("tick",),
+            ("person", "erase", "spejd@example.dk", "--yes"),
+        ]:
+            result = command("--db", db, *args, cwd=workdir, now="2027-06-01T08:00", preexec_fn=as_user)
+            assert result.returncode == 2, args
+            assert result.stderr == f"Error: {db} is read-only (the file or its folder): nothing was saved\n"
+        danish = command(
+            "--lang", "da", "--db", db, "tick", cwd=workdir, now="2027-06-01T08:00", preexec_fn=as_user
+        )
+        assert danish.stderr == f"Fejl: {db} er skrivebeskyttet (filen eller dens mappe): intet blev gemt\n"
+        assert digest(db) == kept
+        assert sorted(os.listdir(folder)) == ["samskab.db"]
+    finally:
+        folder.chmod(0o755)
+        db.chmod(0o600)
+    assert (
+        command("--db", db, "cases", "list", "--all", cwd=workdir).stdout
+        == before[("cases", "list", "--all")]
+    )
