@@ -225,6 +225,7 @@ DANISH = {
     "a value it holds is not JSON": "en værdi i den er ikke JSON",
     "{path} is read-only (the file or its folder): nothing was saved": "{path} er skrivebeskyttet (filen eller dens mappe): intet blev gemt",
     "the disk is full: nothing was saved in {path}": "disken er fuld: intet blev gemt i {path}",
+    "the personal data is erased, but the log ({path}-wal) could not be copied into {path}, where its old text may still be: free some space, then run samskab again": "personoplysningerne er slettet, men loggen ({path}-wal) kunne ikke kopieres ind i {path}, hvor den gamle tekst stadig kan ligge: frigør plads, og kør så samskab igen",
     "the {count} deadline(s) and reminder(s) handled before it were saved": "de {count} frist(er) og påmindelse(r), der blev håndteret før, er gemt",
     "{path} could not be read or written ({error}); a change under way was not saved": "{path} kunne ikke læses eller skrives ({error}); en ændring undervejs blev ikke gemt",
     "cannot sort by {column}; sort by {columns}": "kan ikke sortere efter {column}; sortér efter {columns}",

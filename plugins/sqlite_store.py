@@ -451,7 +451,16 @@ class SqliteStore(Store):
             found, touched = self._erase(texts, person_ids, pseudonym, at, actor)
         finally:
             self.conn.execute("PRAGMA secure_delete = OFF")
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except StorageFailed:  # a full disk, say: the erasure is saved, the copy is not
+            raise StorageFailed(
+                msg(
+                    "the personal data is erased, but the log ({path}-wal) could not be copied into"
+                    " {path}, where its old text may still be: free some space, then run samskab again",
+                    path=self.path,
+                )
+            ) from None
         return {"cases": len(touched), "events": len(found["events"]), "messages": len(found["messages"])}
 
     def _erase(

@@ -4,15 +4,21 @@ traceback, wherever the problem shows (at the start, in the middle of a list, in
 terminal UI); and nothing is lost: a write that fails leaves the database as it was."""
 
 import ctypes
+import datetime as dt
 import hashlib
+import json
 import os
+import resource
+import signal
 import sqlite3
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import SAMSKAB
 from pilot import NOW, app_for, settle
+from test_reliability import check_invariants
 
 from samskab.engine.config import Actor
 from samskab.tui.screens.cases import CasesScreen
@@ -248,3 +254,117 @@ def test_a_read_only_database_can_be_read_and_says_so_for_every_write(workdir):
         command("--db", db, "cases", "list", "--all", cwd=workdir).stdout
         == before[("cases", "list", "--all")]
     )
+
+
+# -- a full disk -----------------------------------------------------------------------
+
+
+def at_most(size: int):
+    """A preexec_fn for a child that may write files of ``size`` bytes at most (as on a
+    full disk, a write beyond fails with EFBIG instead of killing it with SIGXFSZ)."""
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return limit
+
+
+def content(db: Path) -> list[str]:
+    """Everything the database holds, read without writing (no log copied back)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_a_full_disk_is_a_clear_error_and_every_write_is_all_or_nothing(workdir):
+    """Writing commands of every kind (new cases with large values, actions with long
+    notes, tick firing reminders and deadlines, the demo builder) under a file-size limit,
+    day after day until the database and its log fill it: each one that fails says the
+    disk is full and leaves the database exactly as it was; each one that succeeded is all
+    there, and the database is whole."""
+    db = workdir / "samskab.db"
+    command("demo", cwd=workdir)
+    limit = at_most(db.stat().st_size + 150_000)
+    large = "x" * 12_000
+    made: dict[int, str] = {}
+    refused: list[tuple[int, str]] = []
+    fired: list[tuple[int, str, str]] = []
+    failed = Counter[str]()
+    for day in range(60):
+        step = ("new", "advance", "tick", "demo")[day % 4]
+        waiting = sorted(set(made) - {case for case, _ in refused})
+        if step == "new":
+            args = ["cases", "new", "borgerinitiativ", "--title", f"Idé {day}", "--json"]
+            args += ["--set", f"ide={large}", "--set", f"borger_email=b{day}@x.dk"]
+        elif step == "advance":
+            if len(waiting) < 2:  # one is kept for when the disk is full
+                continue
+            args = ["cases", "advance", waiting[0], "afvis", "--note", f"{large} {day}", "--json"]
+        elif step == "tick":
+            args = ["tick", "--json"]
+        else:
+            args = ["--db", f"demo{day}.db", "demo"]
+        now = (dt.datetime(2026, 11, 23, 8) + dt.timedelta(days=day)).isoformat(timespec="minutes")
+        before = content(db)
+        result = command(*args, cwd=workdir, now=now, preexec_fn=limit)
+        if result.returncode != 0:
+            failed["demo" if args[0] == "--db" else args[1] if args[0] == "cases" else "tick"] += 1
+            where = args[1] + ".building" if args[0] == "--db" else "samskab.db"
+            assert result.returncode == 2
+            assert result.stderr.startswith(f"Error: the disk is full: nothing was saved in {where}\n")
+            if "handled before it were saved" not in result.stderr:
+                assert content(db) == before, args
+            if min(failed[name] for name in ("new", "advance", "tick", "demo")) >= 2:
+                break
+        elif args[1] == "new":
+            made[json.loads(result.stdout)["id"]] = f"Idé {day}"
+        elif args[1] == "advance":
+            refused.append((waiting[0], f"{large} {day}"))
+        elif args[0] == "tick":
+            report = json.loads(result.stdout)
+            fired += [
+                (e["case"], e["kind"], e["at"]) for kind in ("reminders", "deadlines") for e in report[kind]
+            ]
+    assert min(failed[name] for name in ("new", "advance", "tick", "demo")) >= 2, failed
+    assert len(made) >= 5 and refused and fired
+
+    assert command("audit", "verify", cwd=workdir).stdout.startswith("ok: ")
+    check_invariants(db)  # PRAGMA integrity_check, and every case's state is its history's
+    conn = sqlite3.connect(db)
+    for case, title in made.items():
+        assert conn.execute("SELECT title FROM cases WHERE id = ?", (case,)).fetchone() == (title,)
+    for case, note in refused:
+        assert conn.execute("SELECT state FROM cases WHERE id = ?", (case,)).fetchone() == ("afvist",)
+        assert conn.execute("SELECT count(*) FROM events WHERE note = ?", (note,)).fetchone() == (1,)
+    for case, kind, at in fired:
+        assert conn.execute(
+            "SELECT count(*) FROM events WHERE case_id = ? AND kind = ? AND at = ?", (case, kind, at)
+        ).fetchone() == (1,)
+    conn.close()
+    assert not [name for name in os.listdir(workdir) if name.startswith("demo")]
+
+
+def test_an_erasure_on_a_full_disk_says_its_old_text_may_be_left_in_the_file(workdir):
+    """The erasure fits in the log, but the log cannot be copied back into the file (over
+    the old text): samskab does not say nothing was saved, it says the old text may still
+    be in the file; a later samskab copies the log back."""
+    db = workdir / "samskab.db"
+    command("demo", cwd=workdir)
+    result = command(
+        "person", "erase", "spejd@example.dk", "--yes", cwd=workdir, preexec_fn=at_most(db.stat().st_size)
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "Error: the personal data is erased, but the log (samskab.db-wal) could not be copied into"
+        " samskab.db, where its old text may still be: free some space, then run samskab again\n"
+    )
+    assert (
+        "nothing is held on spejd@example.dk"
+        in command("person", "export", "spejd@example.dk", cwd=workdir).stderr
+    )
+    assert not (workdir / "samskab.db-wal").exists()  # copied back when samskab closed it
+    assert b"spejd@example.dk" not in db.read_bytes()
+    assert command("audit", "verify", cwd=workdir).stdout.startswith("ok: ")
