@@ -918,7 +918,7 @@ class _Cursor(sqlite3.Cursor):
         """``call(self, *args)``, SQLite's error said as samskab's."""
         try:
             return call(self, *args)
-        except sqlite3.Error as error:
+        except (sqlite3.Error, UnicodeDecodeError) as error:
             raise (_problem(error, self.connection.path) or error) from None
 
     def execute(self, sql: str, parameters: Any = (), /) -> "_Cursor":
@@ -937,24 +937,27 @@ class _Cursor(sqlite3.Cursor):
         # As _said does, written out: this runs for every row of a list of every case.
         try:
             return sqlite3.Cursor.__next__(self)
-        except sqlite3.Error as error:
+        except (sqlite3.Error, UnicodeDecodeError) as error:
             raise (_problem(error, self.connection.path) or error) from None
 
 
-def _problem(error: sqlite3.Error, path: str) -> SamskabError | None:
+def _problem(error: Exception, path: str) -> SamskabError | None:
     """SQLite's ``error`` on the database at ``path``, said as samskab's; None for any
     other (a mistake in samskab, which goes on as it is). SQLite undoes a transaction a
     failed write was part of, so for a write each of these means nothing was saved."""
     code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF  # the primary result code
     said = str(error)
-    if said.startswith("Could not decode to UTF-8"):  # Python's sqlite3, reading damaged text
+    if isinstance(error, UnicodeDecodeError):  # SQLite's message quotes damaged bytes
+        code, said = sqlite3.SQLITE_CORRUPT, error.object.decode("utf-8", "replace")
+    elif said.startswith("Could not decode to UTF-8"):  # Python's sqlite3, reading damaged text
         code, said = sqlite3.SQLITE_CORRUPT, said.partition(" with text")[0]
+    said = "".join(c if c.isprintable() else "?" for c in said)  # it may quote the damage
     if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
         return Busy(
             msg("the database is busy (another program is writing to it); nothing was saved, try again")
         )
     if code == sqlite3.SQLITE_NOTADB:
-        return BadInput(msg("{path}: not a samskab database ({error})", path=path, error=str(error)))
+        return BadInput(msg("{path}: not a samskab database ({error})", path=path, error=said))
     if code == sqlite3.SQLITE_CORRUPT:
         return _damaged(f"{path}: {said}")
     if code == sqlite3.SQLITE_READONLY:
@@ -968,7 +971,7 @@ def _problem(error: sqlite3.Error, path: str) -> SamskabError | None:
             msg(
                 "{path} could not be read or written ({error}); a change under way was not saved",
                 path=path,
-                error=str(error),
+                error=said,
             )
         )
     return None

@@ -150,6 +150,22 @@ def test_values_damaged_inside_a_row_are_a_clear_error(samskab, municipality, wo
     assert "Forening 9" in samskab("cases", "show", municipality[9]).stdout
 
 
+def test_a_damaged_schema_is_a_clear_error_that_prints_none_of_the_damage(samskab, engine, workdir):
+    """SQLite quotes the damaged text of a table's definition in its message: bytes that
+    are not UTF-8 (Python's sqlite3 cannot even make the message) and an escape sequence
+    (a terminal would obey it). The error says where, and shows neither."""
+    engine.store.close()
+    old = b'CREATE TABLE "refusals" (\n   "id"'
+    overwrite(workdir / "samskab.db", old, old[:-4] + b"`\xff\x1b[")
+    result = samskab("cases", "list", exit=2)
+    assert result.stderr.startswith(
+        "Error: the database file is damaged (samskab.db: malformed database schema (refusals)"
+        " - unrecognized token: "
+    )
+    assert result.stderr.endswith("); restore it from a backup\n") and result.stderr.count("\n") == 1
+    assert "\x1b" not in result.stderr
+
+
 def test_tick_stopped_by_damage_says_how_much_it_had_saved(samskab, workdir, monkeypatch):
     """300 citizens' ideas, each due an answer in 14 days: tick answers for them one by one
     until it reaches the damaged page; what it did before is saved, and it says so."""
