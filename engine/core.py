@@ -31,7 +31,7 @@ from samskab.engine.channels import build_channels
 from samskab.engine.config import CONFIG_NAME, Actor, Config, Person, load_config, os_account
 from samskab.engine.definition import Action, Definition, Process, Text
 from samskab.engine.delivery import deliver
-from samskab.engine.errors import BadInput, Busy, Conflict, NotFound, Refused
+from samskab.engine.errors import BadInput, Busy, Conflict, NotFound, Refused, StorageFailed
 from samskab.engine.guards import GuardContext
 from samskab.engine.machine import CompiledProcess
 from samskab.engine.messages import Both, due_day, msg, text
@@ -459,8 +459,10 @@ class Engine:
 
         What fails for one case (a plugin's guard that raises, a broken definition) is
         recorded on that case's history and in the report, and tick goes on with the
-        rest. The notes samskab writes into the history here are in Danish, the language
-        of the municipality and of the step titles they quote.
+        rest. A database that cannot be written (damaged, read-only, a full disk) stops
+        it: the error says how many it had handled (and saved) before. The notes samskab
+        writes into the history here are in Danish, the language of the municipality and
+        of the step titles they quote.
         """
         report = TickReport()
         now = self.now()
@@ -469,6 +471,15 @@ class Engine:
                 self._fire(due, now, report)
             except (Busy, Conflict):  # another writer: the deadline is there next tick
                 continue
+            except StorageFailed as failed:
+                done = len(report.reminders + report.deadlines + report.actions + report.skipped)
+                if done:
+                    failed.details.append(
+                        msg(
+                            "the {count} deadline(s) and reminder(s) handled before it were saved", count=done
+                        )
+                    )
+                raise
             except Exception as error:
                 self._failed(due, now, error, report)
         return attrs.evolve(report, delivery=self.deliver())

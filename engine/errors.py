@@ -1,8 +1,9 @@
 """What can go wrong for a user, each with the exit status the command line gives it.
 
 0 done; 1 refused (guard, role, conflict, unknown case or action); 2 bad input (usage,
-invalid definition, a value that does not parse). Anything else is a bug and may show
-a traceback; these never do.
+invalid definition, a value that does not parse) or a database file that cannot be used
+as asked (damaged, read-only, a full disk). Anything else is a bug and may show a
+traceback; these never do.
 """
 
 import errno
@@ -64,6 +65,11 @@ class Conflict(SamskabError):
     """Someone else changed the case since it was read; nothing was written."""
 
     exit_code = 1
+
+
+class StorageFailed(SamskabError):
+    """The database could not be read or written: a damaged file, a read-only file or
+    folder, a full disk. A write that failed left the database as it was."""
 
 
 def file_problem(path: object, error: OSError) -> BadInput:

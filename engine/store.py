@@ -41,7 +41,10 @@ are one call, so a store can make them one transaction. The rules every store ke
   equal to what was written (``engine.jsontext``).
 - **Errors.** A write the database holds off past the store's timeout is
   :class:`engine.errors.Busy`, with nothing written; a lost compare-and-swap is
-  :class:`engine.errors.Conflict`, with nothing written.
+  :class:`engine.errors.Conflict`, with nothing written. Storage that cannot be read or
+  written as asked (a damaged file, a read-only one, a full disk) is
+  :class:`engine.errors.StorageFailed`, from any method, with nothing written; never the
+  database library's own exception.
 """
 
 import datetime as dt

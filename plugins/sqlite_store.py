@@ -10,6 +10,11 @@ trades speed for durability against power loss (the default, NORMAL, is durable
 against a crash of samskab itself in WAL mode); ``?timeout=SECONDS`` is how long to wait
 for another writer (default 5).
 
+SQLite's errors become samskab's in one place (:func:`_problem`), whichever statement
+or row shows them (:class:`_Connection`): a damaged file, a read-only file or folder, a
+full disk (or file-size limit), a busy database. A file in a folder samskab may not write
+is read as it is on disk (``immutable``), since SQLite cannot make its -wal and -shm there.
+
 Times are kept as ISO 8601 text in UTC (``clock.to_text``: ``2026-03-01T09:30:00+00:00``),
 which sorts and compares in SQL as the times do: the store takes and gives datetimes and
 turns them into that text on the way in and back on the way out.
@@ -19,17 +24,26 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import resource
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 import attrs
 
 from samskab.engine import audit, clock, jsontext
 from samskab.engine.cases import ERASURE, Case, Deadline, Event
-from samskab.engine.errors import BadInput, Busy, Conflict, NotFound, file_problem
+from samskab.engine.errors import (
+    BadInput,
+    Busy,
+    Conflict,
+    NotFound,
+    SamskabError,
+    StorageFailed,
+    file_problem,
+)
 from samskab.engine.hookspecs import hookimpl
 from samskab.engine.mentions import Mentions
 from samskab.engine.messages import msg
@@ -136,7 +150,11 @@ class SqliteStore(Store):
         self._key: audit.Key | None = None
         self._installation = ""
         try:
-            self.conn = sqlite3.connect(path, check_same_thread=False, timeout=timeout)
+            address = _address(path)
+            self.conn = sqlite3.connect(
+                address, uri=address != path, factory=_Connection, check_same_thread=False, timeout=timeout
+            )
+            self.conn.path = path
             self.conn.execute("PRAGMA foreign_keys = ON")
             if path != ":memory:":
                 self.conn.execute("PRAGMA journal_mode = WAL")
@@ -160,7 +178,7 @@ class SqliteStore(Store):
 
                 migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
-            raise BadInput(
+            raise _problem(exc, path) or BadInput(
                 msg("{path}: not a samskab database ({error})", path=path, error=str(exc))
             ) from None
 
@@ -206,19 +224,10 @@ class SqliteStore(Store):
 
     @contextlib.contextmanager
     def _writing(self):
-        """One transaction; a database locked past the timeout becomes a clear error."""
-        try:
-            with self.db.atomic():
-                yield
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise Busy(
-                    msg(
-                        "the database is busy (another program is writing to it); "
-                        "nothing was saved, try again"
-                    )
-                ) from None
-            raise
+        """One transaction: all of it is saved or, whatever fails (a lost compare-and-swap,
+        a busy database, a full disk), none of it."""
+        with self.db.atomic():
+            yield
 
     # -- definitions -----------------------------------------------------------
 
@@ -505,12 +514,12 @@ class SqliteStore(Store):
         cases = [
             row
             for row in self._mentioning("cases", "*", ("title", "fields"), person)
-            if named(row[1]) or named(jsontext.loads(row[6]))
+            if named(row[1]) or named(_loads(row[6]))
         ]
         mentioned = {
             row[0]: row
             for row in self._mentioning("events", _PERSONAL_EVENT_COLUMNS, ("changes", "note"), person)
-            if named(jsontext.loads(row[6])) or named(row[7])
+            if named(_loads(row[6])) or named(row[7])
         }
         acting = self.conn.execute(
             f"SELECT {_PERSONAL_EVENT_COLUMNS} FROM events WHERE {actors}", ids
@@ -521,7 +530,7 @@ class SqliteStore(Store):
             for row in self._mentioning(
                 "outbox", "*", ("recipient", "subject", "body", "payload", "last_error"), person
             )
-            if any(named(value) for value in (row[5], row[6], row[7], jsontext.loads(row[8]), row[12]))
+            if any(named(value) for value in (row[5], row[6], row[7], _loads(row[8]), row[12]))
         ]
         refusals = self.conn.execute(f"SELECT * FROM refusals WHERE {actors} ORDER BY id", ids).fetchall()
         return {"cases": cases, "events": events, "messages": messages, "refusals": refusals}
@@ -536,8 +545,8 @@ class SqliteStore(Store):
                     "title": c[1],
                     "process": c[2],
                     "state": c[5],
-                    "fields": jsontext.loads(c[6]),
-                    "created_at": clock.from_text(c[7]),
+                    "fields": _loads(c[6]),
+                    "created_at": _moment(c[7]),
                 }
                 for c in found["cases"]
             ],
@@ -545,12 +554,12 @@ class SqliteStore(Store):
                 {
                     "id": e[0],
                     "case": e[1],
-                    "at": clock.from_text(e[2]),
+                    "at": _moment(e[2]),
                     "actor": e[3],
                     "account": e[8],
                     "kind": e[4],
                     "action": e[5],
-                    "changes": jsontext.loads(e[6]),
+                    "changes": _loads(e[6]),
                     "note": e[7],
                 }
                 for e in found["events"]
@@ -563,10 +572,10 @@ class SqliteStore(Store):
                     "recipient": m[5],
                     "subject": m[6],
                     "body": m[7],
-                    "payload": jsontext.loads(m[8]),
+                    "payload": _loads(m[8]),
                     "status": m[9],
                     "last_error": m[12],
-                    "created_at": clock.from_text(m[13]),
+                    "created_at": _moment(m[13]),
                     "sent_at": _time(m[14]),
                 }
                 for m in found["messages"]
@@ -574,11 +583,11 @@ class SqliteStore(Store):
             "refusals": [
                 {
                     "case": r[1],
-                    "at": clock.from_text(r[2]),
+                    "at": _moment(r[2]),
                     "actor": r[3],
                     "account": r[4],
                     "action": r[5],
-                    "reasons": jsontext.loads(r[6]),
+                    "reasons": _loads(r[6]),
                 }
                 for r in found["refusals"]
             ],
@@ -597,7 +606,16 @@ class SqliteStore(Store):
             found, touched = self._erase(texts, person_ids, pseudonym, at, actor)
         finally:
             self.conn.execute("PRAGMA secure_delete = OFF")
-        self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except StorageFailed:  # a full disk, say: the erasure is saved, the copy is not
+            raise StorageFailed(
+                msg(
+                    "the personal data is erased, but the log ({path}-wal) could not be copied into"
+                    " {path}, where its old text may still be: free some space, then run samskab again",
+                    path=self.path,
+                )
+            ) from None
         return {"cases": len(touched), "events": len(found["events"]), "messages": len(found["messages"])}
 
     def _erase(
@@ -618,7 +636,7 @@ class SqliteStore(Store):
             for case in found["cases"]:
                 self.conn.execute(
                     "UPDATE cases SET title = ?, fields = ? WHERE id = ?",
-                    (clean(case[1]), jsontext.dumps(clean(jsontext.loads(case[6]))), case[0]),
+                    (clean(case[1]), jsontext.dumps(clean(_loads(case[6]))), case[0]),
                 )
             for event in found["events"]:
                 self.conn.execute(
@@ -626,7 +644,7 @@ class SqliteStore(Store):
                     (
                         who(event[3]),
                         who(event[8]),
-                        jsontext.dumps(clean(jsontext.loads(event[6]))),
+                        jsontext.dumps(clean(_loads(event[6]))),
                         clean(event[7]),
                         event[0],
                     ),
@@ -656,7 +674,7 @@ class SqliteStore(Store):
                         clean(message[5]),
                         clean(message[6]),
                         clean(message[7]),
-                        jsontext.dumps(clean(jsontext.loads(message[8]))),
+                        jsontext.dumps(clean(_loads(message[8]))),
                         clean(message[12]),
                         message[0],
                     ),
@@ -699,11 +717,11 @@ class SqliteStore(Store):
         )
         return [
             {
-                "at": clock.from_text(at),
+                "at": _moment(at),
                 "actor": actor,
                 "account": account,
                 "action": action,
-                "reasons": jsontext.loads(reasons),
+                "reasons": _loads(reasons),
             }
             for at, actor, account, action, reasons in rows
         ]
@@ -806,7 +824,7 @@ class SqliteStore(Store):
         rows = self.conn.execute(
             "SELECT at, actor, what FROM outbox_log WHERE message_id = ? ORDER BY id", (message_id,)
         )
-        return [(clock.from_text(at), actor, what) for at, actor, what in rows]
+        return [(_moment(at), actor, what) for at, actor, what in rows]
 
     def _insert_deadlines(self, case_id: int, deadlines: Sequence[Deadline]) -> None:
         if not deadlines:
@@ -954,7 +972,28 @@ def _text(moment: dt.datetime | None) -> str | None:
 
 def _time(text: str | None) -> dt.datetime | None:
     """A time the database kept (None stays None)."""
-    return None if text is None else clock.from_text(text)
+    return None if text is None else _moment(text)
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        return clock.from_text(text)
+    except (ValueError, TypeError):
+        raise _damaged(msg("a time it holds is not a time")) from None
+
+
+def _loads(text: str) -> Any:
+    """A value (fields, changes, a payload) the database kept as JSON text."""
+    try:
+        return jsontext.loads(text)
+    except (ValueError, TypeError, AttributeError):  # AttributeError: NULL, or a number
+        raise _damaged(msg("a value it holds is not JSON")) from None
+
+
+def _damaged(error: str) -> StorageFailed:
+    """The database file is damaged: SQLite found it so (``error`` in its words), or a
+    value samskab wrote reads back as something samskab never writes."""
+    return StorageFailed(msg("the database file is damaged ({error}); restore it from a backup", error=error))
 
 
 def _idempotency_key(installation: str, event_id: int, channel: str, recipient: str) -> str:
@@ -972,7 +1011,7 @@ def _record(
     ``json`` columns read from JSON text, the ``times`` columns from ISO 8601 text."""
     values = dict(zip(attrs.fields_dict(cls), row, strict=True))
     for name in json:
-        values[name] = jsontext.loads(values[name])
+        values[name] = _loads(values[name])
     for name in times:
         values[name] = _time(values[name])
     return cls(**values)
@@ -992,6 +1031,115 @@ def _deadline(row: tuple[Any, ...]) -> Deadline:
 
 def _outbox(row: tuple[Any, ...]) -> OutboxRow:
     return _record(OutboxRow, row, json=("payload",), times=("next_attempt_at", "created_at", "sent_at"))
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that says SQLite's errors as samskab's (:func:`_problem`). Every
+    statement runs on a :class:`_Cursor`, which does so for every row it reads too: a
+    damaged page may show only in the middle of a list."""
+
+    path = ""
+    """The database file, as the user named it (for messages)."""
+
+    def cursor(self, factory: Callable[[sqlite3.Connection], Any] | None = None) -> Any:
+        return super().cursor(factory or _Cursor)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> "_Cursor":
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> "_Cursor":
+        return self.cursor().executemany(sql, parameters)
+
+
+class _Cursor(sqlite3.Cursor):
+    connection: _Connection
+
+    def _said(self, call: Callable[..., Any], *args: Any) -> Any:
+        """``call(self, *args)``, SQLite's error said as samskab's."""
+        try:
+            return call(self, *args)
+        except (sqlite3.Error, UnicodeDecodeError) as error:
+            raise (_problem(error, self.connection.path) or error) from None
+
+    def execute(self, sql: str, parameters: Any = (), /) -> "_Cursor":
+        return self._said(sqlite3.Cursor.execute, sql, parameters)
+
+    def executemany(self, sql: str, parameters: Any, /) -> "_Cursor":
+        return self._said(sqlite3.Cursor.executemany, sql, parameters)
+
+    def fetchone(self) -> Any:
+        return self._said(sqlite3.Cursor.fetchone)
+
+    def fetchall(self) -> list[Any]:
+        return self._said(sqlite3.Cursor.fetchall)
+
+    def __next__(self) -> Any:
+        # As _said does, written out: this runs for every row of a list of every case.
+        try:
+            return sqlite3.Cursor.__next__(self)
+        except (sqlite3.Error, UnicodeDecodeError) as error:
+            raise (_problem(error, self.connection.path) or error) from None
+
+
+def _problem(error: Exception, path: str) -> SamskabError | None:
+    """SQLite's ``error`` on the database at ``path``, said as samskab's; None for any
+    other (a mistake in samskab, which goes on as it is). SQLite undoes a transaction a
+    failed write was part of, so for a write each of these means nothing was saved."""
+    code = (getattr(error, "sqlite_errorcode", None) or 0) & 0xFF  # the primary result code
+    said = str(error)
+    if isinstance(error, UnicodeDecodeError):  # SQLite's message quotes damaged bytes
+        code, said = sqlite3.SQLITE_CORRUPT, error.object.decode("utf-8", "replace")
+    elif said.startswith("Could not decode to UTF-8"):  # Python's sqlite3, reading damaged text
+        code, said = sqlite3.SQLITE_CORRUPT, said.partition(" with text")[0]
+    said = "".join(c if c.isprintable() else "?" for c in said)  # it may quote the damage
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return Busy(
+            msg("the database is busy (another program is writing to it); nothing was saved, try again")
+        )
+    if code == sqlite3.SQLITE_NOTADB:
+        return BadInput(msg("{path}: not a samskab database ({error})", path=path, error=said))
+    if code == sqlite3.SQLITE_CORRUPT:
+        return _damaged(f"{path}: {said}")
+    if code == sqlite3.SQLITE_READONLY:
+        return StorageFailed(
+            msg("{path} is read-only (the file or its folder): nothing was saved", path=path)
+        )
+    if code == sqlite3.SQLITE_FULL or (code == sqlite3.SQLITE_IOERR and _at_size_limit(path)):
+        return StorageFailed(msg("the disk is full: nothing was saved in {path}", path=path))
+    if code == sqlite3.SQLITE_IOERR:
+        return StorageFailed(
+            msg(
+                "{path} could not be read or written ({error}); a change under way was not saved",
+                path=path,
+                error=said,
+            )
+        )
+    return None
+
+
+def _at_size_limit(path: str) -> bool:
+    """Whether the database or its log has grown to the file-size limit (``ulimit -f``),
+    so that writing more failed. (A disk with no room left SQLite says itself.)"""
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    if limit == resource.RLIM_INFINITY:
+        return False
+    files = [name for name in (path, path + "-wal") if os.path.exists(name)]
+    # A write that crosses the limit fills the file up to it; a page is at most 64 KiB.
+    return any(os.path.getsize(name) > limit - 65536 for name in files)
+
+
+def _address(path: str) -> str:
+    """How SQLite is to open ``path``: as it is or, in a folder samskab may not write
+    (where SQLite cannot make the -wal and -shm files it reads with), read-only and as it
+    is on disk, with no locks (``immutable``): nothing can be written there. A -wal left
+    beside the file may hold changes not yet in it: then the file is opened as usual, and
+    SQLite says what it cannot do."""
+    if path == ":memory:" or os.path.exists(path + "-wal"):
+        return path
+    whole = os.path.abspath(path)
+    if os.access(os.path.dirname(whole), os.W_OK):
+        return path
+    return f"file:{quote(whole)}?immutable=1"
 
 
 def _row_id(cursor: sqlite3.Cursor) -> int:

@@ -1,9 +1,11 @@
 """A coordinator's work through the command line: open a case, move it on, be refused."""
 
+import os
 import re
+import subprocess
 
 import pytest
-from conftest import ADMIN
+from conftest import ADMIN, SAMSKAB
 
 
 def new_partnership(samskab, now="2026-01-05T09:00"):
@@ -339,3 +341,28 @@ def test_json_from_commands_that_change_something(samskab, workdir):
     assert samskab.json("people", "grant", "anna", "styregruppe")["roles"] == ["koordinator", "styregruppe"]
     assert samskab.json("people", "revoke", "anna", "styregruppe")["roles"] == ["koordinator"]
     assert samskab.json("people", "remove", "anna") == {"id": "anna", "removed": True}
+
+
+@pytest.mark.parametrize("listing", ["cases list", "cases list --json"])
+def test_output_into_a_pipe_closed_early_ends_quietly(workdir, listing):
+    """`samskab cases list | head -1`: far more than the pipe holds, and the reader leaves
+    after one line. samskab stops writing (exit 1) and says nothing: no traceback, no
+    "Exception ignored"."""
+    from samskab.engine.core import open_engine
+    from samskab.engine.plugins import make_plugin_manager
+
+    engine = open_engine(str(workdir / "samskab.db"), pm=make_plugin_manager(load_entrypoints=False))
+    for i in range(1500):
+        engine.new_case("partnerskab", f"Forening {i}", {"organisation": f"Forening {i}"})
+    engine.store.close()
+    env = {"PATH": os.environ["PATH"], "SAMSKAB_LANG": "en", "SAMSKAB_LOAD_PLUGINS": ""}
+    piped = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {SAMSKAB} {listing} | head -1"],
+        capture_output=True,
+        text=True,
+        cwd=workdir,
+        env=env,
+    )
+    assert piped.stdout.count("\n") == 1 and piped.stdout.strip()
+    assert piped.stderr == ""
+    assert piped.returncode == 1  # samskab's, through pipefail: cut off, not done
