@@ -1,6 +1,7 @@
 """The day-to-day commands besides cases: tick, the outbox, the calendar, personal data,
 the audit trail, the demo and the terminal UI."""
 
+import json
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -87,11 +88,22 @@ def outbox_dismiss(settings: Settings, message_id: int, person: str | None, as_j
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (default: standard output); readable by you only.",
 )
+@json_option
 @click.pass_obj
-def calendar(settings: Settings, process_id: str | None, person: str | None, output: Path | None) -> None:
+def calendar(
+    settings: Settings, process_id: str | None, person: str | None, output: Path | None, as_json: bool
+) -> None:
     """Every open deadline and reminder as an iCalendar (.ics) file for Outlook and others."""
     service = settings.service()
-    data = service.calendar(process_id=process_id, person=person)
+    found = service.calendar(process_id=process_id, person=person)
+    if as_json and not output:
+        echo_json(to_json(found))
+        return
+    data = (
+        json.dumps(to_json(found), ensure_ascii=False, indent=2).encode()
+        if as_json
+        else service.calendar_file(found)
+    )
     if output:
         service.write_private(output, data)
         click.echo(words("Wrote {path}", settings.lang, path=str(output)), err=True)

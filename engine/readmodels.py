@@ -311,6 +311,26 @@ class AgendaItem:
 
 
 @attrs.frozen
+class CalendarEntry:
+    """An open deadline as a calendar shows it, with its reminders not yet sent."""
+
+    uid: str
+    """Stable, and unique across installations."""
+    case: int
+    title: str
+    process: str
+    process_title: str
+    step: str
+    due_at: dt.datetime
+    day: dt.date
+    """The deadline's last day, in local time."""
+    all_day: bool
+    """A deadline at the end of a day (from a date): an all-day event on ``day``."""
+    reminders: tuple[dt.datetime, ...]
+    reminder_uids: tuple[str, ...]
+
+
+@attrs.frozen
 class StepCount:
     state: str
     title: str

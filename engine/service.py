@@ -38,6 +38,7 @@ from samskab.engine.readmodels import (
     Anchor,
     AuditReport,
     Broken,
+    CalendarEntry,
     CaseDetail,
     CaseFilter,
     CasePage,
@@ -667,13 +668,22 @@ class Service:
         return Erasure(email, pseudonym, **counts, config_people=in_config)
 
     @_serial
-    def calendar(self, *, process_id: str | None = None, person: str | None = None) -> bytes:
-        """Every open deadline and reminder as an iCalendar file."""
+    def calendar(
+        self, *, process_id: str | None = None, person: str | None = None
+    ) -> tuple[CalendarEntry, ...]:
+        """Every open deadline, with its reminders; ``person``: of the cases they can act
+        on now. :meth:`calendar_file` makes an iCalendar file of them."""
         self._may()
-        from samskab.engine.calendar import calendar_for
+        from samskab.engine import calendar
 
         actor = people.registered_person(self._engine.register(), person) if person else None
-        return calendar_for(self._engine, process_id=process_id, actor=actor, lang=self.lang)
+        return tuple(calendar.entries(self._engine, process_id=process_id, actor=actor, lang=self.lang))
+
+    def calendar_file(self, found: tuple[CalendarEntry, ...]) -> bytes:
+        """Calendar entries as an iCalendar (.ics) file."""
+        from samskab.engine import calendar
+
+        return calendar.ics(found, self.now(), self.lang)
 
     def write_private(self, path: Path, data: bytes) -> None:
         """Write a file that holds personal data (a calendar, an export): owner-only."""

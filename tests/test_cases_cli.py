@@ -315,7 +315,7 @@ def test_every_command_for_scripts_takes_json():
 
     from samskab.cli import cli
 
-    own_format = {"tui", "demo", "processes docs", "processes schema", "person export", "calendar"}
+    own_format = {"tui", "demo", "processes docs", "processes schema", "person export"}
 
     def commands(group: click.Group, path: str = ""):
         for name, command in group.commands.items():

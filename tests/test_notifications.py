@@ -389,6 +389,11 @@ def test_calendar_holds_every_open_deadline_and_reminder(samskab, configured):
     # The same deadline keeps its UID in a later feed; another installation's never collide.
     again = icalendar.Calendar.from_ical(samskab("calendar", now="2026-03-04").stdout)
     assert {str(e["uid"]) for e in again.walk("VEVENT")} == {str(e["uid"]) for e in cal.walk("VEVENT")}
+    listed = {e["title"]: e for e in samskab.json("calendar", now="2026-03-04")}
+    assert (listed["Spejderne"]["day"], listed["Spejderne"]["all_day"]) == ("2029-03-01", True)
+    assert listed["Spejderne"]["reminders"] == ["2028-08-31T22:00:00+00:00", "2028-11-30T23:00:00+00:00"]
+    assert (listed["Politik"]["due_at"], listed["Politik"]["all_day"]) == ("2026-04-12T23:00:00+00:00", False)
+    assert {e["uid"] for e in listed.values()} == {str(e["uid"]) for e in cal.walk("VEVENT")}
     unknown = samskab("calendar", "--person", "nobody", exit=1)
     assert "no one is registered as nobody" in unknown.stderr
 
