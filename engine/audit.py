@@ -70,7 +70,7 @@ class Key:
         self._secret = secret
 
     def _mac(self, text: str) -> str:
-        return hmac.new(self._secret, text.encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self._secret, text.encode(), "sha256").hex()
 
     def link(self, previous: str | None, current: str) -> str:
         return self._mac((previous or GENESIS) + current)

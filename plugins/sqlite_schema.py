@@ -215,3 +215,10 @@ def m007_keyed_audit(db: sqlite_utils.Database) -> None:
     (``SqliteStore.use_audit_key``): a migration has no key."""
     db.table("audit_heads").create({"case_id": int, "count": int, "last": str, "mac": str}, pk="case_id")
     db.table("audit_key").create({"fingerprint": str}, not_null={"fingerprint"})
+
+
+@migrations()
+def m008_heads_only(db: sqlite_utils.Database) -> None:
+    """The heads (m007) say where each case's chain ends: the case row no longer keeps
+    its last link, and appending an event no longer updates the case a second time."""
+    db.execute("DROP TRIGGER IF EXISTS events_case_link")

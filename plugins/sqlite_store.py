@@ -123,7 +123,7 @@ def create_store(url: str, fill: Callable[[str], None]) -> bool | None:
     return True
 
 
-LATEST = "m007_keyed_audit"
+LATEST = "m008_heads_only"
 """The last migration in ``plugins.sqlite_schema``; a test keeps the two in step."""
 
 
@@ -411,11 +411,17 @@ class SqliteStore(Store):
                 ),
             )
         )
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO audit_heads (case_id, count, last, mac) VALUES (?, ?, ?, ?)",
+        self.conn.execute(
+            "INSERT OR REPLACE INTO audit_heads (case_id, count, last, mac) VALUES (?, ?, ?, ?), (?, ?, ?, ?)",
             [
-                (head_of, heads[head_of][0] + 1, last, key.head(head_of, heads[head_of][0] + 1, last))
+                value
                 for head_of, last in ((case_id, case_link), (audit.DATABASE, chain))
+                for value in (
+                    head_of,
+                    heads[head_of][0] + 1,
+                    last,
+                    key.head(head_of, heads[head_of][0] + 1, last),
+                )
             ],
         )
         return event_id
@@ -470,9 +476,6 @@ class SqliteStore(Store):
         self.conn.executemany(
             "INSERT INTO audit_heads (case_id, count, last, mac) VALUES (?, ?, ?, ?)",
             [(c, n, last, key.head(c, n, last)) for c, (n, last) in heads.items()],
-        )
-        self.conn.execute(
-            "UPDATE cases SET case_link = (SELECT last FROM audit_heads WHERE case_id = cases.id)"
         )
         # An erasure then did not count in the revision; as the history is replayed now, it does.
         self.conn.execute(
