@@ -319,7 +319,7 @@ def test_a_full_disk_is_a_clear_error_and_every_write_is_all_or_nothing(workdir)
         elif step == "advance":
             if len(waiting) < 2:  # one is kept for when the disk is full
                 continue
-            args = ["cases", "advance", waiting[0], "afvis", "--note", f"{large} {day}", "--json"]
+            args = ["cases", "advance", waiting[0], "afvis", "--note", f"{large * 2} {day}", "--json"]
         elif step == "tick":
             args = ["tick", "--json"]
         else:
@@ -339,7 +339,7 @@ def test_a_full_disk_is_a_clear_error_and_every_write_is_all_or_nothing(workdir)
         elif args[1] == "new":
             made[json.loads(result.stdout)["id"]] = f"Idé {day}"
         elif args[1] == "advance":
-            refused.append((waiting[0], f"{large} {day}"))
+            refused.append((waiting[0], f"{large * 2} {day}"))
         elif args[0] == "tick":
             report = json.loads(result.stdout)
             fired += [
