@@ -11,7 +11,7 @@ from samskab.engine.readmodels import CaseDetail, CaseFilter, to_json
 
 @click.group()
 def cases() -> None:
-    """Cases: new, list, show, advance."""
+    """Cases: new, list, show, advance, comment, correct."""
 
 
 @cases.command("new")
@@ -98,6 +98,42 @@ def cases_advance(
 ) -> None:
     """Take an action on a case."""
     detail = settings.service(person).advance(case_id, action, parse_sets(sets), note=note, revision=revision)
+    _print(settings, detail, as_json)
+
+
+@cases.command("comment")
+@click.argument("case_id")
+@click.option("--note", required=True, help="What to note in the history.")
+@click.option("--revision", type=int, help="Refuse if the case is no longer at this revision.")
+@as_option
+@json_option
+@click.pass_obj
+def cases_comment(
+    settings: Settings, case_id: str, note: str, revision: int | None, person: str | None, as_json: bool
+) -> None:
+    """Note something in a case's history without taking a step."""
+    _print(settings, settings.service(person).comment(case_id, note, revision=revision), as_json)
+
+
+@cases.command("correct")
+@click.argument("case_id")
+@set_option
+@click.option("--reason", required=True, help="Why: kept in the history with the values before.")
+@click.option("--revision", type=int, help="Refuse if the case is no longer at this revision.")
+@as_option
+@json_option
+@click.pass_obj
+def cases_correct(
+    settings: Settings,
+    case_id: str,
+    sets: tuple[str, ...],
+    reason: str,
+    revision: int | None,
+    person: str | None,
+    as_json: bool,
+) -> None:
+    """Correct fields of an open case without moving it (e.g. a wrong contact address)."""
+    detail = settings.service(person).correct(case_id, parse_sets(sets), reason, revision=revision)
     _print(settings, detail, as_json)
 
 

@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from samskab.engine import clock, jsontext
-from samskab.engine.cases import ACTION, CREATED, ERASURE, PEOPLE, Case, Event
+from samskab.engine.cases import ACTION, COMMENT, CORRECTION, CREATED, ERASURE, PEOPLE, Case, Event
 from samskab.engine.errors import BadInput, file_problem
 from samskab.engine.messages import msg
 
@@ -181,12 +181,12 @@ class Replayed:
         return cls(event.to_state, dict(event.changes), 1, event.id)
 
     def follow(self, event: Event) -> None:
-        """An action (or a change to the register of people) moves the case and sets
-        fields; an erasure changes the revision only; reminders and passed deadlines
-        change nothing."""
+        """An action moves the case and sets fields, as do a correction, a comment and a
+        change to the register (in the same step); an erasure changes the revision
+        only; reminders and passed deadlines change nothing."""
         assert event.id is not None
         self.last_event = event.id
-        if event.kind in (ACTION, PEOPLE):
+        if event.kind in (ACTION, PEOPLE, COMMENT, CORRECTION):
             self.state = event.to_state
             self.fields.update(event.changes)
             self.revision += 1

@@ -19,6 +19,8 @@ import pluggy
 from samskab.engine import audit, clock, deadlines, fieldtypes, loader, localtime, notifications, people
 from samskab.engine.cases import (
     ACTION,
+    COMMENT,
+    CORRECTION,
     CREATED,
     DEADLINE,
     REMINDER,
@@ -379,17 +381,7 @@ class Engine:
         Raises Refused with every reason, BadInput for values that do not parse, and
         Conflict when the case changed since ``expected_revision`` (or during the call).
         """
-        case = self.case(case_id)
-        if expected_revision is not None and case.revision != expected_revision:
-            raise Conflict(
-                msg(
-                    "case {case} was changed by someone else (revision {revision}, you had {expected}); "
-                    "nothing was saved, look at it again",
-                    case=case.id,
-                    revision=case.revision,
-                    expected=expected_revision,
-                )
-            )
+        case = self._current(case_id, expected_revision)
         unsafe_note = fieldtypes.control_problem(note, one_line=False) if note else None
         if unsafe_note:
             raise BadInput(msg("the note cannot be kept"), [unsafe_note])
@@ -451,6 +443,121 @@ class Engine:
         )
         self._after(updated, event)
         return updated, event
+
+    def comment(
+        self, case_id: int | str, note: str, actor: Actor, *, expected_revision: int | None = None
+    ) -> Case:
+        """A note on the case, in its history, without taking a step (open or closed)."""
+        case = self._current(case_id, expected_revision)
+        text_ = self._note(note)
+        event = Event(
+            case.id,
+            self.now(),
+            actor.id,
+            COMMENT,
+            None,
+            case.state,
+            case.state,
+            {},
+            text_,
+            account=actor.account,
+        )
+        return self._record(case, dict(case.fields), event)
+
+    def correct(
+        self,
+        case_id: int | str,
+        raw: Mapping[str, str],
+        reason: str,
+        actor: Actor,
+        *,
+        expected_revision: int | None = None,
+    ) -> Case:
+        """Correct fields of an open case without moving it (a wrong address in an active
+        partnership); the history keeps the reason, and the values before."""
+        case = self._current(case_id, expected_revision)
+        process = self.compiled_for(case).process
+        may = process.correction.roles or tuple(r.id for r in process.roles)
+        reasons: list[str] = []
+        if case.closed_at is not None:
+            reasons.append(msg("the case is closed"))
+        if not actor.has_any(may):
+            reasons.append(
+                msg(
+                    "{actor} does not hold a role that may correct fields; it needs: {roles}",
+                    actor=actor.id,
+                    roles=_joined([r.title for r in map(process.role, may) if r]),
+                )
+            )
+        if reasons:
+            self.store.record_refusal(case.id, self.now(), actor.id, actor.account, "correct", reasons)
+            raise Refused(msg("case {case}: its fields cannot be corrected", case=case.id), reasons)
+        note = self._note(reason)
+        changes = {k: v for k, v in self.parse_values(process, raw).items() if case.fields.get(k) != v}
+        if not changes:
+            raise BadInput(msg("nothing to correct: the values are as they are already"))
+        fields = {**case.fields, **changes}
+        event = Event(
+            case.id,
+            self.now(),
+            actor.id,
+            CORRECTION,
+            None,
+            case.state,
+            case.state,
+            changes,
+            note,
+            account=actor.account,
+        )
+        deadline = process.state(case.state).deadline
+        replan = deadline is not None and deadline.from_field in changes
+        rows = deadlines.plan(process, case.id, case.state, fields, self.now()) if replan else []
+        return self._record(case, fields, event, rows, replan=replan)
+
+    def _current(self, case_id: int | str, expected_revision: int | None) -> Case:
+        case = self.case(case_id)
+        if expected_revision is not None and case.revision != expected_revision:
+            raise Conflict(
+                msg(
+                    "case {case} was changed by someone else (revision {revision}, you had {expected}); "
+                    "nothing was saved, look at it again",
+                    case=case.id,
+                    revision=case.revision,
+                    expected=expected_revision,
+                )
+            )
+        return case
+
+    @staticmethod
+    def _note(note: str) -> str:
+        if not (note and note.strip()):
+            raise BadInput(msg("a note is required: say why"))
+        unsafe = fieldtypes.control_problem(note, one_line=False)
+        if unsafe:
+            raise BadInput(msg("the note cannot be kept"), [unsafe])
+        return note.strip()
+
+    def _record(
+        self,
+        case: Case,
+        fields: dict[str, Any],
+        event: Event,
+        rows: list[Deadline] | None = None,
+        *,
+        replan: bool = False,
+    ) -> Case:
+        """Commit an event that keeps the case in its step (a comment, a correction)."""
+        updated = self.store.commit_action(
+            case,
+            state=case.state,
+            fields=fields,
+            event=event,
+            deadlines=rows or [],
+            close_deadlines=replan,
+            closed=case.closed_at is not None,
+        )
+        self._after(updated, event)
+        return updated
 
     # -- deadlines ---------------------------------------------------------------
 

@@ -322,4 +322,10 @@ DANISH = {
     "the [people] in {file} are not what the database holds, and are not read: people are kept in the database (samskab people)": "[people] i {file} er ikke det, databasen har, og læses ikke: personer gemmes i databasen (samskab people)",
     "no one is registered as {person}": "ingen er registreret som {person}",
     "there is no database {path}: give one with --db, or start one (samskab cases new, samskab demo)": "der er ingen database {path}: angiv en med --db, eller start en (samskab cases new, samskab demo)",
+    "comment": "kommentar",
+    "fields corrected": "felter rettet",
+    "the case is closed": "sagen er afsluttet",
+    "{actor} does not hold a role that may correct fields; it needs: {roles}": "{actor} har ikke en rolle, der må rette felter; det kræver: {roles}",
+    "case {case}: its fields cannot be corrected": "sag {case}: dens felter kan ikke rettes",
+    "nothing to correct: the values are as they are already": "intet at rette: værdierne er allerede sådan",
 }

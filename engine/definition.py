@@ -150,6 +150,15 @@ class Notify:
 
 
 @attrs.frozen
+class Correction:
+    """Who may correct a case's fields in any open step, without moving it."""
+
+    roles: tuple[str, ...] = attrs.field(
+        default=(), metadata=doc("Who may correct fields (default: anyone holding a role the process names)")
+    )
+
+
+@attrs.frozen
 class Start:
     """What is asked for when a case is opened."""
 
@@ -177,6 +186,9 @@ class Process:
     roles: tuple[Role, ...] = attrs.field(default=(), metadata=doc("Who takes part"))
     fields: tuple[Field, ...] = attrs.field(default=(), metadata=doc("What is recorded"))
     start: Start = attrs.field(factory=Start, metadata=doc("What opening a case asks for"))
+    correction: Correction = attrs.field(
+        factory=Correction, metadata=doc("Who may correct fields without moving the case")
+    )
     notify: tuple[Notify, ...] = attrs.field(default=(), metadata=doc("Who hears about what"))
 
     @functools.cached_property

@@ -310,6 +310,21 @@ class Service:
         )
         return self._detail(case)
 
+    @_serial
+    def comment(self, case_id: int | str, note: str, *, revision: int | None = None) -> CaseDetail:
+        """A note on a case in its history, without taking a step (anyone registered)."""
+        case = self._engine.comment(case_id, note, self._may(), expected_revision=revision)
+        return self._detail(case)
+
+    @_serial
+    def correct(
+        self, case_id: int | str, values: dict[str, str], reason: str, *, revision: int | None = None
+    ) -> CaseDetail:
+        """Correct fields of an open case without moving it (the roles its process names
+        for corrections); the history keeps the values before and the reason."""
+        case = self._engine.correct(case_id, values, reason, self._may(), expected_revision=revision)
+        return self._detail(case)
+
     def check_value(self, field: FieldSpec, typed: str) -> str | None:
         """Why ``typed`` does not fit ``field``, in words, or None when it does: the
         engine's own reading of a value, for checking a form as the person types (no
@@ -352,7 +367,7 @@ class Service:
             deadlines=tuple(
                 views.deadline_view(d, summary.overdue, now, lang) for d in engine.store.deadlines(case.id)
             ),
-            history=tuple(views.history_entry(e, process, lang) for e in engine.store.history(case.id)),
+            history=views.history(engine.store.history(case.id), process, lang),
             refused=tuple(
                 RefusalView(r["at"], r["actor"], r["account"], r["action"], tuple(r["reasons"]))
                 for r in engine.store.refusals(case.id)

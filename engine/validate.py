@@ -187,6 +187,8 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
             refer(("start", key, j), name, field_ids, "field")
     for j, role in enumerate(process.start.roles):
         refer(("start", "roles", j), role, role_ids, "role")
+    for j, role in enumerate(process.correction.roles):
+        refer(("correction", "roles", j), role, role_ids, "role")
     for i, rule in enumerate(process.notify):
         place = ("notify", i)
         if rule.on not in NOTIFY_ON:

@@ -6,13 +6,25 @@ labels instead of ids, deadlines and durations in words, values as people write 
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+import attrs
 import isodate
 
 from samskab.engine import durations, fieldtypes, localtime
-from samskab.engine.cases import CREATED, DEADLINE, ERASURE, REMINDER, Case, Deadline, Event
+from samskab.engine.cases import (
+    ACTION,
+    COMMENT,
+    CORRECTION,
+    CREATED,
+    DEADLINE,
+    ERASURE,
+    REMINDER,
+    Case,
+    Deadline,
+    Event,
+)
 from samskab.engine.definition import Deadline as DeadlineDefinition
 from samskab.engine.definition import Field, Process
 from samskab.engine.messages import text, words
@@ -267,13 +279,28 @@ def deadline_view(deadline: Deadline, overdue: bool, now: dt.datetime, lang: str
 
 _WHAT = {
     CREATED: "opened",
+    COMMENT: "comment",
+    CORRECTION: "fields corrected",
     DEADLINE: "deadline passed",
     REMINDER: "reminder",
     ERASURE: "personal data erased",
 }
 
 
-def history_entry(event: Event, process: Process, lang: str) -> HistoryEntry:
+def history(events: Iterable[Event], process: Process, lang: str) -> tuple[HistoryEntry, ...]:
+    """A case's history as people read it; a correction shows each value before and after."""
+    entries: list[HistoryEntry] = []
+    fields: dict[str, Any] = {}
+    for event in events:
+        entries.append(history_entry(event, process, lang, fields))
+        if event.kind in (CREATED, ACTION, CORRECTION):
+            fields.update(event.changes)
+    return tuple(entries)
+
+
+def history_entry(
+    event: Event, process: Process, lang: str, before: Mapping[str, Any] | None = None
+) -> HistoryEntry:
     if event.kind in _WHAT:
         what = words(_WHAT[event.kind], lang)
     else:
@@ -293,9 +320,23 @@ def history_entry(event: Event, process: Process, lang: str) -> HistoryEntry:
         # An erasure's changes are the digests it recorded for the audit, not fields.
         changes_shown=()
         if event.kind == ERASURE
-        else tuple(field_value(process, k, v, lang) for k, v in event.changes.items()),
+        else tuple(
+            _changed(process, k, v, lang, before if event.kind == CORRECTION else None)
+            for k, v in event.changes.items()
+        ),
         note=event.note,
     )
+
+
+def _changed(
+    process: Process, field_id: str, value: Any, lang: str, before: Mapping[str, Any] | None
+) -> FieldValue:
+    """A value set; for a correction, shown as the value before → the value after."""
+    shown = field_value(process, field_id, value, lang)
+    if before is None:
+        return shown
+    old = field_value(process, field_id, before.get(field_id), lang).shown or "–"
+    return attrs.evolve(shown, shown=f"{old} → {shown.shown}")
 
 
 def reasons(found: Iterable[str], lang: str) -> tuple[str, ...]:
