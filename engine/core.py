@@ -477,18 +477,7 @@ class Engine:
         partnership); the history keeps the reason, and the values before."""
         case = self._current(case_id, expected_revision)
         process = self.compiled_for(case).process
-        may = process.correction.roles or tuple(r.id for r in process.roles)
-        reasons: list[str] = []
-        if case.closed_at is not None:
-            reasons.append(msg("the case is closed"))
-        if not actor.has_any(may):
-            reasons.append(
-                msg(
-                    "{actor} does not hold a role that may correct fields; it needs: {roles}",
-                    actor=actor.id,
-                    roles=_joined([r.title for r in map(process.role, may) if r]),
-                )
-            )
+        reasons = self.correction_reasons(case, actor)
         if reasons:
             self.store.record_refusal(case.id, self.now(), actor.id, actor.account, "correct", reasons)
             raise Refused(msg("case {case}: its fields cannot be corrected", case=case.id), reasons)
@@ -513,6 +502,23 @@ class Engine:
         replan = deadline is not None and deadline.from_field in changes
         rows = deadlines.plan(process, case.id, case.state, fields, self.now()) if replan else []
         return self._record(case, fields, event, rows, replan=replan)
+
+    def correction_reasons(self, case: Case, actor: Actor) -> list[str]:
+        """Why ``actor`` may not correct the case's fields now; empty if they may."""
+        process = self.compiled_for(case).process
+        may = process.correction.roles or tuple(r.id for r in process.roles)
+        reasons: list[str] = []
+        if case.closed_at is not None:
+            reasons.append(msg("the case is closed"))
+        if not actor.has_any(may):
+            reasons.append(
+                msg(
+                    "{actor} does not hold a role that may correct fields; it needs: {roles}",
+                    actor=actor.id,
+                    roles=_joined([r.title for r in map(process.role, may) if r]),
+                )
+            )
+        return reasons
 
     def _current(self, case_id: int | str, expected_revision: int | None) -> Case:
         case = self.case(case_id)

@@ -328,4 +328,11 @@ DANISH = {
     "{actor} does not hold a role that may correct fields; it needs: {roles}": "{actor} har ikke en rolle, der må rette felter; det kræver: {roles}",
     "case {case}: its fields cannot be corrected": "sag {case}: dens felter kan ikke rettes",
     "nothing to correct: the values are as they are already": "intet at rette: værdierne er allerede sådan",
+    "Comment": "Kommentar",
+    "Correct fields": "Ret felter",
+    "You may not correct the fields of this case": "Du må ikke rette felterne i denne sag",
+    "Save the correction": "Gem rettelsen",
+    "The correction was refused:": "Rettelsen blev afvist:",
+    "Save the comment": "Gem kommentaren",
+    "The comment was refused:": "Kommentaren blev afvist:",
 }

@@ -281,6 +281,9 @@ class CaseDetail(CaseSummary):
     history: tuple[HistoryEntry, ...]
     refused: tuple[RefusalView, ...]
     actions: tuple[ActionChoice, ...]
+    correctable: tuple[FieldSpec, ...] = ()
+    """The fields the acting person may correct now (none: the case is closed, or they
+    hold no role the process names for corrections)."""
 
 
 @attrs.frozen

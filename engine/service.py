@@ -373,6 +373,9 @@ class Service:
                 for r in engine.store.refusals(case.id)
             ),
             actions=choices,
+            correctable=()
+            if engine.correction_reasons(case, self.actor)
+            else views.form(process, tuple(f.id for f in process.fields), lang),
         )
 
     # -- the working day -------------------------------------------------------------

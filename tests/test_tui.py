@@ -319,3 +319,38 @@ async def test_a_new_form_on_a_fresh_database_checks_values_as_they_are_typed(wo
         await pilot.press("ctrl+s")
         await settle(pilot, CaseScreen)
     assert [(c.title, c.fields["kontakt_email"]) for c in engine.cases()] == [("Lions", "lions@example.dk")]
+
+
+async def test_comment_and_correct_a_case_from_its_screen(engine):
+    """A coordinator notes a phone call and corrects a wrong address, without moving the case."""
+    from samskab.tui.screens.action_form import CommentForm, CorrectionForm
+
+    case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        table = pilot.app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(str(case.id)))
+        await pilot.press("enter")
+        await settle(pilot, CaseScreen)
+
+        await pilot.press("k")
+        await settle(pilot, CommentForm)
+        await pilot.press("ctrl+s")  # no comment: refused, said in Danish
+        await settle(pilot, CommentForm)
+        assert "en note er påkrævet" in static_text(pilot.app.screen.query_one("#refusal", Static))
+        pilot.app.screen.query_one("#note", TextArea).text = "Ringede til formanden"
+        await pilot.press("ctrl+s")
+        await settle(pilot, CaseScreen)
+        assert "Ringede til formanden" in static_text(pilot.app.screen.query_one("#case-history", Static))
+
+        await pilot.press("f")
+        await settle(pilot, CorrectionForm)
+        pilot.app.screen.query_one("#field-kontakt_email", Input).value = "ny@spejderne.dk"
+        pilot.app.screen.query_one("#note", TextArea).text = "Ny formand"
+        await pilot.press("ctrl+s")
+        await settle(pilot, CaseScreen)
+        stored = engine.case(case.id)
+        assert (stored.state, stored.fields["kontakt_email"]) == (case.state, "ny@spejderne.dk")
+        history = static_text(pilot.app.screen.query_one("#case-history", Static))
+        assert "felter rettet" in history and "→ ny@spejderne.dk" in history and "Ny formand" in history
+        assert [e.kind for e in engine.store.history(case.id)][-2:] == ["comment", "correction"]

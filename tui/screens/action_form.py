@@ -1,17 +1,18 @@
-"""Take an action: a form of the action's fields and note. A refusal shows every reason
-and keeps everything the user typed."""
+"""Forms on a case: take an action, correct fields, comment. Each is fields (if any) and a
+note, sent through the service; a refusal shows every reason and keeps everything the
+user typed."""
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static, TextArea
 
-from samskab.engine.readmodels import ActionChoice, CaseDetail
+from samskab.engine.readmodels import ActionChoice, CaseDetail, FieldSpec
 from samskab.tui.i18n import translate_bindings
 from samskab.tui.widgets.fields_form import FieldsForm
 from samskab.tui.widgets.labels import Refusal
@@ -20,13 +21,32 @@ if TYPE_CHECKING:
     from samskab.tui.app import SamskabApp
 
 
-class ActionForm(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Take action")]
+class CaseForm(ModalScreen[str | None]):
+    """A form of ``fields`` and a note on ``case``; :meth:`send` saves it."""
 
-    def __init__(self, case: CaseDetail, action: ActionChoice):
+    SUBMIT = "Take action"
+    """What the submit button and ctrl+s say (English; said in the reader's language)."""
+    REFUSED = "The action was refused:"
+    NOTE = "Note (reason)"
+    NOTE_REQUIRED = "Note (reason) – required"
+
+    def __init__(
+        self,
+        case: CaseDetail,
+        heading: str,
+        fields: tuple[FieldSpec, ...] = (),
+        requires: frozenset[str] = frozenset(),
+        *,
+        note_required: bool = False,
+        description: str | None = None,
+    ):
         super().__init__()
         self.case = case
-        self.action = action
+        self.heading = heading
+        self.fields = fields
+        self.requires = requires
+        self.note_required = note_required
+        self.description = description
 
     @property
     def samskab(self) -> "SamskabApp":
@@ -35,19 +55,18 @@ class ActionForm(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         w = self.samskab.words
         with VerticalScroll(id="form"):
-            yield Static(
-                f"[b]{escape(self.action.title)}[/]  → {escape(self.action.to_title)}", classes="form-title"
-            )
+            yield Static(f"[b]{escape(self.heading)}[/]", classes="form-title")
             yield Static(escape(self.case.title), classes="form-subtitle")
-            if self.action.description:
-                yield Static(escape(self.action.description), classes="field-help")
-            yield FieldsForm(list(self.action.form), set(self.action.requires), dict(self.case.fields))
-            note = w("Note (reason) – required") if self.action.note_required else w("Note (reason)")
+            if self.description:
+                yield Static(escape(self.description), classes="field-help")
+            if self.fields:
+                yield FieldsForm(list(self.fields), set(self.requires), dict(self.case.fields))
+            note = w(self.NOTE_REQUIRED) if self.note_required else w(self.NOTE)
             yield Label(note, classes="field-label")
             yield TextArea(id="note", classes="field-longtext")
             yield Refusal(id="refusal")
             with Horizontal(classes="buttons"):
-                yield Button(w("Take action"), variant="primary", id="submit")
+                yield Button(w(self.SUBMIT), variant="primary", id="submit")
                 yield Button(w("Cancel"), id="cancel")
         yield Footer()
 
@@ -61,26 +80,88 @@ class ActionForm(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:
-        form = self.query_one(FieldsForm)
-        problems = form.problems()
-        if problems:
-            self.refused(problems)
-            return
+        values: dict[str, str] = {}
+        if self.fields:
+            form = self.query_one(FieldsForm)
+            problems = form.problems()
+            if problems:
+                self.refused(problems)
+                return
+            values = form.values()
         note = self.query_one("#note", TextArea).text.strip() or None
-        self.take(form.values(), note)
+        self.save(values, note)
 
     @work(thread=True, exclusive=True, group="take")
-    def take(self, values: dict[str, str], note: str | None) -> None:
+    def save(self, values: dict[str, str], note: str | None) -> None:
         self.samskab.fetch_and_show(
-            lambda: self.samskab.service.advance(
-                self.case.id, self.action.id, values, note=note, revision=self.case.revision
-            ),
-            self.taken,
+            lambda: self.send(values, note),
+            lambda case: self.dismiss(self.done(case)),
             lambda error: self.refused(error.reasons_in(self.samskab.words.lang)),
         )
 
-    def taken(self, case: CaseDetail) -> None:
-        self.dismiss(f"{self.samskab.words('Done')}: {self.action.title} → {case.state_title}")
+    def send(self, values: dict[str, str], note: str | None) -> CaseDetail:
+        raise NotImplementedError
+
+    def done(self, case: CaseDetail) -> str:
+        return self.samskab.words("Done")
 
     def refused(self, reasons: list[str]) -> None:
-        self.query_one(Refusal).show_reasons(self.samskab.words("The action was refused:"), reasons)
+        self.query_one(Refusal).show_reasons(self.samskab.words(self.REFUSED), reasons)
+
+
+class ActionForm(CaseForm):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Take action"),
+    ]
+
+    def __init__(self, case: CaseDetail, action: ActionChoice):
+        super().__init__(
+            case,
+            f"{action.title}  → {action.to_title}",
+            action.form,
+            frozenset(action.requires),
+            note_required=action.note_required,
+            description=action.description,
+        )
+        self.action = action
+
+    def send(self, values: dict[str, str], note: str | None) -> CaseDetail:
+        return self.samskab.service.advance(
+            self.case.id, self.action.id, values, note=note, revision=self.case.revision
+        )
+
+    def done(self, case: CaseDetail) -> str:
+        return f"{self.samskab.words('Done')}: {self.action.title} → {case.state_title}"
+
+
+class CorrectionForm(CaseForm):
+    """Correct fields without moving the case; the reason is required."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Save the correction"),
+    ]
+    SUBMIT = "Save the correction"
+    REFUSED = "The correction was refused:"
+
+    def __init__(self, case: CaseDetail, heading: str):
+        super().__init__(case, heading, case.correctable, note_required=True)
+
+    def send(self, values: dict[str, str], note: str | None) -> CaseDetail:
+        return self.samskab.service.correct(self.case.id, values, note or "", revision=self.case.revision)
+
+
+class CommentForm(CaseForm):
+    """A note in the case's history, without taking a step."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Save the comment"),
+    ]
+    SUBMIT = "Save the comment"
+    REFUSED = "The comment was refused:"
+    NOTE = NOTE_REQUIRED = "Comment"
+
+    def send(self, values: dict[str, str], note: str | None) -> CaseDetail:
+        return self.samskab.service.comment(self.case.id, note or "", revision=self.case.revision)

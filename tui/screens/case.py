@@ -1,20 +1,28 @@
 """Case: what it is, where it stands, what happened, and what can be done now."""
 
+from typing import ClassVar
+
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from samskab.engine.messages import day, moment
 from samskab.engine.readmodels import CaseDetail
-from samskab.tui.screens.action_form import ActionForm
+from samskab.tui.screens.action_form import ActionForm, CommentForm, CorrectionForm
 from samskab.tui.screens.base import DataScreen
 from samskab.tui.widgets.labels import days_label
 
 
 class CaseScreen(DataScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k", "comment", "Comment"),
+        Binding("f", "correct", "Correct fields"),
+    ]
+
     def __init__(self, case_id: int):
         super().__init__()
         self.case_id = case_id
@@ -103,6 +111,20 @@ class CaseScreen(DataScreen):
             return
         action = next(a for a in self.case.actions if a.id == event.option.id)
         self.app.push_screen(ActionForm(self.case, action), self.after_form)
+
+    def action_comment(self) -> None:
+        if self.case is not None:
+            self.app.push_screen(CommentForm(self.case, self.samskab.words("Comment")), self.after_form)
+
+    def action_correct(self) -> None:
+        if self.case is None:
+            return
+        if not self.case.correctable:
+            self.app.notify(
+                self.samskab.words("You may not correct the fields of this case"), severity="warning"
+            )
+            return
+        self.app.push_screen(CorrectionForm(self.case, self.samskab.words("Correct fields")), self.after_form)
 
     def after_form(self, result: str | None) -> None:
         if result:
