@@ -28,12 +28,20 @@ def cases_new(
     _print(settings, settings.service(person).new_case(process_id, title, parse_sets(sets)), as_json)
 
 
+SORTS = {"number": "id", "title": "title", "due": "next_due", "changed": "updated_at"}
+
+
 @cases.command("list")
 @click.option("--process", "process_id", help="Only this process.")
 @click.option("--state", help="Only cases in this step.")
 @click.option("--overdue", is_flag=True, help="Only cases past a deadline.")
-@click.option("--search", help="Only cases whose title contains this.")
+@click.option("--search", help="Only cases whose title or a field holds this (ignoring case).")
 @click.option("--all", "include_closed", is_flag=True, help="Include closed cases.")
+@click.option(
+    "--sort",
+    type=click.Choice(list(SORTS)),
+    help="Order by number, title (Danish order), next deadline or last change [default: number].",
+)
 @json_option
 @click.pass_obj
 def cases_list(
@@ -43,6 +51,7 @@ def cases_list(
     overdue: bool,
     search: str | None,
     include_closed: bool,
+    sort: str | None,
     as_json: bool,
 ) -> None:
     """List the active cases."""
@@ -53,7 +62,7 @@ def cases_list(
         text=search,
         open_only=not include_closed,
         overdue=overdue,
-        order_by="next_due" if overdue else "id",  # the longest overdue first
+        order_by=SORTS[sort] if sort else "next_due" if overdue else "id",  # the longest overdue first
     )
     rows = service.cases(where)
     if as_json:

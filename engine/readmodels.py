@@ -28,7 +28,7 @@ class CaseFilter:
     open_only: bool = False
     """Leave out cases that reached a final state."""
     text: str | None = None
-    """Only cases whose title contains this text."""
+    """Only cases whose title or a field value holds this text (ignoring case, æøå too)."""
     actor: str | None = None
     """Only cases this person opened or acted on."""
     order_by: str = "id"

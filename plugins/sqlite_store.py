@@ -33,7 +33,7 @@ from urllib.parse import parse_qs, quote, urlencode
 
 import attrs
 
-from samskab.engine import audit, clock, jsontext
+from samskab.engine import audit, clock, collation, jsontext
 from samskab.engine.cases import ERASURE, Case, Deadline, Event
 from samskab.engine.errors import (
     BadInput,
@@ -155,6 +155,8 @@ class SqliteStore(Store):
                 address, uri=address != path, factory=_Connection, check_same_thread=False, timeout=timeout
             )
             self.conn.path = path
+            self.conn.create_collation("danish", collation.compare)
+            self.conn.create_function("samskab_mentions", 3, _mentions, deterministic=True)
             self.conn.execute("PRAGMA foreign_keys = ON")
             if path != ":memory:":
                 self.conn.execute("PRAGMA journal_mode = WAL")
@@ -862,9 +864,9 @@ class SqliteStore(Store):
         if where.open_only:
             clauses.append("closed_at IS NULL")
         if where.text:
-            # The text as typed: its % and _ are characters, not LIKE's wildcards.
-            clauses.append("title LIKE ? ESCAPE '\\'")
-            params.append("%" + _escape_like(where.text) + "%")
+            # Folded in Python, so Æ, Ø and Å match æ, ø and å (LIKE folds ASCII only).
+            clauses.append("samskab_mentions(?, title, fields)")
+            params.append(where.text)
         if where.actor:
             clauses.append("id IN (SELECT case_id FROM events WHERE actor = ?)")
             params.append(where.actor)
@@ -875,7 +877,7 @@ class SqliteStore(Store):
 
     _ORDER: ClassVar[dict[str, str]] = {
         "id": "id",
-        "title": "title COLLATE NOCASE",
+        "title": "title COLLATE danish",
         "process_id": "process_id",
         "state": "state",
         "updated_at": "updated_at",
@@ -958,6 +960,13 @@ class _Person(Mentions):
         # in lower and in upper case.
         forms = {form for t in self.texts for form in (t, t.lower(), t.upper(), t.title())}
         self.patterns = sorted(f"%{_escape_like(form)}%" for form in forms)
+
+
+def _mentions(needle: str, title: str, fields: str) -> bool:
+    try:
+        return collation.mentions(needle, title, jsontext.loads(fields))
+    except ValueError:  # a damaged row is not a match; reading it whole says so
+        return False
 
 
 def _escape_like(text: str) -> str:

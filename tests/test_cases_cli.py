@@ -366,3 +366,31 @@ def test_output_into_a_pipe_closed_early_ends_quietly(workdir, listing):
     assert piped.stdout.count("\n") == 1 and piped.stdout.strip()
     assert piped.stderr == ""
     assert piped.returncode == 1  # samskab's, through pipefail: cut off, not done
+
+
+def test_search_folds_case_for_danish_letters_and_titles_sort_in_danish_order(samskab):
+    for title, organisation in (
+        ("Ældre Sagen", "Ældre Sagen Holbæk"),
+        ("Zoneterapeuter", "Zoneforeningen"),
+        ("Øens lokalråd", "Øboerne"),
+        ("Ånden i byen", "Kirkens Korshær"),
+        ("Aarhus-venner", "Venneforeningen"),
+        ("abc-klubben", "Skakklubben Æblet"),
+    ):
+        samskab("cases", "new", "partnerskab", "--title", title, "--set", f"organisation={organisation}")
+
+    def found(search: str) -> list[str]:
+        return [c["title"] for c in samskab.json("cases", "list", "--search", search, "--sort", "title")]
+
+    assert found("ældre") == found("ÆLDRE") == ["Ældre Sagen"]
+    assert found("æblet") == ["abc-klubben"]  # a field value, not only the title
+    assert found("100%") == [] and found("_") == []  # typed characters, not wildcards
+    ordered = [c["title"] for c in samskab.json("cases", "list", "--sort", "title")]
+    assert ordered == [
+        "abc-klubben",
+        "Zoneterapeuter",
+        "Ældre Sagen",
+        "Øens lokalråd",
+        "Ånden i byen",
+        "Aarhus-venner",
+    ]
