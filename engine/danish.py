@@ -335,4 +335,6 @@ DANISH = {
     "The correction was refused:": "Rettelsen blev afvist:",
     "Save the comment": "Gem kommentaren",
     "The comment was refused:": "Kommentaren blev afvist:",
+    "Closed": "Afsluttede",
+    "Search titles and fields …": "Søg i titler og felter …",
 }

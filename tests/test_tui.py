@@ -354,3 +354,23 @@ async def test_comment_and_correct_a_case_from_its_screen(engine):
         history = static_text(pilot.app.screen.query_one("#case-history", Static))
         assert "felter rettet" in history and "→ ny@spejderne.dk" in history and "Ny formand" in history
         assert [e.kind for e in engine.store.history(case.id)][-2:] == ["comment", "correction"]
+
+
+async def test_closed_cases_are_reachable_from_the_list(engine):
+    closed = {c.id for c in engine.cases() if c.closed_at is not None}
+    assert closed  # the demo has some
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        assert not closed & set(table_ids(pilot.app))
+        pilot.app.screen.query_one(DataTable).focus()
+        await pilot.press("c")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#closed", Checkbox).value
+        assert closed <= set(table_ids(pilot.app))
+        table = pilot.app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(str(min(closed))))
+        await pilot.press("enter")
+        await settle(pilot, CaseScreen)
+        assert "Sagen er afsluttet" in str(
+            pilot.app.screen.query_one("#case-actions").get_option_at_index(0).prompt
+        )

@@ -56,6 +56,7 @@ class CasesScreen(SamskabScreen):
         Binding("slash", "search", "Search", show=False),
         Binding("o", "toggle_overdue", "Overdue", show=False),  # the checkbox says it
         Binding("m", "toggle_mine", "Mine", show=False),
+        Binding("c", "toggle_closed", "Closed", show=False),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("q", "app.quit", "Quit"),
         Binding("escape", "leave_search", "Back", show=False),
@@ -78,11 +79,12 @@ class CasesScreen(SamskabScreen):
         w = self.samskab.words
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder=w("Search titles …"), id="search")
+            yield Input(placeholder=w("Search titles and fields …"), id="search")
             yield Select[str]([], prompt=w("Process"), id="process")
             yield Select[str]([], prompt=w("Step"), id="state")
             yield Checkbox(w("Overdue"), id="overdue")
             yield Checkbox(w("Mine"), id="mine")
+            yield Checkbox(w("Closed"), id="closed")
         yield CaseTable(id="cases", cursor_type="row", zebra_stripes=True)
         yield Static(id="status")
         yield Footer()
@@ -103,7 +105,7 @@ class CasesScreen(SamskabScreen):
             text=self.query_one("#search", Input).value.strip() or None,
             overdue=self.query_one("#overdue", Checkbox).value,
             actor=self.samskab.service.actor.id if self.query_one("#mine", Checkbox).value else None,
-            open_only=True,
+            open_only=not self.query_one("#closed", Checkbox).value,
             order_by=self.order_by,
             descending=self.descending,
             limit=PAGE,
@@ -135,9 +137,13 @@ class CasesScreen(SamskabScreen):
             select.value = chosen
 
     @on(Select.Changed, "#process")
-    def process_chosen(self, event: Select.Changed) -> None:
-        process = self.processes.get(str(event.value)) if event.value is not Select.NULL else None
-        states = [s for s in process.states if not s.final] if process else []
+    @on(Checkbox.Changed, "#closed")
+    def process_chosen(self) -> None:
+        """The steps of the chosen process to filter by (the final ones too, with closed cases)."""
+        chosen = self.query_one("#process", Select).value
+        process = self.processes.get(str(chosen)) if chosen is not Select.NULL else None
+        closed = self.query_one("#closed", Checkbox).value
+        states = [s for s in process.states if closed or not s.final] if process else []
         self.query_one("#state", Select).set_options(
             [(Text(s.title, no_wrap=True, overflow="ellipsis"), s.id) for s in states]
         )
@@ -279,6 +285,9 @@ class CasesScreen(SamskabScreen):
 
     def action_leave_search(self) -> None:
         self.query_one(CaseTable).focus()
+
+    def action_toggle_closed(self) -> None:
+        self.query_one("#closed", Checkbox).toggle()
 
     def action_toggle_overdue(self) -> None:
         self.query_one("#overdue", Checkbox).toggle()
