@@ -337,4 +337,6 @@ DANISH = {
     "The comment was refused:": "Kommentaren blev afvist:",
     "Closed": "Afsluttede",
     "Search titles and fields …": "Søg i titler og felter …",
+    "This closes the case.": "Dette afslutter sagen.",
+    "Take the action again to confirm it, or cancel.": "Udfør handlingen igen for at bekræfte den, eller annullér.",
 }

@@ -264,6 +264,8 @@ class ActionChoice:
     note_required: bool
     description: str | None
     form: tuple[FieldSpec, ...]
+    ends_case: bool = False
+    """It leads to a final step: the case is closed (a front end asks first)."""
 
 
 @attrs.frozen

@@ -354,6 +354,7 @@ class Service:
                 note_required=a.action.note_required,
                 description=a.action.description.get(lang) if a.action.description else None,
                 form=views.form(process, a.action.form_fields(), lang),
+                ends_case=process.state(a.action.to).final,
             )
             for a in engine.availability(case, self.actor)
         )

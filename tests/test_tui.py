@@ -234,6 +234,8 @@ async def test_a_locked_database_is_a_notification_and_the_form_keeps_its_input(
         await settle(pilot)
         await open_form(pilot, "afbryd", case.id)
         pilot.app.screen.query_one("#note", TextArea).text = "Organisationen trak sig"
+        await pilot.press("ctrl+s")  # it closes the case: confirmed first
+        await settle(pilot, ActionForm)
         other = sqlite3.connect(workdir / "samskab.db", isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
         await pilot.press("ctrl+s")
@@ -374,3 +376,22 @@ async def test_closed_cases_are_reachable_from_the_list(engine):
         assert "Sagen er afsluttet" in str(
             pilot.app.screen.query_one("#case-actions").get_option_at_index(0).prompt
         )
+
+
+async def test_a_step_that_closes_the_case_is_confirmed_first(engine):
+    case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        table = pilot.app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(str(case.id)))
+        await pilot.press("enter")
+        await settle(pilot, CaseScreen)
+        await open_form(pilot, "afbryd")
+        pilot.app.screen.query_one("#note", TextArea).text = "Foreningen trak sig"
+        await pilot.press("ctrl+s")
+        await settle(pilot, ActionForm)
+        assert "Dette afslutter sagen" in static_text(pilot.app.screen.query_one("#refusal", Static))
+        assert engine.case(case.id).closed_at is None  # not yet
+        await pilot.press("ctrl+s")
+        await settle(pilot, CaseScreen)
+        assert engine.case(case.id).closed_at is not None

@@ -80,6 +80,8 @@ class CaseForm(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:
+        if not self.ready():
+            return
         values: dict[str, str] = {}
         if self.fields:
             form = self.query_one(FieldsForm)
@@ -98,6 +100,10 @@ class CaseForm(ModalScreen[str | None]):
             lambda case: self.dismiss(self.done(case)),
             lambda error: self.refused(error.reasons_in(self.samskab.words.lang)),
         )
+
+    def ready(self) -> bool:
+        """Whether to send now (a form may ask first)."""
+        return True
 
     def send(self, values: dict[str, str], note: str | None) -> CaseDetail:
         raise NotImplementedError
@@ -125,6 +131,17 @@ class ActionForm(CaseForm):
             description=action.description,
         )
         self.action = action
+        self.confirmed = not action.ends_case
+
+    def ready(self) -> bool:
+        if self.confirmed:
+            return True
+        self.confirmed = True  # a step that closes the case is taken only when asked twice
+        w = self.samskab.words
+        self.query_one(Refusal).show_reasons(
+            w("This closes the case."), [w("Take the action again to confirm it, or cancel.")]
+        )
+        return False
 
     def send(self, values: dict[str, str], note: str | None) -> CaseDetail:
         return self.samskab.service.advance(
