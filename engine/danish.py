@@ -339,4 +339,6 @@ DANISH = {
     "Search titles and fields …": "Søg i titler og felter …",
     "This closes the case.": "Dette afslutter sagen.",
     "Take the action again to confirm it, or cancel.": "Udfør handlingen igen for at bekræfte den, eller annullér.",
+    "What you typed is not saved.": "Det, du har skrevet, er ikke gemt.",
+    "Cancel again to leave without saving it.": "Annullér igen for at gå uden at gemme det.",
 }

@@ -395,3 +395,28 @@ async def test_a_step_that_closes_the_case_is_confirmed_first(engine):
         await pilot.press("ctrl+s")
         await settle(pilot, CaseScreen)
         assert engine.case(case.id).closed_at is not None
+
+
+async def test_leaving_a_filled_form_is_confirmed_first(engine):
+    from samskab.tui.screens.action_form import CommentForm
+
+    case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        table = pilot.app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(str(case.id)))
+        await pilot.press("enter")
+        await settle(pilot, CaseScreen)
+        await pilot.press("k")
+        await settle(pilot, CommentForm)
+        await pilot.press("escape")  # nothing typed: leaves at once
+        await settle(pilot, CaseScreen)
+        await pilot.press("k")
+        await settle(pilot, CommentForm)
+        pilot.app.screen.query_one("#note", TextArea).text = "Halvt skrevet"
+        await pilot.press("escape")
+        await settle(pilot, CommentForm)
+        assert "ikke gemt" in static_text(pilot.app.screen.query_one("#refusal", Static))
+        await pilot.press("escape")
+        await settle(pilot, CaseScreen)
+        assert [e.kind for e in engine.store.history(case.id)][-1] != "comment"

@@ -47,6 +47,7 @@ class CaseForm(ModalScreen[str | None]):
         self.requires = requires
         self.note_required = note_required
         self.description = description
+        self.leaving = False
 
     @property
     def samskab(self) -> "SamskabApp":
@@ -76,7 +77,19 @@ class CaseForm(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        if self.typed() and not self.leaving:  # what was typed is lost only when asked twice
+            self.leaving = True
+            w = self.samskab.words
+            self.query_one(Refusal).show_reasons(
+                w("What you typed is not saved."), [w("Cancel again to leave without saving it.")]
+            )
+            return
         self.dismiss(None)
+
+    def typed(self) -> bool:
+        """Whether the form holds anything the person typed."""
+        forms = self.query(FieldsForm)
+        return bool(self.query_one("#note", TextArea).text.strip()) or bool(forms and forms.first().values())
 
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:
