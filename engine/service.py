@@ -283,14 +283,14 @@ class Service:
     @_serial
     def case(self, case_id: int | str) -> CaseDetail:
         """A case: fields, deadlines, history and the actions it can take now."""
-        self._may()
-        return self._detail(self._engine.case(case_id))
+        acting = self._may()
+        return self._detail(self._engine.case(case_id), acting)
 
     @_serial
     def new_case(self, process_id: str, title: str, values: dict[str, str] | None = None) -> CaseDetail:
         """Open a case; ``values`` are the opening fields as typed."""
-        case = self._engine.new_case(process_id, title, values or {}, self._may())
-        return self._detail(case)
+        acting = self._may()
+        return self._detail(self._engine.new_case(process_id, title, values or {}, acting), acting)
 
     @_serial
     def advance(
@@ -308,13 +308,13 @@ class Service:
         case, _ = self._engine.advance(
             case_id, action, values or {}, note=note, actor=acting, expected_revision=revision
         )
-        return self._detail(case)
+        return self._detail(case, acting)
 
     @_serial
     def comment(self, case_id: int | str, note: str, *, revision: int | None = None) -> CaseDetail:
         """A note on a case in its history, without taking a step (anyone registered)."""
-        case = self._engine.comment(case_id, note, self._may(), expected_revision=revision)
-        return self._detail(case)
+        acting = self._may()
+        return self._detail(self._engine.comment(case_id, note, acting, expected_revision=revision), acting)
 
     @_serial
     def correct(
@@ -322,8 +322,9 @@ class Service:
     ) -> CaseDetail:
         """Correct fields of an open case without moving it (the roles its process names
         for corrections); the history keeps the values before and the reason."""
-        case = self._engine.correct(case_id, values, reason, self._may(), expected_revision=revision)
-        return self._detail(case)
+        acting = self._may()
+        case = self._engine.correct(case_id, values, reason, acting, expected_revision=revision)
+        return self._detail(case, acting)
 
     def check_value(self, field: FieldSpec, typed: str) -> str | None:
         """Why ``typed`` does not fit ``field``, in words, or None when it does: the
@@ -336,7 +337,8 @@ class Service:
             return text(problem.message, self.lang)
         return None
 
-    def _detail(self, case: Case) -> CaseDetail:
+    def _detail(self, case: Case, acting: Actor) -> CaseDetail:
+        """The case as ``acting`` (already checked by :meth:`_may`) sees it."""
         engine, lang = self._engine, self.lang
         process = engine.compiled_for(case).process
         now = self.now()
@@ -356,7 +358,7 @@ class Service:
                 form=views.form(process, a.action.form_fields(), lang),
                 ends_case=process.state(a.action.to).final,
             )
-            for a in engine.availability(case, self.actor)
+            for a in engine.availability(case, acting)
         )
         return CaseDetail(
             **attrs.asdict(summary, recurse=False),
@@ -375,7 +377,7 @@ class Service:
             ),
             actions=choices,
             correctable=()
-            if engine.correction_reasons(case, self.actor)
+            if engine.correction_reasons(case, acting)
             else views.form(process, tuple(f.id for f in process.fields), lang),
         )
 
@@ -695,7 +697,7 @@ class Service:
         self._may()
         from samskab.engine import calendar
 
-        actor = people.registered_person(self._engine.register(), person) if person else None
+        actor = people.registered_person(self._engine.register(), person) if person is not None else None
         return tuple(calendar.entries(self._engine, process_id=process_id, actor=actor, lang=self.lang))
 
     def calendar_file(self, found: tuple[CalendarEntry, ...]) -> bytes:

@@ -222,3 +222,4 @@ def m008_heads_only(db: sqlite_utils.Database) -> None:
     """The heads (m007) say where each case's chain ends: the case row no longer keeps
     its last link, and appending an event no longer updates the case a second time."""
     db.execute("DROP TRIGGER IF EXISTS events_case_link")
+    db.execute("ALTER TABLE cases DROP COLUMN case_link")

@@ -8,6 +8,7 @@ from samskab.engine.service import Service
 from samskab.tui.app import SamskabApp
 from samskab.tui.screens.action_form import ActionForm
 from samskab.tui.screens.case import CaseScreen
+from samskab.tui.screens.cases import CasesScreen
 
 NOW = "2026-11-23T08:00"
 
@@ -31,6 +32,15 @@ def table_ids(app) -> list[int]:
 
 def static_text(widget: Static) -> str:
     return str(widget.render())
+
+
+async def open_case(pilot, case_id: int) -> None:
+    """Open a case from the case list, as a coordinator does: the cursor on its row, enter."""
+    await settle(pilot, CasesScreen)
+    table = pilot.app.screen.query_one(DataTable)
+    table.move_cursor(row=table.get_row_index(str(case_id)))
+    await pilot.press("enter")
+    await settle(pilot, CaseScreen)
 
 
 async def open_form(pilot, action_id: str, case_id: int | None = None) -> None:

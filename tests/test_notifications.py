@@ -116,8 +116,10 @@ first_retry = "PT1M"
     return workdir
 
 
-def to_signature(samskab, number, now):
+def to_signature(samskab, number, now, *, options: tuple[str, ...] = ()):
+    """Advance a partnership to the steering group's signature (``options``: global ones)."""
     samskab(
+        *options,
         "cases",
         "advance",
         number,
@@ -133,6 +135,7 @@ def to_signature(samskab, number, now):
         now=now,
     )
     samskab(
+        *options,
         "cases",
         "advance",
         number,
@@ -556,30 +559,7 @@ def test_a_process_can_let_someone_outside_see_the_note(samskab, configured, mai
             "id"
         ]
     )
-    for action, sets in [
-        ("udform_aftale", ["organisation=Spejderne", "dialogmoede_dato=2026-01-10", "deltagere=Alle"]),
-        (
-            "send_til_underskrift",
-            [
-                "kommunens_bidrag=a",
-                "organisationens_bidrag=b",
-                "tilskud=1",
-                "faciliteter=c",
-                "kontakt_email=spejd@example.dk",
-            ],
-        ),
-    ]:
-        samskab(
-            "--processes",
-            "mine",
-            "cases",
-            "advance",
-            number,
-            action,
-            *[a for x in sets for a in ("--set", x)],
-            "--as",
-            "mette",
-        )
+    to_signature(samskab, number, None, options=("--processes", "mine"))
     samskab(
         "--processes",
         "mine",

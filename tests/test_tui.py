@@ -3,7 +3,7 @@ screen and in the database."""
 
 import datetime as dt
 
-from pilot import NOW, app_for, choose, open_form, settle, static_text, table_ids
+from pilot import NOW, app_for, choose, open_case, open_form, settle, static_text, table_ids
 from textual.widgets import (
     Checkbox,
     DataTable,
@@ -75,11 +75,7 @@ async def test_filter_by_process_search_and_overdue(engine):
 async def test_open_a_case_and_take_an_action_through_its_form(engine):
     case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
     async with app_for(engine).run_test(size=(120, 36)) as pilot:
-        await settle(pilot, CasesScreen)
-        table = pilot.app.screen.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index(str(case.id)))
-        await pilot.press("enter")
-        await settle(pilot, CaseScreen)
+        await open_case(pilot, case.id)
         head = static_text(pilot.app.screen.query_one("#case-head", Static))
         assert "Spejderne" in head and "Til underskrift i styregruppen" in head
         history = static_text(pilot.app.screen.query_one("#case-history", Static))
@@ -329,11 +325,7 @@ async def test_comment_and_correct_a_case_from_its_screen(engine):
 
     case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
     async with app_for(engine).run_test(size=(120, 36)) as pilot:
-        await settle(pilot, CasesScreen)
-        table = pilot.app.screen.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index(str(case.id)))
-        await pilot.press("enter")
-        await settle(pilot, CaseScreen)
+        await open_case(pilot, case.id)
 
         await pilot.press("k")
         await settle(pilot, CommentForm)
@@ -369,10 +361,7 @@ async def test_closed_cases_are_reachable_from_the_list(engine):
         await settle(pilot)
         assert pilot.app.screen.query_one("#closed", Checkbox).value
         assert closed <= set(table_ids(pilot.app))
-        table = pilot.app.screen.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index(str(min(closed))))
-        await pilot.press("enter")
-        await settle(pilot, CaseScreen)
+        await open_case(pilot, min(closed))
         assert "Sagen er afsluttet" in str(
             pilot.app.screen.query_one("#case-actions").get_option_at_index(0).prompt
         )
@@ -381,11 +370,7 @@ async def test_closed_cases_are_reachable_from_the_list(engine):
 async def test_a_step_that_closes_the_case_is_confirmed_first(engine):
     case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
     async with app_for(engine).run_test(size=(120, 36)) as pilot:
-        await settle(pilot, CasesScreen)
-        table = pilot.app.screen.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index(str(case.id)))
-        await pilot.press("enter")
-        await settle(pilot, CaseScreen)
+        await open_case(pilot, case.id)
         await open_form(pilot, "afbryd")
         pilot.app.screen.query_one("#note", TextArea).text = "Foreningen trak sig"
         await pilot.press("ctrl+s")
@@ -402,11 +387,7 @@ async def test_leaving_a_filled_form_is_confirmed_first(engine):
 
     case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
     async with app_for(engine).run_test(size=(120, 36)) as pilot:
-        await settle(pilot, CasesScreen)
-        table = pilot.app.screen.query_one(DataTable)
-        table.move_cursor(row=table.get_row_index(str(case.id)))
-        await pilot.press("enter")
-        await settle(pilot, CaseScreen)
+        await open_case(pilot, case.id)
         await pilot.press("k")
         await settle(pilot, CommentForm)
         await pilot.press("escape")  # nothing typed: leaves at once
