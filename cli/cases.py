@@ -42,6 +42,21 @@ SORTS = {"number": "id", "title": "title", "due": "next_due", "changed": "update
     type=click.Choice(list(SORTS)),
     help="Order by number, title (Danish order), next deadline or last change [default: number].",
 )
+@click.option(
+    "--due-in", type=int, metavar="YEAR", help="Only open cases whose next deadline is in this year."
+)
+@click.option("--opened-in", type=int, metavar="YEAR", help="Only cases opened in this year.")
+@click.option("--closed-in", type=int, metavar="YEAR", help="Only cases closed in this year (implies --all).")
+@click.option(
+    "--where",
+    "wheres",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Only cases whose field holds this value, as typed in a form (with --process; repeatable).",
+)
+@click.option(
+    "--columns", metavar="FIELD,...", help="Show these fields of each case (with --process; comma-separated)."
+)
 @json_option
 @click.pass_obj
 def cases_list(
@@ -52,17 +67,37 @@ def cases_list(
     search: str | None,
     include_closed: bool,
     sort: str | None,
+    due_in: int | None,
+    opened_in: int | None,
+    closed_in: int | None,
+    wheres: tuple[str, ...],
+    columns: str | None,
     as_json: bool,
 ) -> None:
     """List the active cases."""
     service = settings.service()
+    if (wheres or columns) and not process_id:
+        raise click.UsageError("--where and --columns need --process: fields belong to a process")
     where = CaseFilter(
         process_id=process_id,
         state=state,
         text=search,
-        open_only=not include_closed,
+        open_only=not (include_closed or closed_in is not None),
         overdue=overdue,
-        order_by=SORTS[sort] if sort else "next_due" if overdue else "id",  # the longest overdue first
+        order_by=SORTS[sort]
+        if sort
+        else "next_due"
+        if overdue or due_in
+        else "id",  # the longest overdue first
+        due=service.year(due_in) if due_in is not None else None,
+        opened=service.year(opened_in) if opened_in is not None else None,
+        closed=service.year(closed_in) if closed_in is not None else None,
+        values=service.field_values(process_id, parse_sets(wheres, "--where"))
+        if process_id and wheres
+        else (),
+        columns=service.columns(process_id, tuple(c.strip() for c in columns.split(",") if c.strip()))
+        if process_id and columns
+        else (),
     )
     rows = service.cases(where)
     if as_json:

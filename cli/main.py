@@ -170,12 +170,12 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def parse_sets(values: tuple[str, ...]) -> dict[str, str]:
+def parse_sets(values: tuple[str, ...], option: str = "--set") -> dict[str, str]:
     parsed = {}
     for item in values:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise click.BadParameter(f"{item!r} should be FIELD=VALUE", param_hint="--set")
+            raise click.BadParameter(f"{item!r} should be FIELD=VALUE", param_hint=option)
         parsed[name.strip()] = value
     return parsed
 

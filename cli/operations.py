@@ -29,6 +29,24 @@ def tick(settings: Settings, as_json: bool) -> None:
         click.echo(render.tick_text(report, settings.lang))
 
 
+# -- the report -------------------------------------------------------------------------
+
+
+@click.command()
+@click.option("--year", type=int, help="The calendar year to count (default: this year).")
+@click.option("--process", "process_id", help="Only this process.")
+@json_option
+@click.pass_obj
+def report(settings: Settings, year: int | None, process_id: str | None, as_json: bool) -> None:
+    """The year in numbers: cases per process and step, overdue, deadlines this year and
+    next, outcomes and their reasons, money and hours, counts per choice."""
+    found = settings.service().report(year, process_id=process_id)
+    if as_json:
+        echo_json(to_json(found))
+    else:
+        click.echo(render.report_text(found, settings.lang))
+
+
 # -- outbox and calendar ----------------------------------------------------------------
 
 

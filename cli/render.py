@@ -8,11 +8,14 @@ from samskab.engine.readmodels import (
     CaseDetail,
     CaseSummary,
     Erasure,
+    FieldBreakdown,
     OutboxItem,
     Overview,
     PeopleChange,
     PersonView,
     ProcessView,
+    Report,
+    ReportCount,
     TickReport,
 )
 
@@ -50,7 +53,8 @@ def process_text(view: ProcessView, lang: str) -> str:
 def case_line(row: CaseSummary, lang: str) -> str:
     due = day(row.next_deadline_day, lang)
     flag = words("OVERDUE", lang) if row.overdue else ""
-    return f"{row.id:>6}  {row.title[:40]:<40}  {row.process:<16} {row.state:<16} {due:<10} {flag}".rstrip()
+    values = "".join(f"  {v.shown}" for v in row.values)
+    return f"{row.id:>6}  {row.title[:40]:<40}  {row.process:<16} {row.state:<16} {due:<10} {flag}{values}".rstrip()
 
 
 def case_text(case: CaseDetail, lang: str) -> str:
@@ -186,3 +190,49 @@ def overview_text(overview: Overview, lang: str) -> str:
         )
     lines += ["", words("See a case: samskab cases show ID;  all cases: samskab cases list", lang)]
     return "\n".join(lines)
+
+
+def report_text(report: Report, lang: str) -> str:
+    """The report as text: per process, what is open, what the year brought and why."""
+    lines = [words("Report for {year} (as of {at})", lang, year=report.year, at=moment(report.at, lang))]
+    for p in report.processes:
+        lines += ["", f"{p.title} [{p.process}]"]
+        lines.append(f"  {words('Open now', lang)}: {p.open_total}  {_counts(p.open_steps)}".rstrip())
+        lines.append(f"  {p.overdue.label}: {p.overdue.count} · {p.quiet.label}: {p.quiet.count}")
+        for due in p.due:
+            lines.append(f"  {due.total.label}: {due.total.count}  {_counts(due.steps)}".rstrip())
+        year = words(
+            "In the year: {active} open, {opened} opened", lang, active=p.active.count, opened=p.opened.count
+        )
+        if p.average_days is not None:
+            year += ", " + words("{days} days from opening to closing on average", lang, days=p.average_days)
+        lines.append(f"  {year}")
+        closed = [o for o in p.outcomes if o.count]
+        if closed:
+            lines.append(
+                f"  {words('Closed in the year', lang)}: "
+                + " · ".join(f"{o.title} {o.count}" for o in closed)
+            )
+            for outcome in closed:
+                lines += [f"    {_breakdown(b, lang)}" for b in outcome.reasons]
+                if outcome.notes_only:
+                    lines.append(
+                        "    " + words("{step}: the reasons are in the notes only", lang, step=outcome.title)
+                    )
+        lines += [
+            f"  {t.label}: {t.shown} ({words('{n} of {of} cases', lang, n=t.recorded, of=t.of)})"
+            for t in p.totals
+        ]
+        lines += [f"  {_breakdown(b, lang)}" for b in p.breakdowns if b.unrecorded.count < p.active.count]
+        if p.missing:
+            lines.append(f"  {words('Not recorded', lang)}: " + ", ".join(p.missing))
+    return "\n".join(lines)
+
+
+def _counts(counts: Sequence[ReportCount]) -> str:
+    return " · ".join(f"{c.label} {c.count}" for c in counts if c.count)
+
+
+def _breakdown(breakdown: FieldBreakdown, lang: str) -> str:
+    shown = [c for c in (*breakdown.counts, breakdown.unrecorded) if c.count]
+    return f"{breakdown.label}: " + (" · ".join(f"{c.label} {c.count}" for c in shown) or words("none", lang))

@@ -159,6 +159,16 @@ class Correction:
 
 
 @attrs.frozen
+class Report:
+    """How the coordinator's report and lists show the process's cases."""
+
+    columns: tuple[str, ...] = attrs.field(
+        default=(),
+        metadata=doc("Fields a list of the cases shows beside the title (default: money and choice fields)"),
+    )
+
+
+@attrs.frozen
 class Start:
     """What is asked for when a case is opened."""
 
@@ -190,6 +200,7 @@ class Process:
         factory=Correction, metadata=doc("Who may correct fields without moving the case")
     )
     notify: tuple[Notify, ...] = attrs.field(default=(), metadata=doc("Who hears about what"))
+    report: Report = attrs.field(factory=Report, metadata=doc("What the report and lists show"))
 
     @functools.cached_property
     def _by_id(self) -> dict[str, dict]:

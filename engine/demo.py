@@ -94,6 +94,18 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
     )
     yield Script(
         "partnerskab",
+        "FDF: klubaftener for de 10-14-årige",
+        1120,
+        "jonas",
+        {"organisation": "FDF"},
+        (
+            drafted(1100, "FDF", "fdf@example.dk", people),
+            sent(1085, "50.000", "trivsel", "fdf@example.dk"),
+            signed(1080),
+        ),
+    )
+    yield Script(
+        "partnerskab",
         "Natteravnene: trygge weekender i centrum",
         1000,
         "mette",
@@ -216,6 +228,8 @@ def omstillingsgruppe(today: dt.date) -> Iterator[Script]:
                 {
                     "udspil": "Færre, større institutioner; fælles ledelse.",
                     "afleveret_dato": _date(120, today),
+                    "moedetimer": "300",
+                    "udgifter": "42.000",
                 },
             ),
         ),
@@ -248,7 +262,12 @@ def omstillingsgruppe(today: dt.date) -> Iterator[Script]:
                 300,
                 "aflever_udspil",
                 "sara",
-                {"udspil": "Tre skoler bliver til to.", "afleveret_dato": _date(300, today)},
+                {
+                    "udspil": "Tre skoler bliver til to.",
+                    "afleveret_dato": _date(300, today),
+                    "moedetimer": "375",
+                    "udgifter": "65.500",
+                },
             ),
             Step(
                 250,
@@ -343,6 +362,13 @@ def lokalforum(today: dt.date) -> Iterator[Script]:
     )
     yield Script(
         "lokalforum",
+        "Kirke Eskilstrup: dialog om forsamlingshuset",
+        430,
+        "lise",
+        request("Kirke Eskilstrup", "Forsamlingshuset trænger til nyt tag"),
+    )
+    yield Script(
+        "lokalforum",
         "Vipperød: cykelsti til stationen",
         60,
         "lise",
@@ -407,6 +433,26 @@ def advisory_board(today: dt.date) -> Iterator[Script]:
 
 
 def borgerinitiativ(today: dt.date) -> Iterator[Script]:
+    refused = (
+        ("Hundeskov på den gamle boldbane", 250, "rammer", "Arealet er udlagt til skole i lokalplanen."),
+        ("Gratis bybusser om lørdagen", 120, "oekonomi", "Der er ikke råd i kollektiv trafik i år."),
+        (
+            "Byttecentral for legetøj",
+            70,
+            "findes",
+            "Genbrugspladsen har en byttecentral, vi viser vej til den.",
+        ),
+        ("Vinterbadeklub ved havnen", 420, "rammer", "Havnen er erhvervshavn; badning er forbudt."),
+    )
+    for title, days, reason, note in refused:
+        yield Script(
+            "borgerinitiativ",
+            title,
+            days + 15,
+            "mette",
+            {"ide": title, "borger_navn": "Borger i kommunen"},
+            (Step(days, "afvis", "mette", {"afslagsgrund": reason}, note),),
+        )
     yield Script(
         "borgerinitiativ",
         "Bænke og blomster langs åen",
@@ -446,6 +492,7 @@ def borgerinitiativ(today: dt.date) -> Iterator[Script]:
                 {
                     "juridisk_vurdering": "Ingen hindringer",
                     "inklusion": "Opslag på fem sprog; samarbejde med boligsociale medarbejdere",
+                    "stille_borgere": "ja",
                 },
             ),
             Step(
@@ -474,6 +521,7 @@ def borgerinitiativ(today: dt.date) -> Iterator[Script]:
                 150,
                 "afvis",
                 "mette",
+                {"afslagsgrund": "oekonomi"},
                 note="Parken er fredet, og banen kræver køling året rundt; for dyr i drift.",
             ),
         ),
@@ -493,6 +541,7 @@ def borgerinitiativ(today: dt.date) -> Iterator[Script]:
                 {
                     "juridisk_vurdering": "Børneattester kræves",
                     "inklusion": "Tilbuddet ligger i boligområdet",
+                    "stille_borgere": "ja",
                 },
             ),
             Step(

@@ -18,6 +18,14 @@ from samskab.engine import clock
 
 
 @attrs.frozen
+class Period:
+    """From ``start`` (included) to ``end`` (not included), in UTC."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+
+@attrs.frozen
 class CaseFilter:
     process_id: str | None = None
     state: str | None = None
@@ -31,6 +39,24 @@ class CaseFilter:
     """Only cases whose title or a field value holds this text (ignoring case, æøå too)."""
     actor: str | None = None
     """Only cases this person opened or acted on."""
+    opened: Period | None = None
+    """Only cases opened in this period."""
+    closed: Period | None = None
+    """Only cases that reached a final step in this period."""
+    active: Period | None = None
+    """Only cases open at some time in this period (opened before its end, not closed
+    before its start)."""
+    due: Period | None = None
+    """Only open cases whose next deadline falls due after the period's start and at or
+    before its end (a date deadline falls due at the midnight that ends its day, so the
+    deadlines of a year's days fall due in the year's period shifted by this much)."""
+    quiet_since: dt.datetime | None = None
+    """Only open cases with nothing in their history since this time."""
+    values: tuple[tuple[str, Any], ...] = ()
+    """Only cases whose field (the first of each pair) holds this stored value; None:
+    the field holds nothing."""
+    columns: tuple[str, ...] = ()
+    """Fields to give with each case (``CaseSummary.values``), for a list's columns."""
     order_by: str = "id"
     """id, title, process_id, state, updated_at or next_due (the next open deadline)."""
     descending: bool = False
@@ -188,6 +214,8 @@ class CaseSummary:
     updated_at: dt.datetime
     closed_at: dt.datetime | None
     revision: int
+    values: tuple["FieldValue", ...] = attrs.field(default=(), kw_only=True)
+    """The fields ``CaseFilter.columns`` asked for, in that order (empty where unset)."""
 
 
 @attrs.frozen
@@ -359,6 +387,101 @@ class Overview:
     overdue_total: int
 
 
+# -- the report ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ReportCount:
+    """A number in the report, and the question that lists the cases behind it."""
+
+    key: str
+    """What is counted: a step's or an option's id, a year, ``overdue`` ..."""
+    label: str
+    count: int
+    cases: CaseFilter
+
+
+@attrs.frozen
+class DueCount:
+    """Open cases whose next deadline falls in a year, in all and per step."""
+
+    year: int
+    total: ReportCount
+    steps: tuple[ReportCount, ...]
+
+
+@attrs.frozen
+class FieldTotal:
+    """A money or whole-number field summed over the cases open during the year."""
+
+    field: str
+    label: str
+    type: str
+    total: Any
+    """As stored: money as text with two decimals ("12500.00"), a whole number as int."""
+    shown: str
+    recorded: int
+    """How many of the cases hold a value."""
+    of: int
+
+
+@attrs.frozen
+class FieldBreakdown:
+    """How many cases hold each option of a choice or yes/no field."""
+
+    field: str
+    label: str
+    counts: tuple[ReportCount, ...]
+    unrecorded: ReportCount
+
+
+@attrs.frozen
+class Outcome:
+    """Cases that reached a final step in the year, and the reasons recorded on the way."""
+
+    state: str
+    title: str
+    count: int
+    cases: CaseFilter
+    reasons: tuple[FieldBreakdown, ...]
+    notes_only: bool
+    """The reasons are in the notes only (the process records no choice for them)."""
+
+
+@attrs.frozen
+class ProcessReport:
+    process: str
+    title: str
+    open_steps: tuple[ReportCount, ...]
+    """Open now, per step."""
+    open_total: int
+    overdue: ReportCount
+    quiet: ReportCount
+    """Open, with nothing new in twelve months."""
+    due: tuple[DueCount, ...]
+    """Open, the next deadline in the year and in the next."""
+    active: ReportCount
+    """Open at some time during the year: what the totals and breakdowns count."""
+    opened: ReportCount
+    outcomes: tuple[Outcome, ...]
+    average_days: int | None
+    """Days from opening to closing, on average, of the cases closed in the year."""
+    totals: tuple[FieldTotal, ...]
+    breakdowns: tuple[FieldBreakdown, ...]
+    columns: tuple[str, ...]
+    """The fields a list of these cases shows (ask for them with ``CaseFilter.columns``)."""
+    missing: tuple[str, ...]
+    """What the process does not record, so the report cannot tell."""
+
+
+@attrs.frozen
+class Report:
+    year: int
+    period: Period
+    at: dt.datetime
+    processes: tuple[ProcessReport, ...]
+
+
 @attrs.frozen
 class TickEvent:
     case: int
@@ -485,6 +608,12 @@ def to_json(model: Any) -> Any:
         return clock.to_text(model)
     if isinstance(model, dt.date):
         return model.isoformat()
+    if isinstance(model, CaseFilter):  # a question: only what it asks
+        return {
+            f.name: to_json(getattr(model, f.name))
+            for f in attrs.fields(CaseFilter)
+            if getattr(model, f.name) != f.default
+        }
     if attrs.has(type(model)):
         return {name.rstrip("_"): to_json(getattr(model, name)) for name in attrs.fields_dict(type(model))}
     if isinstance(model, Mapping):

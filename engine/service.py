@@ -23,11 +23,11 @@ from typing import Any, ParamSpec, TypeVar
 import attrs
 import pluggy
 
-from samskab.engine import audit, fieldtypes, people, views
+from samskab.engine import audit, fieldtypes, localtime, people, views
 from samskab.engine.cases import Case, Event
 from samskab.engine.config import Actor, Person
 from samskab.engine.core import LARGEST_ID, Engine, open_engine
-from samskab.engine.definition import Field, Option, Text
+from samskab.engine.definition import Field, Option, Process, Text
 from samskab.engine.errors import BadInput, NotFound, Refused, SamskabError, file_problem
 from samskab.engine.messages import msg, text, words
 from samskab.engine.plugins import get_plugin_manager
@@ -51,16 +51,19 @@ from samskab.engine.readmodels import (
     OutboxLogEntry,
     Overview,
     PeopleChange,
+    Period,
     PersonView,
     ProcessCount,
     ProcessSummary,
     ProcessView,
     RefusalView,
+    Report,
     StartForm,
     StepCount,
     TickEvent,
     TickReport,
 )
+from samskab.engine.report import process_report, year_period
 from samskab.engine.store import OutboxRow
 from samskab.engine.suggest import did_you_mean
 from samskab.engine.validate import IDENTIFIER
@@ -253,9 +256,10 @@ class Service:
         with :meth:`case_page`."""
         self._may()
         now = self.now()
-        for case in self._engine.iter_cases(self._query(where or CaseFilter())):
+        where = where or CaseFilter()
+        for case in self._engine.iter_cases(self._query(where)):
             process = self._engine.compiled_for(case).process
-            yield views.case_summary(case, process, now, self.lang)
+            yield views.case_summary(case, process, now, self.lang, where.columns)
 
     @_serial
     def case_page(self, where: CaseFilter) -> CasePage:
@@ -269,6 +273,45 @@ class Service:
         if where.overdue and where.overdue_at is None:
             return attrs.evolve(where, overdue_at=self.now())
         return where
+
+    def year(self, year: int) -> Period:
+        """A calendar year in local time, for ``CaseFilter`` periods (``opened``,
+        ``closed``, ``active``, ``due``)."""
+        if not 1900 < year < 3000:
+            this_year = localtime.local(self.now()).year
+            raise BadInput(msg("{year} is not a year; give one like {example}", year=year, example=this_year))
+        return year_period(year)
+
+    def field_values(self, process_id: str, typed: dict[str, str]) -> tuple[tuple[str, Any], ...]:
+        """Values as people type them (``ja``, ``12.500``, an option's id) read as the
+        process's fields store them, for ``CaseFilter.values``; an empty value means
+        the field holds nothing."""
+        process = self._engine.process(process_id).process
+        found = []
+        for field_id, value in typed.items():
+            found.append((self._field(process, field_id).id, self._read(process, field_id, value)))
+        return tuple(found)
+
+    def columns(self, process_id: str, field_ids: tuple[str, ...]) -> tuple[str, ...]:
+        """``field_ids`` checked against the process's fields, for ``CaseFilter.columns``."""
+        process = self._engine.process(process_id).process
+        return tuple(self._field(process, f).id for f in field_ids)
+
+    def _field(self, process: Process, field_id: str) -> Field:
+        field = process.field(field_id)
+        if field is None:
+            known = [f.id for f in process.fields]
+            raise BadInput(
+                msg("process {process} has no field {field}", process=process.id, field=repr(field_id)),
+                [did_you_mean(field_id, known) or msg("its fields: {fields}", fields=", ".join(known))],
+            )
+        return field
+
+    def _read(self, process: Process, field_id: str, typed: str) -> Any:
+        try:
+            return fieldtypes.parse(self._field(process, field_id), typed)
+        except fieldtypes.ValueProblem as problem:
+            raise BadInput(msg("{field}: {problem}", field=field_id, problem=problem.message)) from None
 
     @_serial
     def counts(self) -> dict[str, int]:
@@ -406,6 +449,32 @@ class Service:
         total = engine.store.count_cases(overdue)
         shown = tuple(self.cases(attrs.evolve(overdue, limit=overdue_shown)))
         return Overview(tuple(counted), shown, total)
+
+    @_serial
+    def report(self, year: int | None = None, *, process_id: str | None = None) -> Report:
+        """The year's cases counted per process: open per step, overdue, deadlines this
+        year and next, what was opened and closed and why, totals of money and hours,
+        counts per choice (default: this year, in local time)."""
+        self._may()
+        engine, now = self._engine, self.now()
+        year = localtime.local(now).year if year is None else year
+        period = self.year(year)
+        return Report(
+            year,
+            period,
+            now,
+            tuple(
+                process_report(
+                    definition.process,
+                    engine.store,
+                    engine.iter_cases(CaseFilter(process_id=definition.process.id, active=period)),
+                    year,
+                    now,
+                    self.lang,
+                )
+                for definition in ([engine.process(process_id)] if process_id else engine.processes())
+            ),
+        )
 
     @_serial
     def agenda(self, weeks: int = 6) -> tuple[AgendaItem, ...]:

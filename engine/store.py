@@ -213,11 +213,14 @@ class Store(Protocol):
         """The cases matching ``where``, one at a time (a store may read them lazily).
 
         Filters, all of which must hold: ``process_id`` and ``state`` equal;
-        ``open_only``: not closed; ``text``: the title contains the text as typed
-        (``%`` and ``_`` are plain characters), ignoring the case of ASCII letters
-        (whether other letters fold is the store's: SQLite's do not); ``actor``: an event
-        of the case has that actor; ``overdue_at``: open, with ``next_due`` at or before
-        it.
+        ``open_only``: not closed; ``text``: the title or a field value mentions the text
+        as :func:`engine.collation.mentions` says; ``actor``: an event of the case has
+        that actor; ``overdue_at``: open, with ``next_due`` at or before it; ``opened``
+        and ``closed``: ``created_at`` and ``closed_at`` in the period (start included,
+        end not); ``active``: created before the period's end and not closed before its
+        start; ``due``: open, with ``next_due`` after the period's start and at or before
+        its end; ``quiet_since``: open and ``updated_at`` before it; ``values``: each
+        field holds exactly that stored value (None: holds nothing).
 
         Order: ``order_by`` (id, title ignoring the case of ASCII letters, process_id,
         state, updated_at or next_due), reversed by ``descending``; ties always by id,

@@ -189,6 +189,8 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
         refer(("start", "roles", j), role, role_ids, "role")
     for j, role in enumerate(process.correction.roles):
         refer(("correction", "roles", j), role, role_ids, "role")
+    for j, name in enumerate(process.report.columns):
+        refer(("report", "columns", j), name, field_ids, "field")
     for i, rule in enumerate(process.notify):
         place = ("notify", i)
         if rule.on not in NOTIFY_ON:

@@ -873,6 +873,29 @@ class SqliteStore(Store):
         if where.overdue_at is not None:
             clauses.append("closed_at IS NULL AND next_due <= ?")
             params.append(clock.to_text(where.overdue_at))
+        for column, period in (("created_at", where.opened), ("closed_at", where.closed)):
+            if period is not None:
+                clauses.append(f"{column} >= ? AND {column} < ?")
+                params += [clock.to_text(period.start), clock.to_text(period.end)]
+        if where.active is not None:
+            clauses.append("created_at < ? AND (closed_at IS NULL OR closed_at >= ?)")
+            params += [clock.to_text(where.active.end), clock.to_text(where.active.start)]
+        if where.due is not None:
+            clauses.append("closed_at IS NULL AND next_due > ? AND next_due <= ?")
+            params += [clock.to_text(where.due.start), clock.to_text(where.due.end)]
+        if where.quiet_since is not None:
+            clauses.append("closed_at IS NULL AND updated_at < ?")
+            params.append(clock.to_text(where.quiet_since))
+        for field_id, value in where.values:
+            path = f'$."{field_id}"'
+            if '"' in field_id or "\\" in field_id:  # no field is named so (ids are identifiers)
+                clauses.append("0")
+            elif value is None:
+                clauses.append("json_extract(fields, ?) IS NULL")
+                params.append(path)
+            else:
+                clauses.append("json_extract(fields, ?) = ?")
+                params += [path, value]
         return " WHERE " + " AND ".join(clauses), params
 
     _ORDER: ClassVar[dict[str, str]] = {

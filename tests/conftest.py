@@ -1,6 +1,7 @@
 """Shared fixtures: a clean working directory, and the real CLI run as a user runs it."""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -63,7 +64,8 @@ def process_dir(workdir):
     directory = workdir / "mine"
     directory.mkdir()
     text = (PROCESSES / "partnerskab.toml").read_text(encoding="utf-8")
-    (directory / "lokal.toml").write_text(text.replace('id = "partnerskab"', 'id = "lokal"'))
+    text = re.sub(r"(?m)^version = \d+$", "version = 1", text.replace('id = "partnerskab"', 'id = "lokal"'))
+    (directory / "lokal.toml").write_text(text)
     return directory
 
 

@@ -38,7 +38,11 @@ def test_borgerinitiativ_answers_the_citizen_within_fourteen_days(samskab):
     assert [e["case"] for e in reminders] == [int(number)]
     refused = advance(samskab, number, "afvis", now="2026-04-12", exit=1)
     assert "a note is required" in refused.stderr
-    case = advance(samskab, number, "afvis", now="2026-04-12", note="Arealet er fredet")
+    refused = advance(samskab, number, "afvis", now="2026-04-12", note="Arealet er fredet", exit=1)
+    assert "required fields are empty: Reason for refusal" in refused.stderr
+    case = advance(
+        samskab, number, "afvis", "afslagsgrund=rammer", now="2026-04-12", note="Arealet er fredet"
+    )
     assert case["history"][-1]["note"] == "Arealet er fredet"
 
 

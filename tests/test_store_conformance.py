@@ -32,7 +32,7 @@ from samskab.engine.cases import (
 from samskab.engine.core import open_engine
 from samskab.engine.errors import BadInput, Conflict
 from samskab.engine.plugins import make_plugin_manager
-from samskab.engine.readmodels import CaseFilter
+from samskab.engine.readmodels import CaseFilter, Period
 from samskab.engine.store import Outgoing, Store, StoredDefinition
 
 
@@ -543,6 +543,19 @@ def names(store, where: CaseFilter, several) -> list[str]:
         (CaseFilter(overdue_at=at(20)), ["lions", "hearing"]),
         (CaseFilter(process_id="partnerskab", state="dialog", text="lions", actor="bo"), ["lions"]),
         (CaseFilter(process_id="partnerskab", open_only=True, overdue_at=at(31)), ["lions"]),
+        # Periods include their start and leave out their end.
+        (CaseFilter(opened=Period(at(2), at(4))), ["scouts", "hearing"]),
+        (CaseFilter(closed=Period(at(6), at(7))), ["club"]),
+        (CaseFilter(closed=Period(at(1), at(6))), []),
+        (CaseFilter(active=Period(at(5), at(6))), ["lions", "scouts", "hearing", "club"]),
+        (CaseFilter(active=Period(at(7), at(8))), ["lions", "scouts", "hearing"]),
+        (CaseFilter(active=Period(at(1), at(2))), ["lions"]),
+        # Due: after the start, up to and including the end; open cases only.
+        (CaseFilter(due=Period(at(5), at(20))), ["lions"]),
+        (CaseFilter(due=Period(at(4), at(5))), ["hearing"]),
+        (CaseFilter(due=Period(at(1), at(31))), ["lions", "hearing"]),
+        (CaseFilter(quiet_since=at(4)), ["scouts", "hearing"]),
+        (CaseFilter(quiet_since=at(3)), ["scouts"]),
     ],
 )
 def test_list_cases_filters(store, several, where, expected):
@@ -573,6 +586,29 @@ def test_list_cases_orders(store, several, order_by, ascending, descending):
             for offset in (0, 3, 6)
         ]
         assert pages == [expected[:3], expected[3:], []]
+
+
+def test_list_cases_by_stored_field_values(store):
+    """``values``: each field holds exactly the stored value; None: it holds nothing."""
+    money = new_case(store, "A", fields={"tilskud": "500.00", "ja": True, "valg": "a", "antal": 3})
+    other = new_case(store, "B", fields={"tilskud": "50.00", "ja": False, "valg": "b", "antal": 30})
+    empty = new_case(store, "C", fields={"valg": None})
+    for values, expected in [
+        ((("tilskud", "500.00"),), [money]),
+        ((("ja", True),), [money]),
+        ((("ja", False),), [other]),
+        ((("ja", None),), [empty]),
+        ((("valg", "b"),), [other]),
+        ((("valg", None),), [empty]),
+        ((("antal", 30),), [other]),
+        ((("valg", "a"), ("ja", False)), []),
+        ((("valg", "a"), ("ja", True)), [money]),
+        ((('va"lg', "a"),), []),
+        ((("ukendt", None),), [money, other, empty]),
+    ]:
+        where = CaseFilter(values=values)
+        assert [c.id for c in store.list_cases(where)] == [c.id for c in expected], values
+        assert store.count_cases(where) == len(expected)
 
 
 def test_list_cases_overdue_by_next_due(store, several):
