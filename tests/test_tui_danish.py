@@ -7,13 +7,14 @@ import re
 
 import pytest
 from pilot import app_for, choose, open_form, settle
-from textual.widgets import OptionList
+from textual.widgets import DataTable, OptionList
 
 from samskab.engine import messages
 from samskab.tui.screens.action_form import ActionForm
 from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.case import CaseScreen
 from samskab.tui.screens.cases import CasesScreen
+from samskab.tui.screens.dashboard import DashboardScreen, ReportCasesScreen
 from samskab.tui.screens.new_case import NewCaseScreen
 from samskab.tui.screens.outbox import OutboxScreen
 from samskab.tui.screens.processes import ProcessesScreen
@@ -105,6 +106,18 @@ async def test_every_screen_speaks_danish(engine, untranslated):
             assert_danish(pilot.app, screen.__name__)
             await pilot.press("escape")
             await settle(pilot, CasesScreen)
+
+        await pilot.press("d")
+        await settle(pilot, DashboardScreen)
+        for page in range(pilot.app.screen.query_one(DataTable).row_count // 20 + 1):
+            assert_danish(pilot.app, f"the dashboard, page {page + 1}")
+            await pilot.press("pagedown")
+            await settle(pilot, DashboardScreen)
+        await pilot.press("up", "enter")
+        await settle(pilot, ReportCasesScreen)
+        assert_danish(pilot.app, "the cases behind a number")
+        await pilot.press("escape", "escape")
+        await settle(pilot, CasesScreen)
 
         await pilot.press("p")
         await settle(pilot, ProcessesScreen)

@@ -22,6 +22,7 @@ from samskab.tui.i18n import Words, translate_bindings, translate_commands
 from samskab.tui.messages import DataChanged
 from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.cases import CasesScreen
+from samskab.tui.screens.dashboard import DashboardScreen
 from samskab.tui.screens.new_case import NewCaseScreen
 from samskab.tui.screens.outbox import OutboxScreen
 from samskab.tui.screens.processes import ProcessesScreen
@@ -120,6 +121,11 @@ class SamskabApp(App[None]):
             w("Agenda"),
             w("Deadlines in the next {weeks} weeks, overdue first", weeks=AgendaScreen.WEEKS),
             lambda: self.show(AgendaScreen),
+        )
+        yield SystemCommand(
+            w("Dashboard"),
+            w("The year in numbers per process; each number lists its cases"),
+            lambda: self.show(DashboardScreen),
         )
         yield SystemCommand(
             w("Processes"), w("Every process, step by step"), lambda: self.show(ProcessesScreen)

@@ -15,6 +15,7 @@ from samskab.tui.messages import DataChanged
 from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.base import SamskabScreen
 from samskab.tui.screens.case import CaseScreen
+from samskab.tui.screens.dashboard import DashboardScreen
 from samskab.tui.screens.new_case import NewCaseScreen
 from samskab.tui.screens.outbox import OutboxScreen
 from samskab.tui.screens.processes import ProcessesScreen
@@ -51,6 +52,7 @@ class CasesScreen(SamskabScreen):
     BINDINGS = [
         Binding("n", "new_case", "New case"),
         Binding("a", "agenda", "Agenda"),
+        Binding("d", "dashboard", "Dashboard"),
         Binding("p", "processes", "Processes"),
         Binding("u", "outbox", "Outbox"),
         Binding("slash", "search", "Search", show=False),
@@ -273,6 +275,9 @@ class CasesScreen(SamskabScreen):
 
     def action_agenda(self) -> None:
         self.app.push_screen(AgendaScreen())
+
+    def action_dashboard(self) -> None:
+        self.app.push_screen(DashboardScreen())
 
     def action_processes(self) -> None:
         self.app.push_screen(ProcessesScreen())
