@@ -47,9 +47,17 @@ def build(path: str, n: int) -> None:
         ]
         conn.executemany(
             "INSERT INTO cases (title, process_id, version, definition_sha256, state, fields, created_at,"
-            " updated_at, revision, next_due) VALUES (?, 'partnerskab', 1, ?, 'til_underskrift', ?, ?, ?, 3, ?)",
+            " updated_at, revision, next_due) VALUES (?, 'partnerskab', ?, ?, 'til_underskrift', ?, ?, ?, 3, ?)",
             [
-                (f"Partnerskab {i}", first.definition_sha256, '{"organisation": "Forening"}', stamp, stamp, d)
+                (
+                    f"Partnerskab {i}",
+                    first.version,
+                    first.definition_sha256,
+                    '{"organisation": "Forening"}',
+                    stamp,
+                    stamp,
+                    d,
+                )
                 for i, d in zip(chunk, due, strict=True)
             ],
         )

@@ -45,6 +45,8 @@ def process_text(view: ProcessView, lang: str) -> str:
             if action.requires:
                 needs = ", ".join(f"{labels.get(f, f)} [{f}]" for f in action.requires)
                 lines.append(f"      {words('requires', lang)}: {needs}")
+            for condition in (*(g.says for g in action.guards), *action.required_when):
+                lines.append(f"      {words('only if', lang)}: {condition}")
             if action.note_required:
                 lines.append(f"      {words('a note (the reason) is required', lang)}")
     return "\n".join(lines)

@@ -265,19 +265,24 @@ class Engine:
                     roles=_joined([r.title for r in map(process.role, action.roles) if r]),
                 )
             )
-        missing = [
-            f
-            for f in action.requires
-            if not fieldtypes.is_filled(changes[f] if f in changes else case.fields.get(f))
-        ]
+        values = {**case.fields, **changes}
+        context = GuardContext(before=case.fields, changes=changes, now=now or self.now(), process=process)
+        missing = [f for f in action.required() if not fieldtypes.is_filled(values.get(f))]
         if missing and not preview:
             reasons.append(msg("required fields are empty: {fields}", fields=labels(process, missing)))
+        for rule in action.requires_when if not preview else ():
+            empty = [f for f in rule.fields if not fieldtypes.is_filled(values.get(f)) and f not in missing]
+            if empty and self.loader.guards[rule.when.name].check(context, rule.when) is None:
+                reasons.append(
+                    msg(
+                        "required when {condition}: {fields}",
+                        condition=self.loader.guards[rule.when.name].words(process, rule.when),
+                        fields=labels(process, empty),
+                    )
+                )
         if action.note_required and not (note and note.strip()) and not preview:
             reasons.append(msg("a note is required: say why"))
         if action.guards:
-            context = GuardContext(
-                before=case.fields, changes=changes, now=now or self.now(), process=process
-            )
             for ref in action.guards:
                 if preview and ref.field in action.form_fields():
                     continue
@@ -406,8 +411,8 @@ class Engine:
                 ),
                 reasons,
             )
-        target = compiled.fire(case.state, action_id)
         values = {**case.fields, **changes}
+        target = compiled.fire(case.state, action_id, values)
         changed = {k: v for k, v in changes.items() if case.fields.get(k) != v}
         event = Event(
             case.id,

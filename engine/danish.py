@@ -371,4 +371,16 @@ DANISH = {
     "Days from opening to closing on average": "Dage fra oprettelse til afslutning i gennemsnit",
     "The year in numbers per process; each number lists its cases": "Året i tal for hver proces; hvert tal viser sine sager",
     "{count} case(s)": "{count} sag(er)",
+    # conditions
+    "{field} is filled in": "{field} er udfyldt",
+    "{field} is at least {value}": "{field} er mindst {value}",
+    "{field} is at most {value}": "{field} er højst {value}",
+    "{field} is {value}": "{field} er {value}",
+    "this action gives {field} a new value": "handlingen giver {field} en ny værdi",
+    "{field} is not after today": "{field} er ikke efter i dag",
+    "the condition {name} holds": "betingelsen {name} er opfyldt",
+    "required when {condition}: {fields}": "skal udfyldes, når {condition}: {fields}",
+    "{steps} (by {field})": "{steps} (efter {field})",
+    "{fields}, when {condition}": "{fields}, når {condition}",
+    "only if": "kun hvis",
 }

@@ -12,6 +12,8 @@ Field metadata used by the schema generator: ``doc`` (description), ``enum``
 
 import functools
 import hashlib
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -91,6 +93,26 @@ class GuardRef:
     name: str = attrs.field(metadata=doc("A built-in guard or one a plugin registers"))
     field: str | None = attrs.field(default=None, metadata=doc("The field the guard checks"))
     value: int | str | bool | None = attrs.field(default=None, metadata=doc("What it compares with"))
+    other: str | None = attrs.field(
+        default=None, metadata=doc("Another field to compare with, instead of a `value`")
+    )
+
+
+@attrs.frozen
+class RequiredWhen:
+    """Fields an action requires only while a condition holds (a grant amount, only when
+    the support agreed is a grant)."""
+
+    fields: tuple[str, ...] = attrs.field(metadata=doc("Fields that must be filled after the action"))
+    when: GuardRef = attrs.field(metadata=doc("The condition, written as a guard"))
+
+
+@attrs.frozen
+class ToBy:
+    """The step an action leads to, chosen by the value of a choice field it asks for."""
+
+    field: str = attrs.field(metadata=doc("A choice field; the action requires it"))
+    states: dict[str, str] = attrs.field(metadata=doc("Each option's id and the state it leads to"))
 
 
 @attrs.frozen
@@ -100,7 +122,10 @@ class Action:
     from_: tuple[str, ...] = attrs.field(
         metadata=doc("State or states the action may be taken from", toml="from")
     )
-    to: str = attrs.field(metadata=doc("The state the action leads to"))
+    to: str | None = attrs.field(default=None, metadata=doc("The state the action leads to (or `to_by`)"))
+    to_by: ToBy | None = attrs.field(
+        default=None, metadata=doc("The state is chosen by a choice field's value (instead of `to`)")
+    )
     description: Text | None = attrs.field(default=None, metadata=doc("What the action means"))
     roles: tuple[str, ...] = attrs.field(
         default=(), metadata=doc("Roles that may take it; none listed means anyone")
@@ -108,6 +133,9 @@ class Action:
     fields: tuple[str, ...] = attrs.field(default=(), metadata=doc("Fields the action's form asks for"))
     requires: tuple[str, ...] = attrs.field(
         default=(), metadata=doc("Fields that must be filled after the action")
+    )
+    requires_when: tuple[RequiredWhen, ...] = attrs.field(
+        default=(), metadata=doc("Fields that must be filled only while a condition holds")
     )
     guards: tuple[GuardRef, ...] = attrs.field(default=(), metadata=doc("Conditions that must hold"))
     counts: tuple[str, ...] = attrs.field(
@@ -118,8 +146,30 @@ class Action:
     )
 
     def form_fields(self) -> tuple[str, ...]:
-        """Every field the action may set: the ones it asks for, then the required ones."""
-        return self.fields + tuple(f for f in self.requires if f not in self.fields)
+        """Every field the action may set: the ones it asks for, then the required ones
+        (the field choosing the target, those required while a condition holds)."""
+        asked = [*self.fields, *self.required()]
+        asked += [f for rule in self.requires_when for f in rule.fields]
+        return tuple(dict.fromkeys(asked))
+
+    def required(self) -> tuple[str, ...]:
+        """The fields that must always be filled after the action."""
+        chooser = (self.to_by.field,) if self.to_by else ()
+        return tuple(dict.fromkeys((*self.requires, *chooser)))
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """Every state the action may lead to."""
+        if self.to_by is not None:
+            return tuple(dict.fromkeys(self.to_by.states.values()))
+        return (self.to,) if self.to is not None else ()
+
+    def target(self, values: Mapping[str, Any]) -> str | None:
+        """The state the action leads to with these field values (None: the value that
+        chooses it is missing or maps to no state)."""
+        if self.to_by is None:
+            return self.to
+        return self.to_by.states.get(values.get(self.to_by.field))  # type: ignore[arg-type]
 
 
 @attrs.frozen

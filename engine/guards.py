@@ -14,7 +14,7 @@ import attrs
 
 from samskab.engine import fieldtypes
 from samskab.engine.definition import GuardRef, Process
-from samskab.engine.messages import Both
+from samskab.engine.messages import Both, Msg, msg
 
 
 @attrs.frozen
@@ -59,3 +59,22 @@ class Guard:
     description: str
     needs_field: bool = False
     needs_value: bool = False
+    says: str | None = None
+    """The condition in words, in English with ``{field}`` and ``{value}`` (the other
+    field's label when the guard compares two fields), its Danish in the catalogue:
+    "{field} is at least {value}"."""
+
+    def words(self, process: Process, ref: GuardRef) -> Msg:
+        """The condition as people read it: "Møder holdt er mindst 4"."""
+        field = process.field(ref.field) if ref.field else None
+        label = Both.of(field.label) if field else Both(ref.field or "", ref.field or "")
+        if ref.other is not None:
+            other = process.field(ref.other)
+            value = Both.of(other.label) if other else Both(ref.other, ref.other)
+        elif field is not None and ref.value is not None:
+            value = Both(fieldtypes.show(field, ref.value, "da"), fieldtypes.show(field, ref.value, "en"))
+        else:
+            value = Both(str(ref.value), str(ref.value))
+        if self.says is None:
+            return msg("the condition {name} holds", name=self.name)
+        return msg(self.says, field=label, value=value)

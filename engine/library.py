@@ -1,11 +1,21 @@
 """The process library as a Markdown page with diagrams (``docs/processes.md``): Danish
 titles and English beside them, deadlines in English words."""
 
+from collections.abc import Mapping
+
 from samskab.engine.definition import Process
-from samskab.engine.views import deadline_words, process_view, role_titles, steps_in_order
+from samskab.engine.guards import Guard
+from samskab.engine.views import (
+    deadline_words,
+    guard_view,
+    process_view,
+    required_when,
+    role_titles,
+    steps_in_order,
+)
 
 
-def markdown(processes: list[Process]) -> str:
+def markdown(processes: list[Process], guards: Mapping[str, Guard]) -> str:
     """Every process as a Markdown section with its Mermaid diagram."""
     lines = [
         "# The process library",
@@ -25,7 +35,7 @@ def markdown(processes: list[Process]) -> str:
             f"*{process.description.en}*",
             "",
             "```mermaid",
-            process_view(process, "da").mermaid(),
+            process_view(process, "da", guards).mermaid(),
             "```",
             "",
             "| step | deadline |",
@@ -38,11 +48,15 @@ def markdown(processes: list[Process]) -> str:
             lines.append(f"| {state.title.da} `{state.id}`{mark} | {deadline} |")
         lines += ["", "| action | from → to | who | requires |", "|---|---|---|---|"]
         for action in process.actions:
-            needs = ", ".join(f"`{f}`" for f in action.requires)
+            needs = ", ".join(f"`{f}`" for f in action.required())
+            conditions = [guard_view(process, g, guards, "en").says for g in action.guards]
+            conditions += required_when(process, action, guards, "en")
+            if conditions:
+                needs = (needs + "; " if needs else "") + "; ".join(conditions)
             if action.note_required:
                 needs = (needs + ", " if needs else "") + "a note (reason)"
             lines.append(
-                f"| {action.title.da} `{action.id}` | {', '.join(action.from_)} → {action.to} "
+                f"| {action.title.da} `{action.id}` | {', '.join(action.from_)} → {' / '.join(action.targets)} "
                 f"| {role_titles(process, action.roles, 'da')} | {needs} |"
             )
         if process.notify:

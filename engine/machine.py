@@ -6,6 +6,9 @@ ids the validator has accepted reach it, so nothing in a file can name Python co
 case never owns a machine; taking an action reads its target off the compiled graph.
 """
 
+from collections.abc import Mapping
+from typing import Any
+
 import transitions
 
 from samskab.engine.definition import Definition, Process
@@ -19,8 +22,9 @@ class CompiledProcess:
             model=None,
             states=[state.id for state in self.process.states],
             transitions=[
-                {"trigger": action.id, "source": list(action.from_), "dest": action.to}
+                {"trigger": action.id, "source": list(action.from_), "dest": target}
                 for action in self.process.actions
+                for target in action.targets
             ],
             initial=self.process.initial.id,
             auto_transitions=False,
@@ -39,13 +43,21 @@ class CompiledProcess:
     def allows(self, state: str, action: str) -> bool:
         return action in self.machine.events and bool(self.machine.events[action].transitions.get(state))
 
-    def fire(self, state: str, action: str) -> str:
-        """The state ``action`` leads to from ``state`` (the caller checked it is allowed).
+    def fire(self, state: str, action: str, values: Mapping[str, Any]) -> str:
+        """The state ``action`` leads to from ``state`` with the case's field values
+        once it is taken (the caller checked it is allowed, and that a ``to_by`` field
+        holds an option).
 
         Read off the compiled graph: there are no callbacks to run, so nothing is gained
         by pushing a model through the machine, which costs more than the lookup.
         """
-        dest = self.machine.events[action].transitions[state][0].dest
-        # Only an internal transition has no destination; every action has a `to`.
+        transitions_ = self.machine.events[action].transitions[state]
+        if len(transitions_) == 1:
+            dest = transitions_[0].dest
+        else:  # `to_by`: one transition per state the choice may lead to
+            taken = self.process.action(action)
+            dest = taken.target(values) if taken else None
+            assert dest in {t.dest for t in transitions_}
+        # Only an internal transition has no destination; every action has a target.
         assert dest is not None
         return dest

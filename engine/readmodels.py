@@ -131,6 +131,9 @@ class GuardView:
     name: str
     field: str | None
     value: int | str | bool | None
+    other: str | None
+    says: str
+    """The condition in words: "Møder holdt er mindst 4"."""
 
 
 @attrs.frozen
@@ -138,14 +141,21 @@ class ActionView:
     id: str
     title: str
     from_: tuple[str, ...]
-    to: str
+    to: str | None
+    """The step it leads to; None when a choice picks it (``to_by``)."""
     to_title: str
+    """The step, or the steps it may lead to and the field choosing among them, in words."""
+    targets: tuple[str, ...]
+    to_by: str | None
+    """The choice field whose option picks the step."""
     roles: tuple[str, ...]
     who: str
     """The roles' titles, or "anyone", in the reader's words."""
     fields: tuple[str, ...]
     requires: tuple[str, ...]
     requires_labels: tuple[str, ...]
+    required_when: tuple[str, ...]
+    """Fields required only while a condition holds, in words."""
     counts: tuple[str, ...]
     guards: tuple[GuardView, ...]
     note_required: bool
@@ -182,7 +192,12 @@ class ProcessView:
         lines = ["stateDiagram-v2"]
         lines += [f'    state "{s.title}" as {s.id}' for s in self.states]
         lines += [f"    [*] --> {s.id}" for s in self.states if s.initial]
-        lines += [f"    {source} --> {a.to}: {a.title}" for a in self.actions for source in a.from_]
+        lines += [
+            f"    {source} --> {target}: {a.title}"
+            for a in self.actions
+            for source in a.from_
+            for target in a.targets
+        ]
         lines += [f"    {s.id} --> [*]" for s in self.states if s.final]
         return "\n".join(lines)
 
@@ -283,7 +298,7 @@ class ActionChoice:
 
     id: str
     title: str
-    to: str
+    to: str | None
     to_title: str
     allowed: bool
     reasons: tuple[str, ...]

@@ -134,7 +134,7 @@ def _outcomes(process: Process, closed: list[Case], where: CaseFilter, lang: str
     for state in (s for s in process.states if s.final):
         here = [c for c in closed if c.state == state.id]
         into = attrs.evolve(where, state=state.id)
-        actions = [a for a in process.actions if a.to == state.id]
+        actions = [a for a in process.actions if state.id in a.targets]
         set_here = {f for a in actions for f in a.form_fields()}
         reasons = tuple(
             _breakdown(field, here, into, lang)
@@ -150,8 +150,8 @@ def _reasons(process: Process) -> set[str]:
     """Fields recorded only on the way to a final step: the reasons, counted per outcome
     rather than over the year's cases."""
     final = {s.id for s in process.states if s.final}
-    into_final = {f for a in process.actions if a.to in final for f in a.form_fields()}
-    elsewhere = {f for a in process.actions if a.to not in final for f in a.form_fields()}
+    into_final = {f for a in process.actions if set(a.targets) & final for f in a.form_fields()}
+    elsewhere = {f for a in process.actions if set(a.targets) - final for f in a.form_fields()}
     return into_final - elsewhere - set(process.start.form_fields())
 
 

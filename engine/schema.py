@@ -36,6 +36,8 @@ def _type_schema(kind: Any, defs: dict[str, Any]) -> dict[str, Any]:
         if item is str:
             return {"anyOf": [{"type": "string"}, {"type": "array", "items": items}]}
         return {"type": "array", "items": items}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _type_schema(typing.get_args(kind)[1], defs)}
     return {str: {"type": "string"}, int: {"type": "integer"}, bool: {"type": "boolean"}}[kind]
 
 

@@ -191,7 +191,7 @@ class Service:
             process = self._engine.process(process_id).process
         else:
             process = self._engine.registry.compiled(process_id, version).process
-        return views.process_view(process, self.lang)
+        return views.process_view(process, self.lang, self._engine.loader.guards)
 
     @_serial
     def start_form(self, process_id: str) -> StartForm:
@@ -228,7 +228,7 @@ class Service:
         """Every process with its diagram, as Markdown (``docs/processes.md``)."""
         from samskab.engine import library
 
-        return library.markdown([d.process for d in self._engine.processes()])
+        return library.markdown([d.process for d in self._engine.processes()], self._engine.loader.guards)
 
     @_serial
     def copy_process(self, process_id: str, new_id: str, directory: Path) -> Path:
@@ -391,15 +391,15 @@ class Service:
                 id=a.action.id,
                 title=a.action.title.get(lang),
                 to=a.action.to,
-                to_title=process.state(a.action.to).title.get(lang),
+                to_title=views.to_words(process, a.action, lang),
                 allowed=a.allowed,
                 reasons=views.reasons(a.reasons, lang),
                 fields=tuple(a.action.form_fields()),
-                requires=tuple(a.action.requires),
+                requires=tuple(a.action.required()),
                 note_required=a.action.note_required,
                 description=a.action.description.get(lang) if a.action.description else None,
                 form=views.form(process, a.action.form_fields(), lang),
-                ends_case=process.state(a.action.to).final,
+                ends_case=any(process.state(t).final for t in a.action.targets),
             )
             for a in engine.availability(case, acting)
         )

@@ -11,7 +11,16 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from samskab.engine import durations, fieldtypes
-from samskab.engine.definition import EXTERNAL_SEES, FIELD_TYPES, LEVELS, NOTIFY_ON, Field, Process
+from samskab.engine.definition import (
+    EXTERNAL_SEES,
+    FIELD_TYPES,
+    LEVELS,
+    NOTIFY_ON,
+    Field,
+    GuardRef,
+    Process,
+    ToBy,
+)
 from samskab.engine.guards import Guard
 from samskab.engine.locate import Place
 from samskab.engine.suggest import did_you_mean
@@ -145,12 +154,27 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
                 found.append(
                     Finding(place + ("from", j), f"`{source}` is final; no action leaves a final state")
                 )
-        refer(place + ("to",), action.to, state_ids, "state")
+        if (action.to is None) == (action.to_by is None):
+            found.append(
+                Finding(
+                    place,
+                    "an action needs `to` or `to_by` (one of them)",
+                    "give the state it leads to in `to`",
+                )
+            )
+        if action.to is not None:
+            refer(place + ("to",), action.to, state_ids, "state")
+        if action.to_by is not None:
+            found += _check_to_by(place + ("to_by",), process, action.to_by, state_ids)
         for j, role in enumerate(action.roles):
             refer(place + ("roles", j), role, role_ids, "role")
         for key in ("fields", "requires", "counts"):
             for j, name in enumerate(getattr(action, key)):
                 refer(place + (key, j), name, field_ids, "field")
+        for j, condition in enumerate(action.requires_when):
+            for k, name in enumerate(condition.fields):
+                refer(place + ("requires_when", j, "fields", k), name, field_ids, "field")
+            found += _check_guard(place + ("requires_when", j, "when"), process, condition.when, guards)
         for j, name in enumerate(action.counts):
             counted = process.field(name)
             if counted is not None and counted.type != "integer":
@@ -161,26 +185,7 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
                     )
                 )
         for j, ref in enumerate(action.guards):
-            guard_place = place + ("guards", j)
-            guard = guards.get(ref.name)
-            if guard is None:
-                found.append(
-                    Finding(
-                        guard_place, f"unknown guard `{ref.name}`", did_you_mean(ref.name, sorted(guards))
-                    )
-                )
-                continue
-            if guard.needs_field and ref.field is None:
-                found.append(Finding(guard_place, f"guard `{ref.name}` needs a `field`"))
-            if ref.field is not None:
-                refer(guard_place + ("field",), ref.field, field_ids, "field")
-            if guard.needs_value and ref.value is None:
-                found.append(Finding(guard_place, f"guard `{ref.name}` needs a `value`"))
-            guarded = process.field(ref.field) if ref.field is not None else None
-            if guarded is not None and ref.value is not None:
-                misfit = _value_problem(guarded, ref.value)
-                if misfit:
-                    found.append(Finding(guard_place + ("value",), *misfit))
+            found += _check_guard(place + ("guards", j), process, ref, guards)
 
     for key in ("fields", "requires"):
         for j, name in enumerate(getattr(process.start, key)):
@@ -266,8 +271,8 @@ def _check_deadline_dates(process: Process) -> list[Finding]:
             )
         for i, action in enumerate(process.actions):
             if (
-                action.to == state.id
-                and date_field not in action.requires
+                state.id in action.targets
+                and date_field not in action.required()
                 and (any(source != state.id for source in action.from_))
             ):
                 found.append(
@@ -281,13 +286,94 @@ def _check_deadline_dates(process: Process) -> list[Finding]:
     return found
 
 
+def _refer(place: Place, name: str, known: list[str], kind: str) -> list[Finding]:
+    if name in known:
+        return []
+    return [Finding(place, f"unknown {kind} `{name}`", did_you_mean(name, known))]
+
+
+def _check_guard(place: Place, process: Process, ref: GuardRef, guards: Mapping[str, Guard]) -> list[Finding]:
+    """A guard (of an action, or the condition of ``requires_when``): known, with the
+    field and value or other field it needs, the value fitting the field."""
+    guard = guards.get(ref.name)
+    if guard is None:
+        return [Finding(place, f"unknown guard `{ref.name}`", did_you_mean(ref.name, sorted(guards)))]
+    found = []
+    field_ids = [f.id for f in process.fields]
+    if guard.needs_field and ref.field is None:
+        found.append(Finding(place, f"guard `{ref.name}` needs a `field`"))
+    if ref.field is not None:
+        found += _refer(place + ("field",), ref.field, field_ids, "field")
+    if ref.value is not None and ref.other is not None:
+        found.append(Finding(place, "a guard compares with a `value` or an `other` field, not both"))
+    elif guard.needs_value and ref.value is None and ref.other is None:
+        found.append(
+            Finding(place, f"guard `{ref.name}` needs a `value` (or an `other` field to compare with)")
+        )
+    guarded = process.field(ref.field) if ref.field is not None else None
+    if guarded is not None and ref.value is not None:
+        misfit = _value_problem(guarded, ref.value)
+        if misfit:
+            found.append(Finding(place + ("value",), *misfit))
+    if ref.other is not None:
+        found += _refer(place + ("other",), ref.other, field_ids, "field")
+        other = process.field(ref.other)
+        numbers = {"money", "integer"}
+        if (
+            guarded is not None
+            and other is not None
+            and guarded.type != other.type
+            and not {guarded.type, other.type} <= numbers
+        ):
+            found.append(
+                Finding(
+                    place + ("other",),
+                    f"`{guarded.id}` is a {guarded.type} field and `{other.id}` a {other.type} field;"
+                    " they cannot be compared",
+                    "compare fields of the same type (money and integer compare too)",
+                )
+            )
+    return found
+
+
+def _check_to_by(place: Place, process: Process, to_by: ToBy, state_ids: list[str]) -> list[Finding]:
+    """The choice field that picks the target: a choice field, each option leading to a state."""
+    field = process.field(to_by.field)
+    if field is None:
+        return _refer(place + ("field",), to_by.field, [f.id for f in process.fields], "field")
+    if field.type != "choice":
+        return [
+            Finding(
+                place + ("field",),
+                f"`{field.id}` is a {field.type} field; `to_by` needs a choice field",
+                "make it a choice field with an option per outcome",
+            )
+        ]
+    options = [o.id for o in field.options]
+    found = []
+    for option, state in to_by.states.items():
+        found += _refer(place + ("states", option), option, options, f"option of `{field.id}`")
+        found += _refer(place + ("states", option), state, state_ids, "state")
+    for option in options:
+        if option not in to_by.states:
+            found.append(
+                Finding(
+                    place + ("states",),
+                    f"option `{option}` of `{field.id}` leads to no state",
+                    f'add `{option} = "<state>"` to `states`',
+                )
+            )
+    return found
+
+
 def _check_graph(process: Process) -> list[Finding]:
     """Every state reachable from the initial one; every non-final state has a way out."""
     exits: dict[str, set[str]] = {s.id: set() for s in process.states}
     for action in process.actions:
         for source in action.from_:
-            if source in exits and action.to in exits and action.to != source:
-                exits[source].add(action.to)
+            for target in action.targets:
+                if source in exits and target in exits and target != source:
+                    exits[source].add(target)
     initial = [s.id for s in process.states if s.initial]
     reached = set(initial[:1])
     todo = list(reached)

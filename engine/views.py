@@ -25,8 +25,9 @@ from samskab.engine.cases import (
     Deadline,
     Event,
 )
+from samskab.engine.definition import Action, Field, GuardRef, Process
 from samskab.engine.definition import Deadline as DeadlineDefinition
-from samskab.engine.definition import Field, Process
+from samskab.engine.guards import Guard
 from samskab.engine.messages import text, words
 from samskab.engine.readmodels import (
     ActionView,
@@ -57,8 +58,9 @@ def steps_in_order(process: Process) -> list[str]:
     order = [process.initial.id]
     for state_id in order:
         for action in process.actions:
-            if state_id in action.from_ and action.to not in order:
-                order.append(action.to)
+            for target in action.targets:
+                if state_id in action.from_ and target not in order:
+                    order.append(target)
     order += [s.id for s in process.states if s.id not in order]
     # Open steps first, then the ways a case can end.
     return [s for s in order if not process.state(s).final] + [s for s in order if process.state(s).final]
@@ -170,7 +172,46 @@ def form(process: Process, field_ids: Iterable[str], lang: str) -> tuple[FieldSp
     return tuple(field_spec(process, f, lang) for f in (process.field(i) for i in field_ids) if f)
 
 
-def process_view(process: Process, lang: str) -> ProcessView:
+def to_words(process: Process, action: Action, lang: str) -> str:
+    """Where an action leads: a step, or the steps a choice picks among."""
+    if action.to_by is None:
+        return process.state(action.to).title.get(lang) if action.to else ""
+    field = process.field(action.to_by.field)
+    steps = " / ".join(process.state(t).title.get(lang) for t in action.targets)
+    return words(
+        "{steps} (by {field})",
+        lang,
+        steps=steps,
+        field=field.label.get(lang) if field else action.to_by.field,
+    )
+
+
+def guard_view(process: Process, ref: GuardRef, guards: Mapping[str, Guard], lang: str) -> GuardView:
+    guard = guards.get(ref.name)
+    says = guard.words(process, ref).get(lang) if guard else ref.name
+    return GuardView(ref.name, ref.field, ref.value, ref.other, says)
+
+
+def required_when(
+    process: Process, action: Action, guards: Mapping[str, Guard], lang: str
+) -> tuple[str, ...]:
+    return tuple(
+        words(
+            "{fields}, when {condition}",
+            lang,
+            fields=", ".join(_label(process, f, lang) for f in rule.fields),
+            condition=guard_view(process, rule.when, guards, lang).says,
+        )
+        for rule in action.requires_when
+    )
+
+
+def _label(process: Process, field_id: str, lang: str) -> str:
+    field = process.field(field_id)
+    return field.label.get(lang) if field else field_id
+
+
+def process_view(process: Process, lang: str, guards: Mapping[str, Guard] | None = None) -> ProcessView:
     labels = {f.id: f.label.get(lang) for f in process.fields}
     return ProcessView(
         id=process.id,
@@ -198,14 +239,17 @@ def process_view(process: Process, lang: str) -> ProcessView:
                 title=a.title.get(lang),
                 from_=tuple(a.from_),
                 to=a.to,
-                to_title=process.state(a.to).title.get(lang),
+                to_title=to_words(process, a, lang),
+                targets=a.targets,
+                to_by=a.to_by.field if a.to_by else None,
                 roles=tuple(a.roles),
                 who=role_titles(process, a.roles, lang),
                 fields=tuple(a.form_fields()),
-                requires=tuple(a.requires),
-                requires_labels=tuple(labels.get(f, f) for f in a.requires),
+                requires=tuple(a.required()),
+                requires_labels=tuple(labels.get(f, f) for f in a.required()),
+                required_when=required_when(process, a, guards or {}, lang),
                 counts=tuple(a.counts),
-                guards=tuple(GuardView(g.name, g.field, g.value) for g in a.guards),
+                guards=tuple(guard_view(process, g, guards or {}, lang) for g in a.guards),
                 note_required=a.note_required,
                 description=a.description.get(lang) if a.description else None,
             )

@@ -1,9 +1,9 @@
 """The guards every process file may name.
 
 ``filled``        the field has a value
-``at_least``      the field (a number, or a date) is at least ``value``
-``at_most``       the field is at most ``value``
-``equals``        the field equals ``value`` (for choice and yes/no fields)
+``at_least``      the field (a number, or a date) is at least ``value``, or ``other``'s value
+``at_most``       the field is at most ``value`` (or ``other``'s)
+``equals``        the field equals ``value`` (or ``other``'s)
 ``changed``       this action gives the field a new value
 ``not_in_future`` the field (a date) is not later than today
 """
@@ -14,9 +14,9 @@ from typing import Any
 
 from samskab.engine.definition import GuardRef
 from samskab.engine.fieldtypes import is_filled
-from samskab.engine.guards import Guard, GuardContext
+from samskab.engine.guards import Guard, GuardCheck, GuardContext
 from samskab.engine.hookspecs import hookimpl
-from samskab.engine.messages import msg
+from samskab.engine.messages import Both, msg
 
 
 def _field(ref: GuardRef) -> str:
@@ -41,14 +41,24 @@ def _comparable(value: Any) -> Any:
     return value
 
 
+def _bound(context: GuardContext, ref: GuardRef) -> tuple[Any, Both]:
+    """What the field is compared with: ``value``, or the other field's value now; and
+    how to say it ("4", or "Ansøgt beløb (5.000,00 kr.)")."""
+    if ref.other is None:
+        return ref.value, context.shown(_field(ref), ref.value)
+    other = context.values.get(ref.other)
+    label, shown = context.label(ref.other), context.shown(ref.other, other)
+    return other, Both(f"{label.da} ({shown.da})", f"{label.en} ({shown.en})")
+
+
 def _at_least(context: GuardContext, ref: GuardRef) -> str | None:
     field = _field(ref)
-    value = context.values.get(field)
-    if value is None or _comparable(value) < _comparable(ref.value):
+    value, bound = context.values.get(field), _bound(context, ref)
+    if value is None or bound[0] is None or _comparable(value) < _comparable(bound[0]):
         return msg(
             "{field} must be at least {value} (it is {current})",
             field=context.label(field),
-            value=context.shown(field, ref.value),
+            value=bound[1],
             current=context.shown(field, value),
         )
     return None
@@ -56,12 +66,12 @@ def _at_least(context: GuardContext, ref: GuardRef) -> str | None:
 
 def _at_most(context: GuardContext, ref: GuardRef) -> str | None:
     field = _field(ref)
-    value = context.values.get(field)
-    if value is not None and _comparable(value) > _comparable(ref.value):
+    value, bound = context.values.get(field), _bound(context, ref)
+    if value is not None and bound[0] is not None and _comparable(value) > _comparable(bound[0]):
         return msg(
             "{field} must be at most {value} (it is {current})",
             field=context.label(field),
-            value=context.shown(field, ref.value),
+            value=bound[1],
             current=context.shown(field, value),
         )
     return None
@@ -69,12 +79,12 @@ def _at_most(context: GuardContext, ref: GuardRef) -> str | None:
 
 def _equals(context: GuardContext, ref: GuardRef) -> str | None:
     field = _field(ref)
-    value = context.values.get(field)
-    if value != ref.value:
+    value, bound = context.values.get(field), _bound(context, ref)
+    if value != bound[0]:
         return msg(
             "{field} must be {value} (it is {current})",
             field=context.label(field),
-            value=context.shown(field, ref.value),
+            value=bound[1],
             current=context.shown(field, value),
         )
     return None
@@ -100,13 +110,27 @@ def _not_in_future(context: GuardContext, ref: GuardRef) -> str | None:
     return None
 
 
+SAYS = {
+    "filled": "{field} is filled in",
+    "at_least": "{field} is at least {value}",
+    "at_most": "{field} is at most {value}",
+    "equals": "{field} is {value}",
+    "changed": "this action gives {field} a new value",
+    "not_in_future": "{field} is not after today",
+}
+"""Each guard in words (``processes show``, the TUI's process screen, refusals)."""
+
+
 @hookimpl
 def register_guards() -> list[Guard]:
+    def guard(name: str, check: GuardCheck, description: str, *, value: bool = False) -> Guard:
+        return Guard(name, check, description, needs_field=True, needs_value=value, says=SAYS[name])
+
     return [
-        Guard("filled", _filled, "the field has a value", needs_field=True),
-        Guard("at_least", _at_least, "the field is at least `value`", needs_field=True, needs_value=True),
-        Guard("at_most", _at_most, "the field is at most `value`", needs_field=True, needs_value=True),
-        Guard("equals", _equals, "the field equals `value`", needs_field=True, needs_value=True),
-        Guard("changed", _changed, "this action gives the field a new value", needs_field=True),
-        Guard("not_in_future", _not_in_future, "the date field is not after today", needs_field=True),
+        guard("filled", _filled, "the field has a value"),
+        guard("at_least", _at_least, "the field is at least `value` (or the `other` field)", value=True),
+        guard("at_most", _at_most, "the field is at most `value` (or the `other` field)", value=True),
+        guard("equals", _equals, "the field equals `value` (or the `other` field)", value=True),
+        guard("changed", _changed, "this action gives the field a new value"),
+        guard("not_in_future", _not_in_future, "the date field is not after today"),
     ]

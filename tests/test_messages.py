@@ -39,6 +39,7 @@ def placeholders(template: str) -> set[str]:
 def said_from_tables() -> dict[str, str]:
     """The texts the code keeps in tables and says through a variable."""
     from samskab.engine import service, views
+    from samskab.plugins import builtin_guards
     from samskab.tui.screens import agenda, cases, outbox
 
     tables = {
@@ -47,6 +48,7 @@ def said_from_tables() -> dict[str, str]:
         "views.PLACEHOLDERS": views.PLACEHOLDERS.values(),
         "views._UNITS": [text for _, one, many in views._UNITS for text in (one, many)],
         "service._STATUS": service._STATUS.values(),
+        "builtin_guards.SAYS": builtin_guards.SAYS.values(),
         "cases.COLUMNS": [title for _, title in cases.COLUMNS],
         "agenda.COLUMNS": [title for _, title in agenda.COLUMNS],
         "outbox.COLUMNS": [title for _, title in outbox.COLUMNS],

@@ -311,7 +311,8 @@ def test_a_full_disk_is_a_clear_error_and_every_write_is_all_or_nothing(workdir)
     fired: list[tuple[int, str, str]] = []
     failed = Counter[str]()
     for day in range(60):
-        step = ("new", "advance", "tick", "demo")[day % 4]
+        # Two new cases for each one refused, so that some wait when the disk fills.
+        step = ("new", "advance", "new", "tick", "demo")[day % 5]
         waiting = sorted(set(made) - {case for case, _ in refused})
         if step == "new":
             args = ["cases", "new", "borgerinitiativ", "--title", f"Idé {day}", "--json"]
@@ -319,7 +320,17 @@ def test_a_full_disk_is_a_clear_error_and_every_write_is_all_or_nothing(workdir)
         elif step == "advance":
             if len(waiting) < 2:  # one is kept for when the disk is full
                 continue
-            args = ["cases", "advance", waiting[0], "afvis", "--note", f"{large * 2} {day}", "--json"]
+            args = [
+                "cases",
+                "advance",
+                waiting[0],
+                "afvis",
+                "--set",
+                "afslagsgrund=andet",
+                "--note",
+                f"{large * 2} {day}",
+            ]
+            args += ["--json"]
         elif step == "tick":
             args = ["tick", "--json"]
         else:

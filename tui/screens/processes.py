@@ -56,5 +56,8 @@ class ProcessesScreen(DataScreen):
                 if action.requires:
                     needs = ", ".join(labels.get(f, f) for f in action.requires)
                     leaf += f"  [dim]{w('requires')}: {escape(needs)}[/]"
+                conditions = [g.says for g in action.guards] + list(action.required_when)
+                if conditions:
+                    leaf += f"  [dim]{w('only if')}: {escape('; '.join(conditions))}[/]"
                 node.add_leaf(leaf)
         tree.root.expand()
