@@ -393,7 +393,11 @@ class Engine:
         compiled = self.compiled_for(case)
         action = compiled.process.action(action_id)
         allowed = action.form_fields() if action else ()
-        changes = self.parse_values(compiled.process, raw or {}, allowed)
+        changes: dict[str, Any] = (
+            {f: None for f in action.clears if case.fields.get(f) is not None} if action else {}
+        )
+        changes.update(_stored(compiled.process, action.sets) if action else {})
+        changes.update(self.parse_values(compiled.process, raw or {}, allowed))
         for counted in action.counts if action else ():
             changes.setdefault(counted, (case.fields.get(counted) or 0) + 1)
         # None: samskab itself, firing a deadline's automatic action.
@@ -767,3 +771,15 @@ def _joined(texts: Iterable[Text]) -> Both:
 def labels(process: Process, field_ids: Iterable[str]) -> Both:
     """The labels of ``field_ids``, in both languages, for a message."""
     return _joined([f.label for f in map(process.field, field_ids) if f])
+
+
+def _stored(process: Process, sets: Mapping[str, Any]) -> dict[str, Any]:
+    """An action's ``sets`` as its fields store them ("0" money is "0.00")."""
+    stored = {}
+    for name, value in sets.items():
+        field = process.field(name)
+        if value is None or isinstance(value, bool) or field is None or field.type == "integer":
+            stored[name] = value
+        else:
+            stored[name] = fieldtypes.parse(field, str(value))
+    return stored

@@ -120,7 +120,9 @@ class Action:
     id: str = attrs.field(metadata=doc("Action id, used with `cases advance CASE ID`"))
     title: Text = attrs.field(metadata=doc("What the action is called"))
     from_: tuple[str, ...] = attrs.field(
-        metadata=doc("State or states the action may be taken from", toml="from")
+        metadata=doc(
+            'State or states the action may be taken from; "*": every step that is not final', toml="from"
+        )
     )
     to: str | None = attrs.field(default=None, metadata=doc("The state the action leads to (or `to_by`)"))
     to_by: ToBy | None = attrs.field(
@@ -140,6 +142,12 @@ class Action:
     guards: tuple[GuardRef, ...] = attrs.field(default=(), metadata=doc("Conditions that must hold"))
     counts: tuple[str, ...] = attrs.field(
         default=(), metadata=doc("Integer fields the action adds one to, e.g. meetings held")
+    )
+    sets: dict[str, int | str | bool | None] = attrs.field(
+        factory=dict, metadata=doc("Fields the action sets to these values (also when taken at a deadline)")
+    )
+    clears: tuple[str, ...] = attrs.field(
+        default=(), metadata=doc("Fields that start empty again, e.g. when a renewal starts a new cycle")
     )
     note_required: bool = attrs.field(
         default=False, metadata=doc("A note (the reason) must be given, e.g. for a refusal")
@@ -292,3 +300,24 @@ class Definition:
     @property
     def key(self) -> tuple[str, int]:
         return (self.process.id, self.process.version)
+
+
+ANY_OPEN_STEP = "*"
+
+
+def with_any_open_step(process: Process) -> Process:
+    """``from = "*"`` spelled out: every state that is not final, in file order."""
+    if not any(ANY_OPEN_STEP in a.from_ for a in process.actions):
+        return process
+    open_steps = tuple(s.id for s in process.states if not s.final)
+
+    def spelled(sources: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(
+            dict.fromkeys(
+                s for source in sources for s in (open_steps if source == ANY_OPEN_STEP else (source,))
+            )
+        )
+
+    return attrs.evolve(
+        process, actions=tuple(attrs.evolve(a, from_=spelled(a.from_)) for a in process.actions)
+    )

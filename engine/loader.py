@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from samskab.engine import structure
-from samskab.engine.definition import Definition, Process
+from samskab.engine.definition import Definition, Process, with_any_open_step
 from samskab.engine.errors import InvalidFiles, Problem
 from samskab.engine.guards import Guard
 from samskab.engine.validate import Finding, check_process
@@ -39,6 +39,7 @@ def load_text(
         except structure.STRUCTURE_ERRORS:
             process = None
     if process is not None:
+        process = with_any_open_step(process)
         findings += check_process(process, guards)
         if not findings:
             for check in extra_checks:

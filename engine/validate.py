@@ -168,9 +168,15 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
             found += _check_to_by(place + ("to_by",), process, action.to_by, state_ids)
         for j, role in enumerate(action.roles):
             refer(place + ("roles", j), role, role_ids, "role")
-        for key in ("fields", "requires", "counts"):
+        for key in ("fields", "requires", "counts", "clears"):
             for j, name in enumerate(getattr(action, key)):
                 refer(place + (key, j), name, field_ids, "field")
+        for name, value in action.sets.items():
+            refer(place + ("sets", name), name, field_ids, "field")
+            set_field = process.field(name)
+            misfit = _value_problem(set_field, value) if set_field is not None and value is not None else None
+            if misfit:
+                found.append(Finding(place + ("sets", name), *misfit))
         for j, condition in enumerate(action.requires_when):
             for k, name in enumerate(condition.fields):
                 refer(place + ("requires_when", j, "fields", k), name, field_ids, "field")

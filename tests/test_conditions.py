@@ -214,3 +214,150 @@ def test_mistakes_in_conditions_are_found(samskab, workdir, old, new, said):
     result = samskab("processes", "check", str(path), exit=2)
     assert said in result.stderr
     assert "pulje.toml:" in result.stderr
+
+
+CYCLE = """
+id = "aftale"
+version = 1
+level = "lokalsamfund"
+title = "Aftale"
+description = "En aftale der fornyes."
+
+[[fields]]
+id = "godkendt_af"
+type = "text"
+label = { da = "Godkendt af", en = "Endorsed by" }
+
+[[fields]]
+id = "perioder"
+type = "integer"
+label = { da = "Perioder", en = "Terms" }
+
+[[fields]]
+id = "status"
+type = "choice"
+label = { da = "Status", en = "Status" }
+options = [{ id = "aktiv", title = "Aktiv" }, { id = "udloebet", title = "Udløbet" }]
+
+[[fields]]
+id = "tilskud"
+type = "money"
+label = { da = "Tilskud", en = "Subsidy" }
+
+[[states]]
+id = "udkast"
+initial = true
+title = "Udkast"
+
+[[states]]
+id = "aktiv"
+title = "Aktiv"
+deadline = { after = "P1Y", action = "udloeb" }
+
+[[states]]
+id = "slut"
+final = true
+title = "Slut"
+
+[[actions]]
+id = "godkend"
+title = "Godkend"
+from = "udkast"
+to = "aktiv"
+requires = ["godkendt_af"]
+sets = { status = "aktiv", tilskud = "5.000" }
+counts = ["perioder"]
+
+[[actions]]
+id = "forny"
+title = "Forny"
+from = "aktiv"
+to = "aktiv"
+clears = ["godkendt_af"]
+requires = ["godkendt_af"]
+counts = ["perioder"]
+
+[[actions]]
+id = "udloeb"
+title = "Udløbet"
+from = "aktiv"
+to = "udkast"
+sets = { status = "udloebet" }
+
+[[actions]]
+id = "stop"
+title = "Stop"
+from = "*"
+to = "slut"
+"""
+
+
+@pytest.fixture
+def cycle(samskab, workdir):
+    directory = workdir / "egne"
+    directory.mkdir()
+    (directory / "aftale.toml").write_text(CYCLE, encoding="utf-8")
+    (workdir / "samskab.toml").write_text('processes = ["egne"]\n')
+
+
+def fields(case):
+    return {k: v for k, v in case["fields"].items() if v is not None}
+
+
+def test_a_new_cycle_starts_with_the_fields_it_clears_empty(samskab, cycle):
+    number = str(samskab.json("cases", "new", "aftale", "--title", "Spejderne", now="2026-01-05")["id"])
+    case = samskab.json(
+        "cases", "advance", number, "godkend", "--set", "godkendt_af=Borgmester", now="2026-01-10"
+    )
+    assert fields(case) == {
+        "godkendt_af": "Borgmester",
+        "perioder": 1,
+        "status": "aktiv",
+        "tilskud": "5000.00",
+    }
+    refused = samskab("cases", "advance", number, "forny", now="2026-06-01", exit=1)
+    assert "required fields are empty: Endorsed by" in refused.stderr
+    case = samskab.json(
+        "cases", "advance", number, "forny", "--set", "godkendt_af=Direktør", now="2026-06-01"
+    )
+    assert fields(case)["godkendt_af"] == "Direktør" and fields(case)["perioder"] == 2
+    assert case["history"][-1]["changes"]["godkendt_af"] == "Direktør"
+
+
+def test_an_automatic_action_sets_fields(samskab, cycle):
+    number = str(samskab.json("cases", "new", "aftale", "--title", "Spejderne", now="2026-01-05")["id"])
+    samskab.json("cases", "advance", number, "godkend", "--set", "godkendt_af=Borgmester", now="2026-01-10")
+    samskab.json("tick", now="2027-01-11")
+    case = samskab.json("cases", "show", number, now="2027-01-11")
+    assert case["state"] == "udkast" and fields(case)["status"] == "udloebet"
+
+
+def test_from_any_open_step(samskab, cycle):
+    shown = samskab.json("processes", "show", "aftale")
+    assert next(a for a in shown["actions"] if a["id"] == "stop")["from"] == ["udkast", "aktiv"]
+    for steps in ([], ["godkend"]):
+        number = str(samskab.json("cases", "new", "aftale", "--title", "X")["id"])
+        for step in steps:
+            samskab("cases", "advance", number, step, "--set", "godkendt_af=A")
+        assert samskab.json("cases", "advance", number, "stop")["state"] == "slut"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ('sets = { status = "aktiv", tilskud = "5.000" }', 'sets = { status = "aktivt" }', "sets.status"),
+        ('sets = { status = "aktiv", tilskud = "5.000" }', 'sets = { tilskud = "mange" }', "sets.tilskud"),
+        (
+            'sets = { status = "aktiv", tilskud = "5.000" }',
+            'sets = { staus = "aktiv" }',
+            "unknown field `staus`",
+        ),
+        ('clears = ["godkendt_af"]', 'clears = ["godkend_af"]', "unknown field `godkend_af`"),
+        ('from = "*"', 'from = "**"', "unknown state `**`"),
+    ],
+)
+def test_mistakes_in_cycles_are_found(samskab, workdir, old, new, said):
+    assert old in CYCLE
+    path = workdir / "aftale.toml"
+    path.write_text(CYCLE.replace(old, new, 1), encoding="utf-8")
+    assert said in samskab("processes", "check", str(path), exit=2).stderr
