@@ -1,11 +1,24 @@
 """``samskab cases``: new, list, show, advance."""
 
 import json
+from pathlib import Path
 
 import click
 
 from samskab.cli import render
-from samskab.cli.main import Settings, as_option, echo_json, json_option, parse_sets, set_option
+from samskab.cli.main import (
+    Settings,
+    as_option,
+    echo_json,
+    file_format,
+    force_option,
+    json_option,
+    output_option,
+    parse_sets,
+    set_option,
+    write_file,
+)
+from samskab.engine.messages import words
 from samskab.engine.readmodels import CaseDetail, CaseFilter, to_json
 
 
@@ -28,6 +41,7 @@ def cases_new(
     _print(settings, settings.service(person).new_case(process_id, title, parse_sets(sets)), as_json)
 
 
+EXPORTS = ("csv", "xlsx")
 SORTS = {"number": "id", "title": "title", "due": "next_due", "changed": "updated_at"}
 
 
@@ -57,6 +71,15 @@ SORTS = {"number": "id", "title": "title", "due": "next_due", "changed": "update
 @click.option(
     "--columns", metavar="FIELD,...", help="Show these fields of each case (with --process; comma-separated)."
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", *EXPORTS]),
+    help="text, or a spreadsheet: csv or xlsx, with labels as headings and, for one --process, "
+    "a column per field [default: text, or the suffix of -o].",
+)
+@output_option
+@force_option
 @json_option
 @click.pass_obj
 def cases_list(
@@ -72,9 +95,13 @@ def cases_list(
     closed_in: int | None,
     wheres: tuple[str, ...],
     columns: str | None,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
     as_json: bool,
 ) -> None:
-    """List the active cases."""
+    """List the active cases, or write them to a spreadsheet (--format csv|xlsx -o FILE)."""
+    fmt = file_format(fmt, output, EXPORTS, as_json)
     service = settings.service()
     if (wheres or columns) and not process_id:
         raise click.UsageError("--where and --columns need --process: fields belong to a process")
@@ -99,6 +126,12 @@ def cases_list(
         if process_id and columns
         else (),
     )
+    if fmt != "text":
+        table = service.case_table(where)
+        if write_file(service, service.table_file(table, fmt), output, force, binary=fmt == "xlsx"):
+            said = words("Wrote {count} case(s) to {path}", settings.lang, count=len(table.rows), path=output)
+            click.echo(said, err=True)
+        return
     rows = service.cases(where)
     if as_json:
         # Streamed, one case per line, so a long list needs no more memory than a short one.
@@ -113,11 +146,33 @@ def cases_list(
 
 @cases.command("show")
 @click.argument("case_id")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "html"]),
+    help="text, or html: a printable page of the case [default: text, or the suffix of -o].",
+)
+@output_option
+@force_option
 @as_option
 @json_option
 @click.pass_obj
-def cases_show(settings: Settings, case_id: str, person: str | None, as_json: bool) -> None:
-    """Show a case: fields, step, deadlines, history and the actions it can take."""
+def cases_show(
+    settings: Settings,
+    case_id: str,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
+    person: str | None,
+    as_json: bool,
+) -> None:
+    """Show a case: fields, step, deadlines, history and the actions it can take; or
+    write it as a printable page (--format html -o FILE)."""
+    if file_format(fmt, output, ("html",), as_json) == "html":
+        service = settings.service(person)
+        if write_file(service, service.case_printout(case_id), output, force, binary=False):
+            click.echo(words("Wrote {path}", settings.lang, path=str(output)), err=True)
+        return
     _print(settings, settings.service(person).case(case_id), as_json)
 
 

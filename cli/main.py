@@ -9,13 +9,14 @@ prints what is wrong, in the chosen language, and never a traceback.
 import json
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from samskab.engine.errors import SamskabError
-from samskab.engine.messages import words
+from samskab.engine.errors import BadInput, FileExists, SamskabError
+from samskab.engine.messages import msg, words
 from samskab.engine.service import Service, add_plugin_commands, open_service
 
 
@@ -185,3 +186,43 @@ set_option = click.option(
     "--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Set a field (repeatable)."
 )
 as_option = click.option("--as", "person", help="Act as this person (default: your account).")
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write to this file (- for standard output); readable by you only.",
+)
+force_option = click.option("--force", is_flag=True, help="Replace the file given with -o if it exists.")
+
+
+def file_format(fmt: str | None, output: Path | None, files: tuple[str, ...], as_json: bool) -> str:
+    """The format a command writes: ``--format``, else the suffix of the file it writes
+    to (``-o sager.xlsx``), else text; one of ``files`` (or text) is needed for ``-o``."""
+    if fmt is None and output is not None and str(output) != "-":
+        fmt = output.suffix.lower().lstrip(".")
+        if fmt not in files:
+            raise click.UsageError(f"say which format to write {output} in: --format {'|'.join(files)}")
+    fmt = fmt or "text"
+    if as_json and fmt != "text":
+        raise click.UsageError(f"--json and --format {fmt} do not go together")
+    if output is not None and fmt not in files:
+        raise click.UsageError(f"-o writes a file: --format {'|'.join(files)}")
+    return fmt
+
+
+def write_file(service: Service, data: bytes, output: Path | None, force: bool, *, binary: bool) -> bool:
+    """Write ``data`` to ``output`` (owner-only; an existing file only with ``--force``) or,
+    without it or with ``-o -``, to standard output (``binary``: not to a terminal).
+    Whether it went to a file."""
+    if output is None or str(output) == "-":
+        if binary and sys.stdout.isatty():
+            raise BadInput(msg("this format is not for the terminal: write it to a file (-o FILE)"))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return False
+    try:
+        service.write_private(output, data, replace=force)
+    except FileExists as exists:
+        raise BadInput(exists.args[0], [msg("--force replaces it")]) from None
+    return True

@@ -67,6 +67,10 @@ class Conflict(SamskabError):
     exit_code = 1
 
 
+class FileExists(BadInput):
+    """A file samskab was asked to write is there already, and was left as it was."""
+
+
 class StorageFailed(SamskabError):
     """The database could not be read or written: a damaged file, a read-only file or
     folder, a full disk. A write that failed left the database as it was."""

@@ -342,6 +342,40 @@ class StartForm:
     requires: tuple[str, ...]
 
 
+# -- tables (exports) --------------------------------------------------------------------
+
+COLUMN_KINDS = ("text", "number", "money", "date", "datetime")
+"""What a table's column holds, and so the Python type of its values (None: empty):
+text ``str``; number ``int`` or ``float``; money ``Decimal`` (kroner); date ``dt.date``
+(a local day); datetime ``dt.datetime`` (aware, shown in local time)."""
+
+
+@attrs.frozen
+class Column:
+    id: str
+    """For scripts: the attribute or field id the values come from."""
+    label: str
+    """The heading, in the reader's language."""
+    kind: str = attrs.field(validator=attrs.validators.in_(COLUMN_KINDS))
+
+
+def _rows_fit(table: "Table", _: attrs.Attribute, rows: tuple[tuple[Any, ...], ...]) -> None:
+    if any(len(row) != len(table.columns) for row in rows):
+        raise ValueError(f"every row of {table.title!r} has one value per column")
+
+
+@attrs.frozen
+class Table:
+    """Labelled columns and typed rows: a list or a report as a spreadsheet or a CSV file
+    takes it (``Service.table_file``). Values are typed by their column's kind, never
+    text made for one reader, so each format shows them its own way."""
+
+    title: str
+    """What the table is, in the reader's language (an XLSX file's sheet name)."""
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Any, ...], ...] = attrs.field(validator=_rows_fit)
+
+
 # -- the working day ---------------------------------------------------------------------
 
 

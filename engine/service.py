@@ -12,6 +12,7 @@ threads on the one database connection.
 """
 
 import datetime as dt
+import errno
 import functools
 import itertools
 import re
@@ -28,7 +29,7 @@ from samskab.engine.cases import Case, Event
 from samskab.engine.config import Actor, Person
 from samskab.engine.core import LARGEST_ID, Engine, open_engine
 from samskab.engine.definition import Field, Option, Process, Text
-from samskab.engine.errors import BadInput, NotFound, Refused, SamskabError, file_problem
+from samskab.engine.errors import BadInput, FileExists, NotFound, Refused, SamskabError, file_problem
 from samskab.engine.messages import msg, text, words
 from samskab.engine.plugins import get_plugin_manager
 from samskab.engine.private import open_private
@@ -60,6 +61,7 @@ from samskab.engine.readmodels import (
     Report,
     StartForm,
     StepCount,
+    Table,
     TickEvent,
     TickReport,
 )
@@ -314,6 +316,42 @@ class Service:
             raise BadInput(msg("{field}: {problem}", field=field_id, problem=problem.message)) from None
 
     @_serial
+    def case_table(self, where: CaseFilter) -> Table:
+        """Every case matching ``where`` (its limit and offset aside) as a table to export
+        (:meth:`table_file`): number, title, process, step, next deadline, opened and
+        changed (and closed, when the filter includes closed cases); for a list of one
+        process, a column for each of its fields, headed by the field's label."""
+        self._may()
+        from samskab.engine import tables
+
+        engine = self._engine
+        found = [
+            (case, engine.compiled_for(case).process)
+            for case in engine.iter_cases(self._query(attrs.evolve(where, limit=None, offset=0)))
+        ]
+        title, versions = words("Cases", self.lang), []
+        if where.process_id is not None:
+            try:
+                versions.append(engine.process(where.process_id).process)
+            except NotFound:  # only old cases run on it, or there is no such process
+                if not found:
+                    raise
+            used = {process.version: process for _, process in found}
+            versions += [used[v] for v in sorted(used, reverse=True)]
+            title = versions[0].title.get(self.lang)
+        return tables.case_table(
+            title, found, self.now(), self.lang, with_closed=not where.open_only, fields_of=versions
+        )
+
+    def table_file(self, tables: Table | tuple[Table, ...], fmt: str) -> bytes:
+        """Tables as a file: ``csv`` (one table) or ``xlsx`` (a sheet each), in the
+        reader's language (engine/export.py says how each looks)."""
+        from samskab.engine import export
+
+        found = (tables,) if isinstance(tables, Table) else tables
+        return export.table_file(found, fmt, self.lang, self.now())
+
+    @_serial
     def counts(self) -> dict[str, int]:
         """Active cases per process id."""
         self._may()
@@ -328,6 +366,16 @@ class Service:
         """A case: fields, deadlines, history and the actions it can take now."""
         acting = self._may()
         return self._detail(self._engine.case(case_id), acting)
+
+    @_serial
+    def case_printout(self, case_id: int | str) -> bytes:
+        """A case as one printable, self-contained HTML page (UTF-8): its fields,
+        deadlines and whole history, as :meth:`case` shows them."""
+        from samskab.engine import printout
+
+        acting = self._may()
+        detail = self._detail(self._engine.case(case_id), acting)
+        return printout.case_html(detail, self.lang, self.now(), acting.id).encode("utf-8")
 
     @_serial
     def new_case(self, process_id: str, title: str, values: dict[str, str] | None = None) -> CaseDetail:
@@ -775,11 +823,19 @@ class Service:
 
         return calendar.ics(found, self.now(), self.lang)
 
-    def write_private(self, path: Path, data: bytes) -> None:
-        """Write a file that holds personal data (a calendar, an export): owner-only."""
+    def write_private(self, path: Path, data: bytes, *, replace: bool = True) -> None:
+        """Write a file that holds personal data (a calendar, an export): owner-only.
+        ``replace``: a file already there is replaced (else FileExists, and it is kept)."""
+        folder = path.parent
+        if not folder.is_dir():
+            raise BadInput(msg("{path}: there is no folder {folder}", path=str(path), folder=str(folder)))
         try:
-            with open_private(path) as file:
+            with open_private(path, new=not replace) as file:
                 file.write(data)
+        except FileExistsError:
+            if path.is_dir():
+                raise file_problem(path, IsADirectoryError(errno.EISDIR, "")) from None
+            raise FileExists(msg("{path} already exists", path=str(path))) from None
         except OSError as error:
             raise file_problem(path, error) from None
 

@@ -246,7 +246,7 @@ def test_paths_that_cannot_be_written_are_clear_errors(samskab):
     assert "Fejl: no-such-dir/samskab.db: der er ingen sådan fil eller mappe" in danish.stderr
     samskab("cases", "new", "partnerskab", "--title", "Lions")
     result = samskab("calendar", "-o", "no-such-dir/frister.ics", exit=2)
-    assert "Error: no-such-dir/frister.ics: there is no such file or folder" in result.stderr
+    assert "Error: no-such-dir/frister.ics: there is no folder no-such-dir" in result.stderr
     result = samskab("processes", "copy", "partnerskab", "mit", "--to", "samskab.db/sub", exit=2)
     assert "samskab.db/sub/mit.toml: a part of the path is not a folder" in result.stderr
 
