@@ -405,6 +405,5 @@ DANISH = {
     "Say which file to write.": "Skriv, hvilken fil der skal skrives.",
     "Export again to replace it, or choose another name.": "Eksportér igen for at erstatte den, eller vælg et andet navn.",
     "The file was not written:": "Filen blev ikke skrevet:",
-    "Print": "Udskriv",
     "The case as a page to print": "Sagen som en side til udskrift",
 }

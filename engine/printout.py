@@ -26,7 +26,7 @@ dd { margin: 0; white-space: pre-wrap; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .25em .5em .25em 0; border-bottom: 1px solid #ddd; }
 th { border-bottom: 1px solid #888; }
-td.when { white-space: nowrap; }
+td.when { white-space: nowrap; width: 8.5em; }
 .note { white-space: pre-wrap; font-style: italic; }
 .changes { margin: .2em 0 0; padding-left: 1.1em; }
 .overdue { font-weight: 700; }

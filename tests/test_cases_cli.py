@@ -343,7 +343,7 @@ def test_json_from_commands_that_change_something(samskab, workdir):
     assert samskab.json("people", "remove", "anna") == {"id": "anna", "removed": True}
 
 
-@pytest.mark.parametrize("listing", ["cases list", "cases list --json"])
+@pytest.mark.parametrize("listing", ["cases list", "cases list --json", "cases list --format csv"])
 def test_output_into_a_pipe_closed_early_ends_quietly(workdir, listing):
     """`samskab cases list | head -1`: far more than the pipe holds, and the reader leaves
     after one line. samskab stops writing (exit 1) and says nothing: no traceback, no

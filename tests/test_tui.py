@@ -401,3 +401,74 @@ async def test_leaving_a_filled_form_is_confirmed_first(engine):
         await pilot.press("escape")
         await settle(pilot, CaseScreen)
         assert [e.kind for e in engine.store.history(case.id)][-1] != "comment"
+
+
+def notified(app) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+async def test_export_the_list_as_filtered_on_screen(engine, workdir):
+    import stat
+
+    import openpyxl
+    from textual.widgets import RadioButton
+
+    from samskab.tui.screens.export_dialog import ExportDialog
+
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        pilot.app.screen.query_one("#process", Select).value = "frivillig"
+        await settle(pilot)
+        shown = table_ids(pilot.app)
+        await pilot.press("e")
+        await settle(pilot, ExportDialog)
+        assert pilot.app.screen.query_one("#export-path", Input).value == "sager-2026-11-23.xlsx"
+        await pilot.press("ctrl+s")
+        await settle(pilot, CasesScreen)
+        written = workdir / "sager-2026-11-23.xlsx"
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600
+        sheet = openpyxl.load_workbook(written).active
+        assert [row[0].value for row in sheet.iter_rows(min_row=2)] == shown
+        assert "Børneattest indhentet" in [cell.value for cell in sheet[1]]  # the process's fields
+        assert f"Skrev {len(shown)} sag(er) til {written}" in notified(pilot.app)
+
+        await pilot.press("slash", *"Amira", "escape")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot, ExportDialog)
+        pilot.app.screen.query_one("#format-csv", RadioButton).value = True
+        await settle(pilot)
+        path = pilot.app.screen.query_one("#export-path", Input)
+        assert path.value == "sager-2026-11-23.csv"
+        path.value = "sager-2026-11-23.xlsx"  # the file written before
+        await pilot.press("ctrl+s")
+        await settle(pilot, ExportDialog)
+        refusal = static_text(pilot.app.screen.query_one("#refusal", Static))
+        assert "sager-2026-11-23.xlsx findes allerede" in refusal and "Eksportér igen" in refusal
+        assert openpyxl.load_workbook(written).active.max_row == len(shown) + 1  # kept as it was
+        await pilot.press("ctrl+s")  # asked twice: replaced
+        await settle(pilot, CasesScreen)
+    assert written.read_bytes().startswith("\ufeff".encode())  # now a CSV
+    assert written.read_text(encoding="utf-8-sig").splitlines()[1].split(";")[1] == "Amira Hassan"
+
+
+async def test_a_case_as_a_page_to_print_from_the_case_screen(engine, workdir):
+    from samskab.tui.screens.export_dialog import ExportDialog
+
+    case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
+    (workdir / "udskrifter").mkdir()
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await open_case(pilot, case.id)
+        await pilot.press("e")
+        await settle(pilot, ExportDialog)
+        path = pilot.app.screen.query_one("#export-path", Input)
+        assert path.value == f"sag-{case.id}-2026-11-23.html"
+        path.value = "mangler/sag.html"
+        await pilot.press("ctrl+s")
+        await settle(pilot, ExportDialog)
+        assert "mappen mangler findes ikke" in static_text(pilot.app.screen.query_one("#refusal", Static))
+        path.value = "udskrifter/sag.html"
+        await pilot.press("ctrl+s")
+        await settle(pilot, CaseScreen)
+    page = (workdir / "udskrifter" / "sag.html").read_text(encoding="utf-8")
+    assert "Spejderne" in page and "Til underskrift i styregruppen" in page and "<script" not in page

@@ -1,6 +1,6 @@
 """The Danish terminal UI says everything in Danish: a walk through every screen (the
-case list, a case, an action's form and its refusal, a new case, the agenda, the outbox,
-every process, the command palette) reads each screen as the coordinator sees it."""
+case list, a case, an action's form and its refusal, exporting, a new case, the agenda,
+the outbox, every process, the command palette) reads each screen as the coordinator sees it."""
 
 import html
 import re
@@ -15,6 +15,7 @@ from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.case import CaseScreen
 from samskab.tui.screens.cases import CasesScreen
 from samskab.tui.screens.dashboard import DashboardScreen, ReportCasesScreen
+from samskab.tui.screens.export_dialog import ExportDialog
 from samskab.tui.screens.new_case import NewCaseScreen
 from samskab.tui.screens.outbox import OutboxScreen
 from samskab.tui.screens.processes import ProcessesScreen
@@ -70,6 +71,11 @@ async def test_every_screen_speaks_danish(engine, untranslated):
     async with app_for(engine, lang="da").run_test(size=(120, 36)) as pilot:
         await settle(pilot, CasesScreen)
         assert_danish(pilot.app, "the case list")
+        await pilot.press("e")
+        await settle(pilot, ExportDialog)
+        assert_danish(pilot.app, "exporting the list")
+        await pilot.press("escape")
+        await settle(pilot, CasesScreen)
 
         await open_form(pilot, "underskriv", case.id)
         assert_danish(pilot.app, "an action's form")
@@ -86,6 +92,11 @@ async def test_every_screen_speaks_danish(engine, untranslated):
         await pilot.press("escape")
         await settle(pilot, CaseScreen)
         assert_danish(pilot.app, "a case")
+        await pilot.press("e")
+        await settle(pilot, ExportDialog)
+        assert_danish(pilot.app, "a case to print")
+        await pilot.press("escape")
+        await settle(pilot, CaseScreen)
         await pilot.press("escape")
         await settle(pilot, CasesScreen)
 

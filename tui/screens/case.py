@@ -1,5 +1,6 @@
 """Case: what it is, where it stands, what happened, and what can be done now."""
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.markup import escape
@@ -14,6 +15,7 @@ from samskab.engine.messages import day, moment
 from samskab.engine.readmodels import CaseDetail
 from samskab.tui.screens.action_form import ActionForm, CommentForm, CorrectionForm
 from samskab.tui.screens.base import DataScreen
+from samskab.tui.screens.export_dialog import ExportDialog
 from samskab.tui.widgets.labels import days_label
 
 
@@ -21,6 +23,7 @@ class CaseScreen(DataScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("k", "comment", "Comment"),
         Binding("f", "correct", "Correct fields"),
+        Binding("e", "print", "Export"),
     ]
 
     def __init__(self, case_id: int):
@@ -125,6 +128,17 @@ class CaseScreen(DataScreen):
             )
             return
         self.app.push_screen(CorrectionForm(self.case, self.samskab.words("Correct fields")), self.after_form)
+
+    def action_print(self) -> None:
+        """Write the case as a printable page (HTML) to a file."""
+        w, service, case_id = self.samskab.words, self.samskab.service, self.case_id
+
+        def write(fmt: str, path: Path, replace: bool) -> str:
+            service.write_private(path, service.case_printout(case_id), replace=replace)
+            return w("Wrote {path}", path=path.resolve())
+
+        name = f"{w('case')}-{case_id}"
+        self.app.push_screen(ExportDialog(w("The case as a page to print"), name, (("html", "HTML"),), write))
 
     def after_form(self, result: str | None) -> None:
         if result:
