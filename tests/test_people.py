@@ -133,6 +133,9 @@ def test_an_account_not_registered_may_do_nothing_with_cases(samskab, workdir):
     for command in (
         ["cases", "list"],
         ["cases", "show", number],
+        ["cases", "list", "--format", "csv"],
+        ["cases", "list", "-o", "sager.xlsx"],
+        ["cases", "show", number, "--format", "html", "-o", "sag.html"],
         ["cases", "new", "partnerskab", "--title", "X"],
         ["cases", "advance", number, "afbryd", "--note", "x"],
         ["tick"],
@@ -144,6 +147,7 @@ def test_an_account_not_registered_may_do_nothing_with_cases(samskab, workdir):
         refused = samskab(*command, exit=1)
         assert f"{ME} is not registered in this database" in refused.stderr, command
         assert "an admin registers people with `samskab people add`" in refused.stderr
+    assert not (workdir / "sager.xlsx").exists() and not (workdir / "sag.html").exists()
     # What processes there are is no one's personal data.
     samskab("processes", "list")
 
