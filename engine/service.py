@@ -320,7 +320,8 @@ class Service:
         """Every case matching ``where`` (its limit and offset aside) as a table to export
         (:meth:`table_file`): number, title, process, step, next deadline, opened and
         changed (and closed, when the filter includes closed cases); for a list of one
-        process, a column for each of its fields, headed by the field's label."""
+        process, a column for each of its fields (``where.columns``: those fields),
+        headed by the field's label."""
         self._may()
         from samskab.engine import tables
 
@@ -340,7 +341,13 @@ class Service:
             versions += [used[v] for v in sorted(used, reverse=True)]
             title = versions[0].title.get(self.lang)
         return tables.case_table(
-            title, found, self.now(), self.lang, with_closed=not where.open_only, fields_of=versions
+            title,
+            found,
+            self.now(),
+            self.lang,
+            with_closed=not where.open_only,
+            fields_of=versions,
+            only=where.columns,
         )
 
     def table_file(self, tables: Table | tuple[Table, ...], fmt: str) -> bytes:

@@ -43,13 +43,18 @@ def case_table(
     *,
     with_closed: bool,
     fields_of: Sequence[Process] = (),
+    only: Sequence[str] = (),
 ) -> Table:
     """``cases`` (each with the process version it runs on) as a table titled ``title``.
     ``with_closed``: a column for when a case was closed. ``fields_of``: the versions
     of the one process listed, the newest first, whose fields get a column each (in
-    the newest one's order, then those only older versions have)."""
+    the newest one's order, then those only older versions have); ``only``: just these
+    fields, in this order (a list's chosen columns)."""
     base = [c for c in _CASE_COLUMNS if with_closed or c[0] != "closed_at"]
     fields = _fields(fields_of)
+    if only:
+        by_id = {f.id: f for f in fields}
+        fields = [by_id[f] for f in only if f in by_id]
     columns = tuple(Column(cid, words(label, lang), kind) for cid, label, kind in base) + tuple(
         Column(f.id, f.label.get(lang), _FIELD_KINDS.get(f.type, "text")) for f in fields
     )

@@ -73,6 +73,27 @@ async def test_1_reviews_due_this_year_and_what_each_side_gives(engine):
         await settle(pilot, CaseScreen)
 
 
+async def test_the_cases_behind_a_number_export_as_listed(engine, workdir):
+    import openpyxl
+
+    from samskab.tui.screens.export_dialog import ExportDialog
+
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        table = await dashboard(pilot)
+        shown = listed(await click(pilot, table, PARTNERSHIP, "Aktivt partnerskab"))
+        await pilot.press("e")
+        await settle(pilot, ExportDialog)
+        await pilot.press("ctrl+s")
+        await settle(pilot, ReportCasesScreen)
+    sheet = openpyxl.load_workbook(workdir / "sager-2026-11-23.xlsx").active
+    header = [c.value for c in sheet[1]]
+    exported = [dict(zip(header, [c.value for c in row], strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert [c["Titel"] for c in exported] == [c["Titel"] for c in shown]
+    columns = list(shown[0])[5:]  # after Sag, Titel, Trin, Frist, Dage: the process's report columns
+    assert header[-len(columns) :] == columns and "Udfordringer drøftet i dialogen" not in header
+    assert exported[0]["Årligt tilskud (kr.)"] == 50000
+
+
 async def test_2_refusals_this_year_by_reason(engine):
     async with app_for(engine).run_test(size=(120, 36)) as pilot:
         table = await dashboard(pilot)

@@ -1,7 +1,5 @@
 """Cases (home): the active cases, filtered, searched and sorted, loaded a page at a time."""
 
-from pathlib import Path
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,7 +16,7 @@ from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.base import SamskabScreen
 from samskab.tui.screens.case import CaseScreen
 from samskab.tui.screens.dashboard import DashboardScreen
-from samskab.tui.screens.export_dialog import ExportDialog
+from samskab.tui.screens.export_dialog import cases_dialog
 from samskab.tui.screens.new_case import NewCaseScreen
 from samskab.tui.screens.outbox import OutboxScreen
 from samskab.tui.screens.processes import ProcessesScreen
@@ -64,7 +62,7 @@ class CasesScreen(SamskabScreen):
         Binding("c", "toggle_closed", "Closed", show=False),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("q", "app.quit", "Quit"),
-        Binding("e", "export", "Export"),  # after Quit: at 80 columns the last one is cut short
+        Binding("e", "export", "Export"),  # last: where the footer is narrow, what is cut off
         Binding("escape", "leave_search", "Back", show=False),
     ]
 
@@ -290,18 +288,8 @@ class CasesScreen(SamskabScreen):
         self.app.push_screen(OutboxScreen())
 
     def action_export(self) -> None:
-        """Write the list as filtered on screen (every case of it, not only the rows
-        loaded) to a spreadsheet."""
-        w, service = self.samskab.words, self.samskab.service
-        where = self.where(0)
-
-        def write(fmt: str, path: Path, replace: bool) -> str:
-            table = service.case_table(where)
-            service.write_private(path, service.table_file(table, fmt), replace=replace)
-            return w("Wrote {count} case(s) to {path}", count=len(table.rows), path=path.resolve())
-
-        formats = (("xlsx", w("XLSX (Excel)")), ("csv", "CSV"))
-        self.app.push_screen(ExportDialog(w("Export the list"), w("cases"), formats, write))
+        """Write the list as filtered and sorted on screen to a spreadsheet."""
+        self.app.push_screen(cases_dialog(self.samskab, self.where(0)))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -19,6 +19,7 @@ from samskab.engine.readmodels import (
     ReportCount,
 )
 from samskab.tui.screens.base import DataScreen
+from samskab.tui.screens.export_dialog import cases_dialog
 from samskab.tui.widgets.labels import days_label
 
 
@@ -145,6 +146,8 @@ class DashboardScreen(DataScreen):
 class ReportCasesScreen(DataScreen):
     """The cases behind a number of the dashboard, with the process's report columns."""
 
+    BINDINGS = [Binding("e", "export", "Export")]
+
     def __init__(self, heading: str, where: CaseFilter, columns: tuple[str, ...]):
         super().__init__()
         self.heading = heading
@@ -187,6 +190,10 @@ class ReportCasesScreen(DataScreen):
             f"{self.heading}: {w('{count} case(s)', count=len(rows))}"
         )
         table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
+
+    def action_export(self) -> None:
+        """Write these cases, with these columns, to a spreadsheet."""
+        self.app.push_screen(cases_dialog(self.samskab, self.where))
 
     @on(DataTable.RowSelected)
     def open_case(self, event: DataTable.RowSelected) -> None:

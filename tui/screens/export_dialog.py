@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet,
 
 from samskab.engine.errors import FileExists, SamskabError
 from samskab.engine.messages import day
+from samskab.engine.readmodels import CaseFilter
 from samskab.tui.i18n import translate_bindings
 from samskab.tui.widgets.labels import Refusal
 
@@ -119,3 +120,17 @@ class ExportDialog(ModalScreen[str | None]):
 
     def refused(self, reasons: list[str]) -> None:
         self.query_one(Refusal).show_reasons(self.samskab.words("The file was not written:"), reasons)
+
+
+def cases_dialog(app: "SamskabApp", where: CaseFilter) -> ExportDialog:
+    """The dialog that writes every case ``where`` finds (not only the rows a screen has
+    loaded) to a spreadsheet, XLSX or CSV."""
+    w, service = app.words, app.service
+
+    def write(fmt: str, path: Path, replace: bool) -> str:
+        table = service.case_table(where)
+        service.write_private(path, service.table_file(table, fmt), replace=replace)
+        return w("Wrote {count} case(s) to {path}", count=len(table.rows), path=path.resolve())
+
+    formats = (("xlsx", w("XLSX (Excel)")), ("csv", "CSV"))
+    return ExportDialog(w("Export the list"), w("cases"), formats, write)
