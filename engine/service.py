@@ -318,10 +318,10 @@ class Service:
     @_serial
     def case_table(self, where: CaseFilter) -> Table:
         """Every case matching ``where`` (its limit and offset aside) as a table to export
-        (:meth:`table_file`): number, title, process, step, next deadline, opened and
-        changed (and closed, when the filter includes closed cases); for a list of one
-        process, a column for each of its fields (``where.columns``: those fields),
-        headed by the field's label."""
+        (:meth:`table_file`): number, title, process, step, next deadline, whether it is
+        past, opened and changed (and closed, when the filter includes closed cases);
+        for a list of one process, a column for each of its fields (``where.columns``:
+        those fields), headed by the field's label."""
         self._may()
         from samskab.engine import tables
 
