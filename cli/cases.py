@@ -114,7 +114,7 @@ def cases_list(
         order_by=SORTS[sort]
         if sort
         else "next_due"
-        if overdue or due_in
+        if overdue or due_in is not None
         else "id",  # the longest overdue first
         due=service.year(due_in) if due_in is not None else None,
         opened=service.year(opened_in) if opened_in is not None else None,
