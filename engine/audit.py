@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from samskab.engine import clock, jsontext
-from samskab.engine.cases import ACTION, COMMENT, CORRECTION, CREATED, ERASURE, PEOPLE, Case, Event
+from samskab.engine.cases import ACTION, COMMENT, CORRECTION, CREATED, ERASURE, HANDOVER, PEOPLE, Case, Event
 from samskab.engine.errors import BadInput, file_problem
 from samskab.engine.messages import msg
 
@@ -51,6 +51,8 @@ def digest(event: Event) -> str:
     }
     if event.account is not None:
         content["account"] = event.account
+    if event.owner is not None:
+        content["owner"] = event.owner
     return hashlib.sha256(jsontext.dumps(content).encode()).hexdigest()
 
 
@@ -168,27 +170,33 @@ class Broken:
 
 @attrs.define
 class Replayed:
-    """A case as its history makes it: the step, the fields and the revision."""
+    """A case as its history makes it: the step, the fields, the revision and the owner."""
 
     state: str
     fields: dict[str, Any]
     revision: int
+    owner: str
     last_event: int
 
     @classmethod
     def start(cls, event: Event) -> "Replayed":
+        """The opening event: its owner, or (recorded before owners) its actor."""
         assert event.id is not None
-        return cls(event.to_state, dict(event.changes), 1, event.id)
+        return cls(event.to_state, dict(event.changes), 1, event.owner or event.actor, event.id)
 
     def follow(self, event: Event) -> None:
         """An action moves the case and sets fields, as do a correction, a comment and a
-        change to the register (in the same step); an erasure changes the revision
-        only; reminders and passed deadlines change nothing."""
+        change to the register (in the same step); a handover changes the owner and the
+        revision; an erasure the revision only; reminders and passed deadlines change
+        nothing."""
         assert event.id is not None
         self.last_event = event.id
         if event.kind in (ACTION, PEOPLE, COMMENT, CORRECTION):
             self.state = event.to_state
             self.fields.update(event.changes)
+            self.revision += 1
+        elif event.kind == HANDOVER:
+            self.owner = event.owner or self.owner
             self.revision += 1
         elif event.kind == ERASURE:
             self.revision += 1
@@ -256,16 +264,18 @@ def verify(
         history = replayed.get(case.id)
         if history is None:
             return count, Broken(0, case.id, msg("the case has no history (added without an event?)"))
-        if (case.state, dict(case.fields), case.revision) != (
+        if (case.state, dict(case.fields), case.revision, case.owner) != (
             history.state,
             history.fields,
             history.revision,
+            history.owner,
         ):
             return count, Broken(
                 history.last_event,
                 case.id,
                 msg(
-                    "the case's step, fields or revision do not follow from its history (changed without an event?)"
+                    "the case's step, fields, revision or owner do not follow from its history"
+                    " (changed without an event?)"
                 ),
             )
     return count, None

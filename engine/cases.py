@@ -20,6 +20,8 @@ CORRECTION = "correction"
 """Fields corrected without moving the case; the note says why."""
 PEOPLE = "people"
 """A change to the register of people (see ``engine.people``)."""
+HANDOVER = "handover"
+"""The case handed over to another owner (the event's ``owner``); the note says why."""
 
 SYSTEM_ACTOR = "samskab"
 """The actor recorded when samskab itself acts, e.g. an automatic action at a deadline."""
@@ -41,6 +43,9 @@ class Case:
     """When the case reached a final state."""
     next_due: dt.datetime | None = None
     """When the open deadline of its step falls due (kept by the store)."""
+    owner: str | None = None
+    """The person id of who is responsible for the case (its *ansvarlig*): named when it
+    is opened (by default the person who opens it), changed only by a handover."""
 
 
 @attrs.frozen
@@ -59,6 +64,9 @@ class Event:
     id: int | None = None
     account: str | None = None
     """The operating-system account that acted on ``actor``'s behalf, if not ``actor``."""
+    owner: str | None = None
+    """The case's owner from this event on: on a ``created`` event (None in histories
+    from before owners: the actor, who opened it) and a ``handover``."""
 
 
 @attrs.frozen

@@ -23,6 +23,7 @@ from samskab.engine.cases import (
     CORRECTION,
     CREATED,
     DEADLINE,
+    HANDOVER,
     REMINDER,
     SYSTEM_ACTOR,
     Case,
@@ -30,7 +31,7 @@ from samskab.engine.cases import (
     Event,
 )
 from samskab.engine.channels import build_channels
-from samskab.engine.config import CONFIG_NAME, Actor, Config, Person, load_config, os_account
+from samskab.engine.config import ADMIN_ROLE, CONFIG_NAME, Actor, Config, Person, load_config, os_account
 from samskab.engine.definition import Action, Definition, Process, Text
 from samskab.engine.delivery import deliver
 from samskab.engine.errors import BadInput, Busy, Conflict, NotFound, Refused, StorageFailed
@@ -204,7 +205,7 @@ class Engine:
         event = people.change_event(now, acting, register, note)
         current = self.store.get_case(people.REGISTER)
         if current is None:
-            case = attrs.evolve(people.register_case(now), fields=event.changes)
+            case = attrs.evolve(people.register_case(now), fields=event.changes, owner=acting.id)
             self.store.create_case(case, attrs.evolve(event, kind=CREATED, from_state=None), [])
         else:
             self.store.commit_action(
@@ -313,8 +314,14 @@ class Engine:
         ]
 
     def new_case(
-        self, process_id: str, title: str, raw: Mapping[str, str] | None = None, actor: Actor | None = None
+        self,
+        process_id: str,
+        title: str,
+        raw: Mapping[str, str] | None = None,
+        actor: Actor | None = None,
+        owner: str | None = None,
     ) -> Case:
+        """Open a case, owned by ``owner`` (default: ``actor``, who opens it)."""
         definition = self.registry.latest(process_id)
         values = self.parse_values(definition.process, raw or {})
         missing = [f for f in definition.process.start.requires if not fieldtypes.is_filled(values.get(f))]
@@ -323,7 +330,9 @@ class Engine:
         unroled = not actor.has_any(may_open)
         untitled = not (title and title.strip())
         unsafe = fieldtypes.control_problem(title, one_line=True) if title else None
-        if untitled or unsafe or missing or unroled:
+        owner = actor.id if owner is None else owner
+        unowned = self.owner_reasons(definition.process, owner) if owner != actor.id else []
+        if untitled or unsafe or missing or unroled or unowned:
             reasons = [msg("a case needs a title")] if untitled else []
             if unroled:
                 reasons.append(
@@ -339,6 +348,7 @@ class Engine:
                 reasons.append(
                     msg("required fields are empty: {fields}", fields=labels(definition.process, missing))
                 )
+            reasons += unowned
             # A title missing or unsafe is bad input (exit 2); only fields missing, a refusal (1).
             raise (BadInput if untitled or unsafe else Refused)(
                 msg("cannot open a case of {process}", process=Both.of(definition.process.title)), reasons
@@ -357,8 +367,11 @@ class Engine:
             created_at=now,
             updated_at=now,
             revision=1,
+            owner=owner,
         )
-        event = Event(0, now, actor.id, CREATED, None, None, state, values, account=actor.account)
+        event = Event(
+            0, now, actor.id, CREATED, None, None, state, values, account=actor.account, owner=owner
+        )
         rows = deadlines.plan(compiled.process, 0, state, values, now)
 
         def outbox(created: Case) -> list[Outgoing]:
@@ -529,6 +542,101 @@ class Engine:
             )
         return reasons
 
+    def owner_reasons(self, process: Process, person_id: str) -> list[str]:
+        """Why ``person_id`` cannot own a case of ``process``; empty if they can: a
+        registered person holding a role the process names (any, if it names none). In
+        single-user mode, with no one registered, any account can."""
+        register = self.register()
+        if not register:
+            try:
+                people.valid_id(person_id)
+            except BadInput as bad:
+                return [bad.args[0]]
+            return []
+        person = register.get(person_id)
+        if person is None:
+            hint = did_you_mean(person_id, sorted(register))
+            return [
+                msg(
+                    "{person} is not registered{hint}",
+                    person=person_id,
+                    hint=msg(" ({suggestion})", suggestion=hint) if hint else "",
+                )
+            ]
+        roles = tuple(r.id for r in process.roles)
+        if roles and not set(person.roles) & set(roles):
+            return [
+                msg(
+                    "{person} holds no role in {process}; an owner needs one of: {roles}",
+                    person=person_id,
+                    process=Both.of(process.title),
+                    roles=_joined([r.title for r in process.roles]),
+                )
+            ]
+        return []
+
+    def handover(
+        self,
+        case_id: int | str,
+        person_id: str,
+        note: str,
+        actor: Actor,
+        *,
+        expected_revision: int | None = None,
+    ) -> Case:
+        """Hand the case over to ``person_id``, who becomes its owner; the note (why, what
+        they need to know) goes into the history with the new owner. The new owner hears
+        of it (``engine.notifications``)."""
+        case = self._current(case_id, expected_revision)
+        process = self.compiled_for(case).process
+        reasons = self.handover_reasons(case, actor)
+        if person_id == case.owner:
+            reasons.append(msg("{person} owns it already", person=person_id))
+        else:
+            reasons += self.owner_reasons(process, person_id)
+        if reasons:
+            self.store.record_refusal(case.id, self.now(), actor.id, actor.account, HANDOVER, reasons)
+            raise Refused(
+                msg("case {case} cannot be handed over to {person}", case=case.id, person=person_id), reasons
+            )
+        event = Event(
+            case.id,
+            self.now(),
+            actor.id,
+            HANDOVER,
+            None,
+            case.state,
+            case.state,
+            {},
+            self._note(note),
+            account=actor.account,
+            owner=person_id,
+        )
+        handed = attrs.evolve(case, owner=person_id)
+        outbox = self._messages(process, handed, event, case.next_due)
+        return self._record(case, dict(case.fields), event, owner=person_id, outbox=outbox)
+
+    def handover_reasons(self, case: Case, actor: Actor) -> list[str]:
+        """Why ``actor`` may not hand the case over now; empty if they may: its owner, an
+        admin, or someone holding a role the process names for corrections (any role it
+        names, if it names none for them)."""
+        process = self.compiled_for(case).process
+        may = process.correction.roles or tuple(r.id for r in process.roles)
+        reasons: list[str] = []
+        if case.closed_at is not None:
+            reasons.append(msg("the case is closed"))
+        if actor.id != case.owner and not actor.has_any((ADMIN_ROLE, *may)):
+            reasons.append(
+                msg(
+                    "{actor} is not its owner and holds no role that may hand it over; it needs: {roles}",
+                    actor=actor.id,
+                    roles=_joined(
+                        [people.SYSTEM_ROLES[ADMIN_ROLE], *(r.title for r in map(process.role, may) if r)]
+                    ),
+                )
+            )
+        return reasons
+
     def _current(self, case_id: int | str, expected_revision: int | None) -> Case:
         case = self.case(case_id)
         if expected_revision is not None and case.revision != expected_revision:
@@ -560,8 +668,11 @@ class Engine:
         rows: list[Deadline] | None = None,
         *,
         replan: bool = False,
+        owner: str | None = None,
+        outbox: list[Outgoing] | None = None,
     ) -> Case:
-        """Commit an event that keeps the case in its step (a comment, a correction)."""
+        """Commit an event that keeps the case in its step (a comment, a correction, a
+        handover to ``owner``)."""
         updated = self.store.commit_action(
             case,
             state=case.state,
@@ -570,6 +681,8 @@ class Engine:
             deadlines=rows or [],
             close_deadlines=replan,
             closed=case.closed_at is not None,
+            outbox=outbox or [],
+            owner=owner,
         )
         self._after(updated, event)
         return updated

@@ -318,7 +318,9 @@ DANISH = {
     "{path} is not a samskab audit key ({size} bytes)": "{path} er ikke en samskab-revisionsnøgle ({size} byte)",
     "the history was changed at event {event} (case {case}) before samskab kept it under a key; restore the database from a backup": "historikken blev ændret ved hændelse {event} (sag {case}), før samskab gemte den under en nøgle; hent databasen fra en sikkerhedskopi",
     "the case has no history (added without an event?)": "sagen har ingen historik (tilføjet uden en hændelse?)",
-    "the case's step, fields or revision do not follow from its history (changed without an event?)": "sagens trin, felter eller revision følger ikke af dens historik (ændret uden en hændelse?)",
+    "the case's step, fields, revision or owner do not follow from its history"
+    " (changed without an event?)": "sagens trin, felter, revision eller ansvarlige følger ikke af dens historik"
+    " (ændret uden en hændelse?)",
     "the [people] in {file} are not what the database holds, and are not read: people are kept in the database (samskab people)": "[people] i {file} er ikke det, databasen har, og læses ikke: personer gemmes i databasen (samskab people)",
     "no one is registered as {person}": "ingen er registreret som {person}",
     "there is no database {path}: give one with --db, or start one (samskab cases new, samskab demo)": "der er ingen database {path}: angiv en med --db, eller start en (samskab cases new, samskab demo)",
@@ -406,4 +408,29 @@ DANISH = {
     "Export again to replace it, or choose another name.": "Eksportér igen for at erstatte den, eller vælg et andet navn.",
     "The file was not written:": "Filen blev ikke skrevet:",
     "The case as a page to print": "Sagen som en side til udskrift",
+    # -- the owner of a case (ansvarlig) and handing it over
+    "owner": "ansvarlig",
+    "Owner": "Ansvarlig",
+    "handed over to {person}": "overdraget til {person}",
+    "Handed over to {person}": "Overdraget til {person}",
+    "{person} is not registered{hint}": "{person} er ikke registreret{hint}",
+    "{person} holds no role in {process}; an owner needs one of: {roles}": "{person} har ingen rolle i {process}; en ansvarlig skal have en af: {roles}",
+    "{person} owns it already": "{person} er allerede ansvarlig for sagen",
+    "case {case} cannot be handed over to {person}": "sag {case} kan ikke overdrages til {person}",
+    "{actor} is not its owner and holds no role that may hand it over; it needs: {roles}": "{actor} er ikke sagens ansvarlige og har ingen rolle, der må overdrage den; det kræver: {roles}",
+    "{person} owns {count} open case(s): {cases}": "{person} er ansvarlig for {count} åben(e) sag(er): {cases}",
+    "hand them over first (`samskab cases handover CASE PERSON --note TEXT`);"
+    " `samskab cases list --owner {person}` lists them": "overdrag dem først (`samskab cases handover SAG PERSON --note TEKST`);"
+    " `samskab cases list --owner {person}` viser dem",
+    "{count} open case(s) were theirs and are now owned by {pseudonym}: hand them over"
+    " (samskab cases list --owner {pseudonym}).": "{count} åben(e) sag(er) var personens og har nu {pseudonym} som ansvarlig:"
+    " overdrag dem (samskab cases list --owner {pseudonym}).",
+    "Hand over": "Overdrag",
+    "Hand the case over": "Overdrag sagen",
+    "The handover was refused:": "Overdragelsen blev afvist:",
+    "Note for the new owner (required)": "Note til den nye ansvarlige (påkrævet)",
+    "New owner": "Ny ansvarlig",
+    "Choose the new owner.": "Vælg den nye ansvarlige.",
+    "You may not hand over this case": "Du må ikke overdrage denne sag",
+    "No one else may own this case": "Ingen andre kan være ansvarlig for denne sag",
 }

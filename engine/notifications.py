@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 
 from samskab.engine import clock, fieldtypes
-from samskab.engine.cases import ACTION, CREATED, DEADLINE, REMINDER, SYSTEM_ACTOR, Case, Event
+from samskab.engine.cases import ACTION, CREATED, DEADLINE, HANDOVER, REMINDER, SYSTEM_ACTOR, Case, Event
 from samskab.engine.channels import Channel
 from samskab.engine.config import Person
 from samskab.engine.definition import Process
@@ -56,7 +56,11 @@ def recipients(
     deadline_state: str | None = None,
 ) -> dict[str, Recipient]:
     """E-mail address -> recipient, of everyone a rule of the process says should hear.
-    An address that is also a registered person's is theirs (inside, their language)."""
+    An address that is also a registered person's is theirs (inside, their language).
+    A handover, which no rule names, is said to the new owner alone."""
+    if event.kind == HANDOVER:
+        new_owner = people.get(event.owner or "")
+        return {new_owner.email: Recipient(new_owner.language)} if new_owner and new_owner.email else {}
     inside: dict[str, Recipient] = {}
     outside: dict[str, frozenset[str]] = {}
     for on, state, action in happenings(event, deadline_state):
@@ -111,8 +115,11 @@ def compose(
             "The deadline of «{state}» has passed ({due})", lang, state=state, due=due_day(due, lang)
         )
     else:
-        action = process.action(event.action) if event.action is not None else None
-        what = action.title.get(lang) if action else str(event.action)
+        if event.kind == HANDOVER:
+            what = words("Handed over to {person}", lang, person=event.owner)
+        else:
+            action = process.action(event.action) if event.action is not None else None
+            what = action.title.get(lang) if action else str(event.action)
         if "actor" in shows and event.actor != SYSTEM_ACTOR:
             what = words("{action} (by {actor})", lang, action=what, actor=event.actor)
         if passed is not None:
@@ -175,6 +182,7 @@ def plan(
         "note": event.note,
         "changes": dict(event.changes),
         "next_deadline": clock.to_text(due) if due else None,
+        "owner": case.owner,
     }
     messages = []
     addressed = recipients(process, case.fields, people, event, deadline_state)

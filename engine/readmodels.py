@@ -39,6 +39,8 @@ class CaseFilter:
     """Only cases whose title or a field value holds this text (ignoring case, æøå too)."""
     actor: str | None = None
     """Only cases this person opened or acted on."""
+    owner: str | None = None
+    """Only cases this person owns (is *ansvarlig* for): "mine"."""
     opened: Period | None = None
     """Only cases opened in this period."""
     closed: Period | None = None
@@ -229,6 +231,11 @@ class CaseSummary:
     updated_at: dt.datetime
     closed_at: dt.datetime | None
     revision: int
+    owner: str | None
+    """The person id of who is responsible for the case (*ansvarlig*)."""
+    owner_name: str | None
+    """The owner's name from the register of people, or their id where it holds no name
+    (single-user mode, a person since removed or erased)."""
     values: tuple["FieldValue", ...] = attrs.field(default=(), kw_only=True)
     """The fields ``CaseFilter.columns`` asked for, in that order (empty where unset)."""
 
@@ -281,6 +288,9 @@ class HistoryEntry:
     changes: Mapping[str, Any]
     changes_shown: tuple[FieldValue, ...]
     note: str | None
+    owner: str | None = None
+    """Who owns the case from this event on, where the event says (a handover: the new
+    owner)."""
 
 
 @attrs.frozen
@@ -329,6 +339,9 @@ class CaseDetail(CaseSummary):
     correctable: tuple[FieldSpec, ...] = ()
     """The fields the acting person may correct now (none: the case is closed, or they
     hold no role the process names for corrections)."""
+    may_hand_over: bool = False
+    """Whether the acting person may hand the case over to another owner now (see
+    ``Service.handover``; ``Service.owner_choices`` says to whom)."""
 
 
 @attrs.frozen
@@ -390,6 +403,9 @@ class AgendaItem:
     process: str
     state: str
     days: int
+    owner: str | None = None
+    owner_name: str | None = None
+    """As on :class:`CaseSummary`."""
 
 
 @attrs.frozen
@@ -647,6 +663,8 @@ class Erasure:
     name: how many of their records (lines) named the person and now name the pseudonym."""
     config_people: tuple[str, ...]
     """People in the config file with this address: remove them there too."""
+    open_cases_owned: int = 0
+    """Open cases the person owned, now owned by the pseudonym: to hand over."""
 
 
 def to_json(model: Any) -> Any:

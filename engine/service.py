@@ -257,11 +257,11 @@ class Service:
         no more memory than a short one. For one thread (the command line); the UI pages
         with :meth:`case_page`."""
         self._may()
-        now = self.now()
+        now, register = self.now(), self._engine.register()
         where = where or CaseFilter()
         for case in self._engine.iter_cases(self._query(where)):
             process = self._engine.compiled_for(case).process
-            yield views.case_summary(case, process, now, self.lang, where.columns)
+            yield views.case_summary(case, process, now, self.lang, register, where.columns)
 
     @_serial
     def case_page(self, where: CaseFilter) -> CasePage:
@@ -385,10 +385,50 @@ class Service:
         return printout.case_html(detail, self.lang, self.now(), acting.id).encode("utf-8")
 
     @_serial
-    def new_case(self, process_id: str, title: str, values: dict[str, str] | None = None) -> CaseDetail:
-        """Open a case; ``values`` are the opening fields as typed."""
+    def new_case(
+        self, process_id: str, title: str, values: dict[str, str] | None = None, *, owner: str | None = None
+    ) -> CaseDetail:
+        """Open a case; ``values`` are the opening fields as typed. Its owner is the person
+        opening it, or ``owner``: someone who may own it (:meth:`owner_choices`)."""
         acting = self._may()
-        return self._detail(self._engine.new_case(process_id, title, values or {}, acting), acting)
+        case = self._engine.new_case(process_id, title, values or {}, acting, owner)
+        return self._detail(case, acting)
+
+    @_serial
+    def handover(
+        self, case_id: int | str, person_id: str, note: str, *, revision: int | None = None
+    ) -> CaseDetail:
+        """Hand a case over to another owner, with a note for the history: its owner, an
+        admin or a role the process names for corrections may (docs/security.md); the new
+        owner is someone who may own it (:meth:`owner_choices`). Refused (recorded, every
+        reason), BadInput without a note, Conflict when the case is no longer at
+        ``revision``."""
+        acting = self._may()
+        case = self._engine.handover(case_id, person_id, note, acting, expected_revision=revision)
+        return self._detail(case, acting)
+
+    @_serial
+    def owner_choices(self, process_id: str, version: int | None = None) -> tuple[PersonView, ...]:
+        """Who may own a case of the process (``version``: the one a case runs on), by id:
+        everyone registered who holds a role it names. In single-user mode, with no one
+        registered, the people who own cases and the person acting."""
+        acting = self._may()
+        engine = self._engine
+        process = (
+            engine.process(process_id).process
+            if version is None
+            else engine.registry.compiled(process_id, version).process
+        )
+        register = engine.register()
+        if not register:
+            return tuple(
+                self._person_view(pid, Person()) for pid in sorted({*engine.store.owners(), acting.id})
+            )
+        return tuple(
+            self._person_view(pid, person)
+            for pid, person in sorted(register.items())
+            if not engine.owner_reasons(process, pid)
+        )
 
     @_serial
     def advance(
@@ -439,8 +479,8 @@ class Service:
         """The case as ``acting`` (already checked by :meth:`_may`) sees it."""
         engine, lang = self._engine, self.lang
         process = engine.compiled_for(case).process
-        now = self.now()
-        summary = views.case_summary(case, process, now, lang)
+        now, register = self.now(), engine.register()
+        summary = views.case_summary(case, process, now, lang, register)
         choices = tuple(
             ActionChoice(
                 id=a.action.id,
@@ -468,7 +508,7 @@ class Service:
             deadlines=tuple(
                 views.deadline_view(d, summary.overdue, now, lang) for d in engine.store.deadlines(case.id)
             ),
-            history=views.history(engine.store.history(case.id), process, lang),
+            history=views.history(engine.store.history(case.id), process, lang, register),
             refused=tuple(
                 RefusalView(r["at"], r["actor"], r["account"], r["action"], tuple(r["reasons"]))
                 for r in engine.store.refusals(case.id)
@@ -477,13 +517,15 @@ class Service:
             correctable=()
             if engine.correction_reasons(case, acting)
             else views.form(process, tuple(f.id for f in process.fields), lang),
+            may_hand_over=not engine.handover_reasons(case, acting),
         )
 
     # -- the working day -------------------------------------------------------------
 
     @_serial
-    def overview(self, *, overdue_shown: int = 20) -> Overview:
-        """Active cases per process and step, then the overdue ones (the longest first)."""
+    def overview(self, *, overdue_shown: int = 20, owner: str | None = None) -> Overview:
+        """Active cases per process and step, then the overdue ones (the longest first);
+        ``owner``: only the cases this person owns."""
         self._may()
         engine, lang = self._engine, self.lang
         counted = []
@@ -493,14 +535,16 @@ class Service:
                 StepCount(
                     state,
                     process.state(state).title.get(lang),
-                    engine.store.count_cases(CaseFilter(process_id=process.id, state=state, open_only=True)),
+                    engine.store.count_cases(
+                        CaseFilter(process_id=process.id, state=state, open_only=True, owner=owner)
+                    ),
                 )
                 for state in views.steps_in_order(process)
             )
             counted.append(
                 ProcessCount(process.id, process.title.get(lang), sum(s.count for s in steps), steps)
             )
-        overdue = self._query(CaseFilter(overdue=True, open_only=True, order_by="next_due"))
+        overdue = self._query(CaseFilter(overdue=True, open_only=True, order_by="next_due", owner=owner))
         total = engine.store.count_cases(overdue)
         shown = tuple(self.cases(attrs.evolve(overdue, limit=overdue_shown)))
         return Overview(tuple(counted), shown, total)
@@ -532,14 +576,17 @@ class Service:
         )
 
     @_serial
-    def agenda(self, weeks: int = 6) -> tuple[AgendaItem, ...]:
-        """Deadlines and reminders due in the next ``weeks`` weeks, overdue first."""
+    def agenda(self, weeks: int = 6, *, owner: str | None = None) -> tuple[AgendaItem, ...]:
+        """Deadlines and reminders due in the next ``weeks`` weeks, overdue first;
+        ``owner``: only those of the cases this person owns."""
         self._may()
         engine, lang = self._engine, self.lang
-        now = self.now()
+        now, register = self.now(), engine.register()
         items = []
         for deadline in engine.store.agenda(now + dt.timedelta(weeks=weeks)):
             case = engine.case(deadline.case_id)
+            if owner is not None and case.owner != owner:
+                continue
             process = engine.compiled_for(case).process
             items.append(
                 AgendaItem(
@@ -551,6 +598,8 @@ class Service:
                     process=process.title.get(lang),
                     state=process.state(case.state).title.get(lang),
                     days=views.days_left(deadline.due_at, now, deadline.kind),
+                    owner=case.owner,
+                    owner_name=views.person_name(register, case.owner),
                 )
             )
         return tuple(sorted(items, key=lambda item: item.due_at))
@@ -731,7 +780,31 @@ class Service:
         self._registered(register, person_id)
         changed = {pid: p for pid, p in register.items() if pid != person_id}
         people.keeps_an_admin(changed)
+        self._owns_none(person_id)
         self._engine.change_people(acting, changed, text(msg("{person} removed", person=person_id), "da"))
+
+    def _owns_none(self, person_id: str) -> None:
+        """Refused if ``person_id`` owns open cases: no case is left with an owner who may
+        no longer use samskab. Says how many, the first of them, and how to hand them over."""
+        owned = CaseFilter(owner=person_id, open_only=True)
+        count = self._engine.store.count_cases(owned)
+        if count:
+            first = [str(c.id) for c in self._engine.store.list_cases(attrs.evolve(owned, limit=10))]
+            raise Refused(
+                msg(
+                    "{person} owns {count} open case(s): {cases}",
+                    person=person_id,
+                    count=count,
+                    cases=", ".join(first) + (" …" if count > len(first) else ""),
+                ),
+                [
+                    msg(
+                        "hand them over first (`samskab cases handover CASE PERSON --note TEXT`);"
+                        " `samskab cases list --owner {person}` lists them",
+                        person=person_id,
+                    )
+                ],
+            )
 
     def _manager(self, register: dict[str, Person]) -> Actor:
         return self._may(people.MANAGE_PEOPLE) if register else self.actor
@@ -810,7 +883,8 @@ class Service:
         pseudonym = personal_data.pseudonym(email, self._key())
         counts = personal_data.erase(self._engine, email, acting, pseudonym)
         in_config = tuple(pid for pid, p in self._engine.config.people.items() if p.email == email)
-        return Erasure(email, pseudonym, **counts, config_people=in_config)
+        owned = self._engine.store.count_cases(CaseFilter(owner=pseudonym, open_only=True))
+        return Erasure(email, pseudonym, **counts, config_people=in_config, open_cases_owned=owned)
 
     @_serial
     def calendar(

@@ -147,8 +147,8 @@ class Store(Protocol):
 
         The store assigns the case's id (a negative one is kept: the register of people,
         ``engine.people``, which no list or count includes) and puts it on the event,
-        the deadlines and the messages; everything else of ``case`` (revision included)
-        is kept as given. The returned case is ``case`` with its new id and ``next_due``,
+        the deadlines and the messages; everything else of ``case`` (revision and owner
+        included) is kept as given. The returned case is ``case`` with its new id and ``next_due``,
         the earliest ``due_at`` among ``deadlines`` of kind ``deadline`` (reminders do not
         count; None if there is none). The event is appended to the chains as every event
         is (module docstring). Deadlines are stored open and unfired. Each message is
@@ -169,6 +169,7 @@ class Store(Protocol):
         closed: bool,
         fire_deadline: int | None = None,
         outbox: Sequence[Outgoing] = (),
+        owner: str | None = None,
     ) -> Case:
         """Write a case's new state and fields with its event, deadlines and outbox
         messages, in one transaction; return the case as now stored (equal to
@@ -189,7 +190,8 @@ class Store(Protocol):
         deadline and reminder of the case (``closed_at = event.at``), before the new
         ``deadlines`` are stored open. When deadlines are closed or new ones given,
         ``next_due`` becomes the earliest new one of kind ``deadline`` (None if none);
-        otherwise it stays. The event (its ``case_id`` set to the case's) and the
+        otherwise it stays. ``owner`` (a handover) becomes the case's owner; None leaves
+        the owner as it is. The event (its ``case_id`` set to the case's) and the
         messages are written as in :meth:`create_case`.
         """
 
@@ -215,12 +217,13 @@ class Store(Protocol):
         Filters, all of which must hold: ``process_id`` and ``state`` equal;
         ``open_only``: not closed; ``text``: the title or a field value mentions the text
         as :func:`engine.collation.mentions` says; ``actor``: an event of the case has
-        that actor; ``overdue_at``: open, with ``next_due`` at or before it; ``opened``
-        and ``closed``: ``created_at`` and ``closed_at`` in the period (start included,
-        end not); ``active``: created before the period's end and not closed before its
-        start; ``due``: open, with ``next_due`` after the period's start and at or before
-        its end; ``quiet_since``: open and ``updated_at`` before it; ``values``: each
-        field holds exactly that stored value (None: holds nothing).
+        that actor; ``owner``: the case's owner is that person; ``overdue_at``: open,
+        with ``next_due`` at or before it; ``opened`` and ``closed``: ``created_at`` and
+        ``closed_at`` in the period (start included, end not); ``active``: created before
+        the period's end and not closed before its start; ``due``: open, with
+        ``next_due`` after the period's start and at or before its end; ``quiet_since``:
+        open and ``updated_at`` before it; ``values``: each field holds exactly that
+        stored value (None: holds nothing).
 
         Order: ``order_by`` (id, title ignoring the case of ASCII letters, process_id,
         state, updated_at or next_due), reversed by ``descending``; ties always by id,
@@ -232,6 +235,10 @@ class Store(Protocol):
 
     def count_cases(self, where: CaseFilter) -> int:
         """How many cases ``list_cases`` gives for ``where`` without its limit and offset."""
+
+    def owners(self) -> list[str]:
+        """Every person who owns a case (open or closed; the register of people's owner
+        aside), each once, sorted."""
 
     def history(self, case_id: int) -> list[Event]:
         """The case's events in the order appended (by id), each with its id; empty for
@@ -363,12 +370,14 @@ class Store(Protocol):
 
     def personal_data(self, texts: list[str], person_ids: list[str]) -> dict[str, Any]:
         """Everything that names the person: ``texts`` (e-mail address, name) matched
-        ignoring case, ``person_ids`` as actors. Each list oldest first (by id)::
+        ignoring case, ``person_ids`` as actors and owners. Each list oldest first (by
+        id)::
 
-            {"cases": [{"id", "title", "process", "state", "fields", "created_at"}],
-                                                   title or fields name them
+            {"cases": [{"id", "title", "process", "state", "fields", "created_at",
+                        "owner"}],                 title or fields name them, or they own it
              "events": [{"id", "case", "at", "actor", "account", "kind", "action",
-                         "changes", "note"}],      actor, account, changes or note
+                         "changes", "note", "owner"}],
+                                                   actor, account, owner, changes or note
              "messages": [{"id", "case", "channel", "recipient", "subject", "body",
                            "payload", "status", "last_error", "created_at", "sent_at"}],
                                                    any of its text
@@ -387,8 +396,9 @@ class Store(Protocol):
 
         Every match of ``texts`` (whatever its case) in case titles and fields, event
         changes and notes, and outbox recipients, subjects, bodies and payloads becomes
-        ``pseudonym``, as do the actors in ``person_ids`` of events and refusals; nothing
-        else changes, and other people's data (see :meth:`personal_data`) not at all.
+        ``pseudonym``, as do ``person_ids`` as actors (and accounts) of events and
+        refusals and as owners of cases and events; nothing else changes, and other
+        people's data (see :meth:`personal_data`) not at all.
         Each touched case's revision goes up by one, so an edit read before the erasure
         is a Conflict instead of writing the data back. Changed events keep their
         digests and links; each touched case gets an event of kind ``erasure`` (by

@@ -20,11 +20,13 @@ from samskab.engine.cases import (
     CREATED,
     DEADLINE,
     ERASURE,
+    HANDOVER,
     REMINDER,
     Case,
     Deadline,
     Event,
 )
+from samskab.engine.config import Person
 from samskab.engine.definition import Action, Field, GuardRef, Process
 from samskab.engine.definition import Deadline as DeadlineDefinition
 from samskab.engine.guards import Guard
@@ -271,10 +273,22 @@ def days_left(due_at: dt.datetime, now: dt.datetime, kind: str = DEADLINE) -> in
     return (shown_day(due_at, kind) - localtime.local(now).date()).days
 
 
+def person_name(register: Mapping[str, Person], person_id: str | None) -> str | None:
+    """A person as people read them: their name in the register, else their id."""
+    known = register.get(person_id) if person_id is not None else None
+    return known.name if known is not None and known.name else person_id
+
+
 def case_summary(
-    case: Case, process: Process, now: dt.datetime, lang: str, columns: tuple[str, ...] = ()
+    case: Case,
+    process: Process,
+    now: dt.datetime,
+    lang: str,
+    register: Mapping[str, Person],
+    columns: tuple[str, ...] = (),
 ) -> CaseSummary:
-    """A case in a list; ``columns``: the fields to give with it."""
+    """A case in a list; ``register`` names its owner; ``columns``: the fields to give
+    with it."""
     overdue = case.next_due is not None and case.next_due <= now
     return CaseSummary(
         id=case.id,
@@ -291,6 +305,8 @@ def case_summary(
         updated_at=case.updated_at,
         closed_at=case.closed_at,
         revision=case.revision,
+        owner=case.owner,
+        owner_name=person_name(register, case.owner),
         values=tuple(field_value(process, f, case.fields.get(f), lang) for f in columns),
     )
 
@@ -335,21 +351,30 @@ _WHAT = {
 }
 
 
-def history(events: Iterable[Event], process: Process, lang: str) -> tuple[HistoryEntry, ...]:
-    """A case's history as people read it; a correction shows each value before and after."""
+def history(
+    events: Iterable[Event], process: Process, lang: str, register: Mapping[str, Person]
+) -> tuple[HistoryEntry, ...]:
+    """A case's history as people read it; a correction shows each value before and
+    after, a handover the new owner by name (``register``)."""
     entries: list[HistoryEntry] = []
     fields: dict[str, Any] = {}
     for event in events:
-        entries.append(history_entry(event, process, lang, fields))
+        entries.append(history_entry(event, process, lang, register, fields))
         if event.kind in (CREATED, ACTION, CORRECTION):
             fields.update(event.changes)
     return tuple(entries)
 
 
 def history_entry(
-    event: Event, process: Process, lang: str, before: Mapping[str, Any] | None = None
+    event: Event,
+    process: Process,
+    lang: str,
+    register: Mapping[str, Person],
+    before: Mapping[str, Any] | None = None,
 ) -> HistoryEntry:
-    if event.kind in _WHAT:
+    if event.kind == HANDOVER:
+        what = words("handed over to {person}", lang, person=person_name(register, event.owner))
+    elif event.kind in _WHAT:
         what = words(_WHAT[event.kind], lang)
     else:
         action = process.action(event.action or "")
@@ -373,6 +398,7 @@ def history_entry(
             for k, v in event.changes.items()
         ),
         note=event.note,
+        owner=event.owner,
     )
 
 

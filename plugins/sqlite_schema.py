@@ -223,3 +223,16 @@ def m008_heads_only(db: sqlite_utils.Database) -> None:
     its last link, and appending an event no longer updates the case a second time."""
     db.execute("DROP TRIGGER IF EXISTS events_case_link")
     db.execute("ALTER TABLE cases DROP COLUMN case_link")
+
+
+@migrations()
+def m009_case_owner(db: sqlite_utils.Database) -> None:
+    """Each case's owner (its *ansvarlig*) on the case, indexed for "mine"; the events that
+    set it (opening, handing over) record it. A case opened before owners is owned by
+    whoever opened it: the actor of its first event, as ``audit.verify`` replays it."""
+    db.table("cases").add_column("owner", str)
+    db.table("events").add_column("owner", str)
+    db.execute(
+        "UPDATE cases SET owner = (SELECT actor FROM events e WHERE e.case_id = cases.id ORDER BY e.id LIMIT 1)"
+    )
+    db.execute("CREATE INDEX cases_owner ON cases(owner)")

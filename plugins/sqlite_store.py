@@ -123,7 +123,7 @@ def create_store(url: str, fill: Callable[[str], None]) -> bool | None:
     return True
 
 
-LATEST = "m008_heads_only"
+LATEST = "m009_case_owner"
 """The last migration in ``plugins.sqlite_schema``; a test keeps the two in step."""
 
 
@@ -266,9 +266,9 @@ class SqliteStore(Store):
             cursor = self.conn.execute(
                 # Numbered from 1 whatever the register's -1 (SQLite alone would give 0).
                 "INSERT INTO cases (id, title, process_id, version, definition_sha256, state, fields,"
-                " created_at, updated_at, closed_at, revision, next_due)"
+                " created_at, updated_at, closed_at, revision, next_due, owner)"
                 " VALUES (coalesce(?, (SELECT max(coalesce(max(id), 0), 0) + 1 FROM cases)),"
-                " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     case.id if case.id < 0 else None,
                     case.title,
@@ -282,6 +282,7 @@ class SqliteStore(Store):
                     _text(case.closed_at),
                     case.revision,
                     _text(_next_due(deadlines)),
+                    case.owner,
                 ),
             )
             case_id = _row_id(cursor)
@@ -303,8 +304,10 @@ class SqliteStore(Store):
         closed: bool,
         fire_deadline: int | None = None,
         outbox: Sequence[Outgoing] = (),
+        owner: str | None = None,
     ) -> Case:
         closed_at = (case.closed_at or event.at) if closed else None
+        owner = owner or case.owner
         replanned = close_deadlines or bool(deadlines)
         next_due = _next_due(deadlines) if replanned else case.next_due
         # Only the columns that change are set: an index on a column left alone is
@@ -317,6 +320,8 @@ class SqliteStore(Store):
             columns["closed_at"] = _text(closed_at)
         if next_due != case.next_due:
             columns["next_due"] = _text(next_due)
+        if owner != case.owner:
+            columns["owner"] = owner
         assignments = "".join(f"{column} = ?, " for column in columns)
         with self._writing():
             # The compare-and-swap comes first, so the transaction takes the write lock
@@ -361,6 +366,7 @@ class SqliteStore(Store):
             case.revision + 1,
             closed_at,
             next_due,
+            owner,
         )
 
     def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence[Outgoing] = ()) -> bool:
@@ -395,7 +401,7 @@ class SqliteStore(Store):
         event_id = _row_id(
             self.conn.execute(
                 "INSERT INTO events (case_id, at, actor, kind, action, from_state, to_state, changes, note,"
-                " account, digest, case_link, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " account, owner, digest, case_link, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     case_id,
                     clock.to_text(event.at),
@@ -407,6 +413,7 @@ class SqliteStore(Store):
                     jsontext.dumps(dict(event.changes)),
                     event.note,
                     event.account,
+                    event.owner,
                     digest,
                     case_link,
                     chain,
@@ -494,7 +501,7 @@ class SqliteStore(Store):
     def audit_rows(self) -> Iterator[audit.AuditRow]:
         rows = self.conn.execute(f"SELECT {_EVENT_COLUMNS}, digest, case_link, chain FROM events ORDER BY id")
         for row in rows:
-            yield audit.AuditRow(_event(row[:11]), *row[11:])
+            yield audit.AuditRow(_event(row[:12]), *row[12:])
 
     # -- personal data -----------------------------------------------------------
 
@@ -516,18 +523,24 @@ class SqliteStore(Store):
         named = person.names
         actors = " OR ".join("actor = ? OR account = ?" for _ in person_ids) or "0"
         ids = [value for pid in person_ids for value in (pid, pid)]
-        cases = [
-            row
-            for row in self._mentioning("cases", "*", ("title", "fields"), person)
-            if named(row[1]) or named(_loads(row[6]))
-        ]
+        owners = ", ".join("?" for _ in person_ids)
+        mentioned_cases = {
+            row[0]: row
+            for row in self._mentioning("cases", _PERSONAL_CASE_COLUMNS, ("title", "fields"), person)
+            if named(row[1]) or named(_loads(row[4]))
+        }
+        owned = self.conn.execute(
+            f"SELECT {_PERSONAL_CASE_COLUMNS} FROM cases WHERE owner IN ({owners})", person_ids
+        ).fetchall()
+        cases = sorted({**mentioned_cases, **{row[0]: row for row in owned}}.values())
         mentioned = {
             row[0]: row
             for row in self._mentioning("events", _PERSONAL_EVENT_COLUMNS, ("changes", "note"), person)
             if named(_loads(row[6])) or named(row[7])
         }
         acting = self.conn.execute(
-            f"SELECT {_PERSONAL_EVENT_COLUMNS} FROM events WHERE {actors}", ids
+            f"SELECT {_PERSONAL_EVENT_COLUMNS} FROM events WHERE {actors} OR owner IN ({owners})",
+            [*ids, *person_ids],
         ).fetchall()
         events = sorted({**mentioned, **{row[0]: row for row in acting}}.values())
         messages = [
@@ -549,9 +562,10 @@ class SqliteStore(Store):
                     "id": c[0],
                     "title": c[1],
                     "process": c[2],
-                    "state": c[5],
-                    "fields": _loads(c[6]),
-                    "created_at": _moment(c[7]),
+                    "state": c[3],
+                    "fields": _loads(c[4]),
+                    "created_at": _moment(c[5]),
+                    "owner": c[6],
                 }
                 for c in found["cases"]
             ],
@@ -566,6 +580,7 @@ class SqliteStore(Store):
                     "action": e[5],
                     "changes": _loads(e[6]),
                     "note": e[7],
+                    "owner": e[9],
                 }
                 for e in found["events"]
             ],
@@ -640,15 +655,16 @@ class SqliteStore(Store):
             touched = {c[0] for c in found["cases"]} | {e[1] for e in found["events"]}
             for case in found["cases"]:
                 self.conn.execute(
-                    "UPDATE cases SET title = ?, fields = ? WHERE id = ?",
-                    (clean(case[1]), jsontext.dumps(clean(_loads(case[6]))), case[0]),
+                    "UPDATE cases SET title = ?, fields = ?, owner = ? WHERE id = ?",
+                    (clean(case[1]), jsontext.dumps(clean(_loads(case[4]))), who(case[6]), case[0]),
                 )
             for event in found["events"]:
                 self.conn.execute(
-                    "UPDATE events SET actor = ?, account = ?, changes = ?, note = ? WHERE id = ?",
+                    "UPDATE events SET actor = ?, account = ?, owner = ?, changes = ?, note = ? WHERE id = ?",
                     (
                         who(event[3]),
                         who(event[8]),
+                        who(event[9]),
                         jsontext.dumps(clean(_loads(event[6]))),
                         clean(event[7]),
                         event[0],
@@ -843,7 +859,7 @@ class SqliteStore(Store):
 
     _CASE_COLUMNS = (
         "id, title, process_id, version, definition_sha256, state, fields, created_at,"
-        " updated_at, revision, closed_at, next_due"
+        " updated_at, revision, closed_at, next_due, owner"
     )
 
     def get_case(self, case_id: int) -> Case | None:
@@ -870,6 +886,9 @@ class SqliteStore(Store):
         if where.actor:
             clauses.append("id IN (SELECT case_id FROM events WHERE actor = ?)")
             params.append(where.actor)
+        if where.owner:
+            clauses.append("owner = ?")
+            params.append(where.owner)
         if where.overdue_at is not None:
             clauses.append("closed_at IS NULL AND next_due <= ?")
             params.append(clock.to_text(where.overdue_at))
@@ -934,6 +953,12 @@ class SqliteStore(Store):
         sql, params = self._where(where)
         return self.conn.execute(f"SELECT count(*) FROM cases{sql}", params).fetchone()[0]
 
+    def owners(self) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT DISTINCT owner FROM cases WHERE id != -1 AND owner IS NOT NULL ORDER BY owner"
+        )
+        return [owner for (owner,) in rows]
+
     def history(self, case_id: int) -> list[Event]:
         rows = self.conn.execute(
             f"SELECT {_EVENT_COLUMNS} FROM events WHERE case_id = ? ORDER BY id",
@@ -969,8 +994,9 @@ class SqliteStore(Store):
         return [_deadline(row) for row in rows]
 
 
-_EVENT_COLUMNS = "case_id, at, actor, kind, action, from_state, to_state, changes, note, id, account"
-_PERSONAL_EVENT_COLUMNS = "id, case_id, at, actor, kind, action, changes, note, account"
+_EVENT_COLUMNS = "case_id, at, actor, kind, action, from_state, to_state, changes, note, id, account, owner"
+_PERSONAL_EVENT_COLUMNS = "id, case_id, at, actor, kind, action, changes, note, account, owner"
+_PERSONAL_CASE_COLUMNS = "id, title, process_id, state, fields, created_at, owner"
 
 
 class _Person(Mentions):

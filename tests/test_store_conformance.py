@@ -23,6 +23,7 @@ from samskab.engine.cases import (
     CREATED,
     DEADLINE,
     ERASURE,
+    HANDOVER,
     REMINDER,
     SYSTEM_ACTOR,
     Case,
@@ -127,14 +128,17 @@ def new_case(
     deadlines: tuple[Deadline, ...] = (),
     outbox: tuple[Outgoing, ...] = (),
     actor: str = "mette",
+    owner: str | None = None,
     when: dt.datetime | None = None,
 ) -> Case:
+    """Open a case the way the engine does, owned by ``owner`` (default: ``actor``)."""
     when = when or at(1)
     text = f'id = "{process}"\nversion = 1\n'
     sha = hashlib.sha256(text.encode()).hexdigest()
     store.save_definition(StoredDefinition(process, 1, sha, text, f"processes/{process}.toml"))
-    case = Case(0, title, process, 1, sha, state, fields or {}, when, when, 1)
-    event = Event(0, when, actor, CREATED, None, None, state, fields or {})
+    owner = owner or actor
+    case = Case(0, title, process, 1, sha, state, fields or {}, when, when, 1, owner=owner)
+    event = Event(0, when, actor, CREATED, None, None, state, fields or {}, owner=owner)
     return store.create_case(case, event, deadlines, lambda _: outbox)
 
 
@@ -171,6 +175,25 @@ def act(
     )
 
 
+def hand_over(
+    store: Store, case: Case, to: str, *, actor: str = "mette", when: dt.datetime | None = None
+) -> Case:
+    """Hand the case over the way the engine does: a ``handover`` event naming the new owner."""
+    event = Event(
+        case.id, when or at(2), actor, HANDOVER, None, case.state, case.state, {}, "overtag", owner=to
+    )
+    return store.commit_action(
+        case,
+        state=case.state,
+        fields=dict(case.fields),
+        event=event,
+        deadlines=[],
+        close_deadlines=False,
+        closed=case.closed_at is not None,
+        owner=to,
+    )
+
+
 def everything(store: Store) -> tuple:
     """All a store holds that the engine can read, to compare before and after."""
     cases = list(store.list_cases(CaseFilter()))
@@ -183,6 +206,14 @@ def everything(store: Store) -> tuple:
         list(store.audit_rows()),
         list(store.audit_heads()),
     )
+
+
+def replayed(store: Store) -> int:
+    """As :func:`verified`, and every case (its owner too) is what its history makes it."""
+    cases = list(store.list_cases(CaseFilter()))
+    checked, broken = audit.verify(store.audit_rows(), KEY, store.audit_heads(), cases)
+    assert broken is None
+    return checked
 
 
 def verified(store: Store) -> int:
@@ -288,6 +319,16 @@ def test_create_case_writes_nothing_when_any_part_fails(store):
     assert everything(store) == before
     new_case(store, "After")
     assert verified(store) == 2
+
+
+def test_create_case_keeps_the_owner_given_and_its_event_names_them(store, open_store):
+    case = Case(0, "Lions", "partnerskab", 1, "sha", "dialog", {}, at(1), at(1), 1, owner="anna")
+    event = Event(0, at(1), "mette", CREATED, None, None, "dialog", {}, owner="anna")
+    created = store.create_case(case, event, [])
+    assert created.owner == "anna" and open_store().get_case(created.id) == created
+    [stored] = store.history(created.id)
+    assert stored == attrs.evolve(event, case_id=created.id, id=stored.id)
+    assert replayed(store) == 1
 
 
 def test_commit_action_writes_state_fields_event_deadlines_and_outbox_together(store, open_store):
@@ -436,6 +477,21 @@ def test_commit_action_fires_a_deadline_once(store, open_store):
     )
 
 
+def test_commit_action_owner_hands_the_case_over_and_otherwise_it_stays(store, open_store):
+    case = new_case(store, fields={"organisation": "Lions"})
+    assert case.owner == "mette"
+    handed = hand_over(store, case, "anna", when=at(3))
+    assert handed == attrs.evolve(case, owner="anna", updated_at=at(3), revision=case.revision + 1)
+    assert open_store().get_case(case.id) == handed
+    assert store.history(case.id)[-1].owner == "anna"
+    moved = act(store, handed, changes={"a": 1}, when=at(4))
+    assert moved.owner == "anna" and store.get_case(case.id).owner == "anna"
+    with pytest.raises(Conflict):
+        hand_over(store, handed, "bo", when=at(5))  # read before the action: stale
+    assert store.get_case(case.id) == moved
+    assert replayed(store) == 3
+
+
 def test_fire_deadline_records_its_event_and_messages_once(store, open_store):
     case = new_case(store, deadlines=(deadline(at(10)), deadline(at(5), REMINDER, before="P5D")))
     reminder = store.deadlines(case.id)[0]
@@ -538,6 +594,9 @@ def names(store, where: CaseFilter, several) -> list[str]:
         (CaseFilter(actor="anna"), ["scouts", "club"]),
         (CaseFilter(actor="bo"), ["lions"]),
         (CaseFilter(actor="nobody"), []),
+        (CaseFilter(owner="anna"), ["scouts"]),
+        (CaseFilter(owner="mette", open_only=True), ["lions", "hearing"]),
+        (CaseFilter(owner="bo"), []),
         (CaseFilter(overdue_at=at(4)), []),
         (CaseFilter(overdue_at=at(5)), ["hearing"]),
         (CaseFilter(overdue_at=at(20)), ["lions", "hearing"]),
@@ -666,6 +725,15 @@ def test_count_cases_ignores_limit_and_offset(store, several):
     assert store.count_cases(CaseFilter(limit=1, offset=2, order_by="title")) == 4
     assert store.count_cases(CaseFilter(open_only=True, limit=1)) == 3
     assert store.count_cases(CaseFilter(process_id="nothing")) == 0
+
+
+def test_owners_are_every_case_owner_once_sorted(store):
+    assert store.owners() == []
+    new_case(store, "Lions", actor="mette")
+    scouts = new_case(store, "Spejderne", actor="mette", owner="bo")
+    new_case(store, "FDF", actor="anna")
+    hand_over(store, scouts, "anna", when=at(3))
+    assert store.owners() == ["anna", "mette"]
 
 
 def test_history_is_the_case_events_in_the_order_appended(store, open_store):
@@ -952,7 +1020,7 @@ def test_audit_rows_verify_after_a_mix_of_operations(store, open_store, url):
     cases = list(store.list_cases(CaseFilter()))
     assert len(cases) == made + 1
     assert sorted(r.event.id for r in rows) == sorted(e.id for c in cases for e in store.history(c.id))
-    assert {r.event.kind for r in rows} == {CREATED, ACTION, REMINDER, DEADLINE}
+    assert {r.event.kind for r in rows} == {CREATED, ACTION, REMINDER, DEADLINE, HANDOVER}
     for row in rows:
         assert row.digest == audit.digest(row.event)
         assert row.event == next(e for e in store.history(row.event.case_id) if e.id == row.event.id)
@@ -1054,6 +1122,7 @@ def test_personal_data_finds_every_case_event_message_and_refusal_naming_the_per
             "state": hers.state,
             "fields": dict(hers.fields),
             "created_at": hers.created_at,
+            "owner": "mette",
         }
     ]
     assert found["events"] == [
@@ -1067,6 +1136,7 @@ def test_personal_data_finds_every_case_event_message_and_refusal_naming_the_per
             "action": e.action,
             "changes": dict(e.changes),
             "note": e.note,
+            "owner": e.owner,
         }
         for e in (created, noted, acted_event)
     ]
@@ -1139,6 +1209,32 @@ def test_erase_personal_data_pseudonymises_and_records_itself(store, open_store,
         "events": 0,
         "messages": 0,
     }
+
+
+def test_personal_data_finds_the_cases_a_person_owns_and_the_events_that_made_them_hers(store):
+    opened = new_case(store, "Lions", actor="anna")
+    handed = hand_over(store, new_case(store, "FDF"), "anna", when=at(3))
+    hand_over(store, new_case(store, "Spejderne", owner="anna"), "bo", when=at(4))
+    found = store.personal_data([], ["anna"])
+    assert [(c["id"], c["owner"]) for c in found["cases"]] == [(opened.id, "anna"), (handed.id, "anna")]
+    assert [(e["case"], e["kind"], e["actor"], e["owner"]) for e in found["events"]] == [
+        (opened.id, CREATED, "anna", "anna"),
+        (handed.id, HANDOVER, "mette", "anna"),
+        (handed.id + 1, CREATED, "mette", "anna"),
+    ]
+
+
+def test_erase_personal_data_pseudonymises_owners_and_the_history_still_replays(store):
+    opened = new_case(store, "Lions", actor="anna")
+    handed = hand_over(store, new_case(store, "FDF"), "anna", when=at(3))
+    away = hand_over(store, new_case(store, "Spejderne", owner="anna"), "bo", when=at(4))
+    counts = store.erase_personal_data([], ["anna"], "slettet-1", at(10), "admin")
+    assert counts == {"cases": 3, "events": 3, "messages": 0}
+    assert [store.get_case(c.id).owner for c in (opened, handed, away)] == ["slettet-1", "slettet-1", "bo"]
+    assert [e.owner for e in store.history(away.id)][:2] == ["slettet-1", "bo"]
+    assert list(store.list_cases(CaseFilter(owner="anna"))) == []
+    assert store.personal_data([], ["anna"]) == {"cases": [], "events": [], "messages": [], "refusals": []}
+    assert replayed(store) == 8  # three opened, two handed over, three erasures
 
 
 def test_erase_personal_data_leaves_other_people_alone(store):
