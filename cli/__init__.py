@@ -6,11 +6,25 @@ text (:mod:`samskab.cli.render`) or, with ``--json``, as JSON.
 
 from samskab.cli.cases import cases
 from samskab.cli.main import cli
-from samskab.cli.operations import audit, calendar, demo, outbox, person, report, tick, tui
+from samskab.cli.operations import agenda, audit, calendar, demo, outbox, overview, person, report, tick, tui
 from samskab.cli.people import people
 from samskab.cli.processes import processes
 
-for command in (processes, cases, report, tick, outbox, calendar, person, people, audit, tui, demo):
+for command in (
+    processes,
+    cases,
+    agenda,
+    overview,
+    report,
+    tick,
+    outbox,
+    calendar,
+    person,
+    people,
+    audit,
+    tui,
+    demo,
+):
     cli.add_command(command)
 
 __all__ = ["cli"]

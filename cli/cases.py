@@ -1,4 +1,4 @@
-"""``samskab cases``: new, list, show, advance."""
+"""``samskab cases``: new, list, show, advance, comment, correct, handover."""
 
 import json
 from pathlib import Path
@@ -9,11 +9,13 @@ from samskab.cli import render
 from samskab.cli.main import (
     Settings,
     as_option,
+    chosen_owner,
     echo_json,
     file_format,
     force_option,
     json_option,
     output_option,
+    owner_options,
     parse_sets,
     set_option,
     write_file,
@@ -24,21 +26,29 @@ from samskab.engine.readmodels import CaseDetail, CaseFilter, to_json
 
 @click.group()
 def cases() -> None:
-    """Cases: new, list, show, advance, comment, correct."""
+    """Cases: new, list, show, advance, comment, correct, handover."""
 
 
 @cases.command("new")
 @click.argument("process_id")
 @click.option("--title", required=True, help="What the case is called.")
 @set_option
+@click.option("--owner", help="Who is responsible for it [default: you, who open it].")
 @as_option
 @json_option
 @click.pass_obj
 def cases_new(
-    settings: Settings, process_id: str, title: str, sets: tuple[str, ...], person: str | None, as_json: bool
+    settings: Settings,
+    process_id: str,
+    title: str,
+    sets: tuple[str, ...],
+    owner: str | None,
+    person: str | None,
+    as_json: bool,
 ) -> None:
     """Open a new case of a process."""
-    _print(settings, settings.service(person).new_case(process_id, title, parse_sets(sets)), as_json)
+    detail = settings.service(person).new_case(process_id, title, parse_sets(sets), owner=owner)
+    _print(settings, detail, as_json)
 
 
 EXPORTS = ("csv", "xlsx")
@@ -51,6 +61,7 @@ SORTS = {"number": "id", "title": "title", "due": "next_due", "changed": "update
 @click.option("--overdue", is_flag=True, help="Only cases past a deadline.")
 @click.option("--search", help="Only cases whose title or a field holds this (ignoring case).")
 @click.option("--all", "include_closed", is_flag=True, help="Include closed cases.")
+@owner_options
 @click.option(
     "--sort",
     type=click.Choice(list(SORTS)),
@@ -89,6 +100,8 @@ def cases_list(
     overdue: bool,
     search: str | None,
     include_closed: bool,
+    mine: bool,
+    owner: str | None,
     sort: str | None,
     due_in: int | None,
     opened_in: int | None,
@@ -111,6 +124,7 @@ def cases_list(
         text=search,
         open_only=not (include_closed or closed_in is not None),
         overdue=overdue,
+        owner=chosen_owner(service, mine, owner),
         order_by=SORTS[sort]
         if sort
         else "next_due"
@@ -234,6 +248,29 @@ def cases_correct(
     """Correct fields of an open case without moving it (e.g. a wrong contact address)."""
     detail = settings.service(person).correct(case_id, parse_sets(sets), reason, revision=revision)
     _print(settings, detail, as_json)
+
+
+@cases.command("handover")
+@click.argument("case_id")
+@click.argument("owner")
+@click.option(
+    "--note", required=True, help="Why, and what the new owner needs to know (kept in the history)."
+)
+@click.option("--revision", type=int, help="Refuse if the case is no longer at this revision.")
+@as_option
+@json_option
+@click.pass_obj
+def cases_handover(
+    settings: Settings,
+    case_id: str,
+    owner: str,
+    note: str,
+    revision: int | None,
+    person: str | None,
+    as_json: bool,
+) -> None:
+    """Hand a case over to OWNER, who becomes responsible for it."""
+    _print(settings, settings.service(person).handover(case_id, owner, note, revision=revision), as_json)
 
 
 def _print(settings: Settings, detail: CaseDetail, as_json: bool) -> None:

@@ -226,3 +226,16 @@ def write_file(service: Service, data: bytes, output: Path | None, force: bool, 
     except FileExists as exists:
         raise BadInput(exists.args[0], [msg("--force replaces it")]) from None
     return True
+
+
+def owner_options(command: Any) -> Any:
+    """``--mine`` and ``--owner PERSON``: only what the cases someone owns hold."""
+    command = click.option("--owner", help="Only cases this person owns (is responsible for).")(command)
+    return click.option("--mine", is_flag=True, help="Only cases you own.")(command)
+
+
+def chosen_owner(service: Service, mine: bool, owner: str | None) -> str | None:
+    """Whose cases ``--mine`` or ``--owner`` asks for (None: everyone's)."""
+    if mine and owner is not None:
+        raise click.UsageError("--mine and --owner cannot be used together")
+    return service.actor.id if mine else owner

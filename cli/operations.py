@@ -1,5 +1,5 @@
-"""The day-to-day commands besides cases: tick, the outbox, the calendar, personal data,
-the audit trail, the demo and the terminal UI."""
+"""The day-to-day commands besides cases: the agenda, the overview, tick, the outbox, the
+calendar, personal data, the audit trail, the demo and the terminal UI."""
 
 import json
 import sys
@@ -9,10 +9,42 @@ from typing import TextIO
 import click
 
 from samskab.cli import render
-from samskab.cli.main import Settings, as_option, echo_json, json_option
+from samskab.cli.main import Settings, as_option, chosen_owner, echo_json, json_option, owner_options
 from samskab.engine.messages import moment, words
 from samskab.engine.readmodels import to_json
 from samskab.engine.service import build_demo
+
+# -- the working day ---------------------------------------------------------------------
+
+
+@click.command()
+@click.option("--weeks", type=click.IntRange(0, 520), default=6, show_default=True, help="How far ahead.")
+@owner_options
+@json_option
+@click.pass_obj
+def agenda(settings: Settings, weeks: int, mine: bool, owner: str | None, as_json: bool) -> None:
+    """Deadlines and reminders due in the coming weeks, overdue first."""
+    service = settings.service()
+    items = service.agenda(weeks, owner=chosen_owner(service, mine, owner))
+    if as_json:
+        echo_json(to_json(items))
+    else:
+        click.echo(render.agenda_text(items, settings.lang))
+
+
+@click.command()
+@owner_options
+@json_option
+@click.pass_obj
+def overview(settings: Settings, mine: bool, owner: str | None, as_json: bool) -> None:
+    """Active cases per process and step, then the overdue ones."""
+    service = settings.service()
+    found = service.overview(owner=chosen_owner(service, mine, owner))
+    if as_json:
+        echo_json(to_json(found))
+    else:
+        click.echo(render.overview_text(found, settings.lang))
+
 
 # -- deadlines -------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from samskab.engine.messages import day, moment, words
 from samskab.engine.readmodels import (
+    AgendaItem,
     CaseDetail,
     CaseSummary,
     Erasure,
@@ -63,8 +64,9 @@ def case_text(case: CaseDetail, lang: str) -> str:
     closed = f"  ({words('closed', lang)})" if case.closed_at else ""
     lines = [
         f"{words('Case', lang)} {case.id}: {case.title}",
-        f"  {words('process', lang):<9}{case.process_title} ({case.process} v{case.version}, {case.process_level})",
-        f"  {words('step', lang):<9}{case.state_title} [{case.state}]{closed}",
+        f"  {words('process', lang):<10}{case.process_title} ({case.process} v{case.version}, {case.process_level})",
+        f"  {words('step', lang):<10}{case.state_title} [{case.state}]{closed}",
+        f"  {words('owner', lang):<10}{owner(case)}",
         f"  {words('revision {revision}, changed {at}', lang, revision=case.revision, at=moment(case.updated_at, lang))}",
     ]
     if case.shown_fields:
@@ -103,6 +105,24 @@ def case_text(case: CaseDetail, lang: str) -> str:
                 lines.append(f"      {words('requires', lang)}: {needs}")
             for reason in action.reasons:
                 lines.append(f"      {words('not now', lang)}: {reason}")
+    return "\n".join(lines)
+
+
+def owner(case: CaseSummary | AgendaItem) -> str:
+    """The owner by name, with the id a command takes beside it."""
+    if case.owner_name == case.owner:
+        return case.owner or ""
+    return f"{case.owner_name} [{case.owner}]"
+
+
+def agenda_text(items: Sequence[AgendaItem], lang: str) -> str:
+    lines = []
+    for item in items:
+        kind = words("deadline", lang) if item.kind == "deadline" else words("reminder", lang)
+        lines.append(
+            f"{day(item.day, lang):<10}  {item.days:>+5}  {kind:<10} {words('case', lang)} {item.case:<6}"
+            f" {item.title[:40]:<40}  {item.state}  ({owner(item)})"
+        )
     return "\n".join(lines)
 
 
@@ -174,6 +194,16 @@ def erasure_text(erasure: Erasure, lang: str) -> str:
         words("Channel {channel}: {count} record(s) outside the database.", lang, channel=name, count=count)
         for name, count in erasure.channels.items()
     ]
+    if erasure.open_cases_owned:
+        outside.append(
+            words(
+                "{count} open case(s) were theirs and are now owned by {pseudonym}: hand them over"
+                " (samskab cases list --owner {pseudonym}).",
+                lang,
+                count=erasure.open_cases_owned,
+                pseudonym=erasure.pseudonym,
+            )
+        )
     return "\n".join([said, *outside])
 
 
