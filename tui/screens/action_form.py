@@ -1,6 +1,6 @@
-"""Forms on a case: take an action, correct fields, comment. Each is fields (if any) and a
-note, sent through the service; a refusal shows every reason and keeps everything the
-user typed."""
+"""Forms on a case: take an action, correct fields, comment, hand it over. Each is fields
+(if any) and a note, sent through the service; a refusal shows every reason and keeps
+everything the user typed."""
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Static, TextArea
+from textual.widgets import Button, Footer, Label, Select, Static, TextArea
 
-from samskab.engine.readmodels import ActionChoice, CaseDetail, FieldSpec
+from samskab.engine.readmodels import ActionChoice, CaseDetail, FieldSpec, PersonView
 from samskab.tui.i18n import translate_bindings
 from samskab.tui.widgets.fields_form import FieldsForm
-from samskab.tui.widgets.labels import Refusal
+from samskab.tui.widgets.labels import Refusal, person_label
 
 if TYPE_CHECKING:
     from samskab.tui.app import SamskabApp
@@ -62,6 +62,7 @@ class CaseForm(ModalScreen[str | None]):
                 yield Static(escape(self.description), classes="field-help")
             if self.fields:
                 yield FieldsForm(list(self.fields), set(self.requires), dict(self.case.fields))
+            yield from self.choices()
             note = w(self.NOTE_REQUIRED) if self.note_required else w(self.NOTE)
             yield Label(note, classes="field-label")
             yield TextArea(id="note", classes="field-longtext")
@@ -74,6 +75,10 @@ class CaseForm(ModalScreen[str | None]):
     def on_mount(self) -> None:
         translate_bindings(self, self.samskab.words)
         self.query_one("#form").query("Input, TextArea, Select").first().focus()
+
+    def choices(self) -> ComposeResult:
+        """What a form asks for besides the fields and the note (none)."""
+        yield from ()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -195,3 +200,47 @@ class CommentForm(CaseForm):
 
     def send(self, values: dict[str, str], note: str | None) -> CaseDetail:
         return self.samskab.service.comment(self.case.id, note or "", revision=self.case.revision)
+
+
+class HandoverForm(CaseForm):
+    """Hand the case over: the new owner, chosen among those who may own it, and a note
+    for them (required)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Hand over"),
+    ]
+    SUBMIT = "Hand over"
+    REFUSED = "The handover was refused:"
+    NOTE = NOTE_REQUIRED = "Note for the new owner (required)"
+
+    def __init__(self, case: CaseDetail, heading: str, owners: tuple[PersonView, ...]):
+        super().__init__(case, heading, note_required=True)
+        self.owners = owners
+        self.new_owner = ""
+
+    def choices(self) -> ComposeResult:
+        w = self.samskab.words
+        yield Label(f"{w('New owner')} *", classes="field-label")
+        yield Select(
+            [(person_label(p), p.id) for p in self.owners], prompt=w("Choose"), id="owner", allow_blank=True
+        )
+
+    def typed(self) -> bool:
+        return super().typed() or self.query_one("#owner", Select).value is not Select.NULL
+
+    def ready(self) -> bool:
+        chosen = self.query_one("#owner", Select).value
+        if chosen is Select.NULL:
+            self.refused([self.samskab.words("Choose the new owner.")])
+            return False
+        self.new_owner = str(chosen)
+        return True
+
+    def send(self, values: dict[str, str], note: str | None) -> CaseDetail:
+        return self.samskab.service.handover(
+            self.case.id, self.new_owner, note or "", revision=self.case.revision
+        )
+
+    def done(self, case: CaseDetail) -> str:
+        return self.samskab.words("Handed over to {person}", person=case.owner_name)

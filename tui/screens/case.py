@@ -4,7 +4,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.markup import escape
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -12,8 +12,8 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from samskab.engine.messages import day, moment
-from samskab.engine.readmodels import CaseDetail
-from samskab.tui.screens.action_form import ActionForm, CommentForm, CorrectionForm
+from samskab.engine.readmodels import CaseDetail, PersonView
+from samskab.tui.screens.action_form import ActionForm, CommentForm, CorrectionForm, HandoverForm
 from samskab.tui.screens.base import DataScreen
 from samskab.tui.screens.export_dialog import ExportDialog
 from samskab.tui.widgets.labels import days_label
@@ -24,6 +24,7 @@ class CaseScreen(DataScreen):
         Binding("k", "comment", "Comment"),
         Binding("f", "correct", "Correct fields"),
         Binding("e", "print", "Export"),
+        Binding("h", "hand_over", "Hand over"),
     ]
 
     def __init__(self, case_id: int):
@@ -60,7 +61,8 @@ class CaseScreen(DataScreen):
         self.query_one("#case-head", Static).update(
             f"[b]{w('Case')} {case.id}: {escape(case.title)}[/]\n"
             f"{escape(case.process_title)} ({w('version')} {case.version})  ·  "
-            f"{w('Step')}: [b]{escape(case.state_title)}[/]{closed}{flag}"
+            f"{w('Step')}: [b]{escape(case.state_title)}[/]{closed}{flag}  ·  "
+            f"{w('Owner')}: {escape(case.owner_name or '–')}"
         )
         fields = [f"[dim]{escape(f.label)}[/]\n  {escape(f.shown)}" for f in case.shown_fields]
         self.query_one("#case-fields", Static).update("\n".join(fields) or "–")
@@ -139,6 +141,30 @@ class CaseScreen(DataScreen):
 
         name = f"{w('case')}-{case_id}"
         self.app.push_screen(ExportDialog(w("The case as a page to print"), name, (("html", "HTML"),), write))
+
+    def action_hand_over(self) -> None:
+        if self.case is None:
+            return
+        if not self.case.may_hand_over:
+            self.app.notify(self.samskab.words("You may not hand over this case"), severity="warning")
+            return
+        self.load_owners(self.case)
+
+    @work(thread=True, exclusive=True, group="owners")
+    def load_owners(self, case: CaseDetail) -> None:
+        self.samskab.fetch_and_show(
+            lambda: self.samskab.service.owner_choices(case.process, case.version),
+            lambda owners: self.hand_over(case, owners),
+        )
+
+    def hand_over(self, case: CaseDetail, owners: tuple[PersonView, ...]) -> None:
+        others = tuple(p for p in owners if p.id != case.owner)
+        if not others:
+            self.app.notify(self.samskab.words("No one else may own this case"), severity="warning")
+            return
+        self.app.push_screen(
+            HandoverForm(case, self.samskab.words("Hand the case over"), others), self.after_form
+        )
 
     def after_form(self, result: str | None) -> None:
         if result:

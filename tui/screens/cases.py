@@ -108,7 +108,7 @@ class CasesScreen(SamskabScreen):
             state=None if state is Select.NULL else str(state),
             text=self.query_one("#search", Input).value.strip() or None,
             overdue=self.query_one("#overdue", Checkbox).value,
-            actor=self.samskab.service.actor.id if self.query_one("#mine", Checkbox).value else None,
+            owner=self.samskab.service.actor.id if self.query_one("#mine", Checkbox).value else None,
             open_only=not self.query_one("#closed", Checkbox).value,
             order_by=self.order_by,
             descending=self.descending,

@@ -1,16 +1,17 @@
-"""New case: pick a process (with its description), give a title and the opening fields."""
+"""New case: pick a process (with its description), give a title, the opening fields and
+who owns it (the person opening it, unless they choose another)."""
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
 
-from samskab.engine.readmodels import CaseDetail, StartForm
+from samskab.engine.readmodels import CaseDetail, PersonView, StartForm
 from samskab.tui.screens.base import SamskabScreen
 from samskab.tui.widgets.fields_form import FieldsForm
-from samskab.tui.widgets.labels import Refusal
+from samskab.tui.widgets.labels import Refusal, person_label
 from samskab.tui.widgets.process_list import ProcessList
 
 
@@ -45,19 +46,33 @@ class NewCaseScreen(SamskabScreen):
 
     @work(thread=True, exclusive=True, group="form")
     def load_form(self, process_id: str) -> None:
-        self.samskab.fetch_and_show(lambda: self.samskab.service.start_form(process_id), self.show_form)
+        service = self.samskab.service
+        self.samskab.fetch_and_show(
+            lambda: (service.start_form(process_id), service.owner_choices(process_id), service.actor.id),
+            self.show_form,
+        )
 
-    async def show_form(self, start: StartForm) -> None:
+    async def show_form(self, loaded: tuple[StartForm, tuple[PersonView, ...], str]) -> None:
+        start, owners, me = loaded
         w = self.samskab.words
         self.chosen = start
         form = self.query_one("#new-form", VerticalScroll)
         await form.remove_children()
+        mine = me in {p.id for p in owners}
         await form.mount_all(
             [
                 Static(f"[b]{escape(start.title)}[/]", classes="form-title"),
                 Label(f"{w('Title')} *", classes="field-label"),
                 Input(id="case-title"),
                 FieldsForm(list(start.fields), set(start.requires), {}),
+                Label(w("Owner"), classes="field-label"),
+                Select(
+                    [(person_label(p), p.id) for p in owners],
+                    value=me if mine else Select.NULL,
+                    allow_blank=not mine,
+                    prompt=w("Choose"),
+                    id="case-owner",
+                ),
                 Refusal(id="refusal"),
                 Button(w("Open case"), variant="primary", id="submit"),
             ]
@@ -74,12 +89,18 @@ class NewCaseScreen(SamskabScreen):
         if problems:
             self.refused(problems)
             return
-        self.open_case(self.chosen.process_id, self.query_one("#case-title", Input).value, form.values())
+        owner = self.query_one("#case-owner", Select).value
+        self.open_case(
+            self.chosen.process_id,
+            self.query_one("#case-title", Input).value,
+            form.values(),
+            None if owner is Select.NULL else str(owner),
+        )
 
     @work(thread=True, exclusive=True)
-    def open_case(self, process_id: str, title: str, values: dict[str, str]) -> None:
+    def open_case(self, process_id: str, title: str, values: dict[str, str], owner: str | None) -> None:
         self.samskab.fetch_and_show(
-            lambda: self.samskab.service.new_case(process_id, title, values),
+            lambda: self.samskab.service.new_case(process_id, title, values, owner=owner),
             self.opened,
             lambda error: self.refused(error.reasons_in(self.samskab.words.lang)),
         )

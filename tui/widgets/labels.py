@@ -1,8 +1,10 @@
-"""Small pieces of text the screens share: how many days are left, a refusal."""
+"""Small pieces of text the screens share: how many days are left, a person to choose, a
+refusal."""
 
 from rich.markup import escape
 from textual.widgets import Static
 
+from samskab.engine.readmodels import PersonView
 from samskab.tui.i18n import Words
 
 
@@ -27,6 +29,11 @@ def days_label(days: int, is_deadline: bool, w: Words) -> str:
     if is_deadline:
         return f"[b red]{w('{time} late', time=span(-days, w))}[/]"
     return w("yesterday") if days == -1 else w("{time} ago", time=span(-days, w))
+
+
+def person_label(person: PersonView) -> str:
+    """A person to choose: their name, with their id beside it."""
+    return f"{person.name} ({person.id})" if person.name else person.id
 
 
 class Refusal(Static):
