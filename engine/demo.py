@@ -2,7 +2,9 @@
 
 Each case is a script of actions taken some days before today; the engine takes
 them with its clock set back, so the history, deadlines and reminders are exactly
-what a municipality would have after working this way. Some cases are overdue.
+what a municipality would have after working this way. Some cases are overdue. The
+coordinators (mette, jonas, sara, lise, karin, ida) each own the cases they opened, or
+were handed, so "mine" is a part of the list for each of them.
 """
 
 import datetime as dt
@@ -25,13 +27,23 @@ class Step:
 
 
 @attrs.frozen
+class Handover:
+    """The case handed over to ``to`` (a colleague on leave, a new assignment)."""
+
+    days_ago: int
+    actor: str
+    to: str
+    note: str
+
+
+@attrs.frozen
 class Script:
     process: str
     title: str
     days_ago: int
     actor: str
     values: dict[str, str] = attrs.field(factory=dict)
-    steps: tuple[Step, ...] = ()
+    steps: tuple[Step | Handover, ...] = ()
 
 
 def _date(days_ago: int, today: dt.date) -> str:
@@ -136,6 +148,7 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
         {},
         (
             drafted(180, "Det Danske Spejderkorps", "spejd@example.dk", people),
+            Handover(160, "jonas", "mette", "Jonas går på orlov; Mette følger aftalen til dørs."),
             sent(150, "30.000", "friluftsliv", "spejd@example.dk"),
         ),
     )
@@ -240,7 +253,11 @@ def omstillingsgruppe(today: dt.date) -> Iterator[Script]:
         90,
         "sara",
         {"tema": "Ældre og hjemmepleje", "opgave": "Nye måder at løse opgaven på"},
-        (Step(85, "start_moeder", "sara", members), *meetings(80, 2)),
+        (
+            Step(85, "start_moeder", "sara", members),
+            *meetings(80, 2),
+            Handover(60, "sara", "jonas", "Jonas tager over, mens Sara leder skolegruppen."),
+        ),
     )
     yield Script(
         "omstillingsgruppe",
@@ -777,6 +794,9 @@ def build(engine: Engine) -> int:
                 for step in script.steps:
                     engine.now = functools.partial(_fixed, today - dt.timedelta(days=step.days_ago))
                     engine.tick()
+                    if isinstance(step, Handover):
+                        engine.handover(case.id, step.to, step.note, Actor(step.actor, None))
+                        continue
                     engine.advance(
                         case.id, step.action, step.values, note=step.note, actor=Actor(step.actor, None)
                     )
