@@ -333,7 +333,7 @@ class Engine:
         owner = actor.id if owner is None else owner
         unowned = self.owner_reasons(definition.process, owner) if owner != actor.id else []
         if untitled or unsafe or missing or unroled or unowned:
-            reasons = [msg("a case needs a title")] if untitled else []
+            reasons: list[str] = [msg("a case needs a title")] if untitled else []
             if unroled:
                 reasons.append(
                     msg(

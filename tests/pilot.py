@@ -34,6 +34,17 @@ def static_text(widget: Static) -> str:
     return str(widget.render())
 
 
+def shown(pilot, selector: str) -> str:
+    """What a Static on the screen on top says."""
+    return static_text(pilot.app.screen.query_one(selector, Static))
+
+
+async def press_on(pilot, key: str, screen_type) -> None:
+    """Press ``key`` and wait until it has done its work, ``screen_type`` on top."""
+    await pilot.press(key)
+    await settle(pilot, screen_type)
+
+
 async def open_case(pilot, case_id: int) -> None:
     """Open a case from the case list, as a coordinator does: the cursor on its row, enter."""
     await settle(pilot, CasesScreen)
@@ -51,6 +62,18 @@ async def open_form(pilot, action_id: str, case_id: int | None = None) -> None:
     choose(pilot.app.screen.query_one("#case-actions", OptionList), action_id)
     await pilot.press("enter")
     await settle(pilot, ActionForm)
+
+
+async def open_new_case_form(pilot, process_id: str) -> None:
+    """From the case list: a new case (n) of this process, its form open."""
+    from samskab.tui.screens.new_case import NewCaseScreen
+
+    await settle(pilot, CasesScreen)
+    await pilot.press("n")
+    await settle(pilot, NewCaseScreen)
+    choose(pilot.app.screen.query_one("#process-list", OptionList), process_id)
+    await pilot.press("enter")
+    await settle(pilot, NewCaseScreen)
 
 
 def choose(options: OptionList, option_id: str) -> None:

@@ -194,6 +194,21 @@ def test_mail_and_signed_webhook_arrive(samskab, configured, mailbox, webhook):
     assert samskab.json("tick", now="2026-01-12T10:10")["delivery"]["sent"] == 0
 
 
+def test_a_handover_is_said_to_the_new_owner_alone(samskab, configured, mailbox, webhook):
+    now = "2026-01-05T09:00"
+    number = new_case(samskab, now=now)
+    samskab(
+        "cases", "handover", number, "borgmester", "--note", "Klar til underskrift", "--as", "mette", now=now
+    )
+    assert samskab.json("tick", now="2026-01-05T09:05")["delivery"]["sent"] == 1  # no webhook: not its events
+    [mail] = mailbox.messages
+    assert mail["To"] == "borgmester@kommune.dk"
+    assert mail["Subject"] == "[samskab] Sag 1 – Spejderne: Overdraget til borgmester (af mette)"
+    assert "Note: Klar til underskrift" in mail.get_content()
+    _, received = webhook
+    assert received == []
+
+
 def test_outage_retries_then_incident_then_delivery_once(samskab, configured, mailbox):
     mailbox.stop()
     number = new_case(samskab)

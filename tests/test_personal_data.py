@@ -88,6 +88,48 @@ def test_erase_pseudonymises_everywhere_and_the_chain_still_verifies(samskab, wo
     assert [e["kind"] for e in samskab.json("cases", "show", other)["history"]] == ["created"]
 
 
+def test_an_erased_owner_becomes_the_pseudonym_as_an_actor_does(samskab, workdir):
+    opened_by_her, _ = setup(samskab, workdir)
+    handed = str(samskab.json("cases", "new", "partnerskab", "--title", "FDF")["id"])
+    samskab("cases", "handover", handed, "anna", "--note", "Anna kender FDF")
+    data = json.loads(samskab("person", "export", "anna@forening.dk").stdout)
+    assert {(c["id"], c["owner"]) for c in data["cases"]} == {
+        (int(opened_by_her), "anna"),
+        (int(handed), "anna"),
+    }
+    assert ("handover", "anna") in {(e["kind"], e["owner"]) for e in data["events"]}
+
+    erased = samskab.json("person", "erase", "anna@forening.dk", "--yes")
+    pseudonym = erased["pseudonym"]
+    assert erased["open_cases_owned"] == 2
+    owned = samskab.json("cases", "list", "--owner", pseudonym)
+    assert sorted(str(c["id"]) for c in owned) == sorted([opened_by_her, handed])
+    assert {(c["owner"], c["owner_name"]) for c in owned} == {(pseudonym, pseudonym)}
+    assert samskab.json("cases", "list", "--owner", "anna") == []
+    handover = samskab.json("cases", "show", handed)["history"][-2]
+    assert (handover["kind"], handover["owner"], handover["what"]) == (
+        "handover",
+        pseudonym,
+        f"handed over to {pseudonym}",
+    )
+    left = json.loads(samskab("person", "export", "anna@forening.dk").stdout)
+    assert left["cases"] == left["events"] == []
+    assert samskab("audit", "verify").stdout.startswith("ok:")
+    samskab("cases", "handover", handed, "karin", "--note", "x", exit=1)  # karin has no partnership role
+    samskab("people", "add", "bente", "--role", "koordinator")
+    assert samskab.json("cases", "handover", handed, "bente", "--note", "Overtager")["owner"] == "bente"
+
+
+def test_erasing_an_owner_says_which_open_cases_to_hand_over(samskab, workdir):
+    setup(samskab, workdir)
+    said = samskab("person", "erase", "anna@forening.dk", "--yes").stdout
+    assert re.search(
+        r"1 open case\(s\) were theirs and are now owned by (slettet-\w+): hand them over"
+        r" \(samskab cases list --owner \1\)\.",
+        said,
+    )
+
+
 def test_erase_asks_first(samskab, workdir):
     setup(samskab, workdir)
     result = samskab("person", "erase", "anna@forening.dk", exit=1)

@@ -3,7 +3,19 @@ screen and in the database."""
 
 import datetime as dt
 
-from pilot import NOW, app_for, choose, open_case, open_form, settle, static_text, table_ids
+from pilot import (
+    NOW,
+    app_for,
+    choose,
+    open_case,
+    open_form,
+    open_new_case_form,
+    press_on,
+    settle,
+    shown,
+    static_text,
+    table_ids,
+)
 from textual.widgets import (
     Checkbox,
     DataTable,
@@ -298,12 +310,7 @@ async def test_a_new_form_on_a_fresh_database_checks_values_as_they_are_typed(wo
     monkeypatch.setenv("SAMSKAB_NOW", NOW)
     engine = open_engine(str(workdir / "fresh.db"), pm=make_plugin_manager(load_entrypoints=False))
     async with app_for(engine).run_test(size=(120, 36)) as pilot:
-        await settle(pilot, CasesScreen)
-        await pilot.press("n")
-        await settle(pilot, NewCaseScreen)
-        choose(pilot.app.screen.query_one("#process-list", OptionList), "partnerskab")
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_new_case_form(pilot, "partnerskab")
         pilot.app.screen.query_one("#case-title", Input).value = "Lions"
         email = pilot.app.screen.query_one("#field-kontakt_email", Input)
         email.value = "lions"
@@ -472,3 +479,67 @@ async def test_a_case_as_a_page_to_print_from_the_case_screen(engine, workdir):
         await settle(pilot, CaseScreen)
     page = (workdir / "udskrifter" / "sag.html").read_text(encoding="utf-8")
     assert "Spejderne" in page and "Til underskrift i styregruppen" in page and "<script" not in page
+
+
+async def test_hand_over_a_case_from_its_screen(engine):
+    """Mette hands the scouts' partnership to Jonas: the form offers who may own it, asks
+    who and why, and the case screen says its new owner."""
+    from samskab.tui.screens.action_form import HandoverForm
+
+    case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
+    assert case.owner == "mette"  # handed to her in the demo
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await open_case(pilot, case.id)
+        assert "Ansvarlig: mette" in shown(pilot, "#case-head")
+        await press_on(pilot, "h", HandoverForm)
+        offered = [person.id for person in pilot.app.screen.owners]
+        assert "jonas" in offered and "mette" not in offered  # not the owner she is already
+        pilot.app.screen.query_one("#note", TextArea).text = "Mette er på kursus"
+        await press_on(pilot, "ctrl+s", HandoverForm)  # no one chosen: asked for, nothing saved
+        assert "Vælg den nye ansvarlige" in shown(pilot, "#refusal")
+        pilot.app.screen.query_one("#owner", Select).value = "jonas"
+        await press_on(pilot, "ctrl+s", CaseScreen)
+        assert "Ansvarlig: jonas" in shown(pilot, "#case-head")
+        history = shown(pilot, "#case-history")
+        assert "mette: overdraget til jonas" in history and "Mette er på kursus" in history
+    stored = engine.case(case.id)
+    assert (stored.owner, stored.state, stored.revision) == ("jonas", case.state, case.revision + 1)
+    assert engine.store.history(case.id)[-1].kind == "handover"
+
+
+async def test_mine_shows_the_cases_i_own_in_the_list_and_the_agenda(engine):
+    owned = {c.id for c in engine.cases(CaseFilter(owner="mette", open_only=True))}
+    every = {c.id for c in engine.cases(CaseFilter(open_only=True))}
+    assert owned and owned < every  # a part, not all
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        pilot.app.screen.query_one(DataTable).focus()
+        await pilot.press("m")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#mine", Checkbox).value
+        assert set(table_ids(pilot.app)) == owned
+
+        await pilot.press("a")
+        await settle(pilot, AgendaScreen)
+        table = pilot.app.screen.query_one(DataTable)
+        every_due = {int(str(key.value).split(":")[1]) for key in table.rows}
+        await pilot.press("m")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#mine", Checkbox).value
+        mine_due = {int(str(key.value).split(":")[1]) for key in table.rows}
+        assert mine_due and mine_due < every_due and mine_due <= owned
+
+
+async def test_a_new_case_is_mine_unless_i_choose_another_owner(engine):
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await open_new_case_form(pilot, "hoering")
+        owner = pilot.app.screen.query_one("#case-owner", Select)
+        assert owner.value == "mette"
+        await pilot.press(*"Klimapolitik")
+        pilot.app.screen.query_one("#field-dokument", Input).value = "Klimaplan 2030"
+        owner.value = "karin"
+        await press_on(pilot, "ctrl+s", CaseScreen)
+        assert "Ansvarlig: karin" in shown(pilot, "#case-head")
+    made = engine.cases()[-1]
+    assert (made.title, made.owner) == ("Klimapolitik", "karin")
+    assert engine.store.history(made.id)[0].actor == "mette"

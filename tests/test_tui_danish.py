@@ -6,11 +6,11 @@ import html
 import re
 
 import pytest
-from pilot import app_for, choose, open_form, settle
+from pilot import app_for, open_form, open_new_case_form, press_on, settle
 from textual.widgets import DataTable, OptionList
 
 from samskab.engine import messages
-from samskab.tui.screens.action_form import ActionForm
+from samskab.tui.screens.action_form import ActionForm, HandoverForm
 from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.case import CaseScreen
 from samskab.tui.screens.cases import CasesScreen
@@ -66,6 +66,12 @@ def assert_danish(app, where: str) -> None:
         assert found is None, f"{where}: {what} on screen: {found.group(0)!r}\n{text}"
 
 
+async def press(pilot, key: str, screen, where: str) -> None:
+    """Press ``key``, wait for ``screen``, and read it: all Danish."""
+    await press_on(pilot, key, screen)
+    assert_danish(pilot.app, where)
+
+
 async def test_every_screen_speaks_danish(engine, untranslated):
     case = next(c for c in engine.cases() if c.title.startswith("Spejderne"))
     async with app_for(engine, lang="da").run_test(size=(120, 36)) as pilot:
@@ -79,32 +85,22 @@ async def test_every_screen_speaks_danish(engine, untranslated):
 
         await open_form(pilot, "underskriv", case.id)
         assert_danish(pilot.app, "an action's form")
-        await pilot.press("ctrl+s")
-        await settle(pilot, ActionForm)
-        assert_danish(pilot.app, "a refusal")
+        await press(pilot, "ctrl+s", ActionForm, "a refusal")
         await pilot.press(*"31.2.2026")
-        await pilot.press("ctrl+s")
-        await settle(pilot, ActionForm)
-        assert_danish(pilot.app, "a value that does not parse")
-        await pilot.press("escape")
-        await settle(pilot, ActionForm)
-        assert_danish(pilot.app, "leaving a form with something typed")
+        await press(pilot, "ctrl+s", ActionForm, "a value that does not parse")
+        await press(pilot, "escape", ActionForm, "leaving a form with something typed")
+        await press(pilot, "escape", CaseScreen, "a case")
+        await press(pilot, "h", HandoverForm, "the handover form")
+        await press(pilot, "ctrl+s", HandoverForm, "a handover with no one chosen")
         await pilot.press("escape")
         await settle(pilot, CaseScreen)
-        assert_danish(pilot.app, "a case")
-        await pilot.press("e")
-        await settle(pilot, ExportDialog)
-        assert_danish(pilot.app, "a case to print")
+        await press(pilot, "e", ExportDialog, "a case to print")
         await pilot.press("escape")
         await settle(pilot, CaseScreen)
         await pilot.press("escape")
         await settle(pilot, CasesScreen)
 
-        await pilot.press("n")
-        await settle(pilot, NewCaseScreen)
-        choose(pilot.app.screen.query_one("#process-list", OptionList), "borgerinitiativ")
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_new_case_form(pilot, "borgerinitiativ")
         await pilot.press("ctrl+s")
         await settle(pilot, NewCaseScreen)
         assert_danish(pilot.app, "a new case refused")
