@@ -67,12 +67,21 @@ def tick(settings: Settings, as_json: bool) -> None:
 @click.command()
 @click.option("--year", type=int, help="The calendar year to count (default: this year).")
 @click.option("--process", "process_id", help="Only this process.")
+@owner_options
 @json_option
 @click.pass_obj
-def report(settings: Settings, year: int | None, process_id: str | None, as_json: bool) -> None:
+def report(
+    settings: Settings,
+    year: int | None,
+    process_id: str | None,
+    mine: bool,
+    owner: str | None,
+    as_json: bool,
+) -> None:
     """The year in numbers: cases per process and step, overdue, deadlines this year and
     next, outcomes and their reasons, money and hours, counts per choice."""
-    found = settings.service().report(year, process_id=process_id)
+    service = settings.service()
+    found = service.report(year, process_id=process_id, owner=chosen_owner(service, mine, owner))
     if as_json:
         echo_json(to_json(found))
     else:

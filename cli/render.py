@@ -227,6 +227,8 @@ def overview_text(overview: Overview, lang: str) -> str:
 def report_text(report: Report, lang: str) -> str:
     """The report as text: per process, what is open, what the year brought and why."""
     lines = [words("Report for {year} (as of {at})", lang, year=report.year, at=moment(report.at, lang))]
+    if report.owner is not None:
+        lines.append(f"{words('Owner', lang)}: {report.owner}")
     for p in report.processes:
         lines += ["", f"{p.title} [{p.process}]"]
         lines.append(f"  {words('Open now', lang)}: {p.open_total}  {_counts(p.open_steps)}".rstrip())

@@ -545,6 +545,8 @@ class Report:
     period: Period
     at: dt.datetime
     processes: tuple[ProcessReport, ...]
+    owner: str | None = None
+    """Whose cases are counted (None: everyone's)."""
 
 
 @attrs.frozen

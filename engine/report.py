@@ -64,11 +64,18 @@ def columns(process: Process) -> tuple[str, ...]:
 
 
 def process_report(
-    process: Process, store: Store, cases: Iterable[Case], year: int, now: dt.datetime, lang: str
+    process: Process,
+    store: Store,
+    cases: Iterable[Case],
+    year: int,
+    now: dt.datetime,
+    lang: str,
+    owner: str | None = None,
 ) -> ProcessReport:
-    """The report of one process for ``year``; ``cases`` are its cases active in the year."""
+    """The report of one process for ``year``; ``cases`` are its cases active in the year
+    (``owner``: of theirs only, as every number counts)."""
     period = year_period(year)
-    mine = CaseFilter(process_id=process.id)
+    mine = CaseFilter(process_id=process.id, owner=owner)
     steps = [s for s in views.steps_in_order(process) if not process.state(s).final]
 
     def counted(label: str, key: str, where: CaseFilter) -> ReportCount:

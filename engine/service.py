@@ -550,10 +550,13 @@ class Service:
         return Overview(tuple(counted), shown, total)
 
     @_serial
-    def report(self, year: int | None = None, *, process_id: str | None = None) -> Report:
+    def report(
+        self, year: int | None = None, *, process_id: str | None = None, owner: str | None = None
+    ) -> Report:
         """The year's cases counted per process: open per step, overdue, deadlines this
         year and next, what was opened and closed and why, totals of money and hours,
-        counts per choice (default: this year, in local time)."""
+        counts per choice (default: this year, in local time); ``owner``: only the cases
+        this person owns."""
         self._may()
         engine, now = self._engine, self.now()
         year = localtime.local(now).year if year is None else year
@@ -566,13 +569,17 @@ class Service:
                 process_report(
                     definition.process,
                     engine.store,
-                    engine.iter_cases(CaseFilter(process_id=definition.process.id, active=period)),
+                    engine.iter_cases(
+                        CaseFilter(process_id=definition.process.id, active=period, owner=owner)
+                    ),
                     year,
                     now,
                     self.lang,
+                    owner,
                 )
                 for definition in ([engine.process(process_id)] if process_id else engine.processes())
             ),
+            owner,
         )
 
     @_serial

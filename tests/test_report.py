@@ -159,3 +159,15 @@ def test_bad_questions_are_told_what_would_do(samskab, args, said):
     samskab("demo", now=NOW)
     result = samskab(*args, now=NOW, exit=2)
     assert said in result.stderr
+
+
+def test_the_report_of_one_owner_counts_and_lists_only_their_cases(demo, samskab):
+    everyone = process(demo("report", "--year", "2026"), "partnerskab")
+    report = demo("report", "--year", "2026", "--owner", "mette")
+    assert report["owner"] == "mette"
+    hers = process(report, "partnerskab")
+    open_hers = demo("cases", "list", "--process", "partnerskab", "--owner", "mette")
+    assert hers["open_total"] == len(open_hers) < everyone["open_total"]
+    assert hers["overdue"]["cases"]["owner"] == "mette"  # the list behind a number is hers too
+    assert all(p["open_total"] == 0 for p in demo("report", "--year", "2026", "--mine")["processes"])
+    assert "Owner: mette" in samskab("report", "--owner", "mette", now=NOW).stdout

@@ -159,3 +159,16 @@ async def test_dashboard_fits_80_columns_and_says_what_is_not_recorded(engine):
         table = await dashboard(pilot)
         assert ("", "Registreres ikke: pengebeløb, timer eller andre tal") in section(table, "Frivillig")
         assert table.columns[table.coordinate_to_cell_key((0, 0)).column_key].get_render_width(table) <= 20
+
+
+async def test_mine_counts_only_the_cases_i_own(engine):
+    from samskab.engine.readmodels import CaseFilter
+
+    hers = engine.store.count_cases(CaseFilter(process_id="partnerskab", owner="mette", open_only=True))
+    every = engine.store.count_cases(CaseFilter(process_id="partnerskab", open_only=True))
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        table = await dashboard(pilot)
+        assert (str(every), PARTNERSHIP) in rows(table)
+        await pilot.press("m")
+        await settle(pilot, DashboardScreen)
+        assert (str(hers), PARTNERSHIP) in rows(table) and hers < every

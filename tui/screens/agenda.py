@@ -1,16 +1,12 @@
 """Agenda: what falls due in the coming weeks, overdue first; all cases' or one's own."""
 
-from typing import ClassVar
-
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
-from textual.widgets import Checkbox, DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from samskab.engine.messages import day
 from samskab.engine.readmodels import AgendaItem
-from samskab.tui.screens.base import DataScreen
+from samskab.tui.screens.base import MineScreen
 from samskab.tui.widgets.labels import days_label
 
 COLUMNS = (
@@ -24,19 +20,18 @@ COLUMNS = (
 )
 
 
-class AgendaScreen(DataScreen):
+class AgendaScreen(MineScreen):
     WEEKS = 6
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("m", "toggle_mine", "Mine", show=False)]
 
     def compose(self) -> ComposeResult:
         yield Header()
         w = self.samskab.words
-        with Horizontal(id="agenda-head"):
-            yield Static(
+        yield self.title_bar(
+            Static(
                 w("Deadlines in the next {weeks} weeks, overdue first", weeks=self.WEEKS),
                 classes="section-title",
             )
-            yield Checkbox(w("Mine"), id="mine")
+        )
         yield DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -48,19 +43,8 @@ class AgendaScreen(DataScreen):
             table.add_column(w(title), key=key)
         table.focus()
 
-    owner: str | None = None
-    """Whose cases' deadlines (None: everyone's); "Mine" sets it."""
-
     def fetch(self) -> tuple[AgendaItem, ...]:
         return self.samskab.service.agenda(self.WEEKS, owner=self.owner)
-
-    def action_toggle_mine(self) -> None:
-        self.query_one("#mine", Checkbox).toggle()
-
-    @on(Checkbox.Changed, "#mine")
-    def mine_changed(self, event: Checkbox.Changed) -> None:
-        self.owner = self.samskab.service.actor.id if event.value else None
-        self.load()
 
     def show(self, items: tuple[AgendaItem, ...]) -> None:
         w = self.samskab.words

@@ -1,4 +1,5 @@
-"""Dashboard: the year in numbers per process, each number opening the cases behind it."""
+"""Dashboard: the year in numbers per process (everyone's cases, or mine), each number
+opening the cases behind it."""
 
 from collections.abc import Callable
 
@@ -18,12 +19,12 @@ from samskab.engine.readmodels import (
     Report,
     ReportCount,
 )
-from samskab.tui.screens.base import DataScreen
+from samskab.tui.screens.base import DataScreen, MineScreen
 from samskab.tui.screens.export_dialog import cases_dialog
 from samskab.tui.widgets.labels import days_label
 
 
-class DashboardScreen(DataScreen):
+class DashboardScreen(MineScreen):
     """One table: per process, what is open now, what falls due, what the year brought and
     why, its money and hours, its choices. Enter on a number lists its cases."""
 
@@ -41,7 +42,7 @@ class DashboardScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="dashboard-title", classes="section-title")
+        yield self.title_bar(Static("", id="dashboard-title", classes="section-title"))
         yield DataTable(id="dashboard", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -54,7 +55,7 @@ class DashboardScreen(DataScreen):
         table.focus()
 
     def fetch(self) -> Report:
-        return self.samskab.service.report(self.year)
+        return self.samskab.service.report(self.year, owner=self.owner)
 
     def action_year(self, step: int) -> None:
         if self.year is not None:
