@@ -229,7 +229,7 @@ def write_file(service: Service, data: bytes, output: Path | None, force: bool, 
 
 
 def owner_options(command: Any) -> Any:
-    """``--mine`` and ``--owner PERSON``: only what the cases someone owns hold."""
+    """``--mine`` and ``--owner PERSON``: only the cases someone owns (is responsible for)."""
     command = click.option("--owner", help="Only cases this person owns (is responsible for).")(command)
     return click.option("--mine", is_flag=True, help="Only cases you own.")(command)
 
