@@ -47,6 +47,7 @@ def case_html(case: CaseDetail, lang: str, now: dt.datetime, printed_by: str) ->
     facts = [
         (w("Process"), f"{escape(case.process_title)} ({w('version')} {case.version})"),
         (w("Step"), step),
+        (w("Owner"), escape(case.owner_name or "")),
         (w("Opened on"), escape(moment(case.created_at, lang))),
         (w("Changed"), escape(moment(case.updated_at, lang))),
     ]

@@ -319,7 +319,8 @@ class Service:
     def case_table(self, where: CaseFilter) -> Table:
         """Every case matching ``where`` (its limit and offset aside) as a table to export
         (:meth:`table_file`): number, title, process, step, next deadline, whether it is
-        past, opened and changed (and closed, when the filter includes closed cases);
+        past, opened, changed and its owner (and closed, when the filter includes closed
+        cases);
         for a list of one process, a column for each of its fields (``where.columns``:
         those fields), headed by the field's label."""
         self._may()
@@ -346,6 +347,7 @@ class Service:
             self.now(),
             self.lang,
             with_closed=not where.open_only,
+            register=engine.register(),
             fields_of=versions,
             only=where.columns,
         )

@@ -8,12 +8,13 @@ titles, texts as they are.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from samskab.engine import fieldtypes, views
 from samskab.engine.cases import Case
+from samskab.engine.config import Person
 from samskab.engine.definition import Field, Process
 from samskab.engine.messages import words
 from samskab.engine.readmodels import Column, Table
@@ -27,6 +28,7 @@ _CASE_COLUMNS = (
     ("overdue", "Past the deadline", "text"),
     ("created_at", "Opened on", "datetime"),
     ("updated_at", "Changed", "datetime"),
+    ("owner", "Owner", "text"),
     ("closed_at", "Closed on", "datetime"),
 )
 """The columns of every list of cases: (id, heading in English, kind)."""
@@ -42,10 +44,12 @@ def case_table(
     lang: str,
     *,
     with_closed: bool,
+    register: Mapping[str, Person],
     fields_of: Sequence[Process] = (),
     only: Sequence[str] = (),
 ) -> Table:
-    """``cases`` (each with the process version it runs on) as a table titled ``title``.
+    """``cases`` (each with the process version it runs on) as a table titled ``title``,
+    their owners named from ``register``.
     ``with_closed``: a column for when a case was closed. ``fields_of``: the versions
     of the one process listed, the newest first, whose fields get a column each (in
     the newest one's order, then those only older versions have); ``only``: just these
@@ -60,7 +64,7 @@ def case_table(
     )
     rows = []
     for case, process in cases:
-        summary = views.case_summary(case, process, now, lang)
+        summary = views.case_summary(case, process, now, lang, register)
         shown = {
             "id": case.id,
             "title": case.title,
@@ -70,6 +74,7 @@ def case_table(
             "overdue": words("yes" if summary.overdue else "no", lang),
             "created_at": case.created_at,
             "updated_at": case.updated_at,
+            "owner": summary.owner_name,
             "closed_at": case.closed_at,
         }
         row = [shown[cid] for cid, _, _ in base]

@@ -82,6 +82,7 @@ def test_english_csv_to_standard_output_with_commas_and_a_decimal_point(samskab,
         "Past the deadline",
         "Opened on",
         "Changed",
+        "Owner",
     ]
     assert row[:2] == [str(lions), "Lions: Det er mit valg"] and row[6] == "2026-03-10 10:00"
 
@@ -104,7 +105,7 @@ def test_english_csv_to_standard_output_with_commas_and_a_decimal_point(samskab,
         "csv",
     )
     header, row, _ = csv_rows(samskab(*chosen).stdout_bytes, ",")
-    assert header[-3:] == ["Changed", "Annual subsidy (DKK)", "Partner organisation"]
+    assert header[-3:] == ["Owner", "Annual subsidy (DKK)", "Partner organisation"]
     assert row[-2:] == ["12500.50", "Lions Club"]
 
 
@@ -135,7 +136,7 @@ def test_xlsx_holds_numbers_amounts_and_dates_with_danish_formats(samskab, workd
 
     samskab("--lang", "en", "cases", "list", "-o", "all.xlsx")
     ws = sheet(workdir / "all.xlsx")
-    assert ws.title == "Cases" and [c.value for c in ws[1]][-1] == "Changed"  # no fields: several processes
+    assert ws.title == "Cases" and [c.value for c in ws[1]][-1] == "Owner"  # no fields: several processes
     assert ws.max_row == 4
 
 

@@ -37,7 +37,7 @@ def opened(samskab, title: str, *extra: str) -> dict:
     return samskab.json("cases", "new", "partnerskab", "--title", title, *extra)
 
 
-def test_a_case_is_owned_by_whoever_opens_it_or_by_the_owner_named(samskab, registered):
+def test_a_case_is_owned_by_whoever_opens_it_or_by_the_owner_named(samskab, registered, workdir):
     mine = opened(samskab, "Lions")
     assert (mine["owner"], mine["owner_name"]) == (ME, ME)
     assert mine["history"][0]["owner"] == ME and mine["may_hand_over"]
@@ -51,6 +51,10 @@ def test_a_case_is_owned_by_whoever_opens_it_or_by_the_owner_named(samskab, regi
     )
     listed = {c["id"]: (c["owner"], c["owner_name"]) for c in samskab.json("cases", "list")}
     assert listed == {mine["id"]: (ME, ME), hers["id"]: ("anna", "Anna Jensen")}
+    spreadsheet = samskab("cases", "list", "--format", "csv").stdout_bytes.decode("utf-8-sig").splitlines()
+    assert spreadsheet[0].split(",")[8] == "Owner" and spreadsheet[2].split(",")[8] == "Anna Jensen"
+    samskab("cases", "show", str(hers["id"]), "--format", "html", "-o", "sag.html")
+    assert "<dt>Owner</dt><dd>Anna Jensen</dd>" in (workdir / "sag.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
