@@ -7,6 +7,7 @@ import click
 
 from samskab.cli import render
 from samskab.cli.main import (
+    EXPORTS,
     Settings,
     as_option,
     chosen_owner,
@@ -51,7 +52,6 @@ def cases_new(
     _print(settings, detail, as_json)
 
 
-EXPORTS = ("csv", "xlsx")
 SORTS = {"number": "id", "title": "title", "due": "next_due", "changed": "updated_at"}
 
 

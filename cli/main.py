@@ -194,6 +194,9 @@ output_option = click.option(
 )
 force_option = click.option("--force", is_flag=True, help="Replace the file given with -o if it exists.")
 
+EXPORTS = ("csv", "xlsx")
+"""The spreadsheet formats lists and the report are written in."""
+
 
 def file_format(fmt: str | None, output: Path | None, files: tuple[str, ...], as_json: bool) -> str:
     """The format a command writes: ``--format``, else the suffix of the file it writes

@@ -9,7 +9,19 @@ from typing import TextIO
 import click
 
 from samskab.cli import render
-from samskab.cli.main import Settings, as_option, chosen_owner, echo_json, json_option, owner_options
+from samskab.cli.main import (
+    EXPORTS,
+    Settings,
+    as_option,
+    chosen_owner,
+    echo_json,
+    file_format,
+    force_option,
+    json_option,
+    output_option,
+    owner_options,
+    write_file,
+)
 from samskab.engine.messages import moment, words
 from samskab.engine.readmodels import to_json
 from samskab.engine.service import build_demo
@@ -68,6 +80,14 @@ def tick(settings: Settings, as_json: bool) -> None:
 @click.option("--year", type=int, help="The calendar year to count (default: this year).")
 @click.option("--process", "process_id", help="Only this process.")
 @owner_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", *EXPORTS]),
+    help="text, or a spreadsheet: csv or xlsx, a row per number [default: text, or the suffix of -o].",
+)
+@output_option
+@force_option
 @json_option
 @click.pass_obj
 def report(
@@ -76,12 +96,21 @@ def report(
     process_id: str | None,
     mine: bool,
     owner: str | None,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
     as_json: bool,
 ) -> None:
     """The year in numbers: cases per process and step, overdue, deadlines this year and
     next, outcomes and their reasons, money and hours, counts per choice."""
+    fmt = file_format(fmt, output, EXPORTS, as_json)
     service = settings.service()
     found = service.report(year, process_id=process_id, owner=chosen_owner(service, mine, owner))
+    if fmt != "text":
+        data = service.table_file(service.report_table(found), fmt)
+        if write_file(service, data, output, force, binary=fmt == "xlsx"):
+            click.echo(words("Wrote {path}", settings.lang, path=str(output)), err=True)
+        return
     if as_json:
         echo_json(to_json(found))
     else:

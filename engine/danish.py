@@ -433,4 +433,9 @@ DANISH = {
     "Choose the new owner.": "Vælg den nye ansvarlige.",
     "You may not hand over this case": "Du må ikke overdrage denne sag",
     "No one else may own this case": "Ingen andre kan være ansvarlig for denne sag",
+    "Amount": "Beløb",
+    "Sum": "I alt",
+    "Report for {year}": "Rapport for {year}",
+    "Export the report": "Eksportér rapporten",
+    "report": "rapport",
 }

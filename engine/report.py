@@ -24,13 +24,16 @@ from samskab.engine.definition import Field, Process
 from samskab.engine.messages import words
 from samskab.engine.readmodels import (
     CaseFilter,
+    Column,
     DueCount,
     FieldBreakdown,
     FieldTotal,
     Outcome,
     Period,
     ProcessReport,
+    Report,
     ReportCount,
+    Table,
 )
 from samskab.engine.store import Store
 
@@ -212,3 +215,55 @@ def _missing(process: Process, lang: str) -> tuple[str, ...]:
     if not any(f.type == "integer" for f in process.fields):
         found.append(words("hours or other numbers", lang))
     return tuple(found)
+
+
+def table(report: Report, lang: str) -> Table:
+    """The report as one table to export: a row per number, as the dashboard lists them
+    (process, what is counted, how many; a sum in its own column, amounts apart)."""
+    columns = (
+        Column("process", words("Process", lang), "text"),
+        Column("what", words("What", lang), "text"),
+        Column("count", words("Count", lang), "number"),
+        Column("amount", words("Amount", lang), "money"),
+        Column("sum", words("Sum", lang), "number"),
+    )
+    rows: list[tuple[Any, ...]] = []
+    for p in report.processes:
+
+        def row(
+            what: str, count: int | None = None, amount: Any = None, total: Any = None, title: str = p.title
+        ) -> None:
+            rows.append((title, what, count, amount, total))
+
+        row(words("Open now", lang), p.open_total)
+        for step in p.open_steps:
+            row(f"{words('Open now', lang)} · {step.label}", step.count)
+        for count in (p.overdue, p.quiet):
+            row(count.label, count.count)
+        for due in p.due:
+            row(due.total.label, due.total.count)
+            for step in due.steps:
+                row(f"{due.total.label} · {step.label}", step.count)
+        row(p.opened.label, p.opened.count)
+        for outcome in p.outcomes:
+            closed = f"{words('Closed in the year', lang)} · {outcome.title}"
+            row(closed, outcome.count)
+            for reasons in outcome.reasons:
+                for count in (*reasons.counts, reasons.unrecorded):
+                    row(f"{closed} · {reasons.label}: {count.label}", count.count)
+        if p.average_days is not None:
+            row(words("Days from opening to closing on average", lang), total=p.average_days)
+        for t in p.totals:
+            money = t.type == "money"
+            row(
+                f"{t.label} ({words('{n} of {of} cases', lang, n=t.recorded, of=t.of)})",
+                t.recorded,
+                Decimal(t.total) if money else None,
+                None if money else t.total,
+            )
+        for breakdown in p.breakdowns:
+            for count in (*breakdown.counts, breakdown.unrecorded):
+                row(f"{breakdown.label}: {count.label}", count.count)
+        if p.missing:
+            row(f"{words('Not recorded', lang)}: {', '.join(p.missing)}")
+    return Table(words("Report for {year}", lang, year=report.year), columns, tuple(rows))

@@ -66,6 +66,7 @@ from samskab.engine.readmodels import (
     TickReport,
 )
 from samskab.engine.report import process_report, year_period
+from samskab.engine.report import table as report_table
 from samskab.engine.store import OutboxRow
 from samskab.engine.suggest import did_you_mean
 from samskab.engine.validate import IDENTIFIER
@@ -583,6 +584,12 @@ class Service:
             ),
             owner,
         )
+
+    def report_table(self, report: Report) -> Table:
+        """``report`` as a table to export (:meth:`table_file`): a row per number, as
+        the dashboard lists them."""
+        self._may()
+        return report_table(report, self.lang)
 
     @_serial
     def agenda(self, weeks: int = 6, *, owner: str | None = None) -> tuple[AgendaItem, ...]:

@@ -171,3 +171,29 @@ def test_the_report_of_one_owner_counts_and_lists_only_their_cases(demo, samskab
     assert hers["overdue"]["cases"]["owner"] == "mette"  # the list behind a number is hers too
     assert all(p["open_total"] == 0 for p in demo("report", "--year", "2026", "--mine")["processes"])
     assert "Owner: mette" in samskab("report", "--owner", "mette", now=NOW).stdout
+
+
+def test_the_report_as_a_spreadsheet(samskab, workdir):
+    import openpyxl
+
+    samskab("demo", now=NOW)
+    samskab("--lang", "da", "report", "-o", "rapport.xlsx", now=NOW)
+    assert (workdir / "rapport.xlsx").stat().st_mode & 0o777 == 0o600
+    sheet = openpyxl.load_workbook(workdir / "rapport.xlsx").active
+    assert [c.value for c in sheet[1]] == ["Proces", "Hvad", "Antal", "Beløb", "I alt"]
+    rows = {(r[0].value, r[1].value): r for r in sheet.iter_rows(min_row=2)}
+    refused = rows[("Borgerinitiativ", "Afsluttet i året · Afvist med begrundelse")]
+    assert refused[2].value == 4
+    costs = rows[("Omstillingsgruppe", "Udgifter i alt (kr.) (2 af 4 sager)")]
+    assert costs[3].value == 107500 and "kr." in costs[3].number_format
+    hours = rows[("Omstillingsgruppe", "Mødetimer i alt (2 af 4 sager)")]
+    assert hours[4].value == 675
+    # The same numbers as the JSON, a row each.
+    report = samskab.json("report", now=NOW)
+    assert sum(1 for r in rows if r[0] == "Borgerinitiativ") > len(
+        process(report, "borgerinitiativ")["open_steps"]
+    )
+    text = samskab("report", "--format", "csv", now=NOW).stdout
+    assert 'Citizen initiative,"Closed in the year · Refused, with reason",4,,' in text
+    assert "already exists" in samskab("report", "-o", "rapport.xlsx", now=NOW, exit=2).stderr
+    samskab("report", "-o", "rapport.xlsx", "--force", now=NOW)

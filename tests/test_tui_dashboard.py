@@ -172,3 +172,24 @@ async def test_mine_counts_only_the_cases_i_own(engine):
         await pilot.press("m")
         await settle(pilot, DashboardScreen)
         assert (str(hers), PARTNERSHIP) in rows(table) and hers < every
+
+
+async def test_the_dashboard_exports_its_numbers(engine, workdir):
+    import openpyxl
+
+    from samskab.tui.screens.export_dialog import ExportDialog
+
+    async with app_for(engine).run_test(size=(80, 24)) as pilot:
+        table = await dashboard(pilot)
+        shown = section(table, INITIATIVE)
+        await pilot.press("e")
+        await settle(pilot, ExportDialog)
+        await pilot.press("ctrl+s")
+        await settle(pilot, DashboardScreen)
+    sheet = openpyxl.load_workbook(workdir / "rapport-2026-2026-11-23.xlsx").active
+    exported = [(r[0].value, r[1].value, r[2].value) for r in sheet.iter_rows(min_row=2)]
+    assert ("Borgerinitiativ", "Afsluttet i året · Afvist med begrundelse", 4) in exported
+    ours = [row for row in exported if row[0] == INITIATIVE]
+    assert (INITIATIVE, "Frist i 2026 · Idé modtaget", 2) in ours
+    assert (INITIATIVE, "Når idéen stille eller ressourcesvage borgere?: ja", 2) in ours
+    assert len(ours) >= len(shown)

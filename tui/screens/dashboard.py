@@ -20,7 +20,7 @@ from samskab.engine.readmodels import (
     ReportCount,
 )
 from samskab.tui.screens.base import DataScreen, MineScreen
-from samskab.tui.screens.export_dialog import cases_dialog
+from samskab.tui.screens.export_dialog import cases_dialog, report_dialog
 from samskab.tui.widgets.labels import days_label
 
 
@@ -32,10 +32,12 @@ class DashboardScreen(MineScreen):
         *DataScreen.BINDINGS,
         Binding("left_square_bracket", "year(-1)", "Previous year"),
         Binding("right_square_bracket", "year(1)", "Next year"),
+        Binding("e", "export", "Export"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
+        self.report: Report | None = None
         self.year: int | None = None
         self.lists: dict[str, tuple[str, ReportCount, tuple[str, ...]]] = {}
         """Row key → (the heading of its list, the number, the columns to show)."""
@@ -62,7 +64,13 @@ class DashboardScreen(MineScreen):
             self.year += step
             self.load()
 
+    def action_export(self) -> None:
+        """Write the numbers as shown, a row each, to a spreadsheet."""
+        if self.report is not None:
+            self.app.push_screen(report_dialog(self.samskab, self.report))
+
     def show(self, report: Report) -> None:
+        self.report = report
         w = self.samskab.words
         self.year = report.year
         self.query_one("#dashboard-title", Static).update(

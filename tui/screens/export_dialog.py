@@ -16,7 +16,7 @@ from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet,
 
 from samskab.engine.errors import FileExists, SamskabError
 from samskab.engine.messages import day
-from samskab.engine.readmodels import CaseFilter
+from samskab.engine.readmodels import CaseFilter, Report
 from samskab.tui.i18n import translate_bindings
 from samskab.tui.widgets.labels import Refusal
 
@@ -120,6 +120,19 @@ class ExportDialog(ModalScreen[str | None]):
 
     def refused(self, reasons: list[str]) -> None:
         self.query_one(Refusal).show_reasons(self.samskab.words("The file was not written:"), reasons)
+
+
+def report_dialog(app: "SamskabApp", report: Report) -> ExportDialog:
+    """The dialog that writes the dashboard's numbers, a row each, to a spreadsheet."""
+    w, service = app.words, app.service
+
+    def write(fmt: str, path: Path, replace: bool) -> str:
+        data = service.table_file(service.report_table(report), fmt)
+        service.write_private(path, data, replace=replace)
+        return w("Wrote {path}", path=path.resolve())
+
+    formats = (("xlsx", w("XLSX (Excel)")), ("csv", "CSV"))
+    return ExportDialog(w("Export the report"), f"{w('report')}-{report.year}", formats, write)
 
 
 def cases_dialog(app: "SamskabApp", where: CaseFilter) -> ExportDialog:
