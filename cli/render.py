@@ -30,6 +30,11 @@ def process_text(view: ProcessView, lang: str) -> str:
     lines = [f"{view.title}  ({view.id}, {words('version', lang)} {view.version}, {view.level})", ""]
     lines += [view.description, ""]
     labels = {f.id: f.label for f in view.fields}
+    for role in view.roles:
+        if role.bound_words:
+            lines.append(f"{role.title} [{role.id}]: {role.bound_words}")
+    if any(role.bound_words for role in view.roles):
+        lines.append("")
     for number, state in enumerate(view.states, start=1):
         mark = (
             f" ({words('start', lang)})"

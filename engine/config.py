@@ -83,9 +83,23 @@ class Actor:
     account: str | None = None
     registered: bool = True
     """False for an account the register of people does not know (it may do nothing)."""
+    email: str | None = None
+    """Their address in the register, by which a case may name them (``Role.bound_to``)."""
 
     def has_any(self, roles: tuple[str, ...]) -> bool:
         return not roles or self.roles is None or bool(self.roles & set(roles))
+
+    def named_by(self, value: Any) -> bool:
+        return names(value, self.id, self.email)
+
+
+def names(value: Any, person_id: str, email: str | None) -> bool:
+    """Whether a field's value names a person: their account, or their e-mail address
+    (ignoring case), exactly, never as a part of a longer text."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    named = value.strip().casefold()
+    return named == person_id.casefold() or (email is not None and named == email.casefold())
 
 
 def load_config(path: Path, *, required: bool) -> Config:

@@ -258,14 +258,14 @@ class Engine:
                     sources=_joined([process.state(s).title for s in action.from_]),
                 )
             )
-        if actor is not None and not actor.has_any(action.roles):
-            reasons.append(
+        if actor is not None and not people.holds(actor, process, case.fields, action.roles):
+            reasons += people.unbound(actor, process, action.roles) or [
                 msg(
                     "{actor} does not hold a role that may take it; it needs: {roles}",
                     actor=actor.id,
                     roles=_joined([r.title for r in map(process.role, action.roles) if r]),
                 )
-            )
+            ]
         values = {**case.fields, **changes}
         context = GuardContext(before=case.fields, changes=changes, now=now or self.now(), process=process)
         missing = [f for f in action.required() if not fieldtypes.is_filled(values.get(f))]
@@ -327,7 +327,7 @@ class Engine:
         missing = [f for f in definition.process.start.requires if not fieldtypes.is_filled(values.get(f))]
         actor = actor or self.actor()
         may_open = definition.process.start.roles or tuple(r.id for r in definition.process.roles)
-        unroled = not actor.has_any(may_open)
+        unroled = not people.holds(actor, definition.process, values, may_open)
         untitled = not (title and title.strip())
         unsafe = fieldtypes.control_problem(title, one_line=True) if title else None
         owner = actor.id if owner is None else owner
@@ -335,13 +335,13 @@ class Engine:
         if untitled or unsafe or missing or unroled or unowned:
             reasons: list[str] = [msg("a case needs a title")] if untitled else []
             if unroled:
-                reasons.append(
+                reasons += people.unbound(actor, definition.process, may_open) or [
                     msg(
                         "{actor} does not hold a role that may open it; it needs: {roles}",
                         actor=actor.id,
                         roles=_joined([r.title for r in map(definition.process.role, may_open) if r]),
                     )
-                )
+                ]
             if unsafe:
                 reasons.append(msg("{field}: {problem}", field=Both("Titel", "Title"), problem=unsafe))
             if missing:
@@ -532,7 +532,7 @@ class Engine:
         reasons: list[str] = []
         if case.closed_at is not None:
             reasons.append(msg("the case is closed"))
-        if not actor.has_any(may):
+        if not people.holds(actor, process, case.fields, may):
             reasons.append(
                 msg(
                     "{actor} does not hold a role that may correct fields; it needs: {roles}",
@@ -625,7 +625,7 @@ class Engine:
         reasons: list[str] = []
         if case.closed_at is not None:
             reasons.append(msg("the case is closed"))
-        if actor.id != case.owner and not actor.has_any((ADMIN_ROLE, *may)):
+        if actor.id != case.owner and not people.holds(actor, process, case.fields, (ADMIN_ROLE, *may)):
             reasons.append(
                 msg(
                     "{actor} is not its owner and holds no role that may hand it over; it needs: {roles}",

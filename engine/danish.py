@@ -438,4 +438,6 @@ DANISH = {
     "Report for {year}": "Rapport for {year}",
     "Export the report": "Eksportér rapporten",
     "report": "rapport",
+    "only in the cases that name them in {fields}": "kun i de sager, der nævner dem i {fields}",
+    "{actor} is {role} only in the cases that name them in {fields}": "{actor} er {role} kun i de sager, der nævner dem i {fields}",
 }

@@ -42,6 +42,13 @@ class Text:
 class Role:
     id: str = attrs.field(metadata=doc("Role id, used in actions' `roles` and the config"))
     title: Text = attrs.field(metadata=doc("What the role is called"))
+    bound_to: tuple[str, ...] = attrs.field(
+        default=(),
+        metadata=doc(
+            "Fields (e-mail or text) naming who holds the role in a case: a person with the role"
+            " acts only in the cases that name their e-mail address or account"
+        ),
+    )
 
 
 @attrs.frozen

@@ -15,7 +15,7 @@ import attrs
 from samskab.engine import clock, fieldtypes
 from samskab.engine.cases import ACTION, CREATED, DEADLINE, HANDOVER, REMINDER, SYSTEM_ACTOR, Case, Event
 from samskab.engine.channels import Channel
-from samskab.engine.config import Person
+from samskab.engine.config import Person, names
 from samskab.engine.definition import Process
 from samskab.engine.messages import due_day, words
 from samskab.engine.store import Outgoing
@@ -77,8 +77,13 @@ def recipients(
                     if address:
                         outside[address] = outside.get(address, frozenset()) | set(rule.external_sees)
                     continue
-                for person in people.values():
-                    if target in person.roles and person.email:
+                role = process.role(target)
+                bound = role.bound_to if role else ()
+                for person_id, person in people.items():
+                    named = not bound or any(
+                        names(case_fields.get(f), person_id, person.email) for f in bound
+                    )
+                    if target in person.roles and person.email and named:
                         inside.setdefault(person.email, Recipient(person.language))
     registered = {p.email.casefold(): p.language for p in people.values() if p.email}
     found = dict(inside)

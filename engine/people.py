@@ -21,7 +21,7 @@ import attrs
 
 from samskab.engine.cases import PEOPLE, Case, Event
 from samskab.engine.config import ADMIN_ROLE, Actor, Person
-from samskab.engine.definition import Text
+from samskab.engine.definition import Process, Text
 from samskab.engine.errors import BadInput, NotFound, Refused
 from samskab.engine.messages import Both, Msg, msg
 
@@ -119,7 +119,9 @@ def _actor(register: Mapping[str, Person], who: str) -> Actor:
     if not register:
         return Actor(who, None)
     known = register.get(who)
-    return Actor(who, frozenset(known.roles) if known else frozenset(), registered=known is not None)
+    if known is None:
+        return Actor(who, frozenset(), registered=False)
+    return Actor(who, frozenset(known.roles), email=known.email)
 
 
 def check(acting: Actor, permission: Permission) -> None:
@@ -198,3 +200,37 @@ def valid_id(person_id: str) -> str:
             )
         )
     return person_id
+
+
+def holds(acting: Actor, process: Process, values: Mapping[str, Any], roles: tuple[str, ...]) -> bool:
+    """Whether ``acting`` holds one of ``roles`` in a case with these field values: a
+    role bound to fields of the case (``Role.bound_to``) counts only where one of them
+    names the person. No roles listed: anyone; single-user mode: every role."""
+    if not roles or acting.roles is None:
+        return True
+    for role_id in roles:
+        if role_id not in acting.roles:
+            continue
+        role = process.role(role_id)
+        if role is None or not role.bound_to or any(acting.named_by(values.get(f)) for f in role.bound_to):
+            return True
+    return False
+
+
+def unbound(acting: Actor, process: Process, roles: tuple[str, ...]) -> list[Msg]:
+    """Why ``acting``, holding one of ``roles`` in general, does not hold it in this case:
+    each bound role they hold, and the fields that would have to name them."""
+    reasons = []
+    for role_id in roles:
+        role = process.role(role_id)
+        if role is not None and role.bound_to and acting.roles is not None and role_id in acting.roles:
+            labels = [Both.of(f.label) for f in map(process.field, role.bound_to) if f]
+            reasons.append(
+                msg(
+                    "{actor} is {role} only in the cases that name them in {fields}",
+                    actor=acting.id,
+                    role=Both.of(role.title),
+                    fields=Both(", ".join(b.da for b in labels), ", ".join(b.en for b in labels)),
+                )
+            )
+    return reasons

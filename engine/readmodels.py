@@ -107,6 +107,10 @@ class FieldSpec:
 class RoleView:
     id: str
     title: str
+    bound_to: tuple[str, ...] = ()
+    """Fields naming who holds the role in a case."""
+    bound_words: str = ""
+    """That in words: "only in the cases naming them in Organisationens kontakt (e-mail)"."""
 
 
 @attrs.frozen

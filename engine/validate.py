@@ -198,6 +198,18 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
             refer(("start", key, j), name, field_ids, "field")
     for j, role in enumerate(process.start.roles):
         refer(("start", "roles", j), role, role_ids, "role")
+    for i, bound_role in enumerate(process.roles):
+        for j, name in enumerate(bound_role.bound_to):
+            refer(("roles", i, "bound_to", j), name, field_ids, "field")
+            bound = process.field(name)
+            if bound is not None and bound.type not in ("email", "text"):
+                found.append(
+                    Finding(
+                        ("roles", i, "bound_to", j),
+                        f"`{name}` is a {bound.type} field; a role is bound to a field naming a person",
+                        "bind it to an e-mail or text field holding their address or account",
+                    )
+                )
     for j, role in enumerate(process.correction.roles):
         refer(("correction", "roles", j), role, role_ids, "role")
     for j, name in enumerate(process.report.columns):

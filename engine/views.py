@@ -223,7 +223,21 @@ def process_view(process: Process, lang: str, guards: Mapping[str, Guard] | None
         level=process.level,
         level_title=level_title(process.level, lang),
         start=StartView(tuple(process.start.form_fields()), tuple(process.start.requires)),
-        roles=tuple(RoleView(r.id, r.title.get(lang)) for r in process.roles),
+        roles=tuple(
+            RoleView(
+                r.id,
+                r.title.get(lang),
+                r.bound_to,
+                words(
+                    "only in the cases that name them in {fields}",
+                    lang,
+                    fields=", ".join(_label(process, f, lang) for f in r.bound_to),
+                )
+                if r.bound_to
+                else "",
+            )
+            for r in process.roles
+        ),
         fields=tuple(field_spec(process, f, lang) for f in process.fields),
         states=tuple(
             StepView(
