@@ -55,6 +55,17 @@ def test_two_processes_racing_on_the_same_cases(workdir):
         assert case.revision == 2 + len(mine)
 
 
+def cases_in(db: Path) -> int:
+    """How many cases a worker has committed so far (0 while it has not made its tables)."""
+    conn = sqlite3.connect(db, timeout=5)
+    try:
+        return conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        conn.close()
+
+
 def check_invariants(db: Path) -> int:
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -83,7 +94,12 @@ def test_killed_at_random_moments_the_database_stays_consistent(workdir, samskab
     total = 0
     for _ in range(6):
         worker = subprocess.Popen([sys.executable, WORKER, "bulk", str(db)])
-        time.sleep(rng.uniform(0.4, 1.2))
+        # Killed at a random moment once it is at work (a busy machine starts it slowly).
+        assert worker.stdout is None
+        started = time.monotonic()
+        while cases_in(db) <= total and time.monotonic() - started < 60:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.6))
         worker.send_signal(signal.SIGKILL)
         worker.wait()
         now = check_invariants(db)
