@@ -1,6 +1,5 @@
 """``samskab cases``: new, list, show, advance, comment, correct, handover."""
 
-import json
 from pathlib import Path
 
 import click
@@ -12,6 +11,7 @@ from samskab.cli.main import (
     as_option,
     chosen_owner,
     echo_json,
+    echo_json_stream,
     file_format,
     force_option,
     json_option,
@@ -148,11 +148,7 @@ def cases_list(
         return
     rows = service.cases(where)
     if as_json:
-        # Streamed, one case per line, so a long list needs no more memory than a short one.
-        click.echo("[")
-        for i, row in enumerate(rows):
-            click.echo(("," if i else "") + json.dumps(to_json(row), ensure_ascii=False))
-        click.echo("]")
+        echo_json_stream(to_json(row) for row in rows)
         return
     for row in rows:
         click.echo(render.case_line(row, settings.lang))

@@ -10,13 +10,14 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from samskab.engine.errors import BadInput, FileExists, SamskabError
-from samskab.engine.messages import msg, words
+from samskab.engine.messages import msg, text, words
 from samskab.engine.service import Service, add_plugin_commands, open_service
 
 
@@ -50,7 +51,10 @@ class SamskabGroup(click.Group):
                     " and type it again",
                     ctx,
                 ) from None
-        return super().parse_args(ctx, args)
+        rest = super().parse_args(ctx, args)
+        # Asked for --json: a mistake anywhere in the command is said in JSON too.
+        ctx.meta["samskab.json"] = "--json" in rest[: rest.index("--") if "--" in rest else None]
+        return rest
 
     def invoke(self, ctx: click.Context) -> Any:
         lang = _default_lang()
@@ -60,10 +64,18 @@ class SamskabGroup(click.Group):
             if isinstance(ctx.obj, Settings):
                 lang = ctx.obj.lang
             first, *rest = exc.lines_in(lang)
+            if ctx.meta.get("samskab.json"):
+                click.echo(
+                    json_error(text(exc.args[0], lang), [text(d, lang) for d in exc.details], exc.exit_code)
+                )
             click.echo(f"{words('Error', lang)}: {first}", err=True)
             for line in rest:
                 click.echo(line, err=True)
             ctx.exit(exc.exit_code)
+        except click.ClickException as exc:  # a usage mistake, said by click as usual
+            if ctx.meta.get("samskab.json"):
+                click.echo(json_error(exc.format_message(), [], exc.exit_code))
+            raise
         finally:
             settings = ctx.obj
             if isinstance(settings, Settings):
@@ -167,8 +179,30 @@ def _logging(verbose: int) -> None:
     logger.propagate = False
 
 
+def json_text(data: Any) -> str:
+    """``data`` in the one shape every ``--json`` answer has: ``{"ok": true, "data": ...}``
+    (a refusal or a mistake: ``{"ok": false, "error": {...}}``, see :func:`json_error`)."""
+    return json.dumps({"ok": True, "data": data}, ensure_ascii=False, indent=2, default=str)
+
+
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    click.echo(json_text(data))
+
+
+def echo_json_stream(items: Iterable[Any]) -> None:
+    """A long list as ``echo_json`` says it, one item per line as it comes: a million
+    cases need no more memory than ten."""
+    click.echo('{"ok": true, "data": [')
+    for i, item in enumerate(items):
+        click.echo(("," if i else "") + json.dumps(item, ensure_ascii=False, default=str))
+    click.echo("]}")
+
+
+def json_error(message: str, details: list[str], exit_code: int) -> str:
+    """What went wrong, for a script that asked for ``--json``: the message and every
+    reason in the chosen language, and the exit status the command ends with."""
+    error = {"message": message, "details": details, "exit": exit_code}
+    return json.dumps({"ok": False, "error": error}, ensure_ascii=False, indent=2)
 
 
 def parse_sets(values: tuple[str, ...], option: str = "--set") -> dict[str, str]:
@@ -181,7 +215,12 @@ def parse_sets(values: tuple[str, ...], option: str = "--set") -> dict[str, str]
     return parsed
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+json_option = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print JSON: {"ok": true, "data": ...}, or {"ok": false, "error": ...} with the exit status.',
+)
 set_option = click.option(
     "--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Set a field (repeatable)."
 )

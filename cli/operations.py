@@ -18,6 +18,7 @@ from samskab.cli.main import (
     file_format,
     force_option,
     json_option,
+    json_text,
     output_option,
     owner_options,
     write_file,
@@ -187,11 +188,7 @@ def calendar(
     if as_json and not output:
         echo_json(to_json(found))
         return
-    data = (
-        json.dumps(to_json(found), ensure_ascii=False, indent=2).encode()
-        if as_json
-        else service.calendar_file(found)
-    )
+    data = json_text(to_json(found)).encode() if as_json else service.calendar_file(found)
     if output:
         service.write_private(output, data)
         click.echo(words("Wrote {path}", settings.lang, path=str(output)), err=True)
@@ -211,8 +208,10 @@ def person() -> None:
 @click.argument("email")
 @click.pass_obj
 def person_export(settings: Settings, email: str) -> None:
-    """Print everything held on the person with this e-mail address, as JSON."""
-    echo_json(to_json(settings.service().person_export(email)))
+    """Print everything held on the person with this e-mail address, as JSON: a document
+    to hand them, not an answer in --json's shape."""
+    found = settings.service().person_export(email)
+    click.echo(json.dumps(to_json(found), ensure_ascii=False, indent=2, default=str))
 
 
 @person.command("erase")

@@ -1,5 +1,6 @@
 """``samskab processes``: list, check, show, copy, docs, schema."""
 
+import json
 import sys
 from pathlib import Path
 
@@ -107,5 +108,6 @@ def processes_docs(settings: Settings) -> None:
 @processes.command("schema")
 @click.pass_obj
 def processes_schema(settings: Settings) -> None:
-    """Print the JSON Schema of process files (for editors)."""
-    echo_json(settings.service(create=None).process_schema())
+    """Print the JSON Schema of process files (for editors): the schema itself, a file to
+    point an editor at, not an answer in --json's shape."""
+    click.echo(json.dumps(settings.service(create=None).process_schema(), ensure_ascii=False, indent=2))

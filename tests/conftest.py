@@ -50,7 +50,11 @@ class Run:
         return result
 
     def json(self, *args: str, now: str | None = None, exit: int = 0):
-        return json.loads(self(*args, "--json", now=now, exit=exit).stdout)
+        """The command's ``--json`` answer: its data (``{"ok": true, "data": ...}``), or,
+        when it is to fail (``exit``), its error (``{"ok": false, "error": ...}``)."""
+        answer = json.loads(self(*args, "--json", now=now, exit=exit).stdout)
+        assert answer["ok"] is (exit == 0), answer
+        return answer["data"] if exit == 0 else answer["error"]
 
 
 @pytest.fixture

@@ -333,6 +333,33 @@ def test_every_command_for_scripts_takes_json():
     assert lacking == []
 
 
+def test_every_json_answer_has_one_shape_errors_too(samskab):
+    """`{"ok": true, "data": ...}`, or `{"ok": false, "error": {message, details, exit}}`
+    with the exit status, in the chosen language; the text error on standard error too."""
+    import json
+
+    number = str(samskab.json("cases", "new", "partnerskab", "--title", "Lions")["id"])
+    listed = json.loads(samskab("cases", "list", "--json").stdout)
+    assert listed["ok"] is True and [c["id"] for c in listed["data"]] == [int(number)]
+    calendar = json.loads(samskab("calendar", "--json").stdout)
+    assert calendar == {"ok": True, "data": []}
+
+    refused = samskab("cases", "advance", number, "underskriv", "--json", exit=1)
+    error = json.loads(refused.stdout)["error"]
+    assert error["exit"] == 1 and error["message"] == "case 1: cannot take The steering group signs now"
+    assert any("cannot be taken from the step" in d for d in error["details"])
+    assert refused.stderr.startswith("Error: case 1: cannot take")
+
+    unknown = samskab.json("cases", "show", "999", exit=1)
+    assert unknown["exit"] == 1 and "999" in unknown["message"]
+    bad_value = samskab.json("cases", "new", "partnerskab", "--title", "X", "--set", "tilskud=mange", exit=2)
+    assert bad_value["exit"] == 2
+    usage = samskab.json("cases", "list", "--sort", "nope", exit=2)
+    assert usage["exit"] == 2 and "nope" in usage["message"]
+    danish = json.loads(samskab("--lang", "da", "cases", "show", "999", "--json", exit=1).stdout)
+    assert "999" in danish["error"]["message"] and "no case" not in danish["error"]["message"]
+
+
 def test_json_from_commands_that_change_something(samskab, workdir):
     assert samskab.json("processes", "check") == {"checked": 9, "problems": []}
     copied = samskab.json("processes", "copy", "partnerskab", "lokal", "--to", "mine")

@@ -348,11 +348,11 @@ def test_a_full_disk_is_a_clear_error_and_every_write_is_all_or_nothing(workdir)
             if min(failed[name] for name in ("new", "advance", "tick", "demo")) >= 2:
                 break
         elif args[1] == "new":
-            made[json.loads(result.stdout)["id"]] = f"Idé {day}"
+            made[json.loads(result.stdout)["data"]["id"]] = f"Idé {day}"
         elif args[1] == "advance":
             refused.append((waiting[0], f"{large * 2} {day}"))
         elif args[0] == "tick":
-            report = json.loads(result.stdout)
+            report = json.loads(result.stdout)["data"]
             fired += [
                 (e["case"], e["kind"], e["at"]) for kind in ("reminders", "deadlines") for e in report[kind]
             ]
