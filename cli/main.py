@@ -205,12 +205,12 @@ def json_error(message: str, details: list[str], exit_code: int) -> str:
     return json.dumps({"ok": False, "error": error}, ensure_ascii=False, indent=2)
 
 
-def parse_sets(values: tuple[str, ...], option: str = "--set") -> dict[str, str]:
+def parse_sets(values: tuple[str, ...], option: str = "--set", shape: str = "FIELD=VALUE") -> dict[str, str]:
     parsed = {}
     for item in values:
         name, sep, value = item.partition("=")
         if not sep or not name.strip():
-            raise click.BadParameter(f"{item!r} should be FIELD=VALUE", param_hint=option)
+            raise click.BadParameter(f"{item!r} should be {shape}", param_hint=option)
         parsed[name.strip()] = value
     return parsed
 

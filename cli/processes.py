@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from samskab.cli import render
-from samskab.cli.main import Settings, echo_json, json_option
+from samskab.cli.main import Settings, echo_json, json_option, parse_sets
 from samskab.engine.messages import words
 from samskab.engine.readmodels import to_json
 
@@ -103,6 +103,32 @@ def processes_copy(settings: Settings, process_id: str, new_id: str, directory: 
 def processes_docs(settings: Settings) -> None:
     """Print every process with its diagram as Markdown (docs/processes.md)."""
     click.echo(settings.service(create=None).processes_markdown(), nl=False)
+
+
+@processes.command("migrate")
+@click.argument("process_id")
+@click.option("--to", "version", type=int, required=True, help="The version to move the open cases to.")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="OLD=NEW",
+    help="Move cases in step OLD to step NEW (where the new version renamed or dropped a step; repeatable).",
+)
+@click.option("--dry-run", is_flag=True, help="Only say, case by case, what would change.")
+@json_option
+@click.pass_obj
+def processes_migrate(
+    settings: Settings, process_id: str, version: int, maps: tuple[str, ...], dry_run: bool, as_json: bool
+) -> None:
+    """Move the running cases of a process to another version of it, each in one step
+    with a history event; cases whose step has no place in it stay and are listed."""
+    mapping = parse_sets(maps, "--map", "OLD=NEW")
+    found = settings.service().migrate(process_id, version, mapping, dry_run=dry_run)
+    if as_json:
+        echo_json(to_json(found))
+    else:
+        click.echo(render.migration_text(found, settings.lang))
 
 
 @processes.command("schema")

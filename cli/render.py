@@ -10,6 +10,7 @@ from samskab.engine.readmodels import (
     CaseSummary,
     Erasure,
     FieldBreakdown,
+    Migration,
     OutboxItem,
     Overview,
     PeopleChange,
@@ -275,3 +276,23 @@ def _counts(counts: Sequence[ReportCount]) -> str:
 def _breakdown(breakdown: FieldBreakdown, lang: str) -> str:
     shown = [c for c in (*breakdown.counts, breakdown.unrecorded) if c.count]
     return f"{breakdown.label}: " + (" · ".join(f"{c.label} {c.count}" for c in shown) or words("none", lang))
+
+
+def migration_text(found: Migration, lang: str) -> str:
+    lines = []
+    for c in found.cases:
+        where = f"{c.from_state_title} → {c.to_state_title}" if c.to_state else words("stays", lang)
+        lines.append(f"{c.case:>6}  {c.title[:40]:<40}  v{c.from_version} → v{found.version}  {where}")
+        if c.reason:
+            lines.append(f"        {c.reason}")
+        if c.dropped:
+            lines.append(f"        {words('not in the new version (kept)', lang)}: {', '.join(c.dropped)}")
+        if c.deadlines:
+            lines.append(f"        {words('planned again', lang)}: {', '.join(c.deadlines)}")
+    said = (
+        "{moved} case(s) would move; {staying} stay"
+        if found.dry_run
+        else "{moved} case(s) moved; {staying} stay"
+    )
+    lines.append(words(said, lang, moved=found.moved, staying=found.staying))
+    return "\n".join(lines)

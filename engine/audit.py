@@ -28,7 +28,18 @@ from typing import Any
 import attrs
 
 from samskab.engine import clock, jsontext
-from samskab.engine.cases import ACTION, COMMENT, CORRECTION, CREATED, ERASURE, HANDOVER, PEOPLE, Case, Event
+from samskab.engine.cases import (
+    ACTION,
+    COMMENT,
+    CORRECTION,
+    CREATED,
+    ERASURE,
+    HANDOVER,
+    MIGRATION,
+    PEOPLE,
+    Case,
+    Event,
+)
 from samskab.engine.errors import BadInput, file_problem
 from samskab.engine.messages import msg
 
@@ -191,7 +202,7 @@ class Replayed:
         nothing."""
         assert event.id is not None
         self.last_event = event.id
-        if event.kind in (ACTION, PEOPLE, COMMENT, CORRECTION):
+        if event.kind in (ACTION, PEOPLE, COMMENT, CORRECTION, MIGRATION):
             self.state = event.to_state
             self.fields.update(event.changes)
             self.revision += 1

@@ -22,6 +22,9 @@ PEOPLE = "people"
 """A change to the register of people (see ``engine.people``)."""
 HANDOVER = "handover"
 """The case handed over to another owner (the event's ``owner``); the note says why."""
+MIGRATION = "migration"
+"""The case moved to another version of its process (``engine.migration``); the note says
+from which to which."""
 
 SYSTEM_ACTOR = "samskab"
 """The actor recorded when samskab itself acts, e.g. an automatic action at a deadline."""

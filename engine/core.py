@@ -16,7 +16,17 @@ from zoneinfo import ZoneInfo
 import attrs
 import pluggy
 
-from samskab.engine import audit, clock, deadlines, fieldtypes, loader, localtime, notifications, people
+from samskab.engine import (
+    audit,
+    clock,
+    deadlines,
+    fieldtypes,
+    loader,
+    localtime,
+    migration,
+    notifications,
+    people,
+)
 from samskab.engine.cases import (
     ACTION,
     COMMENT,
@@ -686,6 +696,74 @@ class Engine:
         )
         self._after(updated, event)
         return updated
+
+    # -- versions ----------------------------------------------------------------
+
+    def migrate(
+        self, process_id: str, version: int, mapping: Mapping[str, str], actor: Actor, *, dry_run: bool
+    ) -> list[migration.Move]:
+        """Move every open case of ``process_id`` on another version to ``version`` (see
+        :mod:`engine.migration`), each in one transaction; ``dry_run``: only say what
+        would change. A case changed meanwhile is a Conflict for that case alone."""
+        latest = self.registry.latest(process_id)
+        target = (
+            self.registry.pin(latest)
+            if version == latest.process.version
+            else self.registry.compiled(process_id, version)
+        )
+        new_states = [s.id for s in target.process.states]
+        for new_state in mapping.values():
+            if new_state not in new_states:
+                raise BadInput(
+                    msg("version {version} has no step `{state}`", version=version, state=new_state),
+                    [
+                        did_you_mean(new_state, new_states)
+                        or msg("its steps: {steps}", steps=", ".join(new_states))
+                    ],
+                )
+        cases = [
+            c
+            for c in self.store.list_cases(CaseFilter(process_id=process_id, open_only=True))
+            if c.version != version
+        ]
+        old_states = sorted({s.id for c in cases for s in self.compiled_for(c).process.states})
+        for old_state in mapping:
+            if old_state not in old_states:
+                raise BadInput(
+                    msg("no case to move is in a step `{state}`", state=old_state),
+                    [
+                        did_you_mean(old_state, old_states)
+                        or msg("their steps: {steps}", steps=", ".join(old_states))
+                    ],
+                )
+        found = list(
+            migration.moves(
+                cases,
+                target.process,
+                lambda c: self.compiled_for(c).process,
+                lambda c: migration.entered_at(c, self.store.history(c.id)),
+                mapping,
+            )
+        )
+        if dry_run:
+            return found
+        now = self.now()
+        for move in found:
+            if move.to_state is None:
+                continue
+            event = migration.event(move, actor.id, now, actor.account)
+            updated = self.store.commit_action(
+                move.case,
+                state=move.to_state,
+                fields=dict(move.case.fields),
+                event=event,
+                deadlines=list(move.deadlines),
+                close_deadlines=move.replan,
+                closed=move.to_state in target.final_states,
+                version=(version, target.definition.sha256),
+            )
+            self._after(updated, event)
+        return found
 
     # -- deadlines ---------------------------------------------------------------
 

@@ -440,4 +440,17 @@ DANISH = {
     "report": "rapport",
     "only in the cases that name them in {fields}": "kun i de sager, der nævner dem i {fields}",
     "{actor} is {role} only in the cases that name them in {fields}": "{actor} er {role} kun i de sager, der nævner dem i {fields}",
+    # migration
+    "moved to another version of the process": "flyttet til en ny version af processen",
+    "move running cases to another version of their process": "flytte igangværende sager til en anden version af deres proces",
+    "version {version} has no step `{state}`; say where it goes with --map {state}=STEP": "version {version} har intet trin `{state}`; sig hvor den skal hen med --map {state}=TRIN",
+    "version {version} has no step `{state}`": "version {version} har intet trin `{state}`",
+    "its steps: {steps}": "dens trin: {steps}",
+    "no case to move is in a step `{state}`": "ingen af sagerne, der skal flyttes, står i et trin `{state}`",
+    "their steps: {steps}": "deres trin: {steps}",
+    "stays": "bliver",
+    "not in the new version (kept)": "findes ikke i den nye version (bevaret)",
+    "planned again": "planlagt igen",
+    "{moved} case(s) would move; {staying} stay": "{moved} sag(er) ville blive flyttet; {staying} bliver",
+    "{moved} case(s) moved; {staying} stay": "{moved} sag(er) flyttet; {staying} bliver",
 }

@@ -55,7 +55,8 @@ ACT_FOR_OTHERS = Permission(msg("act on someone else's behalf"), (ADMIN_ROLE,))
 PERSONAL_DATA = Permission(msg("export or erase personal data"), (ADMIN_ROLE, "databeskyttelse"))
 OUTBOX = Permission(msg("retry or dismiss messages"), (ADMIN_ROLE, "drift"))
 AUDIT = Permission(msg("verify the audit trail"), (ADMIN_ROLE, "revisor"))
-MATRIX = (MANAGE_PEOPLE, ACT_FOR_OTHERS, PERSONAL_DATA, OUTBOX, AUDIT)
+MIGRATE = Permission(msg("move running cases to another version of their process"), (ADMIN_ROLE,))
+MATRIX = (MANAGE_PEOPLE, ACT_FOR_OTHERS, PERSONAL_DATA, OUTBOX, AUDIT, MIGRATE)
 """Beyond these, being registered lets a person read every case; opening a case and
 taking an action need the roles its process names (see docs/security.md)."""
 

@@ -456,6 +456,39 @@ class Overview:
     overdue_total: int
 
 
+# -- versions ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class MigratedCase:
+    """What moving one case to another version of its process does (or would do)."""
+
+    case: int
+    title: str
+    from_version: int
+    from_state: str
+    from_state_title: str
+    to_state: str | None
+    """None: it stays where it is (``reason`` says why)."""
+    to_state_title: str | None
+    reason: str | None
+    dropped: tuple[str, ...]
+    """Fields with a value that the new version does not have (the values are kept)."""
+    deadlines: tuple[str, ...]
+    """The deadlines planned again, in words ("frist 23.12.2026"); empty: as they were."""
+
+
+@attrs.frozen
+class Migration:
+    process: str
+    version: int
+    dry_run: bool
+    cases: tuple[MigratedCase, ...]
+    moved: int
+    """How many moved (or, in a dry run, would)."""
+    staying: int
+
+
 # -- the report ---------------------------------------------------------------------------
 
 

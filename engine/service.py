@@ -25,12 +25,12 @@ import attrs
 import pluggy
 
 from samskab.engine import audit, fieldtypes, localtime, people, views
-from samskab.engine.cases import Case, Event
+from samskab.engine.cases import DEADLINE, Case, Event
 from samskab.engine.config import Actor, Person
 from samskab.engine.core import LARGEST_ID, Engine, open_engine
 from samskab.engine.definition import Field, Option, Process, Text
 from samskab.engine.errors import BadInput, FileExists, NotFound, Refused, SamskabError, file_problem
-from samskab.engine.messages import msg, text, words
+from samskab.engine.messages import day, due_day, msg, text, words
 from samskab.engine.plugins import get_plugin_manager
 from samskab.engine.private import open_private
 from samskab.engine.readmodels import (
@@ -48,6 +48,8 @@ from samskab.engine.readmodels import (
     DeliveryReport,
     Erasure,
     FieldSpec,
+    MigratedCase,
+    Migration,
     OutboxItem,
     OutboxLogEntry,
     Overview,
@@ -232,6 +234,38 @@ class Service:
         from samskab.engine import library
 
         return library.markdown([d.process for d in self._engine.processes()], self._engine.loader.guards)
+
+    @_serial
+    def migrate(
+        self, process_id: str, version: int, mapping: dict[str, str] | None = None, *, dry_run: bool = False
+    ) -> Migration:
+        """Move the open cases of ``process_id`` to ``version``, each in one transaction
+        with an event saying from which version and who; ``mapping``: old step -> new
+        step where the new version renamed or dropped one. ``dry_run``: only say, per case,
+        what would change."""
+        acting = self._may(people.MIGRATE)
+        lang = self.lang
+        found = self._engine.migrate(process_id, version, mapping or {}, acting, dry_run=dry_run)
+        cases = tuple(
+            MigratedCase(
+                case=m.case.id,
+                title=m.case.title,
+                from_version=m.case.version,
+                from_state=m.case.state,
+                from_state_title=m.old.state(m.case.state).title.get(lang),
+                to_state=m.to_state,
+                to_state_title=m.new.state(m.to_state).title.get(lang) if m.to_state else None,
+                reason=text(m.reason, lang) if m.reason else None,
+                dropped=tuple(views.label(m.old, f, lang) for f in m.dropped),
+                deadlines=tuple(
+                    f"{words(d.kind, lang)} {due_day(d.due_at, lang) if d.kind == DEADLINE else day(d.due_at, lang)}"
+                    for d in m.deadlines
+                ),
+            )
+            for m in found
+        )
+        moved = sum(1 for c in cases if c.to_state is not None)
+        return Migration(process_id, version, dry_run, cases, moved, len(cases) - moved)
 
     @_serial
     def copy_process(self, process_id: str, new_id: str, directory: Path) -> Path:

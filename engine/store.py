@@ -170,6 +170,7 @@ class Store(Protocol):
         fire_deadline: int | None = None,
         outbox: Sequence[Outgoing] = (),
         owner: str | None = None,
+        version: tuple[int, str] | None = None,
     ) -> Case:
         """Write a case's new state and fields with its event, deadlines and outbox
         messages, in one transaction; return the case as now stored (equal to
@@ -191,8 +192,9 @@ class Store(Protocol):
         ``deadlines`` are stored open. When deadlines are closed or new ones given,
         ``next_due`` becomes the earliest new one of kind ``deadline`` (None if none);
         otherwise it stays. ``owner`` (a handover) becomes the case's owner; None leaves
-        the owner as it is. The event (its ``case_id`` set to the case's) and the
-        messages are written as in :meth:`create_case`.
+        the owner as it is. ``version`` (a version and its definition's sha256: a
+        migration) becomes the case's version of its process. The event (its ``case_id``
+        set to the case's) and the messages are written as in :meth:`create_case`.
         """
 
     def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence[Outgoing] = ()) -> bool:

@@ -21,6 +21,7 @@ from samskab.engine.cases import (
     DEADLINE,
     ERASURE,
     HANDOVER,
+    MIGRATION,
     REMINDER,
     Case,
     Deadline,
@@ -201,14 +202,22 @@ def required_when(
         words(
             "{fields}, when {condition}",
             lang,
-            fields=", ".join(_label(process, f, lang) for f in rule.fields),
+            fields=", ".join(label(process, f, lang) for f in rule.fields),
             condition=guard_view(process, rule.when, guards, lang).says,
         )
         for rule in action.requires_when
     )
 
 
-def _label(process: Process, field_id: str, lang: str) -> str:
+def step_title(process: Process, state_id: str, lang: str) -> str:
+    """A step's title, or its id when the process does not have it (any more: a history
+    from before a migration)."""
+    found = {s.id: s for s in process.states}.get(state_id)
+    return found.title.get(lang) if found else state_id
+
+
+def label(process: Process, field_id: str, lang: str) -> str:
+    """A field's label, or its id when the process does not have it (any more)."""
     field = process.field(field_id)
     return field.label.get(lang) if field else field_id
 
@@ -231,7 +240,7 @@ def process_view(process: Process, lang: str, guards: Mapping[str, Guard] | None
                 words(
                     "only in the cases that name them in {fields}",
                     lang,
-                    fields=", ".join(_label(process, f, lang) for f in r.bound_to),
+                    fields=", ".join(label(process, f, lang) for f in r.bound_to),
                 )
                 if r.bound_to
                 else "",
@@ -362,6 +371,7 @@ _WHAT = {
     DEADLINE: "deadline passed",
     REMINDER: "reminder",
     ERASURE: "personal data erased",
+    MIGRATION: "moved to another version of the process",
 }
 
 
@@ -402,7 +412,7 @@ def history_entry(
         what=what,
         from_=event.from_state,
         to=event.to_state,
-        to_title=process.state(event.to_state).title.get(lang),
+        to_title=step_title(process, event.to_state, lang),
         changes=dict(event.changes),
         # An erasure's changes are the digests it recorded for the audit, not fields.
         changes_shown=()

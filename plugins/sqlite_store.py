@@ -305,6 +305,7 @@ class SqliteStore(Store):
         fire_deadline: int | None = None,
         outbox: Sequence[Outgoing] = (),
         owner: str | None = None,
+        version: tuple[int, str] | None = None,
     ) -> Case:
         closed_at = (case.closed_at or event.at) if closed else None
         owner = owner or case.owner
@@ -313,7 +314,7 @@ class SqliteStore(Store):
         # Only the columns that change are set: an index on a column left alone is
         # not rewritten, and every page written is paid for at commit.
         at = clock.to_text(event.at)
-        columns: dict[str, str | None] = {"state": state, "updated_at": at}
+        columns: dict[str, Any] = {"state": state, "updated_at": at}
         if fields != case.fields:
             columns["fields"] = jsontext.dumps(fields)
         if closed_at != case.closed_at:
@@ -322,6 +323,8 @@ class SqliteStore(Store):
             columns["next_due"] = _text(next_due)
         if owner != case.owner:
             columns["owner"] = owner
+        if version is not None:
+            columns["version"], columns["definition_sha256"] = version
         assignments = "".join(f"{column} = ?, " for column in columns)
         with self._writing():
             # The compare-and-swap comes first, so the transaction takes the write lock
@@ -357,8 +360,7 @@ class SqliteStore(Store):
             case.id,
             case.title,
             case.process_id,
-            case.version,
-            case.definition_sha256,
+            *(version or (case.version, case.definition_sha256)),
             state,
             fields,
             case.created_at,
