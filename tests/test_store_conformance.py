@@ -432,9 +432,10 @@ def test_commit_action_closes_deadlines_only_when_asked(store):
     kept = act(store, case, changes={"a": 1})
     assert kept.next_due == at(20)
     assert [d.closed_at for d in store.deadlines(kept.id)] == [None, None]
-    # New deadlines without closing: the old stay open beside them.
-    added = act(store, kept, deadlines=(deadline(at(15), state="dialog"),), when=at(3))
+    # New deadlines of another rule without closing: the old stay open beside them.
+    added = act(store, kept, deadlines=(deadline(at(15), rule="status"),), when=at(3))
     assert [d.due_at for d in store.deadlines(added.id)] == [at(10), at(15), at(20)]
+    assert added.next_due == at(15) == store.get_case(case.id).next_due
     closing = act(store, added, to="aftaleudkast", close=True, when=at(4))
     assert closing.next_due is None and store.get_case(case.id).next_due is None
     assert store.deadlines(case.id) == []
