@@ -298,6 +298,8 @@ class DeadlineView:
     """The deadline's title, in a step with several: Årligt statusmøde."""
     says: str | None = None
     """When it falls due, in words: hver 15. marts."""
+    repeats: bool = False
+    """A recurring deadline (``every``): the next is planned when this one falls due."""
 
 
 @attrs.frozen

@@ -457,6 +457,7 @@ def deadline_view(process: Process, deadline: Deadline, now: dt.datetime, lang: 
         rule=deadline.rule,
         title=rule.title.get(lang) if rule is not None and rule.title else None,
         says=when_words(process, rule, lang) if rule is not None else None,
+        repeats=rule is not None and rule.every is not None,
     )
 
 

@@ -74,8 +74,8 @@ class CaseScreen(DataScreen):
                 kind = w("reminder {before} before", before=d.before_words)
                 kind += f" [dim]({escape(d.title)})[/]" if d.title else ""
             text = f"{day(d.day, w.lang)}  {kind}  ({days_label(d.days_left, d.overdue, w)})"
-            if d.kind == "deadline" and d.says:
-                text += f"\n  [dim]{escape(d.says)}[/]"
+            if d.repeats and d.says:
+                text += f"\n  [dim]↻ {escape(d.says)}[/]"
             if d.fired_at and not d.overdue:
                 text = f"[dim]{text} ✓[/]"
             deadlines.append(text)
