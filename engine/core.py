@@ -786,7 +786,8 @@ class Engine:
 
     def _failed(self, due: Deadline, now: dt.datetime, error: Exception, report: "TickReport") -> None:
         """Record on the case that samskab could not handle ``due``; the deadline counts as
-        fired, so the failure is said once, not at every tick."""
+        fired, so the failure is said once, not at every tick. A recurring deadline goes
+        on with its next occurrence where that can still be planned."""
         note = text(
             msg("samskab could not handle a deadline: {error}", error=f"{type(error).__name__}: {error}"),
             "da",
@@ -795,7 +796,12 @@ class Engine:
         state = case.state if case else due.state
         event = Event(due.case_id, now, SYSTEM_ACTOR, due.kind, None, state, state, {}, note)
         try:
-            self.store.fire_deadline(due, event, ())
+            process = self.compiled_for(case).process if case and due.kind == DEADLINE else None
+            follow = deadlines.following(process, due, case.fields, now) if process and case else []
+        except Exception:  # what failed may be the definition itself
+            follow = []
+        try:
+            self.store.fire_deadline(due, event, (), follow=follow)
         except Exception as again:
             event = attrs.evolve(event, note=f"{note} ({type(again).__name__}: {again})")
         log.error("case %d: could not handle its %s: %s", due.case_id, due.kind, note)
