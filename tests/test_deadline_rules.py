@@ -441,3 +441,50 @@ def test_deadline_and_deadlines_in_one_step_and_duplicate_ids(samskab, workdir):
     assert "states[0].deadlines: a step has `deadline` or `deadlines`, not both" in err
     assert "(move the `deadline` into `deadlines`, with an `id` and a `title`)" in err
     assert "proeve.toml:27: states[0].deadlines[1].id: duplicate id `a` (give each one its own id)" in err
+
+
+def test_a_database_from_before_several_deadlines_per_step_keeps_running(samskab, workdir):
+    """Made before a deadline row said which deadline of its step it is: the migration
+    adds the columns, and the old rows are the step's one deadline, firing as before."""
+    import sqlite3
+
+    number = samskab.json(
+        "cases", "new", "hoering", "--title", "Politik", "--set", "dokument=Udkast", now="2026-02-01"
+    )["id"]
+    samskab(
+        "cases",
+        "advance",
+        str(number),
+        "send_i_hoering",
+        "--set",
+        "hoeringsparter=Alle",
+        now="2026-02-02T10:00",
+    )
+    with sqlite3.connect(workdir / "samskab.db") as conn:  # as a samskab from before left it
+        conn.execute("ALTER TABLE deadlines DROP COLUMN rule")
+        conn.execute("ALTER TABLE deadlines DROP COLUMN anchor")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm011_deadline_rules'")
+    assert deadlines(samskab, number) == {None: "2026-03-16"}
+    fired_now = samskab.json("tick", now="2026-03-16T12:00+01:00")
+    assert [(e["case"], e["action"]) for e in fired_now["actions"]] == [(number, "luk_hoering")]
+    assert samskab.json("tick", now="2026-03-17")["actions"] == []
+    assert samskab("audit", "verify").stdout.startswith("ok:")
+
+
+def test_the_json_schema_knows_deadlines_on_days_and_working_days(samskab):
+    import json
+    import tomllib
+
+    import jsonschema
+
+    schema = json.loads(samskab("processes", "schema").stdout)
+    jsonschema.validate(tomllib.loads(POLICY), schema)
+    deadline = schema["$defs"]["Deadline"]["properties"]
+    assert {"id", "title", "every", "on", "before", "after_working_days", "before_working_days"} <= set(
+        deadline
+    )
+    wrong = tomllib.loads(
+        POLICY.replace('every = "P1Y", from_field = "vedtaget_dato"', 'every = "P1Y", on = "--03-15"')
+    )
+    with pytest.raises(jsonschema.ValidationError, match="--03-15"):
+        jsonschema.validate(wrong, schema)
