@@ -112,7 +112,8 @@ def _first(
 def _bases(rule: Rule, values: Mapping[str, Any], entered: dt.datetime, now: dt.datetime) -> Iterator[Base]:
     """What each occurrence counts from, in order."""
     if rule.on is not None:
-        year = localtime.local(now).year - 1  # counted back, last year's may still lie ahead
+        # From the year before the earliest whose occurrence may still lie ahead.
+        year = localtime.local(now - _reach(rule)).year - 1
         while True:
             yield _day_in(rule.on, year)
             year += 1
@@ -121,18 +122,27 @@ def _bases(rule: Rule, values: Mapping[str, Any], entered: dt.datetime, now: dt.
     if rule.every is None:
         yield start
         return
-    times = _skipped(start, rule.every, now)
+    times = _skipped(rule, start, rule.every, now)
     while True:
         times += 1
         moved = start + durations.parse(rule.every) * times
         yield moved if not isinstance(moved, dt.datetime) else localtime.local(moved)
 
 
-def _skipped(start: Base, every: str, now: dt.datetime) -> int:
-    """How many periods of a series may be passed over at once, all before ``now`` (so
-    a daily series from long ago is not walked day by day)."""
+def _skipped(rule: Rule, start: Base, every: str, now: dt.datetime) -> int:
+    """How many periods of a series may be passed over at once, all falling due before
+    ``now`` (so a daily series from long ago is not walked day by day)."""
     moment = start if isinstance(start, dt.datetime) else localtime.local(localtime.end_of(start))
-    return max(0, int((now - moment) / _longest(every)) - 1)
+    return max(0, int((now - _reach(rule) - moment) / _longest(every)) - 1)
+
+
+def _reach(rule: Rule) -> dt.timedelta:
+    """The most an occurrence may fall due after what it counts from."""
+    if rule.after is not None:
+        return _longest(rule.after)
+    if rule.after_working_days is not None:  # five working days a week, and holidays
+        return dt.timedelta(days=2 * rule.after_working_days + 14)
+    return dt.timedelta(days=1)
 
 
 @functools.cache

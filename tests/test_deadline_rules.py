@@ -9,7 +9,11 @@ from pathlib import Path
 import holidays
 import icalendar
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
+
+from samskab.engine import durations
 
 DOC = (Path(__file__).parent.parent / "docs" / "customising.md").read_text(encoding="utf-8")
 POLICY = re.search(r'```toml\n(id = "frivilligpolitik".*?)```', DOC, re.S)[1]
@@ -131,9 +135,9 @@ def test_a_new_adoption_starts_the_series_again_from_its_date(policy):
     }
 
 
-def one_step(workdir, *deadline_lines: str, fields=("start",)) -> None:
+def one_step(workdir, *deadline_lines: str, fields=("start",), more: str = "") -> None:
     """A process ``proeve`` whose one open step has these deadlines, counted from the
-    date fields ``fields`` (asked for when a case is opened)."""
+    date fields ``fields`` (asked for when a case is opened); ``more``: TOML added."""
     (workdir / "processes").mkdir(exist_ok=True)
     quoted = ", ".join(f'"{f}"' for f in fields)
     defined = "".join(f'[[fields]]\nid = "{f}"\ntype = "date"\nlabel = "{f.title()}"\n\n' for f in fields)
@@ -170,7 +174,7 @@ title = "Afslut"
 from = "aktiv"
 to = "slut"
 roles = ["koordinator"]
-""",
+{more}""",
         encoding="utf-8",
     )
     (workdir / "samskab.toml").write_text('processes = ["processes"]\n')
@@ -488,3 +492,69 @@ def test_the_json_schema_knows_deadlines_on_days_and_working_days(samskab):
     )
     with pytest.raises(jsonschema.ValidationError, match="--03-15"):
         jsonschema.validate(wrong, schema)
+
+
+@given(
+    anchor=st.dates(dt.date(2000, 1, 1), dt.date(2040, 12, 31)),
+    every=st.sampled_from(["P1Y", "P12M", "P1M", "P6M", "P2W", "P1D", "P1Y6M"]),
+    offset=st.sampled_from([{}, {"after": "P1M"}, {"before": "P2W"}, {"after_working_days": 10}]),
+    late=st.integers(0, 40 * 366),
+)
+@settings(max_examples=200, derandomize=True, deadline=None)
+def test_the_next_occurrence_is_the_first_still_ahead_counted_from_the_anchor(anchor, every, offset, late):
+    """However late samskab fires one, the next occurrence is anchor + k × every (shifted)
+    for the smallest k whose deadline still lies ahead: passing over many periods at once
+    loses none of them."""
+    from samskab.engine import deadlines
+    from samskab.engine.cases import DEADLINE, Deadline
+    from samskab.engine.definition import Deadline as Rule
+    from samskab.engine.definition import Process, State, Text
+
+    rule = Rule(id="r", title=Text("R"), every=every, from_field="start", **offset)
+    process = Process(
+        "p", 1, Text("P"), Text("P"), "kommune", (State("s", Text("S"), deadlines=(rule,)),), ()
+    )
+    now = dt.datetime.combine(anchor, dt.time(12), tzinfo=dt.UTC) + dt.timedelta(days=late)
+    fired = Deadline(1, "s", DEADLINE, now, rule="r")
+    [row] = deadlines.following(process, fired, {"start": anchor.isoformat()}, now)
+    k = 1
+    while (due := deadlines._due(rule, anchor + durations.parse(every) * k)) <= now:
+        k += 1
+    assert row.due_at == due
+
+
+def test_a_recurring_automatic_action_that_keeps_the_step_is_taken_each_time(samskab, workdir):
+    """Every month samskab counts a month by itself (an action from the step to itself);
+    when the action is refused, the refusal is said and the series goes on."""
+    one_step(
+        workdir,
+        '{ id = "maaned", title = "Månedlig optælling", every = "P1M", from_field = "start", action = "taeller" }',
+        more="""
+[[fields]]
+id = "maaneder"
+type = "integer"
+label = "Måneder"
+
+[[actions]]
+id = "taeller"
+title = "Tæl en måned"
+from = "aktiv"
+to = "aktiv"
+roles = ["koordinator"]
+counts = ["maaneder"]
+guards = [{ name = "at_most", field = "maaneder", value = 2 }]
+""",
+    )
+    number = opened(samskab, "2026-01-10T09:00", start="2026-01-10")
+    for month, counted in ((2, 1), (3, 2)):
+        taken = samskab.json("tick", now=f"2026-{month:02d}-11T08:00")
+        assert [(e["case"], e["action"]) for e in taken["actions"]] == [(number, "taeller")]
+        assert samskab.json("tick", now=f"2026-{month:02d}-11T09:00")["actions"] == []
+        case = samskab.json("cases", "show", str(number), now=f"2026-{month:02d}-11T09:00")
+        assert case["fields"]["maaneder"] == counted
+        assert deadlines(samskab, number) == {"maaned": f"2026-{month + 1:02d}-10"}
+    refused = samskab.json("tick", now="2026-04-11T08:00")
+    assert refused["actions"] == [] and [e["case"] for e in refused["deadlines"]] == [number]
+    assert "Tæl en måned kunne ikke tages" in refused["deadlines"][0]["note"]
+    assert deadlines(samskab, number) == {"maaned": "2026-05-10"}
+    assert samskab("audit", "verify").stdout.startswith("ok:")
