@@ -45,8 +45,8 @@ def process_text(view: ProcessView, lang: str) -> str:
             else ""
         )
         lines.append(f"{number}. {state.title} [{state.id}]{mark}")
-        if state.deadline:
-            lines.append(f"   {words('Deadline', lang)}: {state.deadline.words}")
+        for deadline in state.deadlines:
+            lines.append(f"   {words('Deadline', lang)}: {deadline.words}")
         for action in view.actions_from(state.id):
             lines.append(f"   -> {action.title} [{action.id}] -> {action.to_title}  ({action.who})")
             if action.requires:
@@ -82,9 +82,11 @@ def case_text(case: CaseDetail, lang: str) -> str:
         lines += ["", words("Deadlines", lang)]
         for d in case.deadlines:
             if d.kind == "deadline":
-                what = words("deadline", lang)
+                what = words("deadline", lang) + (f": {d.title}" if d.title else "")
+                what += f" ({d.says})" if d.says else ""
             else:
                 what = words("reminder ({before} before)", lang, before=d.before_words)
+                what += f": {d.title}" if d.title else ""
             overdue = f"  {words('OVERDUE', lang)}" if d.overdue else ""
             fired = ""
             if d.fired_at and d.kind == "reminder":

@@ -3,7 +3,12 @@ the icalendar library, as Outlook, Google, Apple and Thunderbird read it.
 
 - One event per open deadline. A deadline from a date (due at the local midnight after
   its last day) is an all-day event on its last day; any other is a timed event of a
-  quarter of an hour, in the municipality's time zone (TZID, with its VTIMEZONE).
+  quarter of an hour, in the municipality's time zone (TZID, with its VTIMEZONE). In a
+  step with several deadlines, the summary names which (its title).
+- A recurring deadline is one event per planned occurrence, not an RRULE: samskab plans
+  the next occurrence when one falls due, and the file shows it then. An RRULE could not
+  say what samskab counts: RFC 5545 leaves out 29 February and the 31st in months
+  without them, where samskab takes the month's last day, and it has no working days.
 - Its reminders not yet sent are alarms (VALARM) on it, at the moment they fall due.
 - UIDs are stable (the deadline's row) and globally unique (they name the database's
   installation), so a subscribed calendar updates events instead of duplicating them.
@@ -14,7 +19,7 @@ from collections.abc import Iterable
 
 import icalendar
 
-from samskab.engine import localtime
+from samskab.engine import deadlines, localtime
 from samskab.engine.cases import DEADLINE, REMINDER
 from samskab.engine.config import Actor
 from samskab.engine.core import Engine
@@ -38,7 +43,11 @@ def entries(
         rows = engine.store.deadlines(case.id)
         for deadline in (d for d in rows if d.kind == DEADLINE):
             reminders = [
-                r for r in rows if r.kind == REMINDER and r.state == deadline.state and not r.fired_at
+                r
+                for r in rows
+                if r.kind == REMINDER
+                and (r.state, r.rule) == (deadline.state, deadline.rule)
+                and not r.fired_at
             ]
             all_day = localtime.local(deadline.due_at).time() == dt.time()
             found.append(
@@ -48,7 +57,7 @@ def entries(
                     title=case.title,
                     process=case.process_id,
                     process_title=process.title.get(lang),
-                    step=process.state(case.state).title.get(lang),
+                    step=deadlines.name(process, deadline, lang),
                     due_at=deadline.due_at,
                     day=localtime.last_day(deadline.due_at),
                     all_day=all_day,

@@ -45,7 +45,7 @@ class Case:
     closed_at: dt.datetime | None = None
     """When the case reached a final state."""
     next_due: dt.datetime | None = None
-    """When the open deadline of its step falls due (kept by the store)."""
+    """When the earliest open deadline of its step falls due (kept by the store)."""
     owner: str | None = None
     """The person id of who is responsible for the case (its *ansvarlig*): named when it
     is opened (by default the person who opens it), changed only by a handover."""
@@ -86,3 +86,9 @@ class Deadline:
     fired_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
     id: int | None = None
+    rule: str | None = None
+    """Which of its step's deadlines the row is (the ``id`` in the process file; None:
+    the step's one deadline without an id). A reminder has its deadline's."""
+    anchor: dt.datetime | None = None
+    """For a recurring deadline counted from entering its step: that moment, which every
+    occurrence is counted from (so the series never drifts)."""

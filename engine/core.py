@@ -453,28 +453,47 @@ class Engine:
             note.strip() if note and note.strip() else None,
             account=acting.account if acting else None,
         )
-        deadline = compiled.process.state(target).deadline
-        replan = target != case.state or (deadline is not None and deadline.from_field in changed)
-        rows = deadlines.plan(compiled.process, case.id, target, values, now) if replan else []
+        entering = target != case.state
+        rows = self._replanned(compiled.process, case, target, values, changed, now, _fire_deadline)
         outbox = []
         if self.channels:
-            due = _due(rows) if replan else _due(self.store.deadlines(case.id))
+            due = _due(rows if entering else _replaced(self.store.deadlines(case.id), rows))
             after = attrs.evolve(case, state=target, fields=values)
-            passed = (case.state, _fire_deadline.due_at) if _fire_deadline else None
-            outbox = self._messages(compiled.process, after, event, due, passed)
+            outbox = self._messages(compiled.process, after, event, due, about=_fire_deadline)
         updated = self.store.commit_action(
             case,
             state=target,
             fields=values,
             event=event,
             deadlines=rows,
-            close_deadlines=replan and compiled.process.state(case.state).deadline is not None,
+            close_deadlines=entering and bool(compiled.process.state(case.state).all_deadlines),
             closed=target in compiled.final_states,
             fire_deadline=_fire_deadline.id if _fire_deadline else None,
             outbox=outbox,
         )
         self._after(updated, event)
         return updated, event
+
+    @staticmethod
+    def _replanned(
+        process: Process,
+        case: Case,
+        target: str,
+        values: Mapping[str, Any],
+        changed: Mapping[str, Any],
+        now: dt.datetime,
+        fired: Deadline | None,
+    ) -> list[Deadline]:
+        """The deadline rows an action plans: every deadline of a step entered; in the
+        same step, those counting from a date it changed, and the next occurrence of a
+        recurring deadline whose automatic action it is."""
+        if target != case.state:
+            return deadlines.plan(process, case.id, target, values, now)
+        rules = deadlines.rules_counting_from(process, target, changed)
+        rows = deadlines.plan(process, case.id, target, values, now, rules=rules) if rules else []
+        if fired is not None and fired.rule not in rules:
+            rows += deadlines.following(process, fired, values, now)
+        return rows
 
     def comment(
         self, case_id: int | str, note: str, actor: Actor, *, expected_revision: int | None = None
@@ -530,10 +549,9 @@ class Engine:
             note,
             account=actor.account,
         )
-        deadline = process.state(case.state).deadline
-        replan = deadline is not None and deadline.from_field in changes
-        rows = deadlines.plan(process, case.id, case.state, fields, self.now()) if replan else []
-        return self._record(case, fields, event, rows, replan=replan)
+        rules = deadlines.rules_counting_from(process, case.state, changes)
+        rows = deadlines.plan(process, case.id, case.state, fields, self.now(), rules=rules) if rules else []
+        return self._record(case, fields, event, rows)
 
     def correction_reasons(self, case: Case, actor: Actor) -> list[str]:
         """Why ``actor`` may not correct the case's fields now; empty if they may."""
@@ -677,19 +695,19 @@ class Engine:
         event: Event,
         rows: list[Deadline] | None = None,
         *,
-        replan: bool = False,
         owner: str | None = None,
         outbox: list[Outgoing] | None = None,
     ) -> Case:
         """Commit an event that keeps the case in its step (a comment, a correction, a
-        handover to ``owner``)."""
+        handover to ``owner``); ``rows`` replace the open rows of the deadlines they were
+        planned for."""
         updated = self.store.commit_action(
             case,
             state=case.state,
             fields=fields,
             event=event,
             deadlines=rows or [],
-            close_deadlines=replan,
+            close_deadlines=False,
             closed=case.closed_at is not None,
             outbox=outbox or [],
             owner=owner,
@@ -803,7 +821,7 @@ class Engine:
         if case is None or case.state != due.state:
             return
         process = self.compiled_for(case).process
-        state_title = process.state(due.state).title.da
+        state_title = deadlines.name(process, due, "da")
         kind = REMINDER if due.kind == REMINDER else DEADLINE
         deadline_at = self._deadline_of(due) if kind == REMINDER else due.due_at
         if kind == REMINDER and deadline_at <= now:
@@ -838,14 +856,16 @@ class Engine:
         else:
             note = msg("{state}: reminder, due {due}", state=state_title, due=due_day(deadline_at, "da"))
         event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, text(note, "da"))
-        outbox = self._messages(process, case, event, deadline_at)
-        if self.store.fire_deadline(due, event, outbox):
+        outbox = self._messages(process, case, event, deadline_at, about=due)
+        follow = deadlines.following(process, due, case.fields, now) if kind == DEADLINE else []
+        if self.store.fire_deadline(due, event, outbox, follow=follow):
             (report.reminders if kind == REMINDER else report.deadlines).append(event)
             self._after(case, event)
 
     def _failed(self, due: Deadline, now: dt.datetime, error: Exception, report: "TickReport") -> None:
         """Record on the case that samskab could not handle ``due``; the deadline counts as
-        fired, so the failure is said once, not at every tick."""
+        fired, so the failure is said once, not at every tick. A recurring deadline goes
+        on with its next occurrence where that can still be planned."""
         note = text(
             msg("samskab could not handle a deadline: {error}", error=f"{type(error).__name__}: {error}"),
             "da",
@@ -854,7 +874,12 @@ class Engine:
         state = case.state if case else due.state
         event = Event(due.case_id, now, SYSTEM_ACTOR, due.kind, None, state, state, {}, note)
         try:
-            self.store.fire_deadline(due, event, ())
+            process = self.compiled_for(case).process if case and due.kind == DEADLINE else None
+            follow = deadlines.following(process, due, case.fields, now) if process and case else []
+        except Exception:  # what failed may be the definition itself
+            follow = []
+        try:
+            self.store.fire_deadline(due, event, (), follow=follow)
         except Exception as again:
             event = attrs.evolve(event, note=f"{note} ({type(again).__name__}: {again})")
         log.error("case %d: could not handle its %s: %s", due.case_id, due.kind, note)
@@ -866,13 +891,14 @@ class Engine:
         case: Case,
         event: Event,
         due: dt.datetime | None,
-        passed: tuple[str, dt.datetime] | None = None,
+        *,
+        about: Deadline | None = None,
     ) -> list[Outgoing]:
         """What goes into the outbox for ``event`` (see ``engine.notifications``)."""
         if not self.channels:
             return []
         return notifications.plan(
-            process, case, event, self.register(), self.channels, due, passed, self.installation()
+            process, case, event, self.register(), self.channels, due, about, self.installation()
         )
 
     def deliver(self) -> DeliveryReport:
@@ -892,7 +918,7 @@ class Engine:
 
     def _deadline_of(self, reminder: Deadline) -> dt.datetime:
         for row in self.store.deadlines(reminder.case_id):
-            if row.kind == DEADLINE and row.state == reminder.state:
+            if row.kind == DEADLINE and (row.state, row.rule) == (reminder.state, reminder.rule):
                 return row.due_at
         return reminder.due_at
 
@@ -952,6 +978,12 @@ def _audit_key(store: Store) -> audit.Key:
 def _due(rows: Iterable[Deadline]) -> dt.datetime | None:
     """When the open deadline among ``rows`` falls due (reminders aside)."""
     return min((d.due_at for d in rows if d.kind == DEADLINE), default=None)
+
+
+def _replaced(open_rows: Iterable[Deadline], rows: list[Deadline]) -> list[Deadline]:
+    """The open rows after ``rows`` replaced those of the deadlines they were planned for."""
+    planned = {(row.state, row.rule) for row in rows}
+    return [row for row in open_rows if (row.state, row.rule) not in planned] + rows
 
 
 def _joined(texts: Iterable[Text]) -> Both:

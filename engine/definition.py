@@ -67,13 +67,52 @@ class Field:
 
 
 @attrs.frozen
+class DayOfYear:
+    """A day of the year, as ``on = { month = 3, day = 15 }`` writes it."""
+
+    month: int = attrs.field(metadata=doc("The month, 1 to 12"))
+    day: int = attrs.field(metadata=doc("The day of the month; 29 February is 28 February in other years"))
+
+
+@attrs.frozen
 class Deadline:
-    after: str = attrs.field(
-        metadata=doc("ISO 8601 duration, e.g. P3Y, P6W, P14D; P0D with `from_field` is due on that date")
+    """When a step is due: counted from entering the step, from a date field, or from a
+    day of the year (``on``); once, or again and again (``every``)."""
+
+    id: str | None = attrs.field(
+        default=None, metadata=doc("Which of the step's deadlines this is (each in `deadlines` needs one)")
+    )
+    title: Text | None = attrs.field(
+        default=None, metadata=doc("What it is called, e.g. Årligt statusmøde (default: the step's title)")
+    )
+    after: str | None = attrs.field(
+        default=None,
+        metadata=doc("ISO 8601 duration, e.g. P3Y, P6W, P14D; P0D with `from_field` is due on that date"),
+    )
+    before: str | None = attrs.field(
+        default=None,
+        metadata=doc("ISO 8601 duration before the date (`from_field` or `on`), e.g. P2W"),
+    )
+    after_working_days: int | None = attrs.field(
+        default=None,
+        metadata=doc("Working days after (weekends and Danish public holidays do not count)"),
+    )
+    before_working_days: int | None = attrs.field(
+        default=None, metadata=doc("Working days before the date (`from_field` or `on`)")
     )
     from_field: str | None = attrs.field(
         default=None,
         metadata=doc("Count from this date field instead of from entering the state"),
+    )
+    on: DayOfYear | None = attrs.field(
+        default=None, metadata=doc("Count from the next such day of the year, e.g. { month = 3, day = 15 }")
+    )
+    every: str | None = attrs.field(
+        default=None,
+        metadata=doc(
+            "Again and again: the n-th falls n times this after what it counts from (P1Y, P12M);"
+            " with `on`, P1Y: every year on that day"
+        ),
     )
     action: str | None = attrs.field(
         default=None, metadata=doc("Action taken automatically when the deadline falls due")
@@ -81,6 +120,16 @@ class Deadline:
     reminders: tuple[str, ...] = attrs.field(
         default=(), metadata=doc("ISO 8601 durations before the deadline to remind at")
     )
+
+    @property
+    def counts_from_a_day(self) -> bool:
+        """Due at the end of a local day (a date, or working days), not at a moment."""
+        return (
+            self.from_field is not None
+            or self.on is not None
+            or self.after_working_days is not None
+            or self.before_working_days is not None
+        )
 
 
 @attrs.frozen
@@ -91,6 +140,19 @@ class State:
     initial: bool = attrs.field(default=False, metadata=doc("Cases start here (exactly one)"))
     final: bool = attrs.field(default=False, metadata=doc("Cases end here (at least one)"))
     deadline: Deadline | None = attrs.field(default=None, metadata=doc("When the step is due"))
+    deadlines: tuple[Deadline, ...] = attrs.field(
+        default=(),
+        metadata=doc("More than one deadline for the step, each with an `id` (instead of `deadline`)"),
+    )
+
+    @property
+    def all_deadlines(self) -> tuple[Deadline, ...]:
+        """The step's deadlines: the one ``deadline`` or those in ``deadlines``."""
+        return ((self.deadline,) if self.deadline else ()) + self.deadlines
+
+    def deadline_by_id(self, rule: str | None) -> Deadline | None:
+        """The step's deadline with this ``id`` (None: the one without an id)."""
+        return next((d for d in self.all_deadlines if d.id == rule), None)
 
 
 @attrs.frozen

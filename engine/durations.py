@@ -34,6 +34,13 @@ def subtract(moment: dt.datetime, text: str) -> dt.datetime:
     return moment - parse(text)
 
 
+def shorter_than(text: str, other: str) -> bool:
+    """``text`` is shorter than ``other`` from any day (P30D is not shorter than P1M:
+    February is shorter)."""
+    starts = [dt.datetime(year, month, 1) for year in (2027, 2028) for month in range(1, 13)]
+    return all(start + parse(text) < start + parse(other) for start in starts)
+
+
 def is_zero(text: str) -> bool:
     start = dt.datetime(2000, 1, 1)
     return start + parse(text) == start

@@ -44,7 +44,7 @@ def markdown(processes: list[Process], guards: Mapping[str, Guard]) -> str:
         for state_id in steps_in_order(process):
             state = process.state(state_id)
             mark = " (start)" if state.initial else " (end)" if state.final else ""
-            deadline = deadline_words(process, state.deadline, "en") if state.deadline else ""
+            deadline = "<br>".join(deadline_words(process, d, "en") for d in state.all_deadlines)
             lines.append(f"| {state.title.da} `{state.id}`{mark} | {deadline} |")
         lines += ["", "| action | from → to | who | requires |", "|---|---|---|---|"]
         for action in process.actions:

@@ -45,13 +45,20 @@ def before(moment: dt.datetime, duration: str) -> dt.datetime:
     return _utc(durations.subtract(local(moment), duration))
 
 
-def due(day: dt.date, duration: str) -> dt.datetime:
-    """The deadline ``duration`` after the local day ``day``: at the end of the day it
-    lands on (the next local midnight); a duration with hours lands on its hour."""
-    landed = durations.add(dt.datetime.combine(day, dt.time(), tzinfo=_zone), duration)
+def due(day: dt.date, duration: str, *, back: bool = False) -> dt.datetime:
+    """The deadline ``duration`` after the local day ``day`` (``back``: before it): at the
+    end of the day it lands on (the next local midnight); a duration with hours lands on
+    its hour."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=_zone)
+    landed = durations.subtract(start, duration) if back else durations.add(start, duration)
     if landed.time() == dt.time():
-        landed = dt.datetime.combine(landed.date() + dt.timedelta(days=1), dt.time(), tzinfo=_zone)
+        return end_of(landed.date())
     return _utc(landed)
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    """The local midnight that ends ``day``: when a deadline on that day falls due."""
+    return _utc(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=_zone))
 
 
 def start_of_last_day(due_at: dt.datetime) -> dt.datetime:

@@ -2,8 +2,9 @@
 
 ``tomllib`` keeps no positions, so this reads the table headers (``[x]``, ``[[x]]``)
 and ``key = value`` lines and records where each place starts. Good enough to point
-a person at the right line; a place it cannot see (inside an inline table spanning
-lines) falls back to the nearest enclosing place it knows.
+a person at the right line; a list written over several lines (``deadlines = [`` with
+one ``{ ... }`` a line) has each item's line; a place it cannot see falls back to the
+nearest enclosing place it knows.
 """
 
 import re
@@ -23,7 +24,17 @@ def line_index(text: str) -> dict[Place, int]:
     lines: dict[Place, int] = {}
     counts: dict[Place, int] = {}
     table: Place = ()
+    listing: Place | None = None  # the list being read over several lines
+    depth = items = 0
     for number, line in enumerate(text.splitlines(), start=1):
+        if listing is not None:
+            if depth == 1 and line.lstrip().startswith("{"):
+                lines.setdefault(listing + (items,), number)
+                items += 1
+            depth += _depth(line)
+            if depth <= 0:
+                listing = None
+            continue
         header = _HEADER.match(line)
         if header:
             is_array = header.group(1) == "[["
@@ -42,8 +53,29 @@ def line_index(text: str) -> dict[Place, int]:
             continue
         key = _KEY.match(line)
         if key and not line.lstrip().startswith("#"):
-            lines.setdefault(table + tuple(_keys(key.group(1))), number)
+            place = table + tuple(_keys(key.group(1)))
+            lines.setdefault(place, number)
+            value = line[key.end() :]
+            if value.lstrip().startswith("[") and _depth(value) > 0:
+                listing, depth, items = place, _depth(value), 0
     return lines
+
+
+def _depth(text: str) -> int:
+    """How many more lists ``text`` opens than it closes (outside strings and comments)."""
+    depth, quote = 0, None
+    for char in text:
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            break
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+    return depth
 
 
 def find_line(index: dict[Place, int], place: Place) -> int | None:

@@ -63,7 +63,7 @@ def moves(
         to_state = mapped if mapped in new_states else None
         dropped = tuple(f for f, v in case.fields.items() if v is not None and new.field(f) is None)
         replan = to_state is not None and (
-            to_state != case.state or old.state(case.state).deadline != new.state(to_state).deadline
+            to_state != case.state or old.state(case.state).all_deadlines != new.state(to_state).all_deadlines
         )
         rows = (
             tuple(deadlines.plan(new, case.id, to_state, case.fields, entered(case)))

@@ -12,8 +12,18 @@ from typing import Any
 
 import attrs
 
-from samskab.engine import clock, fieldtypes
-from samskab.engine.cases import ACTION, CREATED, DEADLINE, HANDOVER, REMINDER, SYSTEM_ACTOR, Case, Event
+from samskab.engine import clock, deadlines, fieldtypes
+from samskab.engine.cases import (
+    ACTION,
+    CREATED,
+    DEADLINE,
+    HANDOVER,
+    REMINDER,
+    SYSTEM_ACTOR,
+    Case,
+    Deadline,
+    Event,
+)
 from samskab.engine.channels import Channel
 from samskab.engine.config import Person, names
 from samskab.engine.definition import Process
@@ -101,23 +111,25 @@ def compose(
     event: Event,
     to: Recipient,
     due: dt.datetime | None,
-    passed: tuple[str, dt.datetime] | None = None,
+    about: Deadline | None = None,
 ) -> tuple[str, str]:
     """Subject and body of a short message about ``event``, in the recipient's language:
     the case (number and title), the process, what happened, the step now and the next
     deadline; for people inside the municipality also who acted, the note and the values
     set (samskab's own notes are not repeated: the message says it in their language).
-    ``passed`` is the (state, due time) of a deadline whose automatic action the event is."""
+    ``about`` is the deadline row a reminder or a deadline passed is about, or whose
+    automatic action the event is (its title names it, in a step with several)."""
     lang = to.language
     shows = {"actor", "note", "fields"} if not to.outside else to.sees
     state = process.state(event.to_state).title.get(lang)
+    named = deadlines.name(process, about, lang) if about is not None else state
     if event.kind == CREATED:
         what = words("The case was opened", lang)
     elif event.kind == REMINDER:
-        what = words("Reminder: «{state}» is due {due}", lang, state=state, due=due_day(due, lang))
+        what = words("Reminder: «{state}» is due {due}", lang, state=named, due=due_day(due, lang))
     elif event.kind == DEADLINE:
         what = words(
-            "The deadline of «{state}» has passed ({due})", lang, state=state, due=due_day(due, lang)
+            "The deadline of «{state}» has passed ({due})", lang, state=named, due=due_day(due, lang)
         )
     else:
         if event.kind == HANDOVER:
@@ -127,13 +139,12 @@ def compose(
             what = action.title.get(lang) if action else str(event.action)
         if "actor" in shows and event.actor != SYSTEM_ACTOR:
             what = words("{action} (by {actor})", lang, action=what, actor=event.actor)
-        if passed is not None:
-            passed_state = process.state(passed[0]).title.get(lang)
+        if about is not None:
             missed = words(
                 "The deadline of «{state}» has passed ({due})",
                 lang,
-                state=passed_state,
-                due=due_day(passed[1], lang),
+                state=named,
+                due=due_day(about.due_at, lang),
             )
             what = f"{missed}; {what}"
     title = " ".join(case.title.split())  # one line, whatever was stored: a header cannot break
@@ -162,14 +173,14 @@ def plan(
     people: Mapping[str, Person],
     channels: Mapping[str, Channel],
     due: dt.datetime | None,
-    passed: tuple[str, dt.datetime] | None = None,
+    about: Deadline | None = None,
     installation: str = "",
 ) -> list[Outgoing]:
     """Every message ``event`` causes: per recipient on addressed channels, once on the others.
 
-    ``passed`` is the (state, due time) of the deadline whose automatic action ``event`` is.
+    ``about`` is the deadline row the event is about (see :func:`compose`).
     """
-    deadline_state = passed[0] if passed else None
+    deadline_state = about.state if about is not None and event.kind == ACTION else None
     if not channels:
         return []
     payload = {
@@ -188,15 +199,16 @@ def plan(
         "changes": dict(event.changes),
         "next_deadline": clock.to_text(due) if due else None,
         "owner": case.owner,
+        "deadline": about.rule if about is not None else None,
     }
     messages = []
     addressed = recipients(process, case.fields, people, event, deadline_state)
     for name, channel in channels.items():
         if channel.addressed:
             for address, to in addressed.items():
-                subject, body = compose(process, case, event, to, due, passed)
+                subject, body = compose(process, case, event, to, due, about)
                 messages.append(Outgoing(name, address, subject, body, payload))
         elif event.kind in getattr(channel.settings, "events", (ACTION, CREATED, REMINDER, DEADLINE)):
-            subject, body = compose(process, case, event, Recipient(), due, passed)
+            subject, body = compose(process, case, event, Recipient(), due, about)
             messages.append(Outgoing(name, "", subject, body, payload))
     return messages

@@ -115,12 +115,21 @@ class RoleView:
 
 @attrs.frozen
 class DeadlineRule:
-    after: str
+    after: str | None
     from_field: str | None
     action: str | None
     reminders: tuple[str, ...]
     words: str
-    """The rule in the reader's words: "3 år efter datoen i Underskrevet; påmindelse 3 måneder før"."""
+    """The rule in the reader's words, with its title: "Årligt statusmøde: hver 15. marts;
+    påmindelse 2 uger før", "3 år efter datoen i «Underskrevet»; påmindelse 3 måneder før"."""
+    id: str | None = None
+    title: str | None = None
+    before: str | None = None
+    every: str | None = None
+    on: str | None = None
+    """The day of the year it counts from, ISO 8601 style without a year: --03-15."""
+    after_working_days: int | None = None
+    before_working_days: int | None = None
 
 
 @attrs.frozen
@@ -130,6 +139,9 @@ class StepView:
     initial: bool
     final: bool
     deadline: DeadlineRule | None
+    """The step's first deadline (its one, in most steps)."""
+    deadlines: tuple[DeadlineRule, ...] = ()
+    """Every deadline of the step."""
 
 
 @attrs.frozen
@@ -205,6 +217,11 @@ class ProcessView:
             for target in a.targets
         ]
         lines += [f"    {s.id} --> [*]" for s in self.states if s.final]
+        for step in self.states:  # the deadlines in words, beside their step
+            if step.deadlines:
+                lines.append(f"    note right of {step.id}")
+                lines += [f"        ⏱ {d.words}" for d in step.deadlines]
+                lines.append("    end note")
         return "\n".join(lines)
 
 
@@ -275,6 +292,14 @@ class DeadlineView:
     fired_at: dt.datetime | None
     days_left: int
     overdue: bool
+    rule: str | None = None
+    """Which of the step's deadlines (its id; None: the step's one without an id)."""
+    title: str | None = None
+    """The deadline's title, in a step with several: Årligt statusmøde."""
+    says: str | None = None
+    """When it falls due, in words: hver 15. marts."""
+    repeats: bool = False
+    """A recurring deadline (``every``): the next is planned when this one falls due."""
 
 
 @attrs.frozen

@@ -88,7 +88,7 @@ def process_report(
         return tuple(
             counted(process.state(s).title.get(lang), s, attrs.evolve(where, state=s))
             for s in steps
-            if where.due is None or process.state(s).deadline is not None
+            if where.due is None or process.state(s).all_deadlines
         )
 
     open_steps = per_step(attrs.evolve(mine, open_only=True))

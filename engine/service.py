@@ -24,7 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 import attrs
 import pluggy
 
-from samskab.engine import audit, fieldtypes, localtime, people, views
+from samskab.engine import audit, deadlines, fieldtypes, localtime, people, views
 from samskab.engine.cases import DEADLINE, Case, Event
 from samskab.engine.config import Actor, Person
 from samskab.engine.core import LARGEST_ID, Engine, open_engine
@@ -543,7 +543,7 @@ class Service:
             fields=dict(case.fields),
             shown_fields=views.shown_fields(process, dict(case.fields), lang),
             deadlines=tuple(
-                views.deadline_view(d, summary.overdue, now, lang) for d in engine.store.deadlines(case.id)
+                views.deadline_view(process, d, now, lang) for d in engine.store.deadlines(case.id)
             ),
             history=views.history(engine.store.history(case.id), process, lang, register),
             refused=tuple(
@@ -646,7 +646,7 @@ class Service:
                     day=views.shown_day(deadline.due_at, deadline.kind),
                     kind=deadline.kind,
                     process=process.title.get(lang),
-                    state=process.state(case.state).title.get(lang),
+                    state=deadlines.name(process, deadline, lang),
                     days=views.days_left(deadline.due_at, now, deadline.kind),
                     owner=case.owner,
                     owner_name=views.person_name(register, case.owner),

@@ -189,15 +189,25 @@ class Store(Protocol):
         fired at ``event.at``, once: if it has fired already, or was closed, the whole
         call is a Conflict and writes nothing. ``close_deadlines`` closes every open
         deadline and reminder of the case (``closed_at = event.at``), before the new
-        ``deadlines`` are stored open. When deadlines are closed or new ones given,
-        ``next_due`` becomes the earliest new one of kind ``deadline`` (None if none);
-        otherwise it stays. ``owner`` (a handover) becomes the case's owner; None leaves
-        the owner as it is. ``version`` (a version and its definition's sha256: a
-        migration) becomes the case's version of its process. The event (its ``case_id``
-        set to the case's) and the messages are written as in :meth:`create_case`.
+        ``deadlines`` are stored open. New deadlines replace the open ones of the same
+        ``(state, rule)``: those are closed at ``event.at`` first (a date a deadline
+        counts from was corrected; a step's other deadlines stay as they are). When
+        deadlines are closed or new ones given, ``next_due`` becomes the earliest open
+        deadline of kind ``deadline`` after the writes (None if none); otherwise it
+        stays. ``owner`` (a handover) becomes the case's owner; None leaves the owner as
+        it is. ``version`` (a version and its definition's sha256: a migration) becomes
+        the case's version of its process. The event (its ``case_id`` set to the case's)
+        and the messages are written as in :meth:`create_case`.
         """
 
-    def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence[Outgoing] = ()) -> bool:
+    def fire_deadline(
+        self,
+        deadline: Deadline,
+        event: Event,
+        outbox: Sequence[Outgoing] = (),
+        *,
+        follow: Sequence[Deadline] = (),
+    ) -> bool:
         """Mark a deadline or reminder fired at ``event.at`` and append its event and
         messages, in one transaction; True if it did.
 
@@ -205,7 +215,10 @@ class Store(Protocol):
         on), this returns False and writes nothing. The check and the marking are one
         conditional write inside the transaction, so of two callers racing for the same
         deadline (two ``samskab tick``, another store instance) exactly one gets True.
-        The case itself (its columns and revision) is not changed.
+        ``follow`` (a recurring deadline's next occurrence) replaces the open rows of the
+        same ``(state, rule)``, the fired one among them, as in :meth:`commit_action`,
+        and then the case's ``next_due`` is its earliest open deadline. The case's other
+        columns and its revision are not changed.
         """
 
     # -- reading cases -----------------------------------------------------------------

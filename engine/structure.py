@@ -19,7 +19,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from samskab.engine.definition import Action, GuardRef, Text
+from samskab.engine.definition import Action, DayOfYear, GuardRef, Text
 from samskab.engine.errors import InvalidFiles, Problem
 from samskab.engine.locate import Place, find_line, format_place, line_index
 from samskab.engine.suggest import did_you_mean
@@ -84,6 +84,14 @@ def make_converter(*, forbid_extra_keys: bool) -> cattrs.Converter:
         GuardRef, lambda v, t: GuardRef(name=v) if isinstance(v, str) else guard_from_table(v, t)
     )
 
+    day_from_table = make_dict_structure_fn(DayOfYear, converter)
+
+    def day_of_year(value: Any, kind: type) -> DayOfYear:
+        if not isinstance(value, dict):
+            raise TypeError(f"expected a table such as {{ month = 3, day = 15 }}, got {_describe(value)}")
+        return day_from_table(value, kind)
+
+    converter.register_structure_hook(DayOfYear, day_of_year)
     converter.register_structure_hook(
         Action,
         make_dict_structure_fn(Action, converter, from_=override(rename="from")),

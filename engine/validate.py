@@ -4,21 +4,25 @@ Every check adds to one list, so a person sees every mistake in one run. Places 
 tuples such as ``("actions", 2, "to")``; the loader turns them into file lines.
 """
 
+import calendar
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
 import attrs
 
-from samskab.engine import durations, fieldtypes
+from samskab.engine import durations, fieldtypes, workdays
 from samskab.engine.definition import (
     EXTERNAL_SEES,
     FIELD_TYPES,
     LEVELS,
     NOTIFY_ON,
+    DayOfYear,
+    Deadline,
     Field,
     GuardRef,
     Process,
+    State,
     ToBy,
 )
 from samskab.engine.guards import Guard
@@ -108,41 +112,7 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
         place = ("states", i)
         if state.initial and state.final:
             found.append(Finding(place, f"state `{state.id}` is both initial and final"))
-        if state.deadline is None:
-            continue
-        deadline = state.deadline
-        durations_at: list[tuple[Place, str]] = [(("after",), deadline.after)] + [
-            (("reminders", j), r) for j, r in enumerate(deadline.reminders)
-        ]
-        for where, text in durations_at:
-            zero_ok = where == ("after",) and deadline.from_field is not None
-            if (problem := durations.problem(text, zero_ok=zero_ok)) is not None:
-                found.append(
-                    Finding(place + ("deadline",) + where, problem, "write e.g. P3Y, P6M, P6W or P14D")
-                )
-        if deadline.from_field is not None:
-            refer(place + ("deadline", "from_field"), deadline.from_field, field_ids, "field")
-            from_field = process.field(deadline.from_field)
-            if from_field is not None and from_field.type != "date":
-                found.append(
-                    Finding(
-                        place + ("deadline", "from_field"),
-                        f"`{from_field.id}` is a {from_field.type} field, not a date field",
-                    )
-                )
-        if deadline.action is not None:
-            refer(place + ("deadline", "action"), deadline.action, action_ids, "action")
-            action = process.action(deadline.action)
-            if action is not None and state.id not in action.from_:
-                found.append(
-                    Finding(
-                        place + ("deadline", "action"),
-                        f"action `{action.id}` cannot be taken from `{state.id}`",
-                        f"add `{state.id}` to its `from`",
-                    )
-                )
-        if state.final:
-            found.append(Finding(place + ("deadline",), "a final state has no deadline"))
+        found += _check_deadlines(place, process, state)
 
     for i, action in enumerate(process.actions):
         place = ("actions", i)
@@ -239,7 +209,7 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
             rule.on in ("reminder", "deadline")
             and rule.state is not None
             and rule.state in state_ids
-            and process.state(rule.state).deadline is None
+            and not process.state(rule.state).all_deadlines
         ):
             found.append(Finding(place + ("state",), f"state `{rule.state}` has no deadline"))
         for j, target in enumerate(rule.to):
@@ -258,11 +228,14 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
 _ID_HINT = "ids start with a letter and hold letters, digits and _"
 
 
-def _check_ids(group: str | Place, ids: Iterable[str]) -> list[Finding]:
+def _check_ids(group: str | Place, ids: Iterable[str | None]) -> list[Finding]:
+    """Ids valid and each once (None: an id left out, said where it is needed)."""
     base = (group,) if isinstance(group, str) else group
     found = []
     seen: Counter[str] = Counter()
     for i, name in enumerate(ids):
+        if name is None:
+            continue
         seen[name] += 1
         if seen[name] == 2:
             found.append(Finding(base + (i, "id"), f"duplicate id `{name}`", "give each one its own id"))
@@ -274,10 +247,8 @@ def _check_ids(group: str | Place, ids: Iterable[str]) -> list[Finding]:
 def _check_deadline_dates(process: Process) -> list[Finding]:
     """A deadline counted from a date field needs that date whenever its step is entered."""
     found = []
-    for state in process.states:
-        date_field = state.deadline.from_field if state.deadline else None
-        if date_field is None:
-            continue
+    dated = [(s, d.from_field) for s in process.states for d in s.all_deadlines if d.from_field is not None]
+    for state, date_field in dict.fromkeys(dated):
         if state.initial and date_field not in process.start.requires:
             found.append(
                 Finding(
@@ -302,6 +273,183 @@ def _check_deadline_dates(process: Process) -> list[Finding]:
                     )
                 )
     return found
+
+
+_OFFSETS = ("after", "before", "after_working_days", "before_working_days")
+_DURATION_HINT = "write e.g. P3Y, P6M, P6W or P14D"
+
+
+def _check_deadlines(place: Place, process: Process, state: State) -> list[Finding]:
+    """A step's deadlines: ``deadline`` or ``deadlines`` (each with an id and a title),
+    and each one's own rules (:func:`_check_deadline`)."""
+    found = []
+    if state.deadline is not None and state.deadlines:
+        found.append(
+            Finding(
+                place + ("deadlines",),
+                "a step has `deadline` or `deadlines`, not both",
+                "move the `deadline` into `deadlines`, with an `id` and a `title`",
+            )
+        )
+    if state.all_deadlines and state.final:
+        key = "deadline" if state.deadline is not None else "deadlines"
+        found.append(Finding(place + (key,), "a final state has no deadline"))
+    if state.deadline is not None:
+        found += _check_deadline(place + ("deadline",), process, state, state.deadline)
+    for j, deadline in enumerate(state.deadlines):
+        where = place + ("deadlines", j)
+        if deadline.id is None:
+            found.append(
+                Finding(
+                    where,
+                    "each of a step's `deadlines` needs an `id`",
+                    'add e.g. id = "statusmoede", to tell it from the others',
+                )
+            )
+        if deadline.title is None:
+            found.append(
+                Finding(
+                    where,
+                    "each of a step's `deadlines` needs a `title`, so people see which is which",
+                    'add e.g. title = "Årligt statusmøde"',
+                )
+            )
+        found += _check_deadline(where, process, state, deadline)
+    found += _check_ids(place + ("deadlines",), [d.id for d in state.deadlines])
+    if (
+        state.deadline is not None
+        and state.deadline.id is not None
+        and not IDENTIFIER.match(state.deadline.id)
+    ):
+        found.append(
+            Finding(place + ("deadline", "id"), f"`{state.deadline.id}` is not a valid id", _ID_HINT)
+        )
+    return found
+
+
+def _check_deadline(place: Place, process: Process, state: State, deadline: Deadline) -> list[Finding]:
+    """One deadline: what it counts from, one offset at most, durations and days that
+    exist, a date field, an action that can be taken from the step."""
+    found = []
+    offsets = [key for key in _OFFSETS if getattr(deadline, key) is not None]
+    from_a_day = deadline.from_field is not None or deadline.on is not None
+    if deadline.from_field is not None and deadline.on is not None:
+        found.append(
+            Finding(
+                place + ("on",),
+                "a deadline counts from `from_field` or from `on`, not both",
+                "remove one of them",
+            )
+        )
+    if len(offsets) > 1:
+        found.append(
+            Finding(
+                place + (offsets[1],),
+                f"a deadline has one of {', '.join(f'`{k}`' for k in _OFFSETS)}; this one has "
+                + " and ".join(f"`{k}`" for k in offsets),
+                "keep one of them",
+            )
+        )
+    if not offsets and not from_a_day and deadline.every is None:
+        found.append(
+            Finding(
+                place,
+                "a deadline needs `after` (or `every`, `after_working_days`, or a date: `from_field`, `on`)",
+                'add e.g. after = "P6W"',
+            )
+        )
+    for key in ("before", "before_working_days"):
+        if getattr(deadline, key) is not None and not from_a_day:
+            found.append(
+                Finding(
+                    place + (key,),
+                    f"`{key}` counts back from a date, and this deadline has none",
+                    "give the date field in `from_field`, or a day of the year in `on`",
+                )
+            )
+    durations_at: list[tuple[Place, str, bool]] = []
+    if deadline.after is not None:
+        durations_at.append((("after",), deadline.after, from_a_day))
+    if deadline.before is not None:
+        durations_at.append((("before",), deadline.before, True))
+    if deadline.every is not None:
+        durations_at.append((("every",), deadline.every, False))
+    durations_at += [(("reminders", j), r, False) for j, r in enumerate(deadline.reminders)]
+    bad = set()
+    for where, text, zero_ok in durations_at:
+        if (problem := durations.problem(text, zero_ok=zero_ok)) is not None:
+            found.append(Finding(place + where, problem, _DURATION_HINT))
+            bad.add(where)
+    for key in ("after_working_days", "before_working_days"):
+        count = getattr(deadline, key)
+        if count is not None and not 1 <= count <= workdays.LONGEST:
+            found.append(
+                Finding(
+                    place + (key,),
+                    f"{count} is not a number of working days from 1 to {workdays.LONGEST}",
+                    "write e.g. 10",
+                )
+            )
+    if deadline.every is not None and ("every",) not in bad:
+        if durations.shorter_than(deadline.every, "P1D"):
+            found.append(
+                Finding(
+                    place + ("every",),
+                    f"`{deadline.every}` repeats more often than once a day",
+                    "write e.g. P1Y, P6M or P1W",
+                )
+            )
+        if deadline.on is not None and deadline.every != "P1Y":
+            found.append(
+                Finding(
+                    place + ("every",),
+                    "a deadline `on` a day of the year repeats every year or not at all",
+                    'write every = "P1Y", or leave `every` out for once',
+                )
+            )
+        for j, reminder in enumerate(deadline.reminders):
+            if ("reminders", j) not in bad and not durations.shorter_than(reminder, deadline.every):
+                found.append(
+                    Finding(
+                        place + ("reminders", j),
+                        f"a reminder {reminder} before comes before the previous occurrence is due"
+                        f" (every {deadline.every})",
+                        f"remind less than {deadline.every} before",
+                    )
+                )
+    if deadline.on is not None and (problem := _day_problem(deadline.on)) is not None:
+        found.append(Finding(place + ("on",), problem, "write e.g. on = { month = 3, day = 15 }"))
+    if deadline.from_field is not None:
+        found += _refer(place + ("from_field",), deadline.from_field, [f.id for f in process.fields], "field")
+        from_field = process.field(deadline.from_field)
+        if from_field is not None and from_field.type != "date":
+            found.append(
+                Finding(
+                    place + ("from_field",),
+                    f"`{from_field.id}` is a {from_field.type} field, not a date field",
+                )
+            )
+    if deadline.action is not None:
+        found += _refer(place + ("action",), deadline.action, [a.id for a in process.actions], "action")
+        action = process.action(deadline.action)
+        if action is not None and state.id not in action.from_:
+            found.append(
+                Finding(
+                    place + ("action",),
+                    f"action `{action.id}` cannot be taken from `{state.id}`",
+                    f"add `{state.id}` to its `from`",
+                )
+            )
+    return found
+
+
+def _day_problem(on: DayOfYear) -> str | None:
+    """Why ``on`` is no day of the year (29 February is one), or None."""
+    if not 1 <= on.month <= 12:
+        return f"{on.month} is not a month (1 to 12)"
+    if not 1 <= on.day <= calendar.monthrange(2028, on.month)[1]:
+        return f"month {on.month} has no day {on.day}"
+    return None
 
 
 def _refer(place: Place, name: str, known: list[str], kind: str) -> list[Finding]:

@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 import isodate
 
-from samskab.engine import durations, fieldtypes, localtime
+from samskab.engine import deadlines, durations, fieldtypes, localtime
 from samskab.engine.cases import (
     ACTION,
     COMMENT,
@@ -28,7 +28,7 @@ from samskab.engine.cases import (
     Event,
 )
 from samskab.engine.config import Person
-from samskab.engine.definition import Action, Field, GuardRef, Process
+from samskab.engine.definition import Action, DayOfYear, Field, GuardRef, Process
 from samskab.engine.definition import Deadline as DeadlineDefinition
 from samskab.engine.guards import Guard
 from samskab.engine.messages import text, words
@@ -80,17 +80,27 @@ _UNITS = (
 )
 
 
-def duration_words(iso: str, lang: str) -> str:
-    """An ISO 8601 duration (P3Y, P6W, P1Y6M) in words: "3 år", "6 uger", "1 år og 6 måneder"."""
+def _amounts(iso: str) -> dict[str, int]:
+    """An ISO 8601 duration's years, months, weeks, days and hours (days in whole weeks
+    as weeks)."""
     parsed = durations.parse(iso)
-    years = int(getattr(parsed, "years", 0))
-    months = int(getattr(parsed, "months", 0))
     delta = parsed.tdelta if isinstance(parsed, isodate.Duration) else parsed
     days, hours = delta.days, delta.seconds // 3600
     weeks = 0
     if days and days % 7 == 0:
         weeks, days = days // 7, 0
-    amounts = {"years": years, "months": months, "weeks": weeks, "days": days, "hours": hours}
+    return {
+        "years": int(getattr(parsed, "years", 0)),
+        "months": int(getattr(parsed, "months", 0)),
+        "weeks": weeks,
+        "days": days,
+        "hours": hours,
+    }
+
+
+def duration_words(iso: str, lang: str) -> str:
+    """An ISO 8601 duration (P3Y, P6W, P1Y6M) in words: "3 år", "6 uger", "1 år og 6 måneder"."""
+    amounts = _amounts(iso)
     parts = [
         words(one if amounts[unit] == 1 else many, lang, n=amounts[unit])
         for unit, one, many in _UNITS
@@ -101,6 +111,43 @@ def duration_words(iso: str, lang: str) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + words(" and ", lang) + parts[-1]
 
 
+_EVERY = (
+    ("years", "every year", "every {n} years"),
+    ("months", "every month", "every {n} months"),
+    ("weeks", "every week", "every {n} weeks"),
+    ("days", "every day", "every {n} days"),
+)
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def every_words(iso: str, lang: str) -> str:
+    """How often a deadline repeats: "hvert år", "hver 12. måned", "med 1 år og 6 måneders mellemrum"."""
+    used = {unit: n for unit, n in _amounts(iso).items() if n}
+    if len(used) == 1 and "hours" not in used:
+        [(unit, n)] = used.items()
+        one, many = next((one, many) for u, one, many in _EVERY if u == unit)
+        return words(one if n == 1 else many, lang, n=n)
+    return words("every {duration}", lang, duration=duration_words(iso, lang))
+
+
+def day_of_year_words(on: DayOfYear, lang: str) -> str:
+    """A day of the year: "15. marts", "15 March"."""
+    return words("{day} {month}", lang, day=on.day, month=words(_MONTHS[on.month - 1], lang))
+
+
 def deadline_rule(process: Process, deadline: DeadlineDefinition, lang: str) -> DeadlineRule:
     return DeadlineRule(
         after=deadline.after,
@@ -108,20 +155,22 @@ def deadline_rule(process: Process, deadline: DeadlineDefinition, lang: str) -> 
         action=deadline.action,
         reminders=tuple(deadline.reminders),
         words=deadline_words(process, deadline, lang),
+        id=deadline.id,
+        title=deadline.title.get(lang) if deadline.title else None,
+        before=deadline.before,
+        every=deadline.every,
+        on=f"--{deadline.on.month:02d}-{deadline.on.day:02d}" if deadline.on else None,
+        after_working_days=deadline.after_working_days,
+        before_working_days=deadline.before_working_days,
     )
 
 
 def deadline_words(process: Process, deadline: DeadlineDefinition, lang: str) -> str:
-    after = duration_words(deadline.after, lang)
-    if deadline.from_field:
-        field = process.field(deadline.from_field)
-        label = f"«{field.label.get(lang) if field else deadline.from_field}»"
-        if durations.is_zero(deadline.after):
-            said = words("on the date in {field}", lang, field=label)
-        else:
-            said = words("{after} after the date in {field}", lang, after=after, field=label)
-    else:
-        said = words("{after} after entering the step", lang, after=after)
+    """A deadline in words: "Årligt statusmøde: hver 15. marts; påmindelse 2 uger før",
+    "2 uger før datoen i «Byrådsmøde (dato)»", "10 arbejdsdage efter at trinnet er nået"."""
+    said = when_words(process, deadline, lang)
+    if deadline.title:
+        said = f"{deadline.title.get(lang)}: {said}"
     if deadline.reminders:
         before = words(" and ", lang).join(duration_words(r, lang) for r in deadline.reminders)
         said += words("; reminder {before} before", lang, before=before)
@@ -130,6 +179,56 @@ def deadline_words(process: Process, deadline: DeadlineDefinition, lang: str) ->
         title = action.title.get(lang) if action else deadline.action
         said += words("; then automatically: {action}", lang, action=title)
     return said
+
+
+def when_words(process: Process, deadline: DeadlineDefinition, lang: str) -> str:
+    """When a deadline falls due, in words (without its title, reminders and action)."""
+    if deadline.from_field:
+        field = process.field(deadline.from_field)
+        label = f"«{field.label.get(lang) if field else deadline.from_field}»"
+        anchor = words("the date in {field}", lang, field=label)
+    elif deadline.on is not None:
+        day = day_of_year_words(deadline.on, lang)
+        anchor = day if deadline.every else words("the next {day}", lang, day=day)
+    else:
+        anchor = words("entering the step", lang)
+    amount, after = _offset(deadline, lang)
+    if deadline.every is None or deadline.on is not None:
+        if amount is None:
+            when = words("on {anchor}", lang, anchor=anchor)
+        else:
+            when = words(
+                "{amount} after {anchor}" if after else "{amount} before {anchor}",
+                lang,
+                amount=amount,
+                anchor=anchor,
+            )
+        if deadline.every is None:
+            return when
+        return (
+            words("every year on {day}", lang, day=anchor)
+            if amount is None
+            else words("every year, {when}", lang, when=when)
+        )
+    series = words("{every} after {anchor}", lang, every=every_words(deadline.every, lang), anchor=anchor)
+    if amount is None:
+        return series
+    shift = words("{amount} after" if after else "{amount} before", lang, amount=amount)
+    return words("{series}, each time {shift}", lang, series=series, shift=shift)
+
+
+def _offset(deadline: DeadlineDefinition, lang: str) -> tuple[str | None, bool]:
+    """How far from what it counts from a deadline falls, in words (None: on it), and
+    whether after (or before) it."""
+    count = deadline.after_working_days or deadline.before_working_days
+    if count is not None:
+        amount = words("{n} working day" if count == 1 else "{n} working days", lang, n=count)
+        return amount, deadline.after_working_days is not None
+    if deadline.before is not None:
+        return duration_words(deadline.before, lang), False
+    if deadline.after is None or durations.is_zero(deadline.after):
+        return None, True
+    return duration_words(deadline.after, lang), True
 
 
 LEVELS = {"individ": "individual", "lokalsamfund": "community", "kommune": "municipality"}
@@ -254,7 +353,8 @@ def process_view(process: Process, lang: str, guards: Mapping[str, Guard] | None
                 title=s.title.get(lang),
                 initial=s.initial,
                 final=s.final,
-                deadline=deadline_rule(process, s.deadline, lang) if s.deadline else None,
+                deadline=deadline_rule(process, s.all_deadlines[0], lang) if s.all_deadlines else None,
+                deadlines=tuple(deadline_rule(process, d, lang) for d in s.all_deadlines),
             )
             for s in (process.state(i) for i in steps_in_order(process))
         ),
@@ -349,7 +449,9 @@ def shown_fields(process: Process, values: dict[str, Any], lang: str) -> tuple[F
     )
 
 
-def deadline_view(deadline: Deadline, overdue: bool, now: dt.datetime, lang: str) -> DeadlineView:
+def deadline_view(process: Process, deadline: Deadline, now: dt.datetime, lang: str) -> DeadlineView:
+    """An open deadline or reminder of a case; overdue: a deadline passed."""
+    rule = deadlines.rule_of(process, deadline)
     return DeadlineView(
         kind=deadline.kind,
         state=deadline.state,
@@ -360,7 +462,11 @@ def deadline_view(deadline: Deadline, overdue: bool, now: dt.datetime, lang: str
         before_words=duration_words(deadline.before, lang) if deadline.before else None,
         fired_at=deadline.fired_at,
         days_left=days_left(deadline.due_at, now, deadline.kind),
-        overdue=overdue and deadline.kind == DEADLINE,
+        overdue=deadline.kind == DEADLINE and deadline.due_at <= now,
+        rule=deadline.rule,
+        title=rule.title.get(lang) if rule is not None and rule.title else None,
+        says=when_words(process, rule, lang) if rule is not None else None,
+        repeats=rule is not None and rule.every is not None,
     )
 
 

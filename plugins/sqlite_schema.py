@@ -236,3 +236,12 @@ def m009_case_owner(db: sqlite_utils.Database) -> None:
         "UPDATE cases SET owner = (SELECT actor FROM events e WHERE e.case_id = cases.id ORDER BY e.id LIMIT 1)"
     )
     db.execute("CREATE INDEX cases_owner ON cases(owner)")
+
+
+@migrations()
+def m011_deadline_rules(db: sqlite_utils.Database) -> None:
+    """Which of its step's deadlines a row is (``rule``: a step may have several), and
+    what a recurring deadline counted from entering its step counts every occurrence
+    from (``anchor``). Rows from before have neither: the step's one deadline."""
+    db.table("deadlines").add_column("rule", str)
+    db.table("deadlines").add_column("anchor", str)

@@ -123,7 +123,7 @@ def create_store(url: str, fill: Callable[[str], None]) -> bool | None:
     return True
 
 
-LATEST = "m009_case_owner"
+LATEST = "m011_deadline_rules"
 """The last migration in ``plugins.sqlite_schema``; a test keeps the two in step."""
 
 
@@ -309,8 +309,6 @@ class SqliteStore(Store):
     ) -> Case:
         closed_at = (case.closed_at or event.at) if closed else None
         owner = owner or case.owner
-        replanned = close_deadlines or bool(deadlines)
-        next_due = _next_due(deadlines) if replanned else case.next_due
         # Only the columns that change are set: an index on a column left alone is
         # not rewritten, and every page written is paid for at commit.
         at = clock.to_text(event.at)
@@ -319,8 +317,8 @@ class SqliteStore(Store):
             columns["fields"] = jsontext.dumps(fields)
         if closed_at != case.closed_at:
             columns["closed_at"] = _text(closed_at)
-        if next_due != case.next_due:
-            columns["next_due"] = _text(next_due)
+        if close_deadlines and not deadlines and case.next_due is not None:
+            columns["next_due"] = None
         if owner != case.owner:
             columns["owner"] = owner
         if version is not None:
@@ -354,8 +352,13 @@ class SqliteStore(Store):
                     (at, case.id),
                 )
             event_id = self._insert_event(case.id, event)
-            self._insert_deadlines(case.id, deadlines)
+            self._insert_deadlines(case.id, deadlines, event.at)
             self._insert_outbox(case.id, event_id, event.at, outbox)
+            if deadlines:
+                self._keep_next_due(case.id)
+            next_due = _time(
+                self.conn.execute("SELECT next_due FROM cases WHERE id = ?", (case.id,)).fetchone()[0]
+            )
         return Case(
             case.id,
             case.title,
@@ -371,7 +374,14 @@ class SqliteStore(Store):
             owner,
         )
 
-    def fire_deadline(self, deadline: Deadline, event: Event, outbox: Sequence[Outgoing] = ()) -> bool:
+    def fire_deadline(
+        self,
+        deadline: Deadline,
+        event: Event,
+        outbox: Sequence[Outgoing] = (),
+        *,
+        follow: Sequence[Deadline] = (),
+    ) -> bool:
         with self._writing():
             # Only an open deadline fires: one listed before its case moved on stays unfired.
             cursor = self.conn.execute(
@@ -382,7 +392,19 @@ class SqliteStore(Store):
                 return False
             event_id = self._insert_event(deadline.case_id, event)
             self._insert_outbox(deadline.case_id, event_id, event.at, outbox)
+            if follow:
+                self._insert_deadlines(deadline.case_id, follow, event.at)
+                self._keep_next_due(deadline.case_id)
         return True
+
+    def _keep_next_due(self, case_id: int) -> None:
+        """The case's ``next_due``: its earliest open deadline (reminders aside)."""
+        self.conn.execute(
+            "UPDATE cases SET next_due = (SELECT min(due_at) FROM deadlines d"
+            " WHERE d.case_id = cases.id AND d.closed_at IS NULL AND d.kind = 'deadline')"
+            " WHERE id = ?",
+            (case_id,),
+        )
 
     def _insert_event(self, case_id: int, event: Event) -> int:
         """Append an event with its digest and links, and move the heads. The heads are
@@ -849,12 +871,38 @@ class SqliteStore(Store):
         )
         return [(_moment(at), actor, what) for at, actor, what in rows]
 
-    def _insert_deadlines(self, case_id: int, deadlines: Sequence[Deadline]) -> None:
+    def _insert_deadlines(
+        self, case_id: int, deadlines: Sequence[Deadline], at: dt.datetime | None = None
+    ) -> None:
+        """Store ``deadlines`` open; with ``at``, they replace the open rows of the same
+        step and rule, which are closed at ``at``."""
         if not deadlines:
             return
+        if at is not None:
+            self.conn.executemany(
+                "UPDATE deadlines SET closed_at = ?"
+                " WHERE case_id = ? AND closed_at IS NULL AND state = ? AND rule IS ?",
+                [
+                    (clock.to_text(at), case_id, state, rule)
+                    for state, rule in {(d.state, d.rule) for d in deadlines}
+                ],
+            )
         self.conn.executemany(
-            "INSERT INTO deadlines (case_id, state, kind, due_at, action, before) VALUES (?, ?, ?, ?, ?, ?)",
-            [(case_id, d.state, d.kind, clock.to_text(d.due_at), d.action, d.before) for d in deadlines],
+            "INSERT INTO deadlines (case_id, state, kind, due_at, action, before, rule, anchor)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    case_id,
+                    d.state,
+                    d.kind,
+                    clock.to_text(d.due_at),
+                    d.action,
+                    d.before,
+                    d.rule,
+                    _text(d.anchor),
+                )
+                for d in deadlines
+            ],
         )
 
     # -- reading -----------------------------------------------------------------
@@ -968,7 +1016,7 @@ class SqliteStore(Store):
         )
         return [_event(row) for row in rows]
 
-    _DEADLINE_COLUMNS = "case_id, state, kind, due_at, action, before, fired_at, closed_at, id"
+    _DEADLINE_COLUMNS = "case_id, state, kind, due_at, action, before, fired_at, closed_at, id, rule, anchor"
 
     def deadlines(self, case_id: int, *, open_only: bool = True) -> list[Deadline]:
         sql = f"SELECT {self._DEADLINE_COLUMNS} FROM deadlines WHERE case_id = ?"
@@ -1089,7 +1137,7 @@ def _event(row: tuple[Any, ...]) -> Event:
 
 
 def _deadline(row: tuple[Any, ...]) -> Deadline:
-    return _record(Deadline, row, times=("due_at", "fired_at", "closed_at"))
+    return _record(Deadline, row, times=("due_at", "fired_at", "closed_at", "anchor"))
 
 
 def _outbox(row: tuple[Any, ...]) -> OutboxRow:

@@ -2,8 +2,10 @@
 
 python race_worker.py race DB NAME ATTEMPTS    # record responses on shared cases
 python race_worker.py bulk DB                  # open and advance cases until killed
+python race_worker.py tick DB START TIMES...   # tick at each time, one a second from START
 """
 
+import datetime as dt
 import json
 import random
 import sys
@@ -54,8 +56,23 @@ def bulk(db: str) -> None:
         i += 1
 
 
+def tick(db: str, start_at: float, times: list[str]) -> None:
+    """Tick at each of ``times`` (the engine's clock), the i-th at ``start_at`` + i
+    seconds, so that two workers tick at the same moment; print what each tick fired."""
+    engine = open_engine(db, pm=make_plugin_manager(load_entrypoints=False))
+    fired = []
+    for i, moment in enumerate(times):
+        time.sleep(max(0.0, start_at + i - time.time()))
+        engine.now = lambda moment=moment: dt.datetime.fromisoformat(moment).astimezone(dt.UTC)
+        report = engine.tick()
+        fired.append([[e.case_id, e.kind, e.note or e.action] for e in report.deadlines + report.actions])
+    print(json.dumps(fired))
+
+
 if __name__ == "__main__":
-    if sys.argv[1] == "race":
+    if sys.argv[1] == "tick":
+        tick(sys.argv[2], float(sys.argv[3]), sys.argv[4:])
+    elif sys.argv[1] == "race":
         race(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]))
     else:
         bulk(sys.argv[2])

@@ -44,7 +44,9 @@ def test_a_date_deadline_runs_to_the_end_of_its_local_day(samskab, last_day, sti
     assert [e["case"] for e in fired] == [number]
     assert samskab.json("tick", now=overdue)["deadlines"] == []  # once
     [deadline] = [
-        d for d in samskab.json("cases", "show", str(number))["deadlines"] if d["kind"] == "deadline"
+        d
+        for d in samskab.json("cases", "show", str(number))["deadlines"]
+        if (d["kind"], d["rule"]) == ("deadline", "evaluering")
     ]
     assert deadline["day"] == last_day
     shown = samskab("--lang", "da", "cases", "show", str(number), now=still_in_time).stdout

@@ -47,6 +47,8 @@ def said_from_tables() -> dict[str, str]:
         "views.LEVELS": views.LEVELS.values(),
         "views.PLACEHOLDERS": views.PLACEHOLDERS.values(),
         "views._UNITS": [text for _, one, many in views._UNITS for text in (one, many)],
+        "views._EVERY": [text for _, one, many in views._EVERY for text in (one, many)],
+        "views._MONTHS": views._MONTHS,
         "service._STATUS": service._STATUS.values(),
         "builtin_guards.SAYS": builtin_guards.SAYS.values(),
         "cases.COLUMNS": [title for _, title in cases.COLUMNS],

@@ -96,6 +96,11 @@ def test_lokalforum_is_evaluated_before_the_next_council_period(samskab):
         "evalueringsfrist=2029-09-30",
         now="2026-03-01",
     )
+    # The yearly dialogue meeting falls due every 20 February, counted from the first.
+    for year in (2027, 2028, 2029):
+        assert samskab.json("tick", now=f"{year}-02-20T12:00")["deadlines"] == []
+        passed = samskab.json("tick", now=f"{year}-02-21T00:00+01:00")["deadlines"]
+        assert [e["case"] for e in passed] == [int(number)] and "Årligt dialogmøde" in passed[0]["note"]
     assert overdue_ids(samskab, "2029-09-30T23:59+02:00") == []  # the last day is the whole day
     reminders = samskab.json("tick", now="2029-07-01")["reminders"]
     assert [e["case"] for e in reminders] == [int(number)]

@@ -55,6 +55,55 @@ def test_two_processes_racing_on_the_same_cases(workdir):
         assert case.revision == 2 + len(mine)
 
 
+def test_two_ticks_racing_fire_each_deadline_of_a_step_exactly_once(workdir):
+    """Two processes tick the same cases at the same moments: each yearly status meeting
+    and each revision fires once, and each fired occurrence plans exactly one next."""
+    from test_deadline_rules import POLICY
+
+    (workdir / "processes").mkdir()
+    (workdir / "processes" / "frivilligpolitik.toml").write_text(POLICY, encoding="utf-8")
+    (workdir / "samskab.toml").write_text('processes = ["processes"]\n')
+    db = workdir / "policies.db"
+    engine = engine_on(db)
+    actor = Actor("setup", None)
+    for i in range(12):
+        case = engine.new_case("frivilligpolitik", f"Politik {i}", {"byraadsmoede": "2026-05-20"}, actor)
+        engine.advance(case.id, "vedtag", {"vedtaget_dato": "2026-05-20"}, actor=actor)
+    times = [f"{year}-05-21T00:00+02:00" for year in (2027, 2028, 2029, 2030)]
+    start_at = str(time.time() + 2)
+    workers = [
+        subprocess.Popen(
+            [sys.executable, WORKER, "tick", str(db), start_at, *times], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outcomes = [json.loads(worker.communicate(timeout=120)[0]) for worker in workers]
+    said = [tuple(event) for worker in outcomes for tick in worker for event in tick]
+    assert len(said) == len(set(said)), "a deadline fired twice"
+    assert all(any(tick for tick in worker) for worker in outcomes), "the two processes never raced"
+    conn = sqlite3.connect(db)
+    for case in engine.cases():
+        notes = [
+            row[0]
+            for row in conn.execute(
+                "SELECT coalesce(note, action) FROM events WHERE case_id = ? AND actor = 'samskab'",
+                (case.id,),
+            )
+        ]
+        meetings = [n for n in notes if "Årligt statusmøde: fristen" in n]
+        assert sorted(meetings) == [
+            f"Politikken gælder – Årligt statusmøde: fristen er overskredet (20.5.{year})"
+            for year in (2027, 2028, 2029)
+        ]
+        assert notes.count("start_revision") == 1 and case.state == "revision"
+        fired = conn.execute(
+            "SELECT count(*) FROM deadlines WHERE case_id = ? AND kind = 'deadline' AND fired_at IS NOT NULL",
+            (case.id,),
+        ).fetchone()
+        assert fired == (4,)  # three meetings and the revision, each once
+    assert check_invariants(db) == 12
+
+
 def cases_in(db: Path) -> int:
     """How many cases a worker has committed so far (0 while it has not made its tables)."""
     conn = sqlite3.connect(db, timeout=5)

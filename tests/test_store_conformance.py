@@ -432,9 +432,10 @@ def test_commit_action_closes_deadlines_only_when_asked(store):
     kept = act(store, case, changes={"a": 1})
     assert kept.next_due == at(20)
     assert [d.closed_at for d in store.deadlines(kept.id)] == [None, None]
-    # New deadlines without closing: the old stay open beside them.
-    added = act(store, kept, deadlines=(deadline(at(15), state="dialog"),), when=at(3))
+    # New deadlines of another rule without closing: the old stay open beside them.
+    added = act(store, kept, deadlines=(deadline(at(15), rule="status"),), when=at(3))
     assert [d.due_at for d in store.deadlines(added.id)] == [at(10), at(15), at(20)]
+    assert added.next_due == at(15) == store.get_case(case.id).next_due
     closing = act(store, added, to="aftaleudkast", close=True, when=at(4))
     assert closing.next_due is None and store.get_case(case.id).next_due is None
     assert store.deadlines(case.id) == []
@@ -548,6 +549,52 @@ def test_fire_deadline_races_have_one_winner(open_store):
         thread.join()
     assert sorted(results) == [False, True]
     assert len(first.history(case.id)) == 2
+
+
+def test_fire_deadline_with_its_next_occurrence_replaces_the_deadlines_rows(store, open_store):
+    """A recurring deadline fires and its next occurrence takes its place: the fired row
+    and its reminders are closed, the step's other deadline stays, next_due moves on;
+    the loser of a race writes nothing."""
+    case = new_case(
+        store,
+        deadlines=(
+            deadline(at(5), rule="status", anchor=at(1)),
+            deadline(at(4), REMINDER, rule="status", before="P1D"),
+            deadline(at(20), rule="revision", action="afbryd"),
+        ),
+    )
+    assert case.next_due == at(5) and store.get_case(case.id).next_due == at(5)
+    due = next(d for d in store.deadlines(case.id) if d.rule == "status" and d.kind == DEADLINE)
+    assert (due.anchor, due.before) == (at(1), None)
+    event = Event(case.id, at(6), SYSTEM_ACTOR, DEADLINE, None, "dialog", "dialog")
+    follow = (deadline(at(9), rule="status", anchor=at(1)), deadline(at(8), REMINDER, rule="status"))
+    other = open_store()
+    assert store.fire_deadline(due, event, follow=follow)
+    assert not other.fire_deadline(due, event, follow=follow)
+    open_rows = [(d.rule, d.kind, d.due_at, d.fired_at) for d in store.deadlines(case.id)]
+    assert open_rows == [
+        ("status", REMINDER, at(8), None),
+        ("status", DEADLINE, at(9), None),
+        ("revision", DEADLINE, at(20), None),
+    ]
+    closed = [d for d in store.deadlines(case.id, open_only=False) if d.closed_at is not None]
+    assert {(d.due_at, d.closed_at) for d in closed} == {(at(5), at(6)), (at(4), at(6))}
+    assert store.get_case(case.id).next_due == at(9)
+    assert store.get_case(case.id).revision == case.revision  # tick does not take the case
+    assert len(store.history(case.id)) == 2
+
+
+def test_new_deadlines_replace_the_open_rows_of_their_rule_only(store):
+    case = new_case(store, deadlines=(deadline(at(5), rule="status"), deadline(at(20), rule="revision")))
+    moved = act(store, case, deadlines=(deadline(at(30), rule="revision"),), when=at(2))
+    assert [(d.rule, d.due_at) for d in store.deadlines(case.id)] == [("status", at(5)), ("revision", at(30))]
+    assert moved.next_due == at(5) == store.get_case(case.id).next_due
+    later = act(store, moved, deadlines=(deadline(at(25), rule="status"),), when=at(3))
+    assert later.next_due == at(25) == store.get_case(case.id).next_due
+    # A row of the step's one deadline (no rule) is its own.
+    plain = new_case(store, "Røde Kors", deadlines=(deadline(at(5)), deadline(at(6), rule="status")))
+    act(store, plain, deadlines=(deadline(at(7)),), when=at(2))
+    assert [(d.rule, d.due_at) for d in store.deadlines(plain.id)] == [("status", at(6)), (None, at(7))]
 
 
 # -- reading cases -----------------------------------------------------------------------

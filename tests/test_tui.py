@@ -543,3 +543,35 @@ async def test_a_new_case_is_mine_unless_i_choose_another_owner(engine):
     made = engine.cases()[-1]
     assert (made.title, made.owner) == ("Klimapolitik", "karin")
     assert engine.store.history(made.id)[0].actor == "mette"
+
+
+async def test_a_step_with_several_deadlines_on_the_case_and_process_screens(engine):
+    """A local forum's follow-up has a yearly dialogue meeting and an evaluation: the case
+    screen says which is which, and that the meeting comes again; the process screen says
+    both in Danish."""
+    forum = next(c for c in engine.cases() if c.title == "Svinninge: lokal festuge")
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await open_case(pilot, forum.id)
+        shown = static_text(pilot.app.screen.query_one("#case-deadlines", Static))
+        assert "8.11.2027  Årligt dialogmøde" in shown
+        assert "↻ hvert år efter datoen i «Dialogmøde (dato)»" in shown
+        assert "13.11.2026  Evaluering inden næste byrådsperiode  (10 dage for sent)" in shown
+        history = static_text(pilot.app.screen.query_one("#case-history", Static))
+        assert "Årligt dialogmøde: fristen er overskredet (8.11.2026)" in " ".join(history.split())
+        await pilot.press("escape")
+        await settle(pilot, CasesScreen)
+        await pilot.press("p")
+        await settle(pilot, ProcessesScreen)
+        choose(pilot.app.screen.query_one("#process-list", OptionList), "lokalforum")
+        await settle(pilot, ProcessesScreen)
+        tree = pilot.app.screen.query_one("#process-tree")
+        leaves = [str(leaf.label) for step in tree.root.children for leaf in step.children]
+        assert any(
+            "Frist: Årligt dialogmøde: hvert år efter datoen i «Dialogmøde (dato)»; påmindelse 1 måned før"
+            in leaf
+            for leaf in leaves
+        )
+        assert any(
+            "Frist: Evaluering inden næste byrådsperiode: på datoen i «Evalueres senest»" in leaf
+            for leaf in leaves
+        )

@@ -69,10 +69,13 @@ class CaseScreen(DataScreen):
         deadlines = []
         for d in case.deadlines:
             if d.kind == "deadline":
-                kind = w("deadline")
+                kind = escape(d.title) if d.title else w("deadline")
             else:
                 kind = w("reminder {before} before", before=d.before_words)
+                kind += f" [dim]({escape(d.title)})[/]" if d.title else ""
             text = f"{day(d.day, w.lang)}  {kind}  ({days_label(d.days_left, d.overdue, w)})"
+            if d.repeats and d.says:
+                text += f"\n  [dim]↻ {escape(d.says)}[/]"
             if d.fired_at and not d.overdue:
                 text = f"[dim]{text} ✓[/]"
             deadlines.append(text)

@@ -47,8 +47,8 @@ class ProcessesScreen(DataScreen):
         for number, state in enumerate(view.states, start=1):
             mark = f" ({w('start')})" if state.initial else f" ({w('end')})" if state.final else ""
             node = tree.root.add(f"[b]{number}. {escape(state.title)}[/]{mark}", expand=True)
-            if state.deadline:
-                node.add_leaf(f"⏱ {w('Deadline')}: {escape(state.deadline.words)}")
+            for deadline in state.deadlines:
+                node.add_leaf(f"⏱ {w('Deadline')}: {escape(deadline.words)}")
             for action in view.actions_from(state.id):
                 leaf = (
                     f"→ {escape(action.title)}  ⇒ {escape(action.to_title)}  [dim]({escape(action.who)})[/]"
