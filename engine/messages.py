@@ -13,7 +13,8 @@ one file with no build step; a test checks that every text is translated.
   titles and labels), to pass as a parameter.
 - :func:`day`, :func:`due_day` and :func:`moment` show a time to people. Every time
   a front end shows goes through them, in the municipality's local time
-  (:mod:`samskab.engine.localtime`); a deadline as its last day.
+  (:mod:`samskab.engine.localtime`); a deadline as its last day. :func:`from_today`
+  says how far a day is from today ("om 3 måneder", "2 dage for sent").
 """
 
 import datetime as dt
@@ -100,3 +101,26 @@ def due_day(when: dt.datetime | None, lang: str) -> str:
 def moment(when: dt.datetime | None, lang: str) -> str:
     """Local date and time of a time: 23.12.2026 09:30 (da), 2026-12-23 09:30 (en)."""
     return f"{day(when, lang)} {localtime.local(when):%H:%M}" if when is not None else ""
+
+
+def span(days: int, lang: str) -> str:
+    """A number of days as people say it: "5 dage", "3 måneder", "2 år"."""
+    if days < 60:
+        return words("{n} day" if days == 1 else "{n} days", lang, n=days)
+    if days < 730:
+        return words("{n} months", lang, n=days // 30)
+    return words("{n} years", lang, n=days // 365)
+
+
+def from_today(days: int, lang: str, *, deadline: bool = False) -> str:
+    """A day ``days`` whole local days from today in words: "i dag", "i morgen", "om 5
+    dage", "for 3 måneder siden"; a ``deadline`` passed is "3 dage for sent"."""
+    if days == 0:
+        return words("today", lang)
+    if days == 1:
+        return words("tomorrow", lang)
+    if days > 0:
+        return words("in {time}", lang, time=span(days, lang))
+    if deadline:
+        return words("{time} late", lang, time=span(-days, lang))
+    return words("yesterday", lang) if days == -1 else words("{time} ago", lang, time=span(-days, lang))

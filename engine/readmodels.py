@@ -16,6 +16,9 @@ import attrs
 
 from samskab.engine import clock
 
+FIELD_ORDER = "field:"
+"""``CaseFilter.order_by`` for a field's value: ``field:tilskud``."""
+
 
 @attrs.frozen
 class Period:
@@ -60,7 +63,8 @@ class CaseFilter:
     columns: tuple[str, ...] = ()
     """Fields to give with each case (``CaseSummary.values``), for a list's columns."""
     order_by: str = "id"
-    """id, title, process_id, state, updated_at or next_due (the next open deadline)."""
+    """id, title, process_id, state, updated_at, next_due (the next open deadline), or
+    a field's value: ``FIELD_ORDER`` and its id (see ``Store.list_cases``)."""
     descending: bool = False
     limit: int | None = None
     offset: int = 0
@@ -231,6 +235,20 @@ class CheckReport:
     problems: tuple[str, ...]
 
 
+@attrs.frozen
+class FileProblem:
+    """Why samskab does not use a process file: no new case starts on it until it is
+    fixed (cases already running keep the version they have)."""
+
+    file: str
+    line: int | None
+    place: str
+    """Where in the file, as the file names it (``states[2].title``), or empty."""
+    what: str
+    """What is wrong (in the reader's language where samskab knows how to say it)."""
+    suggestion: str | None
+
+
 # -- cases -------------------------------------------------------------------------------
 
 
@@ -267,6 +285,9 @@ class CasePage:
     total: int
     """How many cases match the filter in all."""
     offset: int
+    unfiltered: int = 0
+    """How many cases there are without the filter's conditions (open ones, or every
+    one when closed ones are included): a list says "8 of 34"."""
 
 
 @attrs.frozen
@@ -657,6 +678,14 @@ class OutboxItem:
     last_error: str | None
     created_at: dt.datetime
     sent_at: dt.datetime | None
+
+
+@attrs.frozen
+class ChannelView:
+    """A channel the outbox sends through, as the config file names it."""
+
+    name: str
+    type: str
 
 
 @attrs.frozen

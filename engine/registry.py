@@ -126,8 +126,16 @@ def _changed_problem(definition: Definition) -> Problem:
     process = definition.process
     finding = Finding(
         ("version",),
-        f"process `{process.id}` changed since version {process.version} was first used, "
-        "but its version number did not",
-        f"set `version = {process.version + 1}`; running cases stay on version {process.version}",
+        msg(
+            "process `{process}` changed since version {version} was first used, "
+            "but its version number did not",
+            process=process.id,
+            version=process.version,
+        ),
+        msg(
+            "set `version = {next}`; running cases stay on version {version}",
+            next=process.version + 1,
+            version=process.version,
+        ),
     )
     return structure.problems([finding], definition.text, definition.origin)[0]

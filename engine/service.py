@@ -44,10 +44,12 @@ from samskab.engine.readmodels import (
     CaseFilter,
     CasePage,
     CaseSummary,
+    ChannelView,
     CheckReport,
     DeliveryReport,
     Erasure,
     FieldSpec,
+    FileProblem,
     MigratedCase,
     Migration,
     OutboxItem,
@@ -222,6 +224,23 @@ class Service:
             problems += self._engine.registry.problems
         return CheckReport(len(definitions), tuple(str(p) for p in problems))
 
+    @_serial
+    def process_problems(self) -> tuple[FileProblem, ...]:
+        """Every problem that keeps a process file samskab loads from being used (a
+        mistake in it, or a change made without a new version number), where it is and
+        why, so a screen can show what would otherwise just be missing."""
+        self._may()
+        return tuple(
+            FileProblem(
+                file=p.file,
+                line=p.line,
+                place=p.place,
+                what=text(p.message, self.lang),
+                suggestion=text(p.suggestion, self.lang) if p.suggestion else None,
+            )
+            for p in self._engine.problems
+        )
+
     def process_schema(self) -> dict[str, Any]:
         """The JSON Schema of process files, for editors."""
         from samskab.engine.schema import process_schema
@@ -300,10 +319,33 @@ class Service:
 
     @_serial
     def case_page(self, where: CaseFilter) -> CasePage:
-        """One page of cases (``where.limit`` from ``where.offset``) and how many match."""
+        """One page of cases (``where.limit`` from ``where.offset``), how many match, and
+        how many there are without the filter."""
         rows = tuple(self.cases(where))
-        total = self._engine.store.count_cases(self._query(attrs.evolve(where, limit=None, offset=0)))
-        return CasePage(rows, total, where.offset)
+        store = self._engine.store
+        total = store.count_cases(self._query(attrs.evolve(where, limit=None, offset=0)))
+        unfiltered = store.count_cases(CaseFilter(open_only=where.open_only))
+        return CasePage(rows, total, where.offset, unfiltered)
+
+    @_serial
+    def find_cases(self, query: str, limit: int = 10) -> tuple[CaseSummary, ...]:
+        """Cases for a search box: the one numbered ``query`` ("12", "sag 12", "#12"),
+        then those whose title or fields hold it (as ``CaseFilter.text``), the most
+        recently changed first; at most ``limit``."""
+        self._may()
+        asked = query.strip()
+        found: list[CaseSummary] = []
+        number = re.fullmatch(r"(?:sag|case|#)?\s*(\d{1,18})", asked, flags=re.IGNORECASE)
+        if number and 0 < int(number[1]) <= LARGEST_ID:
+            case = self._engine.store.get_case(int(number[1]))
+            if case is not None:
+                process = self._engine.compiled_for(case).process
+                register = self._engine.register()
+                found.append(views.case_summary(case, process, self.now(), self.lang, register))
+        if asked:
+            where = CaseFilter(text=asked, order_by="updated_at", descending=True, limit=limit)
+            found += [c for c in self.cases(where) if not found or c.id != found[0].id]
+        return tuple(found[:limit])
 
     def _query(self, where: CaseFilter) -> CaseFilter:
         """``where`` as the store takes it: "overdue" means past a deadline now."""
@@ -697,6 +739,13 @@ class Service:
         return OutboxItem(**fields, status_title=words(_STATUS[message.status], self.lang))
 
     @_serial
+    def channels(self) -> tuple[ChannelView, ...]:
+        """The channels the config file sets up; with none, nothing is sent (and no
+        message is even put in the outbox)."""
+        self._may()
+        return tuple(ChannelView(name, channel.type) for name, channel in self._engine.channels.items())
+
+    @_serial
     def outbox_log(self, message_id: int) -> tuple[OutboxLogEntry, ...]:
         """Who retried or dismissed a message, and when."""
         self._may()
@@ -730,6 +779,16 @@ class Service:
         """Everyone registered, by id."""
         self._may()
         return tuple(self._person_view(pid, p) for pid, p in sorted(self._engine.register().items()))
+
+    @_serial
+    def me(self) -> PersonView:
+        """The person acting, with the roles they hold now (while no one is registered:
+        every role)."""
+        acting = self._may()
+        person = self._engine.register().get(acting.id)
+        if person is None:
+            return PersonView(acting.id, None, None, self.lang, (), words("every role", self.lang))
+        return self._person_view(acting.id, person)
 
     def _person_view(self, person_id: str, person: Person) -> PersonView:
         return PersonView(

@@ -242,8 +242,12 @@ class Store(Protocol):
 
         Order: ``order_by`` (id, title ignoring the case of ASCII letters, process_id,
         state, updated_at or next_due), reversed by ``descending``; ties always by id,
-        ascending. By next_due, cases without one come last in either direction. Any
-        other ``order_by`` is :class:`engine.errors.BadInput`. Then ``offset`` cases are
+        ascending. By next_due, cases without one come last in either direction.
+        ``field:<id>`` (``readmodels.FIELD_ORDER``) orders by a field's stored value: numbers, and
+        texts made of digits, ``.`` and ``-`` (money, "12500.00"), by their value, ties
+        and other texts (ISO dates, names) as the titles sort; cases without a value
+        (none, or empty text) last in either direction. Any other ``order_by`` is
+        :class:`engine.errors.BadInput`. Then ``offset`` cases are
         skipped (with or without a limit) and at most ``limit`` given, so consecutive
         pages of the same question hold every case once.
         """

@@ -24,6 +24,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import re
 import resource
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -47,7 +48,7 @@ from samskab.engine.errors import (
 from samskab.engine.hookspecs import hookimpl
 from samskab.engine.mentions import Mentions
 from samskab.engine.messages import msg
-from samskab.engine.readmodels import CaseFilter
+from samskab.engine.readmodels import FIELD_ORDER, CaseFilter
 from samskab.engine.store import OutboxRow, Outgoing, Store, StoredDefinition
 
 if TYPE_CHECKING:  # loaded for the first write only (see db)
@@ -978,20 +979,34 @@ class SqliteStore(Store):
 
     def list_cases(self, where: CaseFilter) -> Iterator[Case]:
         sql, params = self._where(where)
-        if where.order_by not in self._ORDER:
+        field = where.order_by.removeprefix(FIELD_ORDER)
+        direction = " DESC" if where.descending else ""
+        if where.order_by.startswith(FIELD_ORDER) and re.fullmatch(r"\w+", field):
+            # The field's value; texts that are numbers (money: "12500.00") by value,
+            # ties (dates by year) and other texts as text; no value last either way.
+            value = "json_extract(fields, ?)"
+            number = (
+                f"CASE WHEN typeof({value}) IN ('integer', 'real') THEN {value}"
+                f" WHEN {value} GLOB '*[0-9]*' AND {value} NOT GLOB '*[^0-9.-]*'"
+                f" THEN CAST({value} AS REAL) END"
+            )
+            order = f"coalesce({value}, '') = '', {number}{direction}, {value} COLLATE danish{direction}"
+            params += [f'$."{field}"'] * order.count("?")
+        elif where.order_by in self._ORDER:
+            column = self._ORDER[where.order_by]
+            order = f"{column}{direction}"
+            if where.order_by == "next_due" and where.overdue_at is None:
+                # Cases without a deadline come last either way. (Overdue ones all have
+                # one, and then the index gives the order, with no sort.)
+                order = f"{column} IS NULL, {order}"
+        else:
             raise BadInput(
                 msg(
                     "cannot sort by {column}; sort by {columns}",
                     column=repr(where.order_by),
-                    columns=", ".join(self._ORDER),
+                    columns=", ".join([*self._ORDER, f"{FIELD_ORDER}<field>"]),
                 )
             )
-        column = self._ORDER[where.order_by]
-        order = f"{column}{' DESC' if where.descending else ''}"
-        if where.order_by == "next_due" and where.overdue_at is None:
-            # Cases without a deadline come last either way. (Overdue ones all have one,
-            # and then the index gives the order, with no sort.)
-            order = f"{column} IS NULL, {order}"
         sql = f"SELECT {self._CASE_COLUMNS} FROM cases{sql} ORDER BY {order}, id"
         if where.limit is not None or where.offset:
             sql += " LIMIT ? OFFSET ?"  # LIMIT -1: no limit, and SQLite has no OFFSET without one

@@ -754,9 +754,38 @@ def test_list_cases_offset_without_a_limit_skips(store, several):
     assert names(store, CaseFilter(offset=4), several) == []
 
 
+def test_list_cases_orders_by_a_field_value(store):
+    """Money is stored as text ("9000.00"): by amount, not letter by letter; dates as
+    ISO text; names as titles sort; cases without the value last either way."""
+    made = {
+        name: new_case(store, name, fields=fields)
+        for name, fields in (
+            ("small", {"tilskud": "9000.00", "dato": "2026-11-02", "navn": "Ældre Sagen"}),
+            ("none", {}),
+            ("large", {"tilskud": "12500.00", "dato": "2026-03-01", "navn": "Bo"}),
+            ("empty", {"tilskud": None, "dato": "", "navn": ""}),
+            ("negative", {"tilskud": "-50.00", "dato": "2025-12-31", "navn": "aase"}),
+            ("whole", {"tilskud": 10000, "dato": "2026-03-10", "navn": "Zebra"}),
+        )
+    }
+    by_id = {case.id: name for name, case in made.items()}
+
+    def order(field: str, descending: bool = False) -> list[str]:
+        listed = store.list_cases(CaseFilter(order_by=f"field:{field}", descending=descending))
+        return [by_id[case.id] for case in listed]
+
+    assert order("tilskud") == ["negative", "small", "whole", "large", "none", "empty"]
+    assert order("tilskud", descending=True) == ["large", "whole", "small", "negative", "none", "empty"]
+    assert order("dato") == ["negative", "large", "whole", "small", "none", "empty"]
+    assert order("navn") == ["large", "whole", "small", "negative", "none", "empty"]
+    paged = store.list_cases(CaseFilter(order_by="field:tilskud", limit=2, offset=1, process_id="partnerskab"))
+    assert [by_id[case.id] for case in paged] == ["small", "whole"]
+
+
 def test_list_cases_by_an_unknown_column_is_bad_input(store, several):
-    with pytest.raises(BadInput):
-        list(store.list_cases(CaseFilter(order_by="fields")))
+    for order_by in ("fields", "field:", "field:a'b", 'field:a"); DROP TABLE cases; --'):
+        with pytest.raises(BadInput):
+            list(store.list_cases(CaseFilter(order_by=order_by)))
 
 
 def test_list_cases_text_and_order_over_many_cases(store):
