@@ -499,6 +499,7 @@ DANISH = {
     "No matches found": "Intet fundet",
     "deadline {day}": "frist {day}",
     "Columns": "Kolonner",
+    "{key}: choose columns among the process's fields": "{key}: vælg kolonner blandt processens felter",
     "Show the columns": "Vis kolonnerne",
     "Fields to show in the case list (space ticks one)": "Felter, der skal vises i sagslisten (mellemrum sætter flueben)",
     "Clear the filters": "Ryd filtrene",

@@ -74,6 +74,25 @@ def process_dir(workdir):
 
 
 @pytest.fixture
+def changed_in_place(workdir, monkeypatch, process_dir):
+    """An engine whose process ``lokal`` (in ``process_dir``) has a case, and whose file
+    was then edited without a new version number: samskab no longer uses the file."""
+    from pilot import NOW
+
+    from samskab.engine.config import Actor
+    from samskab.engine.core import open_engine
+    from samskab.engine.plugins import make_plugin_manager
+
+    monkeypatch.setenv("SAMSKAB_NOW", NOW)
+    pm = make_plugin_manager(load_entrypoints=False)
+    first = open_engine(str(workdir / "samskab.db"), pm=pm, process_dirs=(process_dir,))
+    first.new_case("lokal", "Spejderne", {"organisation": "Spejderne"}, Actor("mette", None))
+    file = process_dir / "lokal.toml"
+    file.write_text(file.read_text().replace("Partnerskab med", "Partnerskab (lokalt) med"))
+    return open_engine(str(workdir / "samskab.db"), pm=pm, process_dirs=(process_dir,))
+
+
+@pytest.fixture
 def engine(workdir, monkeypatch):
     """The demo municipality on a real database file, at a fixed time (pilot.NOW)."""
     from pilot import NOW

@@ -40,7 +40,7 @@ def said_from_tables() -> dict[str, str]:
     """The texts the code keeps in tables and says through a variable."""
     from samskab.engine import service, views
     from samskab.plugins import builtin_guards
-    from samskab.tui.screens import agenda, cases, outbox
+    from samskab.tui.screens import agenda, cases, help, outbox
 
     tables = {
         "views._WHAT": views._WHAT.values(),
@@ -54,6 +54,7 @@ def said_from_tables() -> dict[str, str]:
         "cases.COLUMNS": [title for _, title in cases.COLUMNS],
         "agenda.COLUMNS": [title for _, title in agenda.COLUMNS],
         "outbox.COLUMNS": [title for _, title in outbox.COLUMNS],
+        "help.SCREENS": [text for screen, name in help.SCREENS for text in (name, screen.HELP)],
     }
     return {english: table for table, texts in tables.items() for english in texts}
 

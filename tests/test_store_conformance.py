@@ -778,7 +778,9 @@ def test_list_cases_orders_by_a_field_value(store):
     assert order("tilskud", descending=True) == ["large", "whole", "small", "negative", "none", "empty"]
     assert order("dato") == ["negative", "large", "whole", "small", "none", "empty"]
     assert order("navn") == ["large", "whole", "small", "negative", "none", "empty"]
-    paged = store.list_cases(CaseFilter(order_by="field:tilskud", limit=2, offset=1, process_id="partnerskab"))
+    paged = store.list_cases(
+        CaseFilter(order_by="field:tilskud", limit=2, offset=1, process_id="partnerskab")
+    )
     assert [by_id[case.id] for case in paged] == ["small", "whole"]
 
 

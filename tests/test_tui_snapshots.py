@@ -27,6 +27,17 @@ async def wait(pilot):
     await pilot.pause()
 
 
+def after(*keys: str):
+    """What to do before the snapshot: wait for the data, press ``keys``, wait again."""
+
+    async def pressing(pilot):
+        await wait(pilot)
+        await pilot.press(*keys)
+        await wait(pilot)
+
+    return pressing
+
+
 def test_cases_screen(snap_compare, app):
     assert snap_compare(app, terminal_size=(120, 36), run_before=wait)
 
@@ -36,19 +47,12 @@ def test_cases_screen_at_80_columns(snap_compare, app):
 
 
 def test_case_screen(snap_compare, app):
-    async def open_first(pilot):
-        await wait(pilot)
-        await pilot.press("enter")
-        await wait(pilot)
-
-    assert snap_compare(app, terminal_size=(120, 36), run_before=open_first)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=after("enter"))
 
 
 def test_action_form(snap_compare, app):
     async def open_form(pilot):
-        await wait(pilot)
-        await pilot.press("enter")
-        await wait(pilot)
+        await after("enter")(pilot)
         await pilot.press("down", "enter")
         await wait(pilot)
 
@@ -56,18 +60,33 @@ def test_action_form(snap_compare, app):
 
 
 def test_agenda(snap_compare, app):
-    async def agenda(pilot):
-        await wait(pilot)
-        await pilot.press("a")
-        await wait(pilot)
-
-    assert snap_compare(app, terminal_size=(120, 36), run_before=agenda)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=after("a"))
 
 
 def test_processes(snap_compare, app):
-    async def processes(pilot):
+    assert snap_compare(app, terminal_size=(120, 36), run_before=after("p"))
+
+
+def test_case_screen_at_80_columns_actions_that_close_the_case_last(snap_compare, app):
+    async def open_meetings(pilot):
         await wait(pilot)
-        await pilot.press("p")
+        pilot.app.open_case(12)
         await wait(pilot)
 
-    assert snap_compare(app, terminal_size=(120, 36), run_before=processes)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_meetings)
+
+
+def test_cases_screen_with_a_process_fields_as_columns(snap_compare, app):
+    async def columns(pilot):
+        await wait(pilot)
+        pilot.app.screen.query_one("#process").value = "partnerskab"
+        await after("v")(pilot)
+        pilot.app.screen.query_one("#columns").select("tilskud")
+        await pilot.press("ctrl+s")
+        await wait(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=columns)
+
+
+def test_help_at_80_columns(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=after("question_mark"))

@@ -3,26 +3,31 @@
 The app holds the service (:class:`samskab.engine.service.Service`); screens ask it for
 read models from worker threads (:meth:`SamskabApp.fetch_and_show`). Every few seconds
 the app asks whether someone else changed the database and tells the screen on top to
-refresh, so a case moved from the command line or by a colleague shows up.
+refresh, so a case moved from the command line or by a colleague shows up. The header
+says who is acting and with which roles; ? or F1 opens the help.
 """
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import events, work
 from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.screen import Screen
 
 from samskab.engine.errors import SamskabError
-from samskab.engine.readmodels import DeliveryReport
+from samskab.engine.readmodels import DeliveryReport, PersonView
 from samskab.engine.service import Service
 from samskab.tui.i18n import Words, translate_bindings, translate_commands
 from samskab.tui.messages import DataChanged
+from samskab.tui.palette import CaseSearch, SamskabPalette
 from samskab.tui.screens.agenda import AgendaScreen
+from samskab.tui.screens.case import CaseScreen
 from samskab.tui.screens.cases import CasesScreen
 from samskab.tui.screens.dashboard import DashboardScreen
+from samskab.tui.screens.help import HelpScreen
 from samskab.tui.screens.new_case import NewCaseScreen
 from samskab.tui.screens.outbox import OutboxScreen
 from samskab.tui.screens.processes import ProcessesScreen
@@ -36,6 +41,11 @@ DELIVER_SECONDS = 30.0
 class SamskabApp(App[None]):
     CSS_PATH = Path(__file__).parent / "samskab.tcss"
     TITLE = "samskab"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help"),
+        Binding("f1", "help", "Help", show=False),
+    ]
+    COMMANDS = App.COMMANDS | {CaseSearch}
 
     def __init__(self, service: Service, *, refresh_seconds: float = REFRESH_SECONDS):
         super().__init__()
@@ -48,8 +58,17 @@ class SamskabApp(App[None]):
         translate_bindings(self, self.words)
         self.sub_title = self.words("Cases")
         self.push_screen(CasesScreen())
+        self.load_me()
         self.set_interval(self.refresh_seconds, self.check_for_changes)
         self.set_interval(DELIVER_SECONDS, self.deliver)
+
+    @work(thread=True, group="me")
+    def load_me(self) -> None:
+        self.fetch_and_show(self.service.me, self.show_me)
+
+    def show_me(self, me: PersonView) -> None:
+        """Who is acting, in the header: "samskab · Mette Hansen (Koordinator)"."""
+        self.title = f"{self.TITLE} · {me.name or me.id} ({me.role_titles})"
 
     @work(thread=True, exclusive=True, group="watch")
     def check_for_changes(self) -> None:
@@ -106,8 +125,26 @@ class SamskabApp(App[None]):
     def action_command_palette(self) -> None:
         if not any(isinstance(screen, CommandPalette) for screen in self.screen_stack):
             self.push_screen(
-                CommandPalette(placeholder=self.words("Search for commands…"), id="--command-palette")
+                SamskabPalette(
+                    placeholder=self.words("Search for commands and cases…"), id="--command-palette"
+                )
             )
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(type(self.screen)))
+
+    def open_case(self, case_id: int) -> None:
+        self.push_screen(CaseScreen(case_id))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as a person reads them: "ctrl+s" rather than Textual's "^s"."""
+        shown = super().get_key_display(binding)
+        return "ctrl+" + shown[1:] if shown.startswith("^") else shown
+
+    def key_display(self, key: str) -> str:
+        """A key as the footer shows it ("x", "ctrl+s")."""
+        return self.get_key_display(Binding(key, ""))
 
     def show(self, screen: type[Screen[Any]]) -> None:
         """Open a screen from the palette, unless it is the one on top already."""

@@ -2,14 +2,14 @@
 (if any) and a note, sent through the service; a refusal shows every reason and keeps
 everything the user typed."""
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Label, Select, Static, TextArea
 
 from samskab.engine.readmodels import ActionChoice, CaseDetail, FieldSpec, PersonView
@@ -21,8 +21,44 @@ if TYPE_CHECKING:
     from samskab.tui.app import SamskabApp
 
 
-class CaseForm(ModalScreen[str | None]):
+class LeavesWhenAskedTwice:
+    """For a screen with a form (and a :class:`Refusal` to speak through): left with
+    something typed only when asked twice; the first time it says what would be lost."""
+
+    leaving = False
+
+    def typed(self) -> bool:
+        """Whether the form holds anything the person typed."""
+        raise NotImplementedError
+
+    def leave(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        form = cast(Screen[Any], self)
+        if self.typed() and not self.leaving:
+            self.leaving = True
+            w = cast("SamskabApp", form.app).words
+            form.query_one(Refusal).show_reasons(
+                w("What you typed is not saved."), [w("Cancel again to leave without saving it.")]
+            )
+            return
+        self.leave()
+
+
+class CaseForm(LeavesWhenAskedTwice, ModalScreen[str | None]):
     """A form of ``fields`` and a note on ``case``; :meth:`send` saves it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Save"),
+    ]
+    HELP = (
+        "A form on a case: its fields, then a note. ctrl+s saves (a step that closes the case "
+        "asks again first); esc cancels (asking again if something was typed). A refusal says "
+        "every reason and keeps what was typed. A long text starts empty: what it said before "
+        "is shown above it."
+    )
 
     SUBMIT = "Take action"
     """What the submit button and ctrl+s say (English; said in the reader's language)."""
@@ -47,7 +83,6 @@ class CaseForm(ModalScreen[str | None]):
         self.requires = requires
         self.note_required = note_required
         self.description = description
-        self.leaving = False
 
     @property
     def samskab(self) -> "SamskabApp":
@@ -70,7 +105,7 @@ class CaseForm(ModalScreen[str | None]):
             with Horizontal(classes="buttons"):
                 yield Button(w(self.SUBMIT), variant="primary", id="submit")
                 yield Button(w("Cancel"), id="cancel")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         translate_bindings(self, self.samskab.words)
@@ -81,18 +116,13 @@ class CaseForm(ModalScreen[str | None]):
         yield from ()
 
     @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        if self.typed() and not self.leaving:  # what was typed is lost only when asked twice
-            self.leaving = True
-            w = self.samskab.words
-            self.query_one(Refusal).show_reasons(
-                w("What you typed is not saved."), [w("Cancel again to leave without saving it.")]
-            )
-            return
+    def cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def leave(self) -> None:
         self.dismiss(None)
 
     def typed(self) -> bool:
-        """Whether the form holds anything the person typed."""
         forms = self.query(FieldsForm)
         return bool(self.query_one("#note", TextArea).text.strip()) or bool(forms and forms.first().values())
 
@@ -134,10 +164,7 @@ class CaseForm(ModalScreen[str | None]):
 
 
 class ActionForm(CaseForm):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Take action"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "submit", "Take action")]
 
     def __init__(self, case: CaseDetail, action: ActionChoice):
         super().__init__(
@@ -173,10 +200,7 @@ class ActionForm(CaseForm):
 class CorrectionForm(CaseForm):
     """Correct fields without moving the case; the reason is required."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Save the correction"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "submit", "Save the correction")]
     SUBMIT = "Save the correction"
     REFUSED = "The correction was refused:"
 
@@ -190,10 +214,7 @@ class CorrectionForm(CaseForm):
 class CommentForm(CaseForm):
     """A note in the case's history, without taking a step."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Save the comment"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "submit", "Save the comment")]
     SUBMIT = "Save the comment"
     REFUSED = "The comment was refused:"
     NOTE = NOTE_REQUIRED = "Comment"

@@ -22,6 +22,7 @@ COLUMNS = (
 
 class AgendaScreen(MineScreen):
     WEEKS = 6
+    HELP = "What falls due in the next weeks, deadlines and reminders, overdue first. Enter opens the case."
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -33,7 +34,7 @@ class AgendaScreen(MineScreen):
             )
         )
         yield DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         w = self.samskab.words

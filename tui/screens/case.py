@@ -9,13 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
 
 from samskab.engine.messages import day, moment
 from samskab.engine.readmodels import CaseDetail, PersonView
 from samskab.tui.screens.action_form import ActionForm, CommentForm, CorrectionForm, HandoverForm
 from samskab.tui.screens.base import DataScreen
 from samskab.tui.screens.export_dialog import ExportDialog
+from samskab.tui.widgets.action_list import ActionList
 from samskab.tui.widgets.labels import days_label
 
 
@@ -26,6 +26,11 @@ class CaseScreen(DataScreen):
         Binding("e", "print", "Export"),
         Binding("h", "hand_over", "Hand over"),
     ]
+    HELP = (
+        "A case: where it stands, its deadlines, fields and history. At the bottom, the "
+        "actions it can take now: Enter opens one's form; a greyed one says why not now. "
+        "Those that close the case come last, below a line the arrows stop at."
+    )
 
     def __init__(self, case_id: int):
         super().__init__()
@@ -46,8 +51,8 @@ class CaseScreen(DataScreen):
                 yield Static(w("History"), classes="section-title")
                 yield Static(id="case-history")
         yield Static(w("Actions"), classes="section-title")
-        yield OptionList(id="case-actions")
-        yield Footer()
+        yield ActionList(id="case-actions")
+        yield Footer(compact=True)
 
     def fetch(self) -> CaseDetail:
         return self.samskab.service.case(self.case_id)
@@ -56,12 +61,15 @@ class CaseScreen(DataScreen):
         self.case = case
         w = self.samskab.words
         self.sub_title = f"{w('Case')} {case.id}"
-        flag = f"  [b red]{w('OVERDUE')}[/]" if case.overdue else ""
         closed = f"  ({w('closed')})" if case.closed_at else ""
+        due = ""
+        if case.next_deadline_day is not None and case.days_left is not None:
+            when = w("deadline {day}", day=day(case.next_deadline_day, w.lang))
+            due = f"  ·  {when}, {days_label(case.days_left, True, w)}"  # overdue: in red
         self.query_one("#case-head", Static).update(
             f"[b]{w('Case')} {case.id}: {escape(case.title)}[/]\n"
             f"{escape(case.process_title)} ({w('version')} {case.version})  ·  "
-            f"{w('Step')}: [b]{escape(case.state_title)}[/]{closed}{flag}  ·  "
+            f"{w('Step')}: [b]{escape(case.state_title)}[/]{closed}{due}  ·  "
             f"{w('Owner')}: {escape(case.owner_name or '–')}"
         )
         fields = [f"[dim]{escape(f.label)}[/]\n  {escape(f.shown)}" for f in case.shown_fields]
@@ -97,21 +105,11 @@ class CaseScreen(DataScreen):
         return "\n".join(lines)
 
     def show_actions(self, case: CaseDetail) -> None:
-        w = self.samskab.words
-        options = self.query_one("#case-actions", OptionList)
-        options.clear_options()
-        if not case.actions:
-            options.add_option(Option(w("The case is closed."), disabled=True))
-            return
-        for action in case.actions:
-            label = f"{escape(action.title)}  → {escape(action.to_title)}"
-            if not action.allowed:
-                label += f"\n  [dim]{w('not now')}: {escape('; '.join(action.reasons))}[/]"
-            options.add_option(Option(label, id=action.id, disabled=not action.allowed))
-        enabled = [i for i, a in enumerate(case.actions) if a.allowed]
-        if enabled:
-            options.highlighted = enabled[0]
-        options.focus()
+        """The actions, the cursor kept on the one it was on (back from a form, or
+        after a refresh) while that one can still be taken."""
+        actions = self.query_one(ActionList)
+        actions.show(case.actions, keep=actions.highlighted_id())
+        actions.focus()
 
     @on(OptionList.OptionSelected, "#case-actions")
     def action_chosen(self, event: OptionList.OptionSelected) -> None:

@@ -1,25 +1,26 @@
 """Cases (home): the active cases, filtered, searched and sorted, loaded a page at a time."""
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.coordinate import Coordinate
-from textual.message import Message
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
 
-from samskab.engine.messages import day
-from samskab.engine.readmodels import CaseFilter, CasePage, CaseSummary, ProcessView
+from samskab.engine.messages import day, from_today
+from samskab.engine.readmodels import FIELD_ORDER, CaseFilter, CasePage, CaseSummary, ProcessView
 from samskab.tui.messages import DataChanged
 from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.base import SamskabScreen
 from samskab.tui.screens.case import CaseScreen
+from samskab.tui.screens.columns import ColumnsDialog
 from samskab.tui.screens.dashboard import DashboardScreen
 from samskab.tui.screens.export_dialog import cases_dialog
 from samskab.tui.screens.new_case import NewCaseScreen
 from samskab.tui.screens.outbox import OutboxScreen
 from samskab.tui.screens.processes import ProcessesScreen
+from samskab.tui.widgets.case_table import ASCENDING, DESCENDING, CaseTable, fit, fit_widths
 
 PAGE = 200
 COLUMNS = (
@@ -30,23 +31,10 @@ COLUMNS = (
     ("next_due", "Deadline"),
     ("updated_at", "Changed"),
 )
-
-
-class CaseTable(DataTable[str]):
-    """The case list; asks for the next page when the cursor or scroll nears the end."""
-
-    class NearEnd(Message):
-        pass
-
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        if new > old and self.max_scroll_y and new >= self.max_scroll_y - self.size.height:
-            self.post_message(self.NearEnd())
-
-    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
-        super().watch_cursor_coordinate(old, new)
-        if new.row > old.row and new.row >= self.row_count - 20:
-            self.post_message(self.NearEnd())
+FIELD = FIELD_ORDER
+"""Column keys of a process's fields: what the list is sorted by when one is clicked."""
+WIDE = 140
+"""From this width on the list shows when a case last changed, and deadlines' dates."""
 
 
 class CasesScreen(SamskabScreen):
@@ -56,15 +44,25 @@ class CasesScreen(SamskabScreen):
         Binding("d", "dashboard", "Dashboard"),
         Binding("p", "processes", "Processes"),
         Binding("u", "outbox", "Outbox"),
+        Binding("v", "columns", "Columns", show=False),  # the status line says it
         Binding("slash", "search", "Search", show=False),
         Binding("o", "toggle_overdue", "Overdue", show=False),  # the checkbox says it
         Binding("m", "toggle_mine", "Mine", show=False),
         Binding("c", "toggle_closed", "Closed", show=False),
+        Binding("x", "clear_filters", "Clear the filters", show=False),
+        Binding("s", "next_sort", "Sort by the next column", show=False),
+        Binding("S", "flip_sort", "Reverse the order", show=False),
         Binding("r", "refresh", "Refresh", show=False),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),  # the footer is full; the help says it
         Binding("e", "export", "Export"),  # last: where the footer is narrow, what is cut off
         Binding("escape", "leave_search", "Back", show=False),
     ]
+    HELP = (
+        "The cases, the next deadline first. Filter by process and step, search titles and "
+        "fields, tick Overdue, Mine or Closed. Enter opens a case; a click on a column's "
+        "heading sorts by it. When the filter names one process, v picks its fields to show "
+        "as columns."
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,20 +76,25 @@ class CasesScreen(SamskabScreen):
         self.total = 0
         self.fetching = False
         self.generation = 0
+        self.chosen_columns: dict[str, tuple[str, ...]] = {}
+        """The fields shown as columns, by process id (kept while the app runs)."""
 
     def compose(self) -> ComposeResult:
         w = self.samskab.words
         yield Header()
-        with Horizontal(id="filters"):
-            yield Input(placeholder=w("Search titles and fields …"), id="search")
-            yield Select[str]([], prompt=w("Process"), id="process")
-            yield Select[str]([], prompt=w("Step"), id="state")
-            yield Checkbox(w("Overdue"), id="overdue")
-            yield Checkbox(w("Mine"), id="mine")
-            yield Checkbox(w("Closed"), id="closed")
+        with Vertical(id="filters"):
+            with Horizontal(classes="filter-row"):
+                yield Input(placeholder=w("Search titles and fields …"), id="search", compact=True)
+                yield Checkbox(w("Overdue"), id="overdue")
+                yield Checkbox(w("Mine"), id="mine")
+                yield Checkbox(w("Closed"), id="closed")
+            with Horizontal(classes="filter-row"):
+                yield Select[str]([], prompt=w("Process"), id="process", compact=True)
+                yield Select[str]([], prompt=w("Step"), id="state", compact=True)
         yield CaseTable(id="cases", cursor_type="row", zebra_stripes=True)
+        yield Static(id="empty")
         yield Static(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.reload()
@@ -99,6 +102,15 @@ class CasesScreen(SamskabScreen):
         self.query_one(CaseTable).focus()
 
     # -- the filter -----------------------------------------------------------------
+
+    def chosen_process(self) -> ProcessView | None:
+        chosen = self.query_one("#process", Select).value
+        return self.processes.get(str(chosen)) if chosen is not Select.NULL else None
+
+    def columns(self) -> tuple[str, ...]:
+        """The fields to show as columns: those chosen for the process the filter names."""
+        process = self.chosen_process()
+        return self.chosen_columns.get(process.id, ()) if process else ()
 
     def where(self, offset: int) -> CaseFilter:
         process = self.query_one("#process", Select).value
@@ -110,11 +122,31 @@ class CasesScreen(SamskabScreen):
             overdue=self.query_one("#overdue", Checkbox).value,
             owner=self.samskab.service.actor.id if self.query_one("#mine", Checkbox).value else None,
             open_only=not self.query_one("#closed", Checkbox).value,
+            columns=self.columns(),
             order_by=self.order_by,
             descending=self.descending,
             limit=PAGE,
             offset=offset,
         )
+
+    def hiding(self) -> list[str]:
+        """The filters that hide cases now, by the names the screen shows them with."""
+        w = self.samskab.words
+        named = []
+        search = self.query_one("#search", Input).value.strip()
+        if search:
+            named.append(f"{w('Search')}: {search}")
+        process, state = self.chosen_process(), self.query_one("#state", Select).value
+        if process is not None:
+            named.append(f"{w('Process')}: {process.title}")
+            steps = {s.id: s.title for s in process.states}
+            if state is not Select.NULL:
+                named.append(f"{w('Step')}: {steps.get(str(state), state)}")
+        for box in ("#overdue", "#mine"):
+            checkbox = self.query_one(box, Checkbox)
+            if checkbox.value:
+                named.append(str(checkbox.label))
+        return named
 
     @work(thread=True, exclusive=True, group="processes")
     def load_processes(self) -> None:
@@ -131,12 +163,7 @@ class CasesScreen(SamskabScreen):
         self.processes = {p.id: p for p in processes}
         select = self.query_one("#process", Select)
         chosen = select.value
-        select.set_options(
-            [
-                (Text(f"{p.title} ({counts.get(p.id, 0)})", no_wrap=True, overflow="ellipsis"), p.id)
-                for p in processes
-            ]
-        )
+        select.set_options([(Text(f"{p.title} ({counts.get(p.id, 0)})"), p.id) for p in processes])
         if chosen is not Select.NULL and chosen in self.processes:
             select.value = chosen
 
@@ -144,13 +171,11 @@ class CasesScreen(SamskabScreen):
     @on(Checkbox.Changed, "#closed")
     def process_chosen(self) -> None:
         """The steps of the chosen process to filter by (the final ones too, with closed cases)."""
-        chosen = self.query_one("#process", Select).value
-        process = self.processes.get(str(chosen)) if chosen is not Select.NULL else None
+        process = self.chosen_process()
         closed = self.query_one("#closed", Checkbox).value
         states = [s for s in process.states if closed or not s.final] if process else []
-        self.query_one("#state", Select).set_options(
-            [(Text(s.title, no_wrap=True, overflow="ellipsis"), s.id) for s in states]
-        )
+        self.query_one("#state", Select).set_options([(Text(s.title), s.id) for s in states])
+        self.refresh_bindings()  # v (columns) needs one process
         self.reload()
 
     @on(Select.Changed, "#state")
@@ -163,6 +188,8 @@ class CasesScreen(SamskabScreen):
 
     def reload(self, *, force: bool = False) -> None:
         """Load the first page again, if the filter changed (or ``force``)."""
+        if self.order_by.startswith(FIELD) and self.order_by.removeprefix(FIELD) not in self.columns():
+            self.order_by, self.descending = "next_due", False  # that column is no longer shown
         where = self.where(0)
         if where == self.last_where and not force:
             return
@@ -194,65 +221,118 @@ class CasesScreen(SamskabScreen):
             return  # an answer to a question no longer asked
         table = self.query_one(CaseTable)
         replace = page.offset == 0
-        keep = table.cursor_row if replace else None
         if replace:
-            self.set_columns(table)
+            kept, row = table.cursor_key(), table.cursor_row
+            self.set_columns(table, page)
             table.clear()
             self.loaded = 0
-        for row in page.rows:
-            table.add_row(*self.cells(row), key=str(row.id))
+        for case in page.rows:
+            table.add_row(*self.cells(case), key=str(case.id))
         self.loaded += len(page.rows)
         self.total = page.total
         self.fetching = False
-        if keep is not None and table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1))
-        self.query_one("#status", Static).update(
-            self.samskab.words(
-                "{shown} of {total} case" if page.total == 1 else "{shown} of {total} cases",
-                shown=self.loaded,
-                total=page.total,
+        if replace:
+            table.move_to(kept, row)
+        self.show_counts(page)
+
+    def show_counts(self, page: CasePage) -> None:
+        """ "34 sager", or "8 af 34 sager" when a filter hides some; an empty list says
+        which filters hide how many cases, and the key that clears them."""
+        w = self.samskab.words
+        if page.total == page.unfiltered:
+            counts = self.count(page.total)
+        elif page.unfiltered == 1:
+            counts = w("{shown} of {total} case", shown=page.total, total=page.unfiltered)
+        else:
+            counts = w("{shown} of {total} cases", shown=page.total, total=page.unfiltered)
+        if self.chosen_process() is not None:
+            key = self.samskab.key_display("v")
+            counts += "  ·  " + w("{key}: choose columns among the process's fields", key=key)
+        self.query_one("#status", Static).update(counts)
+        hiding = ", ".join(f"«{escape(name)}»" for name in self.hiding())
+        key = self.samskab.key_display("x")
+        if not page.total and page.unfiltered and len(self.hiding()) == 1:
+            said = w(
+                "No cases: the filter {filters} hides {count}. Press {key} to clear it.",
+                filters=hiding,
+                count=self.count(page.unfiltered),
+                key=key,
             )
-        )
+        elif not page.total and page.unfiltered:
+            said = w(
+                "No cases: the filters {filters} hide {count}. Press {key} to clear them.",
+                filters=hiding,
+                count=self.count(page.unfiltered),
+                key=key,
+            )
+        else:
+            said = w("No cases. Press {key} to open one.", key=self.samskab.key_display("n"))
+        self.query_one("#empty", Static).update(said)
+        self.set_class(page.total == 0, "-empty")
 
-    def set_columns(self, table: CaseTable) -> None:
-        """Fit the columns to the terminal's width: nothing is cut off at 80 columns."""
+    def count(self, cases: int) -> str:
+        w = self.samskab.words
+        return w("{shown} case", shown=cases) if cases == 1 else w("{shown} cases", shown=cases)
+
+    def set_columns(self, table: CaseTable, page: CasePage) -> None:
+        """The columns, each as wide as its longest text on the first page, cut (…) only
+        where they do not all fit the terminal; the sorted column marked ▲ or ▼."""
+        w = self.samskab.words
         width = max(self.size.width, 60)
-        if self.widths.get("_total") == width:
-            return
-        wide = width >= 110
-        keys = [key for key, _ in COLUMNS if wide or key != "updated_at"]
-        fixed = 5 + 19 + (10 if wide else 0) + 2 * len(keys) + 2
-        rest = width - fixed
-        self.widths = {
-            "_total": width,
-            "id": 5,
-            "next_due": 19,
-            "updated_at": 10,
-            "title": rest * 40 // 100,
-            "process_id": rest * 25 // 100,
-            "state": rest - rest * 40 // 100 - rest * 25 // 100,
-        }
-        table.clear(columns=True)
+        wide = width >= WIDE
         titles = dict(COLUMNS)
+        keys = [
+            k
+            for k, _ in COLUMNS
+            if (wide or k != "updated_at") and not (k == "process_id" and self.chosen_process())
+        ]
+        fields = {f"{FIELD}{v.id}": v.label for v in (page.rows[0].values if page.rows else ())}
+        keys[keys.index("next_due") : keys.index("next_due")] = list(fields)
+        headings = {k: w(titles[k]) if k in titles else fields[k] for k in keys}
+        natural = {k: len(h) + 2 for k, h in headings.items()}
+        for case in page.rows:
+            for key, cell in zip(keys, self.texts(case, keys, wide), strict=True):
+                natural[key] = max(natural[key], len(cell))
+        flexible = {k: n for k, n in natural.items() if k not in ("id", "next_due", "updated_at")}
+        fixed = sum(n for k, n in natural.items() if k not in flexible)
+        room = width - fixed - 2 * len(keys) - 2
+        self.widths = {**natural, **fit_widths(flexible, room, widest="title"), "_total": width}
+        table.clear(columns=True)
         for key in keys:
-            table.add_column(self.samskab.words(titles[key]), key=key, width=self.widths[key])
+            heading = fit(headings[key], self.widths[key])
+            if key == self.order_by:
+                arrow = DESCENDING if self.descending else ASCENDING
+                heading = f"{fit(headings[key], self.widths[key] - 2)} {arrow}"
+            table.add_column(Text(heading), key=key, width=self.widths[key])
 
-    def cells(self, row: CaseSummary) -> list[str]:
+    def texts(self, case: CaseSummary, keys: list[str], wide: bool) -> list[str]:
+        """The case's cells as plain text, for the columns ``keys``."""
         lang = self.samskab.words.lang
         due = ""
-        if row.next_deadline and row.days_left is not None:
-            due = f"{day(row.next_deadline_day, lang)} ({row.days_left:+d})"
-            if row.overdue:
-                due = f"[b red]{due}[/]"
-        cells = [
-            str(row.id),
-            _fit(row.title, self.widths["title"]),
-            _fit(row.process_title, self.widths["process_id"]),
-            _fit(row.state_title, self.widths["state"]),
-            due,
-        ]
-        if "updated_at" in self.query_one(CaseTable).columns:
-            cells.append(day(row.updated_at, lang))
+        if case.next_deadline_day is not None and case.days_left is not None:
+            due = from_today(case.days_left, lang, deadline=True)
+            if wide:
+                due = f"{day(case.next_deadline_day, lang)}, {due}"
+        values = {
+            "id": str(case.id),
+            "title": case.title,
+            "process_id": case.process_title,
+            "state": case.state_title,
+            "next_due": due,
+            "updated_at": day(case.updated_at, lang),
+            **{f"{FIELD}{v.id}": v.shown for v in case.values},
+        }
+        return [values.get(key, "") for key in keys]
+
+    def cells(self, case: CaseSummary) -> list[Text]:
+        table = self.query_one(CaseTable)
+        keys = [str(column.key.value) for column in table.columns.values()]
+        cells: list[Text] = []
+        for key, cell in zip(keys, self.texts(case, keys, self.widths["_total"] >= WIDE), strict=True):
+            shown = Text(fit(cell, self.widths[key]), no_wrap=True)
+            if key == "next_due" and case.overdue:
+                shown.stylize("bold red")
+            cells.append(shown)
         return cells
 
     def on_resize(self) -> None:
@@ -264,9 +344,50 @@ class CasesScreen(SamskabScreen):
     @on(DataTable.HeaderSelected)
     def sort_by(self, event: DataTable.HeaderSelected) -> None:
         column = str(event.column_key.value)
-        self.descending = not self.descending if column == self.order_by else False
-        self.order_by = column
+        self.sort(column, not self.descending if column == self.order_by else False)
+
+    def action_next_sort(self) -> None:
+        """Sort by the next column to the right (from the last, the first again)."""
+        keys = [str(key.value) for key in self.query_one(CaseTable).columns]
+        if keys:
+            after = keys.index(self.order_by) + 1 if self.order_by in keys else 0
+            self.sort(keys[after % len(keys)], False)
+
+    def action_flip_sort(self) -> None:
+        self.sort(self.order_by, not self.descending)
+
+    def sort(self, column: str, descending: bool) -> None:
+        self.order_by, self.descending = column, descending
         self.reload()
+
+    def action_columns(self) -> None:
+        process = self.chosen_process()
+        if process is None:
+            return
+
+        def chosen(columns: tuple[str, ...] | None) -> None:
+            if columns is not None:
+                self.chosen_columns[process.id] = columns
+                self.reload()
+
+        self.app.push_screen(ColumnsDialog(process, self.chosen_columns.get(process.id, ())), chosen)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "columns":  # the columns are the fields of one process
+            return self.chosen_process() is not None
+        return True
+
+    def action_clear_filters(self) -> None:
+        """Show every case again (open ones, or every one while Closed is ticked)."""
+        with self.prevent(Input.Changed, Select.Changed, Checkbox.Changed):
+            self.query_one("#search", Input).value = ""
+            self.query_one("#process", Select).clear()
+            self.query_one("#state", Select).set_options([])
+            self.query_one("#overdue", Checkbox).value = False
+            self.query_one("#mine", Checkbox).value = False
+        self.refresh_bindings()
+        self.reload()
+        self.query_one(CaseTable).focus()
 
     @on(DataTable.RowSelected)
     def row_selected(self, event: DataTable.RowSelected) -> None:
@@ -318,7 +439,3 @@ class CasesScreen(SamskabScreen):
         if self.shown:  # back from another screen, not the first showing
             self.action_refresh()
         self.shown = True
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"

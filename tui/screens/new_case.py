@@ -9,14 +9,19 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
 
 from samskab.engine.readmodels import CaseDetail, PersonView, StartForm
+from samskab.tui.screens.action_form import LeavesWhenAskedTwice
 from samskab.tui.screens.base import SamskabScreen
 from samskab.tui.widgets.fields_form import FieldsForm
 from samskab.tui.widgets.labels import Refusal, person_label
 from samskab.tui.widgets.process_list import ProcessList
 
 
-class NewCaseScreen(SamskabScreen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("ctrl+s", "submit", "Open case")]
+class NewCaseScreen(LeavesWhenAskedTwice, SamskabScreen):
+    BINDINGS = [Binding("escape", "cancel", "Back"), Binding("ctrl+s", "submit", "Open case")]
+    HELP = (
+        "Open a case: choose a process (Enter), then give the case a title and the opening "
+        "fields, and ctrl+s. Leaving with something typed asks first."
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -30,7 +35,7 @@ class NewCaseScreen(SamskabScreen):
                 yield ProcessList(id="process-list", show_level=True)
                 yield Static(id="process-description")
             yield VerticalScroll(id="new-form")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = self.samskab.words("New case")
@@ -110,6 +115,13 @@ class NewCaseScreen(SamskabScreen):
 
         self.app.notify(f"{self.samskab.words('Case opened')}: {case.id}")
         self.app.switch_screen(CaseScreen(case.id))
+
+    def typed(self) -> bool:
+        titles, forms = self.query("#case-title").results(Input), self.query(FieldsForm)
+        return any(t.value.strip() for t in titles) or bool(forms and forms.first().values())
+
+    def leave(self) -> None:
+        self.app.pop_screen()
 
     def refused(self, reasons: list[str]) -> None:
         self.query_one(Refusal).show_reasons(self.samskab.words("The case was not opened:"), reasons)

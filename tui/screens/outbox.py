@@ -1,11 +1,12 @@
 """Outbox: messages waiting to be sent and incidents, with retry and dismiss."""
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
-from samskab.engine.readmodels import OutboxItem
+from samskab.engine.readmodels import ChannelView, OutboxItem
 from samskab.tui.screens.base import DataScreen
 
 COLUMNS = (
@@ -24,6 +25,11 @@ class OutboxScreen(DataScreen):
         Binding("t", "retry", "Retry"),
         Binding("d", "dismiss_message", "Dismiss"),
     ]
+    HELP = (
+        "Messages waiting to be sent, and incidents: messages that failed after the last "
+        "retry. Retry one, or dismiss it (the decision is recorded). Above the list: the "
+        "channels messages go through; with none, nothing is sent."
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -35,9 +41,10 @@ class OutboxScreen(DataScreen):
             self.samskab.words("Messages waiting, and incidents (failed after the last retry)"),
             classes="section-title",
         )
+        yield Static(id="outbox-channels")
         yield DataTable(id="outbox", cursor_type="row", zebra_stripes=True)
         yield Static(id="outbox-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         w = self.samskab.words
@@ -47,10 +54,18 @@ class OutboxScreen(DataScreen):
             table.add_column(w(title), key=key)
         table.focus()
 
-    def fetch(self) -> tuple[OutboxItem, ...]:
-        return self.samskab.service.outbox()
+    def fetch(self) -> tuple[tuple[OutboxItem, ...], tuple[ChannelView, ...]]:
+        return self.samskab.service.outbox(), self.samskab.service.channels()
 
-    def show(self, items: tuple[OutboxItem, ...]) -> None:
+    def show(self, loaded: tuple[tuple[OutboxItem, ...], tuple[ChannelView, ...]]) -> None:
+        items, channels = loaded
+        w = self.samskab.words
+        if channels:
+            names = ", ".join(f"{c.name} ({c.type})" for c in channels)
+            said = w("Sent through: {channels}", channels=escape(names))
+        else:
+            said = f"[b yellow]{w('No channel is set up (e-mail or webhook in the configuration), so samskab sends nothing and no message waits here.')}[/]"
+        self.query_one("#outbox-channels", Static).update(said)
         self.items = {str(item.id): item for item in items}
         table = self.query_one(DataTable)
         table.clear()

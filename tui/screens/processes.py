@@ -1,18 +1,27 @@
 """Processes: each definition drawn in the terminal, steps with their actions, who may
-take them, what they require, and the deadlines in words."""
+take them, what they require, and the deadlines in words; and the process files samskab
+does not use, with the reason (a mistake, or a change without a new version number)."""
+
+from pathlib import Path
 
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, OptionList, Tree
+from textual.widgets import Footer, Header, OptionList, Static, Tree
 
-from samskab.engine.readmodels import ProcessView
+from samskab.engine.readmodels import FileProblem, ProcessView
 from samskab.tui.screens.base import DataScreen
-from samskab.tui.widgets.process_list import ProcessList
+from samskab.tui.widgets.process_list import PROBLEM, ProcessList
 
 
 class ProcessesScreen(DataScreen):
+    HELP = (
+        "Every process step by step: its actions, who may take them, what they require and "
+        "the deadlines. Process files samskab does not use are listed last, marked ⚠, with "
+        "the reason: no new case starts on them until they are fixed."
+    )
+
     def __init__(self) -> None:
         super().__init__()
         self.chosen: str | None = None
@@ -20,9 +29,10 @@ class ProcessesScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="processes-body"):
-            yield ProcessList(id="process-list")
+            yield ProcessList(id="process-list", show_problems=True)
             yield Tree("", id="process-tree")
-        yield Footer()
+            yield Static(id="file-problems")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = self.samskab.words("Processes")
@@ -30,10 +40,35 @@ class ProcessesScreen(DataScreen):
     @on(OptionList.OptionHighlighted, "#process-list")
     def highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.chosen = event.option.id
-        self.load()
+        problems = self.query_one(ProcessList).problems.get(self.chosen or "")
+        self.set_class(bool(problems), "-file-problems")
+        if problems:
+            self.show_problems(problems)
+        else:
+            self.load()
+
+    def show_problems(self, problems: tuple[FileProblem, ...]) -> None:
+        """Why samskab does not use the file: each problem, where it is, and what may fix it."""
+        w = self.samskab.words
+        file = Path(problems[0].file)
+        if file.is_absolute() and file.is_relative_to(Path.cwd()):
+            file = file.relative_to(Path.cwd())  # as samskab was pointed at it, mostly
+        lines = [
+            f"[b yellow]⚠[/] [b]{escape(str(file))}[/]",
+            w("samskab does not use this file: no new case starts on it until it is fixed."),
+        ]
+        for problem in problems:
+            where = [w("line {line}", line=problem.line)] if problem.line else []
+            where += [problem.place] if problem.place else []
+            lines += ["", f"[b]{escape(', '.join(where))}[/]" if where else "", escape(problem.what)]
+            if problem.suggestion:
+                lines.append(f"[dim]{escape(problem.suggestion)}[/]")
+        self.query_one("#file-problems", Static).update("\n".join(lines))
 
     def fetch(self) -> ProcessView | None:
-        return self.samskab.service.process(self.chosen) if self.chosen else None
+        if not self.chosen or self.chosen.startswith(PROBLEM):
+            return None
+        return self.samskab.service.process(self.chosen)
 
     def show(self, view: ProcessView | None) -> None:
         if view is None:

@@ -1,16 +1,21 @@
 """Inputs for a list of process fields, each fitting its type and checked as the user types.
 
 The check is the service's own reading of the value (``Service.check_value``), so the
-form accepts exactly what the engine will accept.
+form accepts exactly what the engine will accept. A long text (minutes, a proposal)
+starts empty, with what it said before shown above it: typing the next meeting's
+minutes never runs into the last one's.
 """
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static, TextArea
 
+from samskab.engine.messages import day
 from samskab.engine.readmodels import FieldSpec
 
 if TYPE_CHECKING:
@@ -28,12 +33,15 @@ class FieldValidator(Validator):
         return self.failure(problem) if problem else self.success()
 
 
-def _as_text(field: FieldSpec, value: Any) -> str:
-    """A stored value as it is typed: what the form starts with."""
-    if value is None:
+def _as_text(field: FieldSpec, value: Any, lang: str) -> str:
+    """A stored value as it is typed: what the form starts with (a long text: nothing;
+    a date as the reader writes it)."""
+    if value is None or field.type == "longtext":
         return ""
     if field.type == "yesno":
         return "ja" if value else "nej"
+    if field.type == "date":
+        return day(dt.date.fromisoformat(value), lang)
     return str(value)
 
 
@@ -54,10 +62,15 @@ class FieldsForm(Vertical):
         for field in self.fields:
             mark = " *" if field.id in self.required else ""
             yield Label(f"{field.label}{mark}", classes="field-label")
-            value = _as_text(field, self.current.get(field.id))
+            value = _as_text(field, self.current.get(field.id), self.samskab.words.lang)
             widget_id = f"field-{field.id}"
             if field.type == "longtext":
-                yield TextArea(value, id=widget_id, classes="field-longtext")
+                before = self.current.get(field.id)
+                if before:
+                    w = self.samskab.words
+                    yield Static(f"[dim]{w('Before')}:[/] {escape(str(before))}", classes="field-before")
+                hint = self.samskab.words("The new text; empty keeps the one above") if before else ""
+                yield TextArea(id=widget_id, classes="field-longtext", placeholder=hint)
             elif field.options:
                 yield Select(
                     [(option.title, option.id) for option in field.options],
@@ -88,7 +101,8 @@ class FieldsForm(Vertical):
             elif isinstance(widget, Input):
                 typed[field.id] = widget.value
         # Only what differs from the case, so untouched fields are not "changed".
-        return {k: v for k, v in typed.items() if v != _as_text(self._field(k), self.current.get(k))}
+        lang = self.samskab.words.lang
+        return {k: v for k, v in typed.items() if v != _as_text(self._field(k), self.current.get(k), lang)}
 
     def _field(self, field_id: str) -> FieldSpec:
         return next(f for f in self.fields if f.id == field_id)
