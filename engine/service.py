@@ -24,7 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 import attrs
 import pluggy
 
-from samskab.engine import audit, deadlines, fieldtypes, localtime, people, views
+from samskab.engine import audit, deadlines, fieldtypes, localtime, people, settings, views
 from samskab.engine.cases import DEADLINE, Case, Event
 from samskab.engine.config import Actor, Person
 from samskab.engine.core import LARGEST_ID, Engine, open_engine
@@ -375,6 +375,21 @@ class Service:
         """``field_ids`` checked against the process's fields, for ``CaseFilter.columns``."""
         process = self._engine.process(process_id).process
         return tuple(self._field(process, f).id for f in field_ids)
+
+    @_serial
+    def list_columns(self) -> dict[str, tuple[str, ...]]:
+        """The fields the person running samskab chose to show as columns in the case
+        list, by process id (kept in their own settings file, ``engine.settings``)."""
+        self._may()
+        return settings.columns()
+
+    @_serial
+    def keep_list_columns(self, process_id: str, field_ids: tuple[str, ...]) -> tuple[str, ...]:
+        """Keep the columns chosen for a process's cases for the next time."""
+        self._may()
+        checked = self.columns(process_id, field_ids)
+        settings.keep_columns(process_id, checked)
+        return checked
 
     def _field(self, process: Process, field_id: str) -> Field:
         field = process.field(field_id)

@@ -27,6 +27,7 @@ def workdir(tmp_path, monkeypatch):
     for name in ("SAMSKAB_DB", "SAMSKAB_NOW", "SAMSKAB_LANG", "SAMSKAB_LOAD_PLUGINS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SAMSKAB_LOAD_PLUGINS", "")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "settings"))  # a person's own settings
     monkeypatch.setenv("SAMSKAB_LANG", "en")
     return tmp_path
 

@@ -1,14 +1,17 @@
 """The terminal UI says clearly what it shows and keeps a coordinator from slips: the
-case list's chosen columns, sorting and counts; an empty list that says why; actions
+case list's chosen columns (kept for next time), sorting and counts; an empty list that says why; actions
 that close a case not reached by accident; cursors that stay; long texts not merged;
 who acts; the outbox without a channel; the palette's case search; the help; process
 files samskab does not use. Driven by Textual's Pilot on a real database file."""
 
+import pytest
 from pilot import app_for, choose, open_case, open_form, settle, static_text, table_ids
 from textual.widgets import DataTable, Input, OptionList, Select, SelectionList, Static, TextArea
 
+from samskab.engine import settings
 from samskab.engine.config import Actor
 from samskab.engine.core import open_engine
+from samskab.engine.errors import BadInput
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter
 from samskab.engine.service import Service
@@ -32,7 +35,7 @@ def column(app, key: str) -> list[str]:
     return [str(cell) for cell in table.get_column(key)]
 
 
-async def test_a_process_fields_as_columns_sorted_by_keyboard(engine):
+async def test_a_process_fields_as_columns_sorted_by_keyboard(engine, workdir):
     partnerships = engine.store.count_cases(CaseFilter(process_id="partnerskab", open_only=True))
     async with app_for(engine).run_test(size=(120, 36)) as pilot:
         await settle(pilot, CasesScreen)
@@ -79,6 +82,16 @@ async def test_a_process_fields_as_columns_sorted_by_keyboard(engine):
         pilot.app.screen.query_one("#process", Select).value = "partnerskab"
         await settle(pilot)
         assert "Årligt tilskud (kr.)" in headings(pilot.app)
+
+    # And the next time samskab runs, from the person's own settings file (owner-only).
+    kept = workdir / "settings" / "samskab" / "settings.json"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        pilot.app.screen.query_one("#process", Select).value = "partnerskab"
+        await settle(pilot)
+        keys = [str(key.value) for key in pilot.app.screen.query_one(DataTable).columns]
+        assert keys[3:5] == ["field:tilskud", "field:underskrevet_dato"]
 
 
 async def test_counts_and_an_empty_list_say_which_filter_hides_the_cases(engine):
@@ -331,3 +344,17 @@ def test_find_cases_by_number_then_by_title(engine):
     assert next(c.title for c in service.find_cases("spejderne")) == spejderne.title
     assert service.find_cases("") == ()
     assert len(service.find_cases("a", limit=3)) == 3
+
+
+def test_the_settings_file_keeps_columns_and_one_that_does_not_read_is_as_none(engine):
+    service = Service(engine, Actor("mette", None))
+    file = settings.path()
+    file.parent.mkdir(parents=True)
+    file.write_text("not JSON")
+    assert service.list_columns() == {}
+    assert service.keep_list_columns("frivillig", ("navn",)) == ("navn",)
+    assert service.list_columns() == {"frivillig": ("navn",)}
+    with pytest.raises(BadInput):
+        service.keep_list_columns("frivillig", ("tilskud",))
+    file.write_text('{"columns": {"a": "x", "b": ["y", 1], "c": ["z"]}}')
+    assert service.list_columns() == {"c": ("z",)}

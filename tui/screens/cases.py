@@ -77,7 +77,7 @@ class CasesScreen(SamskabScreen):
         self.fetching = False
         self.generation = 0
         self.chosen_columns: dict[str, tuple[str, ...]] = {}
-        """The fields shown as columns, by process id (kept while the app runs)."""
+        """The fields shown as columns, by process id (kept in the person's settings)."""
 
     def compose(self) -> ComposeResult:
         w = self.samskab.words
@@ -108,9 +108,13 @@ class CasesScreen(SamskabScreen):
         return self.processes.get(str(chosen)) if chosen is not Select.NULL else None
 
     def columns(self) -> tuple[str, ...]:
-        """The fields to show as columns: those chosen for the process the filter names."""
+        """The fields to show as columns: those chosen for the process the filter names
+        (that it still has)."""
         process = self.chosen_process()
-        return self.chosen_columns.get(process.id, ()) if process else ()
+        if process is None:
+            return ()
+        fields = {f.id for f in process.fields}
+        return tuple(f for f in self.chosen_columns.get(process.id, ()) if f in fields)
 
     def where(self, offset: int) -> CaseFilter:
         process = self.query_one("#process", Select).value
@@ -153,14 +157,21 @@ class CasesScreen(SamskabScreen):
         service = self.samskab.service
         known = list(self.processes.values())  # the processes do not change while the app runs
 
-        def fetch() -> tuple[list[ProcessView], dict[str, int]]:
-            return known or [service.process(p.id) for p in service.processes()], service.counts()
+        first = not known
+
+        def fetch() -> tuple[list[ProcessView], dict[str, int], dict[str, tuple[str, ...]] | None]:
+            processes = known or [service.process(p.id) for p in service.processes()]
+            return processes, service.counts(), service.list_columns() if first else None
 
         self.samskab.fetch_and_show(fetch, self.show_processes)
 
-    def show_processes(self, loaded: tuple[list[ProcessView], dict[str, int]]) -> None:
-        processes, counts = loaded
+    def show_processes(
+        self, loaded: tuple[list[ProcessView], dict[str, int], dict[str, tuple[str, ...]] | None]
+    ) -> None:
+        processes, counts, kept = loaded
         self.processes = {p.id: p for p in processes}
+        if kept is not None:  # the columns chosen last time
+            self.chosen_columns = {**kept, **self.chosen_columns}
         select = self.query_one("#process", Select)
         chosen = select.value
         select.set_options([(Text(f"{p.title} ({counts.get(p.id, 0)})"), p.id) for p in processes])
@@ -369,8 +380,16 @@ class CasesScreen(SamskabScreen):
             if columns is not None:
                 self.chosen_columns[process.id] = columns
                 self.reload()
+                self.keep_columns(process.id, columns)
 
         self.app.push_screen(ColumnsDialog(process, self.chosen_columns.get(process.id, ())), chosen)
+
+    @work(thread=True, group="settings")
+    def keep_columns(self, process_id: str, columns: tuple[str, ...]) -> None:
+        """For the next time samskab runs (a file that cannot be written is said, and
+        the choice holds while the UI runs)."""
+        service = self.samskab.service
+        self.samskab.fetch_and_show(lambda: service.keep_list_columns(process_id, columns), lambda _: None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "columns":  # the columns are the fields of one process
