@@ -303,6 +303,7 @@ async def test_the_help_lists_each_screens_keys_from_its_bindings(engine):
         keys = "\n".join(static_text(s) for s in pilot.app.screen.query(".help-keys").results(Static))
         for binding in CasesScreen.BINDINGS:  # what the screen binds, the help says
             assert binding.description in keys
+        assert "? / f1  Help" in keys
         assert "x    Clear the filters" in keys and "ctrl+p  Search for commands and cases" in keys
         await pilot.press("escape")
         await settle(pilot, CasesScreen)

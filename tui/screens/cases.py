@@ -54,6 +54,8 @@ class CasesScreen(SamskabScreen):
         Binding("S", "flip_sort", "Reverse the order", show=False),
         Binding("r", "refresh", "Refresh", show=False),
         Binding("q", "app.quit", "Quit", show=False),  # the footer is full; the help says it
+        # The app's ? here, so that the footer shows it before what is cut off at 80 columns.
+        Binding("question_mark", "app.help", "Help"),
         Binding("e", "export", "Export"),  # last: where the footer is narrow, what is cut off
         Binding("escape", "leave_search", "Back", show=False),
     ]

@@ -88,7 +88,7 @@ class HelpScreen(ModalScreen[None]):
             }
         said: dict[str, list[str]] = {}
         for binding in bound.values():
-            if binding.description:
+            if binding.description and binding.action != "app.help":  # said under "Everywhere"
                 said.setdefault(w(binding.description), []).append(app.get_key_display(binding))
         width = max((len(" / ".join(keys)) for keys in said.values()), default=0)
         return "\n".join(
