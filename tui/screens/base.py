@@ -36,7 +36,12 @@ class DataScreen(SamskabScreen):
     """Subclasses say what to ``fetch`` (runs in a worker thread, calls the service) and
     how to ``show`` it (on the UI thread)."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("r", "refresh", "Refresh")]
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("r", "refresh", "Refresh"),
+        # The app's ?, here so that the footer shows it before what is cut off at 80 columns.
+        Binding("question_mark", "app.help", "Help"),
+    ]
 
     def on_mount(self) -> None:
         self.load()
