@@ -31,8 +31,6 @@ COLUMNS = (
     ("next_due", "Deadline"),
     ("updated_at", "Changed"),
 )
-FIELD = FIELD_ORDER
-"""Column keys of a process's fields: what the list is sorted by when one is clicked."""
 WIDE = 140
 """From this width on the list shows when a case last changed, and deadlines' dates."""
 
@@ -201,7 +199,10 @@ class CasesScreen(SamskabScreen):
 
     def reload(self, *, force: bool = False) -> None:
         """Load the first page again, if the filter changed (or ``force``)."""
-        if self.order_by.startswith(FIELD) and self.order_by.removeprefix(FIELD) not in self.columns():
+        if (
+            self.order_by.startswith(FIELD_ORDER)
+            and self.order_by.removeprefix(FIELD_ORDER) not in self.columns()
+        ):
             self.order_by, self.descending = "next_due", False  # that column is no longer shown
         where = self.where(0)
         if where == self.last_where and not force:
@@ -262,9 +263,10 @@ class CasesScreen(SamskabScreen):
             key = self.samskab.key_display("v")
             counts += "  ·  " + w("{key}: choose columns among the process's fields", key=key)
         self.query_one("#status", Static).update(counts)
-        hiding = ", ".join(f"«{escape(name)}»" for name in self.hiding())
+        named = self.hiding()
+        hiding = ", ".join(f"«{escape(name)}»" for name in named)
         key = self.samskab.key_display("x")
-        if not page.total and page.unfiltered and len(self.hiding()) == 1:
+        if not page.total and page.unfiltered and len(named) == 1:
             said = w(
                 "No cases: the filter {filters} hides {count}. Press {key} to clear it.",
                 filters=hiding,
@@ -299,7 +301,7 @@ class CasesScreen(SamskabScreen):
             for k, _ in COLUMNS
             if (wide or k != "updated_at") and not (k == "process_id" and self.chosen_process())
         ]
-        fields = {f"{FIELD}{v.id}": v.label for v in (page.rows[0].values if page.rows else ())}
+        fields = {f"{FIELD_ORDER}{v.id}": v.label for v in (page.rows[0].values if page.rows else ())}
         keys[keys.index("next_due") : keys.index("next_due")] = list(fields)
         headings = {k: w(titles[k]) if k in titles else fields[k] for k in keys}
         natural = {k: len(h) + 2 for k, h in headings.items()}
@@ -333,7 +335,7 @@ class CasesScreen(SamskabScreen):
             "state": case.state_title,
             "next_due": due,
             "updated_at": day(case.updated_at, lang),
-            **{f"{FIELD}{v.id}": v.shown for v in case.values},
+            **{f"{FIELD_ORDER}{v.id}": v.shown for v in case.values},
         }
         return [values.get(key, "") for key in keys]
 

@@ -28,6 +28,11 @@ class DashboardScreen(MineScreen):
     """One table: per process, what is open now, what falls due, what the year brought and
     why, its money and hours, its choices. Enter on a number lists its cases."""
 
+    HELP = (
+        "The year in numbers per process: open per step, overdue, quiet, deadlines, what was "
+        "opened and closed and why, money and hours. Enter on a number lists its cases; [ and "
+        "] go a year back and forward; m counts only your cases."
+    )
     BINDINGS = [
         *DataScreen.BINDINGS,
         Binding("left_square_bracket", "year(-1)", "Previous year"),
@@ -155,6 +160,9 @@ class DashboardScreen(MineScreen):
 class ReportCasesScreen(DataScreen):
     """The cases behind a number of the dashboard, with the process's report columns."""
 
+    HELP = (
+        "The cases behind a number of the dashboard, with the columns the process names. Enter opens a case."
+    )
     BINDINGS = [Binding("e", "export", "Export")]
 
     def __init__(self, heading: str, where: CaseFilter, columns: tuple[str, ...]):

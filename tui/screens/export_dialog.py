@@ -31,6 +31,10 @@ thread, through the service; says what it wrote, for the notification."""
 class ExportDialog(ModalScreen[str | None]):
     """Dismissed with what was written (to notify), or None when cancelled."""
 
+    HELP = (
+        "Where to write the file, and in which format; ctrl+s writes it. A file that is there "
+        "already is replaced only when asked twice."
+    )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "submit", "Export"),

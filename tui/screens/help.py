@@ -20,6 +20,8 @@ from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.case import CaseScreen
 from samskab.tui.screens.cases import CasesScreen
 from samskab.tui.screens.columns import ColumnsDialog
+from samskab.tui.screens.dashboard import DashboardScreen, ReportCasesScreen
+from samskab.tui.screens.export_dialog import ExportDialog
 from samskab.tui.screens.new_case import NewCaseScreen
 from samskab.tui.screens.outbox import OutboxScreen
 from samskab.tui.screens.processes import ProcessesScreen
@@ -33,9 +35,12 @@ SCREENS: tuple[tuple[type[Any], str], ...] = (
     (CaseForm, "Forms on a case"),
     (NewCaseScreen, "New case"),
     (AgendaScreen, "Agenda"),
+    (DashboardScreen, "Dashboard"),
+    (ReportCasesScreen, "The cases behind a number"),
     (ProcessesScreen, "Processes"),
     (OutboxScreen, "Outbox"),
     (ColumnsDialog, "Columns"),
+    (ExportDialog, "Export"),
 )
 """Every screen the help describes, with its name (English, said in the reader's language)."""
 
