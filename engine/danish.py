@@ -531,4 +531,5 @@ DANISH = {
     "The cases behind a number of the dashboard, with the columns the process names. Enter opens a case.": "Sagerne bag et tal i overblikket, med de kolonner, processen nævner. Enter åbner en sag.",
     "Where to write the file, and in which format; ctrl+s writes it. A file that is there already is replaced only when asked twice.": "Hvor filen skal skrives, og i hvilket format; ctrl+s skriver den. En fil, der findes i forvejen, erstattes kun, når du beder om det to gange.",
     "Tick the fields of the process to show as columns in the case list (space), then ctrl+s.": "Sæt flueben ved de felter i processen, der skal vises som kolonner i sagslisten (mellemrum), og tryk ctrl+s.",
+    "{count} problem(s) in {file}": "{count} problem(er) i {file}",
 }

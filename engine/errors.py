@@ -101,21 +101,32 @@ class Problem:
     suggestion: str | None = None
 
     def __str__(self) -> str:
+        return self.said("en")
+
+    def said(self, lang: str) -> str:
+        """The problem in ``lang`` where its message and suggestion know how to say it."""
+        from samskab.engine.messages import text
+
         where = f"{self.file}:{self.line}" if self.line else self.file
         place = f" {self.place}:" if self.place else ""
-        hint = f" ({self.suggestion})" if self.suggestion else ""
-        return f"{where}:{place} {self.message}{hint}"
+        hint = f" ({text(self.suggestion, lang)})" if self.suggestion else ""
+        return f"{where}:{place} {text(self.message, lang)}{hint}"
 
 
 class InvalidFiles(SamskabError):
     """One or more process or config files are invalid; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s) in {problems[0].file if problems else 'files'}")
+        from samskab.engine.messages import msg
+
+        where = problems[0].file if problems else "files"
+        super().__init__(msg("{count} problem(s) in {file}", count=len(problems), file=where))
         self.problems = problems
 
     def lines(self) -> list[str]:
-        return [str(self)] + [str(problem) for problem in self.problems]
+        return self.lines_in("en")
 
     def lines_in(self, lang: str) -> list[str]:
-        return self.lines()
+        from samskab.engine.messages import text
+
+        return [text(self.args[0], lang)] + [problem.said(lang) for problem in self.problems]

@@ -151,7 +151,7 @@ class Service:
         after a change was saved, problems in process files that were read."""
         found = [str(e) for e in self._engine.plugin_errors]
         if self._engine.registry.files_read and self._warn_about_files:
-            found += [str(problem) for problem in self._engine.problems]
+            found += [problem.said(self.lang) for problem in self._engine.problems]
         seeds = self._engine.config.people
         try:
             register = self._engine.register() if seeds else {}
