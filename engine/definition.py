@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 LEVELS = ("individ", "lokalsamfund", "kommune")
-FIELD_TYPES = ("text", "longtext", "integer", "money", "date", "yesno", "choice", "email")
+FIELD_TYPES = ("text", "longtext", "integer", "money", "date", "yesno", "choice", "email", "link")
 EXTERNAL_SEES = ("note", "fields", "actor")
 NOTIFY_ON = ("enter", "action", "reminder", "deadline")
 

@@ -24,7 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 import attrs
 import pluggy
 
-from samskab.engine import audit, deadlines, fieldtypes, localtime, people, views
+from samskab.engine import audit, deadlines, documents, fieldtypes, localtime, people, views
 from samskab.engine.cases import DEADLINE, Case, Event
 from samskab.engine.config import Actor, Person
 from samskab.engine.core import LARGEST_ID, Engine, open_engine
@@ -46,6 +46,7 @@ from samskab.engine.readmodels import (
     CaseSummary,
     CheckReport,
     DeliveryReport,
+    DocumentView,
     Erasure,
     FieldSpec,
     MigratedCase,
@@ -555,7 +556,61 @@ class Service:
             if engine.correction_reasons(case, acting)
             else views.form(process, tuple(f.id for f in process.fields), lang),
             may_hand_over=not engine.handover_reasons(case, acting),
+            documents=tuple(views.document_view(d, lang) for d in engine.store.documents(case.id)),
         )
+
+    # -- documents -------------------------------------------------------------------
+
+    @_serial
+    def attach_document(
+        self, case_id: int | str, path: Path, *, note: str | None = None, name: str | None = None
+    ) -> DocumentView:
+        """Keep the file at ``path`` with the case, named ``name`` (default: the file's
+        name); its name, size and sha256 go into the history. Anyone holding a role the
+        case's process names may, and admins. BadInput for a file that cannot be read or
+        is larger than the config's ``[documents] max_size``."""
+        acting = self._may()
+        engine = self._engine
+        title = documents.name_for(path, name)
+        limit = engine.config.documents.max_bytes
+        stored = engine.attach_document(
+            case_id, title, lambda: documents.read(path, limit, engine.config_origin), acting, note
+        )
+        return views.document_view(stored, self.lang)
+
+    @_serial
+    def documents(self, case_id: int | str) -> tuple[DocumentView, ...]:
+        """The case's documents, oldest first (deleted ones too, marked so)."""
+        self._may()
+        case = self._engine.case(case_id)
+        return tuple(views.document_view(d, self.lang) for d in self._engine.store.documents(case.id))
+
+    @_serial
+    def save_document(
+        self, case_id: int | str, document_id: int, path: Path, *, replace: bool = False
+    ) -> DocumentView:
+        """Write a document of the case to ``path``, readable by its owner only (anyone
+        who may read the case may). An existing file is FileExists unless ``replace``;
+        content that no longer matches its recorded sha256 is refused."""
+        self._may()
+        case = self._engine.case(case_id)
+        document = documents.find(self._engine, case, document_id)
+        documents.write(path, documents.content(self._engine, case, document), replace=replace)
+        return views.document_view(document, self.lang)
+
+    @_serial
+    def delete_document(self, case_id: int | str, document_id: int, reason: str) -> DocumentView:
+        """Delete a document's content, for the reason given (admin or databeskyttelse):
+        its name, size and sha256 stay in the history, with the deletion."""
+        acting = self._may(people.DELETE_DOCUMENTS)
+        case = self._engine.case(case_id)
+        document = documents.find(self._engine, case, document_id)
+        if document.deleted_at is not None:
+            raise BadInput(
+                msg("document {id} of case {case} is deleted already", id=document.id, case=case.id)
+            )
+        self._engine.delete_document(case, document, acting, reason)
+        return views.document_view(documents.find(self._engine, case, document_id), self.lang)
 
     # -- the working day -------------------------------------------------------------
 
@@ -898,7 +953,12 @@ class Service:
             [register] if register else [], store.list_cases(CaseFilter(order_by="id"))
         )
         checked, broken = audit.verify(
-            store.audit_rows(), key, store.audit_heads(), every_case, _anchor(anchor) if anchor else None
+            store.audit_rows(),
+            key,
+            store.audit_heads(),
+            every_case,
+            _anchor(anchor) if anchor else None,
+            store.document_digests(),
         )
         return AuditReport(
             checked, Broken(broken.event_id, broken.case_id, text(broken.what, self.lang)) if broken else None
@@ -934,7 +994,20 @@ class Service:
         counts = personal_data.erase(self._engine, email, acting, pseudonym)
         in_config = tuple(pid for pid, p in self._engine.config.people.items() if p.email == email)
         owned = self._engine.store.count_cases(CaseFilter(owner=pseudonym, open_only=True))
-        return Erasure(email, pseudonym, **counts, config_people=in_config, open_cases_owned=owned)
+        review = counts.pop("documents_to_review")
+        kept = {
+            (d.case_id, d.id): d
+            for case_id in {c for c, _ in review}
+            for d in self._engine.store.documents(case_id)
+        }
+        return Erasure(
+            email,
+            pseudonym,
+            **counts,
+            config_people=in_config,
+            open_cases_owned=owned,
+            documents_to_review=tuple(views.document_view(kept[listed], self.lang) for listed in review),
+        )
 
     @_serial
     def calendar(
