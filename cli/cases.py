@@ -274,7 +274,7 @@ def cases_handover(
 
 @cases.command("attach")
 @click.argument("case_id")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path, readable=False))  # samskab says what is wrong
 @click.option("--note", help="A note for the history: what the document is.")
 @click.option("--name", help="The document's name [default: the file's name].")
 @as_option
@@ -300,11 +300,12 @@ def cases_attach(
 
 @cases.command("documents")
 @click.argument("case_id")
+@as_option
 @json_option
 @click.pass_obj
-def cases_documents(settings: Settings, case_id: str, as_json: bool) -> None:
+def cases_documents(settings: Settings, case_id: str, person: str | None, as_json: bool) -> None:
     """List the documents kept with a case: number, name, size, who, when, sha256."""
-    found = settings.service().documents(case_id)
+    found = settings.service(person).documents(case_id)
     if as_json:
         echo_json(to_json(found))
         return
@@ -323,14 +324,21 @@ def cases_documents(settings: Settings, case_id: str, as_json: bool) -> None:
     help="Write it to this file (readable by you only).",
 )
 @click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@as_option
 @json_option
 @click.pass_obj
 def cases_document(
-    settings: Settings, case_id: str, document_id: int, output: Path, force: bool, as_json: bool
+    settings: Settings,
+    case_id: str,
+    document_id: int,
+    output: Path,
+    force: bool,
+    person: str | None,
+    as_json: bool,
 ) -> None:
     """Write a document of a case to a file."""
     try:
-        document = settings.service().save_document(case_id, document_id, output, replace=force)
+        document = settings.service(person).save_document(case_id, document_id, output, replace=force)
     except FileExists as exists:
         raise BadInput(exists.args[0], [msg("--force replaces it")]) from None
     if as_json:

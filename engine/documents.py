@@ -63,16 +63,15 @@ def read(path: Path, limit: int, config: str) -> bytes:
 
 
 def _within(path: Path, size: int, limit: int, config: str) -> None:
-    if size > limit:
-        raise BadInput(
-            msg(
-                "{path} is {size}; a document may be at most {limit}",
-                path=str(path),
-                size=sizes.both(size),
-                limit=sizes.both(limit),
-            ),
-            [msg("the limit is max_size under [documents] in {file}", file=config)],
-        )
+    if size <= limit:
+        return
+    said, most = sizes.both(size), sizes.both(limit)
+    if said == most:  # 1.0 kB over 1.0 kB: in bytes, then
+        said, most = Both(f"{size} B", f"{size} B"), Both(f"{limit} B", f"{limit} B")
+    raise BadInput(
+        msg("{path} is {size}; a document may be at most {limit}", path=str(path), size=said, limit=most),
+        [msg("the limit is max_size under [documents] in {file}", file=config)],
+    )
 
 
 def find(engine: Engine, case: Case, document_id: int) -> StoredDocument:

@@ -515,8 +515,11 @@ class SqliteStore(Store):
         return [_document(row) for row in rows]
 
     def document_content(self, document_id: int) -> bytes | None:
-        row = self.conn.execute("SELECT content FROM documents WHERE id = ?", (document_id,)).fetchone()
-        return None if row is None else bytes(row[0])
+        # As bytes whatever the column holds (text put there by hand reads back as its bytes).
+        row = self.conn.execute(
+            "SELECT CAST(content AS BLOB) FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
+        return None if row is None else bytes(row[0] or b"")
 
     def delete_document(self, document_id: int, event: Event) -> bool:
         unsaved = msg(
@@ -539,11 +542,11 @@ class SqliteStore(Store):
 
     def document_digests(self) -> Iterator[audit.DocumentRow]:
         rows = self.conn.execute(
-            "SELECT id, case_id, name, size, sha256, deleted_event_id IS NOT NULL, content"
+            "SELECT id, case_id, name, size, sha256, deleted_event_id IS NOT NULL, CAST(content AS BLOB)"
             " FROM documents ORDER BY id"
         )
         for document_id, case_id, name, size, sha256, deleted, content in rows:
-            now = hashlib.sha256(content if isinstance(content, bytes) else b"").hexdigest()
+            now = hashlib.sha256(content or b"").hexdigest()
             yield audit.DocumentRow(document_id, case_id, name, size, sha256, bool(deleted), now)
 
     # -- the audit trail ---------------------------------------------------------

@@ -1,8 +1,9 @@
 """Forms on a case: take an action, correct fields, comment, hand it over. Each is fields
 (if any) and a note, sent through the service; a refusal shows every reason and keeps
-everything the user typed."""
+everything the user typed. (The documents' forms, in ``document_forms``, are built on the
+same.)"""
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.markup import escape
 from textual import on, work
@@ -12,6 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Select, Static, TextArea
 
+from samskab.engine.errors import SamskabError
 from samskab.engine.readmodels import ActionChoice, CaseDetail, FieldSpec, PersonView
 from samskab.tui.i18n import translate_bindings
 from samskab.tui.widgets.fields_form import FieldsForm
@@ -27,7 +29,8 @@ class CaseForm(ModalScreen[str | None]):
     SUBMIT = "Take action"
     """What the submit button and ctrl+s say (English; said in the reader's language)."""
     REFUSED = "The action was refused:"
-    NOTE = "Note (reason)"
+    NOTE: str | None = "Note (reason)"
+    """The note's label; None: the form has no note."""
     NOTE_REQUIRED = "Note (reason) – required"
 
     def __init__(
@@ -63,14 +66,19 @@ class CaseForm(ModalScreen[str | None]):
             if self.fields:
                 yield FieldsForm(list(self.fields), set(self.requires), dict(self.case.fields))
             yield from self.choices()
-            note = w(self.NOTE_REQUIRED) if self.note_required else w(self.NOTE)
-            yield Label(note, classes="field-label")
-            yield TextArea(id="note", classes="field-longtext")
+            if self.NOTE is not None:
+                note = w(self.NOTE_REQUIRED) if self.note_required else w(self.NOTE)
+                yield Label(note, classes="field-label")
+                yield TextArea(id="note", classes="field-longtext")
             yield Refusal(id="refusal")
             with Horizontal(classes="buttons"):
-                yield Button(w(self.SUBMIT), variant="primary", id="submit")
-                yield Button(w("Cancel"), id="cancel")
+                yield from self.buttons()
         yield Footer()
+
+    def buttons(self) -> ComposeResult:
+        w = self.samskab.words
+        yield Button(w(self.SUBMIT), variant="primary", id="submit")
+        yield Button(w("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         translate_bindings(self, self.samskab.words)
@@ -94,39 +102,51 @@ class CaseForm(ModalScreen[str | None]):
     def typed(self) -> bool:
         """Whether the form holds anything the person typed."""
         forms = self.query(FieldsForm)
-        return bool(self.query_one("#note", TextArea).text.strip()) or bool(forms and forms.first().values())
+        return bool(self.note()) or bool(forms and forms.first().values())
+
+    def note(self) -> str | None:
+        notes = self.query("#note")
+        return (notes and notes.first(TextArea).text.strip()) or None
 
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:
         if not self.ready():
             return
-        values: dict[str, str] = {}
-        if self.fields:
-            form = self.query_one(FieldsForm)
-            problems = form.problems()
-            if problems:
-                self.refused(problems)
-                return
-            values = form.values()
-        note = self.query_one("#note", TextArea).text.strip() or None
-        self.save(values, note)
+        values = self.values()
+        if values is not None:
+            self.save(values, self.note())
+
+    def values(self) -> dict[str, str] | None:
+        """What the inputs hold, as typed; None when some of it does not parse (the form
+        says why)."""
+        if not self.fields:
+            return {}
+        form = self.query_one(FieldsForm)
+        problems = form.problems()
+        if problems:
+            self.refused(problems)
+            return None
+        return form.values()
 
     @work(thread=True, exclusive=True, group="take")
     def save(self, values: dict[str, str], note: str | None) -> None:
         self.samskab.fetch_and_show(
-            lambda: self.send(values, note),
-            lambda case: self.dismiss(self.done(case)),
-            lambda error: self.refused(error.reasons_in(self.samskab.words.lang)),
+            lambda: self.send(values, note), lambda sent: self.dismiss(self.done(sent)), self.failed
         )
+
+    def failed(self, error: SamskabError) -> None:
+        self.refused(error.reasons_in(self.samskab.words.lang))
 
     def ready(self) -> bool:
         """Whether to send now (a form may ask first)."""
         return True
 
-    def send(self, values: dict[str, str], note: str | None) -> CaseDetail:
+    def send(self, values: dict[str, str], note: str | None) -> Any:
+        """Send the form through the service; what it answers goes to :meth:`done`."""
         raise NotImplementedError
 
-    def done(self, case: CaseDetail) -> str:
+    def done(self, sent: Any) -> str:
+        """What to say once sent."""
         return self.samskab.words("Done")
 
     def refused(self, reasons: list[str]) -> None:

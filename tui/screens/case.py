@@ -1,4 +1,5 @@
-"""Case: what it is, where it stands, what happened, and what can be done now."""
+"""Case: what it is, where it stands, what happened, the documents kept with it, and what
+can be done now."""
 
 from pathlib import Path
 from typing import ClassVar
@@ -12,10 +13,12 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from samskab.engine.messages import day, moment
-from samskab.engine.readmodels import CaseDetail, PersonView
+from samskab.engine.readmodels import CaseDetail, DocumentView, PersonView
 from samskab.tui.screens.action_form import ActionForm, CommentForm, CorrectionForm, HandoverForm
 from samskab.tui.screens.base import DataScreen
 from samskab.tui.screens.export_dialog import ExportDialog
+from samskab.tui.screens.document_forms import AttachForm, SaveForm
+from samskab.tui.screens.links import LinksScreen, open_link
 from samskab.tui.widgets.labels import days_label
 
 
@@ -25,6 +28,9 @@ class CaseScreen(DataScreen):
         Binding("f", "correct", "Correct fields"),
         Binding("e", "print", "Export"),
         Binding("h", "hand_over", "Hand over"),
+        Binding("v", "attach", "Attach"),
+        Binding("g", "save_document", "Save document"),
+        Binding("l", "open_link", "Open link"),
     ]
 
     def __init__(self, case_id: int):
@@ -42,6 +48,8 @@ class CaseScreen(DataScreen):
                 yield Static(id="case-deadlines")
                 yield Static(w("Fields"), classes="section-title")
                 yield Static(id="case-fields")
+                yield Static(w("Documents"), classes="section-title")
+                yield OptionList(id="case-documents")
             with VerticalScroll(id="case-right"):
                 yield Static(w("History"), classes="section-title")
                 yield Static(id="case-history")
@@ -64,8 +72,7 @@ class CaseScreen(DataScreen):
             f"{w('Step')}: [b]{escape(case.state_title)}[/]{closed}{flag}  ·  "
             f"{w('Owner')}: {escape(case.owner_name or '–')}"
         )
-        fields = [f"[dim]{escape(f.label)}[/]\n  {escape(f.shown)}" for f in case.shown_fields]
-        self.query_one("#case-fields", Static).update("\n".join(fields) or "–")
+        self.query_one("#case-fields", Static).update(self.fields_text(case))
         deadlines = []
         for d in case.deadlines:
             if d.kind == "deadline":
@@ -81,7 +88,37 @@ class CaseScreen(DataScreen):
             deadlines.append(text)
         self.query_one("#case-deadlines", Static).update("\n".join(deadlines) or "–")
         self.query_one("#case-history", Static).update(self.timeline(case))
+        self.show_documents(case)
         self.show_actions(case)
+
+    def fields_text(self, case: CaseDetail) -> str:
+        """The filled fields, a link field's address to click (or open with l)."""
+        lines, links = [], 0
+        for field in case.shown_fields:
+            shown = escape(field.shown)
+            if field.link is not None:
+                shown, links = f"[@click=screen.open_link({links})]{shown}[/]", links + 1
+            lines.append(f"[dim]{escape(field.label)}[/]\n  {shown}")
+        return "\n".join(lines) or "–"
+
+    def show_documents(self, case: CaseDetail) -> None:
+        w = self.samskab.words
+        options = self.query_one("#case-documents", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        if not case.documents:
+            options.add_option(Option(w("None yet; attach one with v."), disabled=True))
+            return
+        for document in case.documents:
+            about = f"{document.size_shown} · {document.actor} · {moment(document.attached_at, w.lang)}"
+            label = f"{escape(document.name)}\n  [dim]{escape(about)}[/]"
+            if document.deleted_at is not None:
+                label += f"\n  [dim]{w('content deleted {date}', date=day(document.deleted_at, w.lang))}[/]"
+            if document.note:
+                label += f"\n  [i]“{escape(document.note)}”[/]"
+            options.add_option(Option(label, id=str(document.id), disabled=document.deleted_at is not None))
+        if highlighted is not None and highlighted < options.option_count:
+            options.highlighted = highlighted
 
     def timeline(self, case: CaseDetail) -> str:
         lines = []
@@ -168,6 +205,52 @@ class CaseScreen(DataScreen):
         self.app.push_screen(
             HandoverForm(case, self.samskab.words("Hand the case over"), others), self.after_form
         )
+
+    def action_attach(self) -> None:
+        if self.case is not None:
+            self.app.push_screen(AttachForm(self.case), self.after_form)
+
+    def action_save_document(self) -> None:
+        """Save the document highlighted in the list (or the only one)."""
+        if self.case is None:
+            return
+        kept = [d for d in self.case.documents if d.deleted_at is None]
+        options = self.query_one("#case-documents", OptionList)
+        index = options.highlighted
+        chosen = self.case.documents[index] if index is not None and self.case.documents else None
+        if chosen is None or chosen.deleted_at is not None:
+            chosen = kept[0] if len(kept) == 1 else None
+        if chosen is None:
+            w = self.samskab.words
+            self.app.notify(
+                w("Choose a document in the list first.")
+                if kept
+                else w("The case has no documents to save."),
+                severity="warning",
+            )
+            return
+        self.save(chosen)
+
+    @on(OptionList.OptionSelected, "#case-documents")
+    def document_chosen(self, event: OptionList.OptionSelected) -> None:
+        if self.case is not None:
+            self.save(next(d for d in self.case.documents if str(d.id) == event.option.id))
+
+    def save(self, document: DocumentView) -> None:
+        if self.case is not None:
+            self.app.push_screen(SaveForm(self.case, document), self.after_form)
+
+    def action_open_link(self, index: int | None = None) -> None:
+        """Open a link field's address: the one clicked, the only one, or one chosen."""
+        links = tuple(f for f in self.case.shown_fields if f.link) if self.case else ()
+        if index is not None and index < len(links):
+            open_link(self.samskab, links[index])
+        elif len(links) == 1:
+            open_link(self.samskab, links[0])
+        elif links:
+            self.app.push_screen(LinksScreen(links))
+        else:
+            self.app.notify(self.samskab.words("The case has no links."), severity="warning")
 
     def after_form(self, result: str | None) -> None:
         if result:
