@@ -675,15 +675,14 @@ class Engine:
     def attach_document(
         self,
         case_id: int | str,
-        name: str,
-        read: Callable[[], bytes],
+        read: Callable[[], tuple[str, bytes]],
         actor: Actor,
         note: str | None = None,
     ) -> StoredDocument:
-        """Keep the content ``read()`` gives with the case (open or closed) as a document
-        named ``name``, recorded by an event with its name, size and sha256. Refused (and
-        recorded) for someone holding no role the process names (see
-        :meth:`document_reasons`), before anything is read."""
+        """Keep a document with the case (open or closed): ``read()`` gives its name and
+        content, and an event records its name, size and sha256. Refused (and recorded)
+        for someone holding no role the process names (see :meth:`document_reasons`),
+        before anything is read."""
         case = self.case(case_id)
         reasons = self.document_reasons(case, actor)
         if reasons:
@@ -692,7 +691,7 @@ class Engine:
         unsafe = fieldtypes.control_problem(note, one_line=False) if note else None
         if unsafe:
             raise BadInput(msg("the note cannot be kept"), [unsafe])
-        content = read()
+        name, content = read()
         now = self.now()
         record = {"name": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
 

@@ -26,8 +26,8 @@ class Attachment:
     lines: tuple[str, ...]
     note: str | None = None
 
-    def content(self) -> bytes:
-        return one_page_pdf(self.lines)
+    def read(self) -> tuple[str, bytes]:
+        return self.name, one_page_pdf(self.lines)
 
 
 @attrs.frozen
@@ -894,11 +894,7 @@ def build(engine: Engine) -> int:
                     )
                     for attachment in step.attach:
                         engine.attach_document(
-                            case.id,
-                            attachment.name,
-                            attachment.content,
-                            Actor(step.actor, None),
-                            attachment.note,
+                            case.id, attachment.read, Actor(step.actor, None), attachment.note
                         )
                 engine.now = lambda: today
                 engine.tick()

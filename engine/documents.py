@@ -69,8 +69,13 @@ def _within(path: Path, size: int, limit: int, config: str) -> None:
     if said == most:  # 1.0 kB over 1.0 kB: in bytes, then
         said, most = Both(f"{size} B", f"{size} B"), Both(f"{limit} B", f"{limit} B")
     raise BadInput(
-        msg("{path} is {size}; a document may be at most {limit}", path=str(path), size=said, limit=most),
-        [msg("the limit is max_size under [documents] in {file}", file=config)],
+        msg(
+            "{path} is {size}; a document may be at most {limit} (max_size under [documents] in {file})",
+            path=str(path),
+            size=said,
+            limit=most,
+            file=config,
+        )
     )
 
 

@@ -571,12 +571,13 @@ class Service:
         is larger than the config's ``[documents] max_size``."""
         acting = self._may()
         engine = self._engine
-        title = documents.name_for(path, name)
         limit = engine.config.documents.max_bytes
-        stored = engine.attach_document(
-            case_id, title, lambda: documents.read(path, limit, engine.config_origin), acting, note
-        )
-        return views.document_view(stored, self.lang)
+
+        def read() -> tuple[str, bytes]:
+            content = documents.read(path, limit, engine.config_origin)
+            return documents.name_for(path, name), content
+
+        return views.document_view(engine.attach_document(case_id, read, acting, note), self.lang)
 
     @_serial
     def documents(self, case_id: int | str) -> tuple[DocumentView, ...]:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from pilot import app_for, open_form, open_new_case_form, press_on, settle
-from textual.widgets import DataTable, OptionList
+from textual.widgets import DataTable, Input, OptionList
 
 from samskab.engine import messages
 from samskab.tui.screens.action_form import ActionForm, HandoverForm
@@ -15,6 +15,7 @@ from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.case import CaseScreen
 from samskab.tui.screens.cases import CasesScreen
 from samskab.tui.screens.dashboard import DashboardScreen, ReportCasesScreen
+from samskab.tui.screens.document_forms import AttachForm, SaveForm
 from samskab.tui.screens.export_dialog import ExportDialog
 from samskab.tui.screens.new_case import NewCaseScreen
 from samskab.tui.screens.outbox import OutboxScreen
@@ -95,6 +96,14 @@ async def test_every_screen_speaks_danish(engine, untranslated):
         await pilot.press("escape")
         await settle(pilot, CaseScreen)
         await press(pilot, "e", ExportDialog, "a case to print")
+        await pilot.press("escape")
+        await settle(pilot, CaseScreen)
+        await press(pilot, "v", AttachForm, "attaching a document")
+        pilot.app.screen.query_one("#path", Input).value = "findes-ikke.pdf"
+        await press(pilot, "ctrl+s", AttachForm, "a file that cannot be attached")
+        await pilot.press("escape", "escape")
+        await settle(pilot, CaseScreen)
+        await press(pilot, "g", SaveForm, "saving a document")
         await pilot.press("escape")
         await settle(pilot, CaseScreen)
         await pilot.press("escape")

@@ -46,9 +46,10 @@ class CaseScreen(DataScreen):
             with VerticalScroll(id="case-left"):
                 yield Static(w("Deadlines and reminders"), classes="section-title")
                 yield Static(id="case-deadlines")
-                yield Static(w("Fields"), classes="section-title")
+                yield Static(w("Fields"), classes="section-title", id="case-fields-title")
                 yield Static(id="case-fields")
-                yield Static(w("Documents"), classes="section-title")
+                # The keys beside the title too: a narrow terminal's footer has no room for them.
+                yield Static(w("Documents (v attaches, g saves)"), classes="section-title")
                 yield OptionList(id="case-documents")
             with VerticalScroll(id="case-right"):
                 yield Static(w("History"), classes="section-title")
@@ -73,6 +74,10 @@ class CaseScreen(DataScreen):
             f"{w('Owner')}: {escape(case.owner_name or '–')}"
         )
         self.query_one("#case-fields", Static).update(self.fields_text(case))
+        links = any(f.link for f in case.shown_fields)
+        self.query_one("#case-fields-title", Static).update(
+            w("Fields (l opens a link)") if links else w("Fields")
+        )
         deadlines = []
         for d in case.deadlines:
             if d.kind == "deadline":
@@ -211,7 +216,8 @@ class CaseScreen(DataScreen):
             self.app.push_screen(AttachForm(self.case), self.after_form)
 
     def action_save_document(self) -> None:
-        """Save the document highlighted in the list (or the only one)."""
+        """Save the document highlighted in the list, or the only one; with several and
+        none chosen, go to the list."""
         if self.case is None:
             return
         kept = [d for d in self.case.documents if d.deleted_at is None]
@@ -220,16 +226,14 @@ class CaseScreen(DataScreen):
         chosen = self.case.documents[index] if index is not None and self.case.documents else None
         if chosen is None or chosen.deleted_at is not None:
             chosen = kept[0] if len(kept) == 1 else None
-        if chosen is None:
-            w = self.samskab.words
-            self.app.notify(
-                w("Choose a document in the list first.")
-                if kept
-                else w("The case has no documents to save."),
-                severity="warning",
-            )
-            return
-        self.save(chosen)
+        if chosen is None and kept:  # several: to the list, to choose one
+            options.focus()
+            options.highlighted = self.case.documents.index(kept[0])
+            self.app.notify(self.samskab.words("Choose a document, and press Enter."))
+        elif chosen is None:
+            self.app.notify(self.samskab.words("The case has no documents to save."), severity="warning")
+        else:
+            self.save(chosen)
 
     @on(OptionList.OptionSelected, "#case-documents")
     def document_chosen(self, event: OptionList.OptionSelected) -> None:

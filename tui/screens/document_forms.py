@@ -87,7 +87,8 @@ class SaveForm(PathForm):
     def __init__(self, case: CaseDetail, document: DocumentView):
         super().__init__(case, "")
         self.document = document
-        self.replace = False
+        self.replacing: str | None = None
+        """The path the person agreed to replace (by saving to it again)."""
         self.opening = False
 
     def compose(self) -> ComposeResult:
@@ -108,10 +109,6 @@ class SaveForm(PathForm):
     def typed(self) -> bool:
         return False  # nothing to lose: the document is in the database
 
-    @on(Input.Changed, "#path")
-    def another_path(self) -> None:
-        self.replace = False  # replacing was agreed for the file named before
-
     @on(Button.Pressed, "#open")
     def save_and_open(self) -> None:
         self.opening = True
@@ -119,13 +116,15 @@ class SaveForm(PathForm):
 
     def send(self, values: dict[str, str], note: str | None) -> Path:
         path = typed_path(values["path"])
-        self.samskab.service.save_document(self.case.id, self.document.id, path, replace=self.replace)
+        replace = values["path"] == self.replacing
+        self.samskab.service.save_document(self.case.id, self.document.id, path, replace=replace)
         return path
 
     def failed(self, error: SamskabError) -> None:
         self.opening = False
-        if isinstance(error, FileExists) and not self.replace:
-            self.replace = True
+        typed = self.query_one("#path", Input).value.strip()
+        if isinstance(error, FileExists) and typed != self.replacing:
+            self.replacing = typed
             w = self.samskab.words
             self.refused([w("The file exists already."), w("Save again to replace it.")])
             return
