@@ -106,6 +106,8 @@ def test_json_schema_is_generated_from_the_model_and_checks_files(samskab):
         jsonschema.validate(data, schema)
     assert schema["properties"]["level"]["enum"] == ["individ", "lokalsamfund", "kommune"]
     assert "from" in schema["$defs"]["Action"]["properties"]
+    kinds = schema["$defs"]["Field"]["properties"]["type"]
+    assert "link" in kinds["enum"] and "http or https" in kinds["description"]
 
 
 def test_show_prints_steps_actions_roles_and_deadlines(samskab):

@@ -361,3 +361,43 @@ def test_erase_says_in_words_which_documents_to_read(samskab, workdir):
     said = samskab("--lang", "da", "person", "erase", "bo@x.dk", "--yes").stdout
     assert "Dokumenters indhold gennemsøges ikke" in said
     assert f"sag {case}: {number}  referat.pdf  12 B" in said
+
+
+# -- link fields --------------------------------------------------------------------------
+
+
+def test_a_link_field_takes_web_addresses_only_and_shows_the_address(samskab):
+    refused = samskab(
+        "--lang",
+        "da",
+        "cases",
+        "new",
+        "hoering",
+        "--title",
+        "Politik",
+        "--set",
+        "dokument=Politik",
+        "--set",
+        "hoeringsmateriale=javascript:alert(document.cookie)",
+        exit=2,
+    )
+    assert (
+        "Høringsmaterialet (link): 'javascript:alert(document.cookie)' er ikke et link:"
+        " kun http- og https-links gemmes, ikke javascript: (fx https://kommune.dk/dagsorden)"
+    ) in refused.stderr
+    case = samskab.json(
+        "cases",
+        "new",
+        "hoering",
+        "--title",
+        "Politik",
+        "--set",
+        "dokument=Politik",
+        "--set",
+        "hoeringsmateriale=https://kommune.dk/hoeringer/politik",
+    )
+    [link] = [f for f in case["shown_fields"] if f["id"] == "hoeringsmateriale"]
+    assert link["link"] == link["shown"] == link["value"] == "https://kommune.dk/hoeringer/politik"
+    assert [f["link"] for f in case["shown_fields"] if f["id"] == "dokument"] == [None]
+    shown = samskab("cases", "show", str(case["id"])).stdout
+    assert "The hearing material (link) [hoeringsmateriale]: https://kommune.dk/hoeringer/politik" in shown
