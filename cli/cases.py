@@ -22,8 +22,7 @@ from samskab.cli.main import (
     set_option,
     write_file,
 )
-from samskab.engine.errors import BadInput, FileExists
-from samskab.engine.messages import msg, words
+from samskab.engine.messages import words
 from samskab.engine.readmodels import CaseDetail, CaseFilter, to_json
 
 
@@ -316,14 +315,8 @@ def cases_documents(settings: Settings, case_id: str, person: str | None, as_jso
 @cases.command("document")
 @click.argument("case_id")
 @click.argument("document_id", type=int)
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write it to this file (readable by you only).",
-)
-@click.option("--force", is_flag=True, help="Replace the file if it exists.")
+@output_option
+@force_option
 @as_option
 @json_option
 @click.pass_obj
@@ -331,29 +324,31 @@ def cases_document(
     settings: Settings,
     case_id: str,
     document_id: int,
-    output: Path,
+    output: Path | None,
     force: bool,
     person: str | None,
     as_json: bool,
 ) -> None:
-    """Write a document of a case to a file."""
-    try:
-        document = settings.service(person).save_document(case_id, document_id, output, replace=force)
-    except FileExists as exists:
-        raise BadInput(exists.args[0], [msg("--force replaces it")]) from None
+    """Write a document of a case to a file (-o FILE), or to standard output (not to a
+    terminal). --json says what was written to the file."""
+    to_file = output is not None and str(output) != "-"
+    if as_json and not to_file:
+        raise click.UsageError("--json says what was written to a file: give one with -o FILE")
+    service = settings.service(person)
+    document, content = service.document(case_id, document_id)
+    if not write_file(service, content, output, force, binary=True):
+        return
     if as_json:
         echo_json({**to_json(document), "written_to": str(output)})
     else:
-        click.echo(
-            words(
-                "Wrote {path}: {name} ({size}), readable by you only",
-                settings.lang,
-                path=str(output),
-                name=document.name,
-                size=document.size_shown,
-            ),
-            err=True,
+        said = words(
+            "Wrote {path}: {name} ({size}), readable by you only",
+            settings.lang,
+            path=str(output),
+            name=document.name,
+            size=document.size_shown,
         )
+        click.echo(said, err=True)
 
 
 @cases.command("document-delete")

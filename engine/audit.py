@@ -249,12 +249,13 @@ def verify(
     heads: Iterable[Head] = (),
     cases: Iterable[Case] = (),
     anchor: Anchor | None = None,
-    documents: Iterable[DocumentRow] = (),
+    documents: Iterable[DocumentRow] | None = None,
 ) -> tuple[int, Broken | None]:
     """Check every event in order, the heads, then that each of ``cases`` is what its
-    history makes it (so a case changed without an event shows) and each of ``documents``
-    what its history records (so content swapped afterwards shows); (events checked, the
-    first break). ``anchor``: the history must hold it (not rewound, not rewritten)."""
+    history makes it (so a case changed without an event shows) and, given ``documents``
+    (every one the database keeps), that they are what the history records (so content
+    swapped afterwards shows); (events checked, the first break). ``anchor``: the history
+    must hold it (not rewound, not rewritten)."""
     last_chain: str | None = None
     last_link: dict[int, str] = {}
     counts: dict[int, int] = {}
@@ -323,7 +324,7 @@ def verify(
                     " (changed without an event?)"
                 ),
             )
-    return count, kept.broken(documents)
+    return count, None if documents is None else kept.broken(documents)
 
 
 @attrs.define

@@ -1,12 +1,12 @@
 """Documents kept with a case (the signed agreement, the minutes of a meeting): read
-from a file, found on a case, checked and written out to one.
+from a file, found on a case, and their content checked.
 
 A document lives in the database (the store's documents), attached by an event that
 records its name, size and the sha256 of its content (``Engine.attach_document``), so
-``audit verify`` notices content swapped afterwards. Here is what touches the file
-system: a file to attach is a plain file within the size limit of the config's
-``[documents]``, and a document is written out readable by its owner only, never over
-an existing file unless asked.
+``audit verify`` notices content swapped afterwards, and content that is not what was
+attached is never handed out. A file to attach is a plain file within the size limit of
+the config's ``[documents]``; one saved is written as every file with personal data
+(``Service.write_private``: owner-only, never over a file unless asked).
 """
 
 import hashlib
@@ -17,9 +17,8 @@ from pathlib import Path
 from samskab.engine import sizes
 from samskab.engine.cases import Case
 from samskab.engine.core import Engine
-from samskab.engine.errors import BadInput, FileExists, NotFound, StorageFailed, file_problem
+from samskab.engine.errors import BadInput, NotFound, StorageFailed, file_problem
 from samskab.engine.messages import Both, day, msg
-from samskab.engine.private import open_private
 from samskab.engine.store import StoredDocument
 
 LONGEST_NAME = 255
@@ -120,20 +119,3 @@ def content(engine: Engine, case: Case, document: StoredDocument) -> bytes:
             )
         )
     return data
-
-
-def write(path: Path, data: bytes, *, replace: bool) -> None:
-    """Write ``data`` to ``path``, readable by its owner only; an existing file is
-    FileExists unless ``replace``. Nothing is left behind when writing fails."""
-    try:
-        file = open_private(path, exclusive=not replace)
-    except FileExistsError:
-        raise FileExists(msg("{path} exists already; nothing was written", path=str(path))) from None
-    except OSError as error:
-        raise file_problem(path, error) from None
-    try:
-        with file:
-            file.write(data)
-    except OSError as error:
-        path.unlink(missing_ok=True)
-        raise file_problem(path, error) from None

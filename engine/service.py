@@ -587,17 +587,13 @@ class Service:
         return tuple(views.document_view(d, self.lang) for d in self._engine.store.documents(case.id))
 
     @_serial
-    def save_document(
-        self, case_id: int | str, document_id: int, path: Path, *, replace: bool = False
-    ) -> DocumentView:
-        """Write a document of the case to ``path``, readable by its owner only (anyone
-        who may read the case may). An existing file is FileExists unless ``replace``;
-        content that no longer matches its recorded sha256 is refused."""
+    def document(self, case_id: int | str, document_id: int) -> tuple[DocumentView, bytes]:
+        """A document of the case, and its content checked against the sha256 its history
+        records (anyone who may read the case may); :meth:`write_private` saves it."""
         self._may()
         case = self._engine.case(case_id)
-        document = documents.find(self._engine, case, document_id)
-        documents.write(path, documents.content(self._engine, case, document), replace=replace)
-        return views.document_view(document, self.lang)
+        found = documents.find(self._engine, case, document_id)
+        return views.document_view(found, self.lang), documents.content(self._engine, case, found)
 
     @_serial
     def delete_document(self, case_id: int | str, document_id: int, reason: str) -> DocumentView:

@@ -74,17 +74,18 @@ def test_saving_over_a_file_needs_force(samskab, workdir, case, agreement):
     number = str(samskab.json("cases", "attach", case, agreement)["id"])
     (workdir / "ud.pdf").write_text("mine")
     refused = samskab("cases", "document", case, number, "-o", workdir / "ud.pdf", exit=2)
-    assert (
-        "ud.pdf exists already; nothing was written" in refused.stderr
-        and "--force replaces it" in refused.stderr
-    )
+    assert "ud.pdf already exists" in refused.stderr and "--force replaces it" in refused.stderr
     assert (workdir / "ud.pdf").read_text() == "mine"
     written = samskab.json("cases", "document", case, number, "-o", workdir / "ud.pdf", "--force")
     assert written["written_to"] == str(workdir / "ud.pdf") and written["sha256"] == sha256(PDF)
     assert (workdir / "ud.pdf").read_bytes() == PDF
     assert stat.S_IMODE((workdir / "ud.pdf").stat().st_mode) == 0o600
-    gone = samskab("cases", "document", case, number, "-o", workdir / "no" / "such" / "folder.pdf", exit=2)
-    assert "there is no such file or folder" in gone.stderr
+    gone = samskab("cases", "document", case, number, "-o", workdir / "no" / "folder.pdf", exit=2)
+    assert f"there is no folder {workdir / 'no'}" in gone.stderr
+    piped = samskab("cases", "document", case, number, "-o", "-")  # to standard output, for a pipe
+    assert piped.stdout_bytes == PDF
+    usage = samskab("cases", "document", case, number, "--json", exit=2)
+    assert "--json says what was written to a file" in usage.stderr
     other = samskab("cases", "document", case, "99", "-o", workdir / "x.pdf", exit=1)
     assert f"case {case} has no document 99" in other.stderr and f"its documents: {number}" in other.stderr
 

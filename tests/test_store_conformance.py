@@ -1213,6 +1213,8 @@ def test_audit_rows_verify_after_a_mix_of_operations(store, open_store, url):
     )
     act(open_store(), case, changes={"kontakt_email": "anna@x.dk"}, when=at(6))
     store.record_refusal(case.id, at(7), "bo", None, "afbryd", ["no role"])
+    attach(store, case, "Referat med anna@x.dk.pdf", when=at(7))
+    delete(open_store(), attach(store, case, "fejl.pdf", b"fejl", when=at(7)), when=at(7))
     engine.store.close()
 
     rows = list(store.audit_rows())
@@ -1220,7 +1222,15 @@ def test_audit_rows_verify_after_a_mix_of_operations(store, open_store, url):
     cases = list(store.list_cases(CaseFilter()))
     assert len(cases) == made + 1
     assert sorted(r.event.id for r in rows) == sorted(e.id for c in cases for e in store.history(c.id))
-    assert {r.event.kind for r in rows} == {CREATED, ACTION, REMINDER, DEADLINE, HANDOVER}
+    assert {r.event.kind for r in rows} == {
+        CREATED,
+        ACTION,
+        REMINDER,
+        DEADLINE,
+        HANDOVER,
+        DOCUMENT,
+        DOCUMENT_DELETED,
+    }
     for row in rows:
         assert row.digest == audit.digest(row.event)
         assert row.event == next(e for e in store.history(row.event.case_id) if e.id == row.event.id)

@@ -15,7 +15,7 @@ from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.case import CaseScreen
 from samskab.tui.screens.cases import CasesScreen
 from samskab.tui.screens.dashboard import DashboardScreen, ReportCasesScreen
-from samskab.tui.screens.document_forms import AttachForm, SaveForm
+from samskab.tui.screens.document_forms import AttachForm, SaveDialog
 from samskab.tui.screens.export_dialog import ExportDialog
 from samskab.tui.screens.new_case import NewCaseScreen
 from samskab.tui.screens.outbox import OutboxScreen
@@ -103,7 +103,7 @@ async def test_every_screen_speaks_danish(engine, untranslated):
         await press(pilot, "ctrl+s", AttachForm, "a file that cannot be attached")
         await pilot.press("escape", "escape")
         await settle(pilot, CaseScreen)
-        await press(pilot, "g", SaveForm, "saving a document")
+        await press(pilot, "g", SaveDialog, "saving a document")
         await pilot.press("escape")
         await settle(pilot, CaseScreen)
         await pilot.press("escape")

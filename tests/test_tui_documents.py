@@ -10,7 +10,7 @@ from pilot import app_for, open_case, settle, static_text
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from samskab.tui.screens.case import CaseScreen
-from samskab.tui.screens.document_forms import AttachForm, SaveForm
+from samskab.tui.screens.document_forms import AttachForm, SaveDialog
 from samskab.tui.screens.links import LinksScreen
 
 
@@ -99,23 +99,25 @@ async def test_save_a_document_replace_only_when_asked_twice_and_open_it(engine,
             i for i in range(options.option_count) if options.get_option_at_index(i).id == str(agreement.id)
         )
         await pilot.press("enter")
-        await settle(pilot, SaveForm)
-        path = pilot.app.screen.query_one("#path", Input)
-        assert path.value == str(workdir / agreement.name)
+        await settle(pilot, SaveDialog)
+        path = pilot.app.screen.query_one("#export-path", Input)
+        assert path.value == agreement.name  # in the folder samskab runs in
         path.value = "aftale.pdf"
         await pilot.press("ctrl+s")
         await settle(pilot, CaseScreen)
         assert (workdir / "aftale.pdf").read_bytes() == engine.store.document_content(agreement.id)
         assert stat.S_IMODE((workdir / "aftale.pdf").stat().st_mode) == 0o600
+        said = {n.message for n in pilot.app._notifications}
+        assert f"Gemt: {workdir / 'aftale.pdf'} (kun læsbar for dig)" in said
 
         (workdir / "aftale.pdf").write_text("mit eget")
         await pilot.press("g")
-        await settle(pilot, SaveForm)
-        pilot.app.screen.query_one("#path", Input).value = "aftale.pdf"
+        await settle(pilot, SaveDialog)
+        pilot.app.screen.query_one("#export-path", Input).value = "aftale.pdf"
         await pilot.click("#open")
-        await settle(pilot, SaveForm)
+        await settle(pilot, SaveDialog)
         refusal = static_text(pilot.app.screen.query_one("#refusal", Static))
-        assert "Filen findes allerede." in refusal and "Gem igen for at erstatte den." in refusal
+        assert "findes allerede" in refusal and "Gem igen for at erstatte den" in refusal
         assert (workdir / "aftale.pdf").read_text() == "mit eget" and opened == []
         await pilot.wait_for_scheduled_animations()  # the refusal scrolled into view
         await pilot.click("#open")

@@ -16,8 +16,8 @@ from samskab.engine.messages import day, moment
 from samskab.engine.readmodels import CaseDetail, DocumentView, PersonView
 from samskab.tui.screens.action_form import ActionForm, CommentForm, CorrectionForm, HandoverForm
 from samskab.tui.screens.base import DataScreen
+from samskab.tui.screens.document_forms import AttachForm, SaveDialog
 from samskab.tui.screens.export_dialog import ExportDialog
-from samskab.tui.screens.document_forms import AttachForm, SaveForm
 from samskab.tui.screens.links import LinksScreen, open_link
 from samskab.tui.widgets.labels import days_label
 
@@ -213,7 +213,9 @@ class CaseScreen(DataScreen):
 
     def action_attach(self) -> None:
         if self.case is not None:
-            self.app.push_screen(AttachForm(self.case), self.after_form)
+            self.app.push_screen(
+                AttachForm(self.case, self.samskab.words("Attach a document")), self.after_form
+            )
 
     def action_save_document(self) -> None:
         """Save the document highlighted in the list, or the only one; with several and
@@ -241,8 +243,7 @@ class CaseScreen(DataScreen):
             self.save(next(d for d in self.case.documents if str(d.id) == event.option.id))
 
     def save(self, document: DocumentView) -> None:
-        if self.case is not None:
-            self.app.push_screen(SaveForm(self.case, document), self.after_form)
+        self.app.push_screen(SaveDialog.of(self.samskab, self.case_id, document))
 
     def action_open_link(self, index: int | None = None) -> None:
         """Open a link field's address: the one clicked, the only one, or one chosen."""

@@ -1,49 +1,23 @@
-"""Documents on a case: attach a file (its path typed), save a document to a file (and
-open it). Both are case forms (``action_form.CaseForm``): the service checks what is
-sent, and a refusal says why and keeps what was typed."""
+"""Documents on a case: attach a file (its path typed: a case form, ``action_form.CaseForm``,
+whose refusal says why and keeps what was typed), and save one to a file (and open it:
+the export dialog, ``export_dialog.ExportDialog``)."""
 
-import os
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Button, Input, Label
+from textual.widgets import Input, Label
 
-from samskab.engine.errors import FileExists, SamskabError
-from samskab.engine.readmodels import CaseDetail, DocumentView
+from samskab.engine.readmodels import DocumentView
 from samskab.tui.screens.action_form import CaseForm
+from samskab.tui.screens.export_dialog import ExportDialog
+
+if TYPE_CHECKING:
+    from samskab.tui.app import SamskabApp
 
 
-def typed_path(typed: str) -> Path:
-    """A path as a person types it: ``~`` is their home; relative to where samskab runs."""
-    return Path(os.path.expanduser(typed.strip()))
-
-
-class PathForm(CaseForm):
-    """A case form that asks for a file's path."""
-
-    PATH_LABEL = "File (its path)"
-
-    def choices(self) -> ComposeResult:
-        yield Label(self.samskab.words(self.PATH_LABEL), classes="field-label")
-        yield Input(
-            self.start_path(), placeholder=self.samskab.words("e.g. ~/Dokumenter/aftale.pdf"), id="path"
-        )
-
-    def start_path(self) -> str:
-        return ""
-
-    def values(self) -> dict[str, str] | None:
-        path = self.query_one("#path", Input).value.strip()
-        if not path:
-            self.refused([self.samskab.words("Type the path of a file.")])
-            return None
-        return {"path": path}
-
-
-class AttachForm(PathForm):
+class AttachForm(CaseForm):
     """Attach a file to the case: its path, and a note on what it is."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -54,83 +28,49 @@ class AttachForm(PathForm):
     REFUSED = "The document was not attached:"
     NOTE = NOTE_REQUIRED = "Note (what the document is)"
 
-    def __init__(self, case: CaseDetail):
-        super().__init__(case, "")
+    def choices(self) -> ComposeResult:
+        w = self.samskab.words
+        yield Label(w("File (its path)"), classes="field-label")
+        yield Input(placeholder=w("e.g. ~/Dokumenter/aftale.pdf"), id="path")
 
-    def compose(self) -> ComposeResult:
-        self.heading = self.samskab.words("Attach a document")
-        yield from super().compose()
+    def values(self) -> dict[str, str] | None:
+        path = self.query_one("#path", Input).value.strip()
+        if not path:
+            self.refused([self.samskab.words("Type the path of a file.")])
+            return None
+        return {"path": path}
 
     def typed(self) -> bool:
         return bool(self.query_one("#path", Input).value.strip() or self.note())
 
     def send(self, values: dict[str, str], note: str | None) -> DocumentView:
-        return self.samskab.service.attach_document(self.case.id, typed_path(values["path"]), note=note)
+        # A path as a person types it: ~ is their home; relative to where samskab runs.
+        path = Path(values["path"]).expanduser()
+        return self.samskab.service.attach_document(self.case.id, path, note=note)
 
     def done(self, sent: DocumentView) -> str:
         return self.samskab.words("Attached: {name} ({size})", name=sent.name, size=sent.size_shown)
 
 
-class SaveForm(PathForm):
-    """Save a document of the case to a file (owner-only), and open it if asked. A file
-    that exists is replaced only when asked twice."""
+class SaveDialog(ExportDialog):
+    """Save a document of the case to a file, its own name filled in; open it if asked."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "submit", "Save"),
     ]
     SUBMIT = "Save"
-    REFUSED = "The document was not saved:"
-    NOTE = None
-    PATH_LABEL = "Save as (a path)"
+    AGAIN = "Save again to replace it, or choose another name."
+    OPEN = "Save and open"
 
-    def __init__(self, case: CaseDetail, document: DocumentView):
-        super().__init__(case, "")
-        self.document = document
-        self.replacing: str | None = None
-        """The path the person agreed to replace (by saving to it again)."""
-        self.opening = False
+    @classmethod
+    def of(cls, app: "SamskabApp", case_id: int, document: DocumentView) -> "SaveDialog":
+        w, service = app.words, app.service
 
-    def compose(self) -> ComposeResult:
-        self.heading = self.samskab.words(
-            "Save the document {name} ({size})", name=self.document.name, size=self.document.size_shown
-        )
-        yield from super().compose()
+        def write(fmt: str, path: Path, replace: bool) -> str:
+            _, content = service.document(case_id, document.id)
+            service.write_private(path, content, replace=replace)
+            return w("Saved: {path} (readable by you only)", path=str(path.resolve()))
 
-    def start_path(self) -> str:
-        return str(Path.cwd() / self.document.name)
-
-    def buttons(self) -> ComposeResult:
-        w = self.samskab.words
-        yield Button(w(self.SUBMIT), variant="primary", id="submit")
-        yield Button(w("Save and open"), id="open")
-        yield Button(w("Cancel"), id="cancel")
-
-    def typed(self) -> bool:
-        return False  # nothing to lose: the document is in the database
-
-    @on(Button.Pressed, "#open")
-    def save_and_open(self) -> None:
-        self.opening = True
-        self.action_submit()
-
-    def send(self, values: dict[str, str], note: str | None) -> Path:
-        path = typed_path(values["path"])
-        replace = values["path"] == self.replacing
-        self.samskab.service.save_document(self.case.id, self.document.id, path, replace=replace)
-        return path
-
-    def failed(self, error: SamskabError) -> None:
-        self.opening = False
-        typed = self.query_one("#path", Input).value.strip()
-        if isinstance(error, FileExists) and typed != self.replacing:
-            self.replacing = typed
-            w = self.samskab.words
-            self.refused([w("The file exists already."), w("Save again to replace it.")])
-            return
-        super().failed(error)
-
-    def done(self, sent: Path) -> str:
-        if self.opening:
-            self.app.open_url(sent.resolve().as_uri())
-        return self.samskab.words("Saved: {path} (readable by you only)", path=str(sent))
+        heading = w("Save the document {name} ({size})", name=document.name, size=document.size_shown)
+        return cls(heading, document.name, (), write)
