@@ -29,8 +29,8 @@ class CaseScreen(DataScreen):
         Binding("e", "print", "Export"),
         Binding("h", "hand_over", "Hand over"),
         Binding("v", "attach", "Attach"),
-        Binding("g", "save_document", "Save document"),
-        Binding("l", "open_link", "Open link"),
+        Binding("g", "save_document", "Save"),  # short: a footer of 120 columns holds them all
+        Binding("l", "open_link", "Link"),
     ]
 
     def __init__(self, case_id: int):
