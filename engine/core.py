@@ -715,13 +715,14 @@ class Engine:
 
     def document_reasons(self, case: Case, actor: Actor) -> list[str]:
         """Why ``actor`` may not attach documents to the case; empty if they may: anyone
-        holding a role the process names (anyone, if it names none), and admins."""
+        holding a role the process names in this case (anyone, if it names none), and
+        admins. A partner organisation bound to its case attaches to that case only."""
         process = self.compiled_for(case).process
         may = tuple(r.id for r in process.roles)
-        if not may or actor.has_any((*may, ADMIN_ROLE)):
+        if not may or people.holds(actor, process, case.fields, (*may, ADMIN_ROLE)):
             return []
         titles = [r.title for r in process.roles] + [people.SYSTEM_ROLES[ADMIN_ROLE]]
-        return [
+        return people.unbound(actor, process, may) or [
             msg(
                 "{actor} does not hold a role that may attach documents; it needs one of: {roles}",
                 actor=actor.id,

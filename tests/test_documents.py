@@ -172,12 +172,16 @@ def people(samskab, workdir):
     organisation; dorte works with data protection."""
     (workdir / "samskab.toml").write_text(ADMIN)
     samskab("people", "add", "bo")
-    samskab("people", "add", "ole", "--role", "organisation")
+    samskab("people", "add", "ole", "--role", "organisation", "--email", "ole@lions.dk")
     samskab("people", "add", "dorte", "--role", "databeskyttelse")
 
 
 def test_who_may_attach_save_and_delete(samskab, workdir, people, agreement):
-    case = str(samskab.json("cases", "new", "partnerskab", "--title", "Lions")["id"])
+    lions = ["cases", "new", "partnerskab", "--title", "Lions", "--set", "kontakt_email=ole@lions.dk"]
+    case = str(samskab.json(*lions)["id"])
+    other = str(samskab.json("cases", "new", "partnerskab", "--title", "FDF")["id"])
+    bound = samskab("cases", "attach", other, agreement, "--as", "ole", exit=1)
+    assert "ole is Partner organisation only in the cases that name them in" in bound.stderr
     refused = samskab("cases", "attach", case, agreement, "--as", "bo", exit=1)
     assert f"case {case}: a document cannot be attached" in refused.stderr
     assert (
