@@ -722,7 +722,8 @@ class Engine:
         if not may or people.holds(actor, process, case.fields, (*may, ADMIN_ROLE)):
             return []
         titles = [r.title for r in process.roles] + [people.SYSTEM_ROLES[ADMIN_ROLE]]
-        return people.unbound(actor, process, may) or [
+        reasons: list[str] = list(people.unbound(actor, process, may))
+        return reasons or [
             msg(
                 "{actor} does not hold a role that may attach documents; it needs one of: {roles}",
                 actor=actor.id,

@@ -14,7 +14,7 @@ import re
 import stat
 from pathlib import Path
 
-from samskab.engine import sizes
+from samskab.engine import audit, sizes
 from samskab.engine.cases import Case
 from samskab.engine.core import Engine
 from samskab.engine.errors import BadInput, NotFound, StorageFailed, file_problem
@@ -102,15 +102,9 @@ def content(engine: Engine, case: Case, document: StoredDocument) -> bytes:
             )
         )
     data = engine.store.document_content(document.id) or b""
-    recorded = next(
-        (
-            e.changes.get("document", {}).get("sha256")
-            for e in engine.store.history(case.id)
-            if e.id == document.event_id
-        ),
-        None,
-    )
-    if hashlib.sha256(data).hexdigest() != recorded:
+    attaching = next((e for e in engine.store.history(case.id) if e.id == document.event_id), None)
+    record = audit.document_record(attaching.kind, attaching.changes) if attaching else None
+    if record is None or hashlib.sha256(data).hexdigest() != record.get("sha256"):
         raise StorageFailed(
             msg(
                 "document {id} is not what was attached: its content does not match the sha256 its history "

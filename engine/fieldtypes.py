@@ -1,10 +1,10 @@
 """The kinds of field a process can record: how a typed value is read and shown.
 
 Values are stored as JSON: text, long text, e-mail, link (an http or https address),
-date (``YYYY-MM-DD``) and choice as strings, integer as a number, yes/no as true/false, money as a string with two
-decimals (``"12500.00"``, exact, in DKK). Reading accepts what Danish users type:
-``12.500,50`` and ``12500.50`` for money, ``1.3.2026`` and ``2026-03-01`` for dates,
-``ja``/``nej`` for yes/no.
+date (``YYYY-MM-DD``) and choice as strings, integer as a number, yes/no as true/false,
+money as a string with two decimals (``"12500.00"``, exact, in DKK). Reading accepts
+what Danish users type: ``12.500,50`` and ``12500.50`` for money, ``1.3.2026`` and
+``2026-03-01`` for dates, ``ja``/``nej`` for yes/no.
 """
 
 import datetime as dt

@@ -24,8 +24,8 @@ are one call, so a store can make them one transaction. The rules every store ke
   holds on :meth:`Store.audit_rows` and :meth:`Store.audit_heads` after any
   interleaving of writers. (SQLite: one writer at a time, and every write transaction's
   first statement is a write, so it holds the lock before it reads.)
-- **Ids are the store's.** Cases, events, deadlines, outbox messages and documents get positive
-  integer ids, increasing in the order they are committed and never reused; ids given
+- **Ids are the store's.** Cases, events, deadlines, outbox messages and documents get
+  positive integer ids, increasing in the order they are committed and never reused; ids given
   in the objects passed in (``Case.id``, ``Event.id``, ``Event.case_id``,
   ``Deadline.case_id`` of a new case) are ignored. Events in id order are the order of
   the chain.

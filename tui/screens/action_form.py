@@ -1,7 +1,6 @@
 """Forms on a case: take an action, correct fields, comment, hand it over. Each is fields
 (if any) and a note, sent through the service; a refusal shows every reason and keeps
-everything the user typed. (The documents' forms, in ``document_forms``, are built on the
-same.)"""
+everything the user typed. (Attaching a document, in ``document_forms``, is one too.)"""
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -13,7 +12,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Select, Static, TextArea
 
-from samskab.engine.errors import SamskabError
 from samskab.engine.readmodels import ActionChoice, CaseDetail, FieldSpec, PersonView
 from samskab.tui.i18n import translate_bindings
 from samskab.tui.widgets.fields_form import FieldsForm
@@ -29,8 +27,7 @@ class CaseForm(ModalScreen[str | None]):
     SUBMIT = "Take action"
     """What the submit button and ctrl+s say (English; said in the reader's language)."""
     REFUSED = "The action was refused:"
-    NOTE: str | None = "Note (reason)"
-    """The note's label; None: the form has no note."""
+    NOTE = "Note (reason)"
     NOTE_REQUIRED = "Note (reason) – required"
 
     def __init__(
@@ -66,19 +63,14 @@ class CaseForm(ModalScreen[str | None]):
             if self.fields:
                 yield FieldsForm(list(self.fields), set(self.requires), dict(self.case.fields))
             yield from self.choices()
-            if self.NOTE is not None:
-                note = w(self.NOTE_REQUIRED) if self.note_required else w(self.NOTE)
-                yield Label(note, classes="field-label")
-                yield TextArea(id="note", classes="field-longtext")
+            note = w(self.NOTE_REQUIRED) if self.note_required else w(self.NOTE)
+            yield Label(note, classes="field-label")
+            yield TextArea(id="note", classes="field-longtext")
             yield Refusal(id="refusal")
             with Horizontal(classes="buttons"):
-                yield from self.buttons()
+                yield Button(w(self.SUBMIT), variant="primary", id="submit")
+                yield Button(w("Cancel"), id="cancel")
         yield Footer()
-
-    def buttons(self) -> ComposeResult:
-        w = self.samskab.words
-        yield Button(w(self.SUBMIT), variant="primary", id="submit")
-        yield Button(w("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         translate_bindings(self, self.samskab.words)
@@ -102,11 +94,7 @@ class CaseForm(ModalScreen[str | None]):
     def typed(self) -> bool:
         """Whether the form holds anything the person typed."""
         forms = self.query(FieldsForm)
-        return bool(self.note()) or bool(forms and forms.first().values())
-
-    def note(self) -> str | None:
-        notes = self.query("#note")
-        return (notes and notes.first(TextArea).text.strip()) or None
+        return bool(self.query_one("#note", TextArea).text.strip()) or bool(forms and forms.first().values())
 
     @on(Button.Pressed, "#submit")
     def action_submit(self) -> None:
@@ -114,7 +102,7 @@ class CaseForm(ModalScreen[str | None]):
             return
         values = self.values()
         if values is not None:
-            self.save(values, self.note())
+            self.save(values, self.query_one("#note", TextArea).text.strip() or None)
 
     def values(self) -> dict[str, str] | None:
         """What the inputs hold, as typed; None when some of it does not parse (the form
@@ -131,11 +119,10 @@ class CaseForm(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="take")
     def save(self, values: dict[str, str], note: str | None) -> None:
         self.samskab.fetch_and_show(
-            lambda: self.send(values, note), lambda sent: self.dismiss(self.done(sent)), self.failed
+            lambda: self.send(values, note),
+            lambda sent: self.dismiss(self.done(sent)),
+            lambda error: self.refused(error.reasons_in(self.samskab.words.lang)),
         )
-
-    def failed(self, error: SamskabError) -> None:
-        self.refused(error.reasons_in(self.samskab.words.lang))
 
     def ready(self) -> bool:
         """Whether to send now (a form may ask first)."""

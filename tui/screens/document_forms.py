@@ -41,7 +41,7 @@ class AttachForm(CaseForm):
         return {"path": path}
 
     def typed(self) -> bool:
-        return bool(self.query_one("#path", Input).value.strip() or self.note())
+        return bool(self.query_one("#path", Input).value.strip()) or super().typed()
 
     def send(self, values: dict[str, str], note: str | None) -> DocumentView:
         # A path as a person types it: ~ is their home; relative to where samskab runs.
