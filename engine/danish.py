@@ -500,6 +500,8 @@ DANISH = {
     "{host} is not a host name": "{host} er ikke et værtsnavn",
     "{value!r} is not a link: {problem} (e.g. https://kommune.dk/dagsorden)": "{value!r} er ikke et link: {problem} (fx https://kommune.dk/dagsorden)",
     "Documents": "Dokumenter",
+    "Document": "Dokument",
+    "Size": "Størrelse",
     "Document attached: {name} ({size})": "Dokument vedhæftet: {name} ({size})",
     "Document deleted: {name}": "Dokumentets indhold slettet: {name}",
     "content deleted {date}": "indholdet slettet {date}",

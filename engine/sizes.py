@@ -16,7 +16,7 @@ _SIZE = re.compile(r"(\d+(?:[.,]\d+)?)\s*([a-z]*)", re.IGNORECASE)
 
 def parse(text: str) -> int:
     """The bytes in a size: ``25 MB``, ``500 kB``, ``1,5 GB``, ``2000`` (bytes).
-    ValueError, saying what a size looks like, for anything else."""
+    ValueError for anything else."""
     found = _SIZE.fullmatch(text.strip())
     unit = found[2].lower() if found else ""
     if not found or (unit and unit not in UNITS):

@@ -68,6 +68,9 @@ def test_attach_list_save_and_see_it_in_the_history(samskab, workdir, case, agre
         "document": {"id": attached["id"], "name": "aftale.pdf", "size": len(PDF), "sha256": sha256(PDF)}
     }
     assert samskab("audit", "verify").stdout.startswith("ok:")
+    samskab("--lang", "da", "cases", "show", case, "--format", "html", "-o", workdir / "sag.html")
+    page = (workdir / "sag.html").read_text(encoding="utf-8")
+    assert "<h2>Dokumenter</h2>" in page and "aftale.pdf" in page and sha256(PDF) in page
 
 
 def test_saving_over_a_file_needs_force(samskab, workdir, case, agreement):
