@@ -1,4 +1,5 @@
-"""``samskab cases``: new, list, show, advance, comment, correct, handover."""
+"""``samskab cases``: new, list, show, advance, comment, correct, handover, and the documents
+kept with a case."""
 
 from pathlib import Path
 
@@ -27,7 +28,8 @@ from samskab.engine.readmodels import CaseDetail, CaseFilter, to_json
 
 @click.group()
 def cases() -> None:
-    """Cases: new, list, show, advance, comment, correct, handover."""
+    """Cases: new, list, show, advance, comment, correct, handover; attach, documents,
+    document, document-delete."""
 
 
 @cases.command("new")
@@ -267,6 +269,123 @@ def cases_handover(
 ) -> None:
     """Hand a case over to OWNER, who becomes responsible for it."""
     _print(settings, settings.service(person).handover(case_id, owner, note, revision=revision), as_json)
+
+
+@cases.command("attach")
+@click.argument("case_id")
+@click.argument("file", type=click.Path(path_type=Path, readable=False))  # samskab says what is wrong
+@click.option("--note", help="A note for the history: what the document is.")
+@click.option("--name", help="The document's name [default: the file's name].")
+@as_option
+@json_option
+@click.pass_obj
+def cases_attach(
+    settings: Settings,
+    case_id: str,
+    file: Path,
+    note: str | None,
+    name: str | None,
+    person: str | None,
+    as_json: bool,
+) -> None:
+    """Keep a file with a case (a signed agreement, minutes): in the database, its
+    sha256 in the history. At most [documents] max_size in samskab.toml (25 MB)."""
+    document = settings.service(person).attach_document(case_id, file, note=note, name=name)
+    if as_json:
+        echo_json(to_json(document))
+    else:
+        click.echo(render.document_attached(document, settings.lang))
+
+
+@cases.command("documents")
+@click.argument("case_id")
+@as_option
+@json_option
+@click.pass_obj
+def cases_documents(settings: Settings, case_id: str, person: str | None, as_json: bool) -> None:
+    """List the documents kept with a case: number, name, size, who, when, sha256."""
+    found = settings.service(person).documents(case_id)
+    if as_json:
+        echo_json(to_json(found))
+        return
+    for document in found:
+        click.echo(render.document_line(document, settings.lang))
+
+
+@cases.command("document")
+@click.argument("case_id")
+@click.argument("document_id", type=int)
+@output_option
+@force_option
+@as_option
+@json_option
+@click.pass_obj
+def cases_document(
+    settings: Settings,
+    case_id: str,
+    document_id: int,
+    output: Path | None,
+    force: bool,
+    person: str | None,
+    as_json: bool,
+) -> None:
+    """Write a document of a case to a file (-o FILE), or to standard output (not to a
+    terminal). --json says what was written to the file."""
+    to_file = output is not None and str(output) != "-"
+    if as_json and not to_file:
+        raise click.UsageError("--json says what was written to a file: give one with -o FILE")
+    service = settings.service(person)
+    document, content = service.document(case_id, document_id)
+    if not write_file(service, content, output, force, binary=True):
+        return
+    if as_json:
+        echo_json({**to_json(document), "written_to": str(output)})
+    else:
+        said = words(
+            "Wrote {path}: {name} ({size}), readable by you only",
+            settings.lang,
+            path=str(output),
+            name=document.name,
+            size=document.size_shown,
+        )
+        click.echo(said, err=True)
+
+
+@cases.command("document-delete")
+@click.argument("case_id")
+@click.argument("document_id", type=int)
+@click.option("--reason", required=True, help="Why: kept in the history with the deletion.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@as_option
+@json_option
+@click.pass_obj
+def cases_document_delete(
+    settings: Settings,
+    case_id: str,
+    document_id: int,
+    reason: str,
+    yes: bool,
+    person: str | None,
+    as_json: bool,
+) -> None:
+    """Delete a document's content (admin or databeskyttelse): it named a person, or
+    should never have been kept. Its name, size and sha256 stay in the history."""
+    service = settings.service(person)
+    if not yes:
+        click.confirm(
+            words(
+                "Delete the content of document {id} of case {case}? This cannot be undone",
+                settings.lang,
+                id=document_id,
+                case=case_id,
+            ),
+            abort=True,
+        )
+    document = service.delete_document(case_id, document_id, reason)
+    if as_json:
+        echo_json(to_json(document))
+    else:
+        click.echo(render.document_line(document, settings.lang))
 
 
 def _print(settings: Settings, detail: CaseDetail, as_json: bool) -> None:

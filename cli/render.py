@@ -8,6 +8,7 @@ from samskab.engine.readmodels import (
     AgendaItem,
     CaseDetail,
     CaseSummary,
+    DocumentView,
     Erasure,
     FieldBreakdown,
     Migration,
@@ -92,6 +93,9 @@ def case_text(case: CaseDetail, lang: str) -> str:
             if d.fired_at and d.kind == "reminder":
                 fired = f"  ({words('sent {date}', lang, date=day(d.fired_at, lang))})"
             lines.append(f"  {day(d.day, lang)}  {what}{overdue}{fired}")
+    if case.documents:
+        lines += ["", words("Documents", lang)]
+        lines += ["  " + document_line(d, lang, hashes=False) for d in case.documents]
     lines += ["", words("History", lang)]
     for event in case.history:
         who = event.actor + by(event.account, lang)
@@ -132,6 +136,28 @@ def agenda_text(items: Sequence[AgendaItem], lang: str) -> str:
             f" {item.title[:40]:<40}  {item.state}  ({owner(item)})"
         )
     return "\n".join(lines)
+
+
+def document_line(document: DocumentView, lang: str, *, hashes: bool = True) -> str:
+    """A document in one line: number, name, size, who, when (and its sha256, or that its
+    content was deleted)."""
+    when = f"{document.actor}{by(document.account, lang)}  {moment(document.attached_at, lang)}"
+    line = f"{document.id:>6}  {document.name}  {document.size_shown}  {when}"
+    if document.deleted_at is not None:
+        return f"{line}  {words('content deleted {date}', lang, date=day(document.deleted_at, lang))}"
+    return f"{line}  sha256 {document.sha256}" if hashes else line
+
+
+def document_attached(document: DocumentView, lang: str) -> str:
+    said = words(
+        "Document {id} attached to case {case}: {name} ({size})",
+        lang,
+        id=document.id,
+        case=document.case,
+        name=document.name,
+        size=document.size_shown,
+    )
+    return f"{said}\n  sha256 {document.sha256}"
 
 
 def tick_text(report: TickReport, lang: str) -> str:
@@ -212,6 +238,20 @@ def erasure_text(erasure: Erasure, lang: str) -> str:
                 pseudonym=erasure.pseudonym,
             )
         )
+    if erasure.documents:
+        outside.append(words("{count} document name(s) renamed.", lang, count=erasure.documents))
+    if erasure.documents_to_review:
+        outside.append(
+            words(
+                "The contents of documents are not searched. Read these, and delete those that name the"
+                " person (samskab cases document-delete CASE DOCUMENT --reason TEXT):",
+                lang,
+            )
+        )
+        outside += [
+            f"  {words('case', lang)} {d.case}: {document_line(d, lang, hashes=False).strip()}"
+            for d in erasure.documents_to_review
+        ]
     return "\n".join([said, *outside])
 
 

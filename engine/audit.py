@@ -15,6 +15,10 @@ Personal data can be erased (GDPR) without breaking the chain: the erasure is an
 of its own, in the chain, listing the events it rewrote and the digests of their new
 content; those events keep their original digest for the links and are compared with
 the new one.
+
+Documents kept with a case are outside the events, so each one's content is compared with
+the sha256 its history records: the event that attached it, or the one that deleted its
+content (which records the sha256 of what is left).
 """
 
 import hashlib
@@ -33,6 +37,8 @@ from samskab.engine.cases import (
     COMMENT,
     CORRECTION,
     CREATED,
+    DOCUMENT,
+    DOCUMENT_DELETED,
     ERASURE,
     HANDOVER,
     MIGRATION,
@@ -179,6 +185,30 @@ class Broken:
     what: str
 
 
+@attrs.frozen
+class DocumentRow:
+    """A kept document as :func:`verify` checks it: what its row says, and the sha256 of the
+    bytes it holds now (computed from them by the store, never read from a column)."""
+
+    id: int
+    case_id: int
+    name: str
+    size: int
+    sha256: str
+    """Of the content as attached."""
+    deleted: bool
+    content_sha256: str
+
+
+def document_record(kind: str, changes: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """What an event of ``kind`` with ``changes`` records of a document: ``id``, ``name``,
+    ``size`` (when attached), ``sha256`` (of the content attached, or after a deletion of
+    what is left) and, for a deletion, ``deleted`` (the sha256 of the content it deleted);
+    None for any other event."""
+    record = changes.get("document") if kind in (DOCUMENT, DOCUMENT_DELETED) else None
+    return record if isinstance(record, Mapping) else None
+
+
 @attrs.define
 class Replayed:
     """A case as its history makes it: the step, the fields, the revision and the owner."""
@@ -219,10 +249,13 @@ def verify(
     heads: Iterable[Head] = (),
     cases: Iterable[Case] = (),
     anchor: Anchor | None = None,
+    documents: Iterable[DocumentRow] | None = None,
 ) -> tuple[int, Broken | None]:
     """Check every event in order, the heads, then that each of ``cases`` is what its
-    history makes it (so a case changed without an event shows); (events checked, the
-    first break). ``anchor``: the history must hold it (not rewound, not rewritten)."""
+    history makes it (so a case changed without an event shows) and, given ``documents``
+    (every one the database keeps), that they are what the history records (so content
+    swapped afterwards shows); (events checked, the first break). ``anchor``: the history
+    must hold it (not rewound, not rewritten)."""
     last_chain: str | None = None
     last_link: dict[int, str] = {}
     counts: dict[int, int] = {}
@@ -231,6 +264,7 @@ def verify(
     """Events whose content is not what their digest says: erased, or edited."""
     rewritten: dict[int, str] = {}
     """The digest of each erased event's content now, as its erasure says."""
+    kept = _Documents()
     count = 0
     for row in rows:
         count += 1
@@ -261,6 +295,7 @@ def verify(
             replayed[event.case_id] = Replayed.start(event)
         elif event.case_id in replayed:
             replayed[event.case_id].follow(event)
+        kept.follow(event)
     for event_id, (content, case_id) in sorted(mismatched.items()):
         if rewritten.get(event_id) != content:
             return count, Broken(event_id, case_id, msg("its content does not match its digest (edited?)"))
@@ -289,7 +324,105 @@ def verify(
                     " (changed without an event?)"
                 ),
             )
-    return count, None
+    return count, None if documents is None else kept.broken(documents)
+
+
+@attrs.define
+class _Documents:
+    """What the history records of each document, by id: the event that attached it (and
+    its case, name, size and sha256), and the event that deleted its content (and the
+    sha256 of what is left)."""
+
+    # Keyed and filled by what events record, which an edited event may hold anything in
+    # (found by its digest): compared, never trusted to be of a type.
+    attached: dict[Any, tuple[int, int, Any, Any, Any]] = attrs.field(factory=dict)
+    deleted: dict[Any, tuple[int, Any, Any]] = attrs.field(factory=dict)
+
+    def follow(self, event: Event) -> None:
+        record = document_record(event.kind, event.changes)
+        if record is None:
+            return
+        assert event.id is not None
+        if event.kind == DOCUMENT:
+            self.attached[record.get("id")] = (
+                event.id,
+                event.case_id,
+                record.get("name"),
+                record.get("size"),
+                record.get("sha256"),
+            )
+        else:
+            self.deleted[record.get("id")] = (event.id, record.get("sha256"), record.get("deleted"))
+
+    def broken(self, documents: Iterable[DocumentRow]) -> Broken | None:
+        """The first document that is not what its history records, or one it records
+        that is gone."""
+        seen = set()
+        for document in documents:
+            seen.add(document.id)
+            attached = self.attached.get(document.id)
+            if attached is None:
+                return Broken(
+                    0,
+                    document.case_id,
+                    msg("document {id} has no event that attached it (added without one?)", id=document.id),
+                )
+            event_id, case_id, name, size, sha256 = attached
+            if (document.case_id, document.name, document.size, document.sha256) != (
+                case_id,
+                name,
+                size,
+                sha256,
+            ):
+                return Broken(
+                    event_id,
+                    document.case_id,
+                    msg(
+                        "document {id} is not what the event that attached it records (changed?)",
+                        id=document.id,
+                    ),
+                )
+            deleted = self.deleted.get(document.id)
+            if document.deleted and deleted is None:
+                return Broken(
+                    event_id,
+                    document.case_id,
+                    msg("document {id} is marked deleted, but no event deleted it", id=document.id),
+                )
+            if deleted is not None and not document.deleted:
+                return Broken(
+                    deleted[0],
+                    document.case_id,
+                    msg(
+                        "document {id} is no longer marked deleted, though an event deleted it",
+                        id=document.id,
+                    ),
+                )
+            if deleted is not None and deleted[2] != sha256:
+                return Broken(
+                    deleted[0],
+                    document.case_id,
+                    msg(
+                        "document {id}'s content was not what was attached when it was deleted (swapped?)",
+                        id=document.id,
+                    ),
+                )
+            recorded = deleted[1] if deleted else sha256
+            if document.content_sha256 != recorded:
+                return Broken(
+                    deleted[0] if deleted else event_id,
+                    document.case_id,
+                    msg(
+                        "document {id}'s content does not match the sha256 its history records (swapped?)",
+                        id=document.id,
+                    ),
+                )
+        for missing in sorted(set(self.attached) - seen):
+            event_id, case_id, *_ = self.attached[missing]
+            return Broken(
+                event_id, case_id, msg("document {id} is gone from the database (removed?)", id=missing)
+            )
+        return None
 
 
 def _erased(event: Event) -> dict[int, str]:

@@ -18,6 +18,13 @@ COMMENT = "comment"
 """A note on a case without taking a step."""
 CORRECTION = "correction"
 """Fields corrected without moving the case; the note says why."""
+DOCUMENT = "document"
+"""A document attached to the case; its changes record the document (``document``: its
+id, name, size and the sha256 of its content), so ``audit verify`` notices content swapped
+afterwards."""
+DOCUMENT_DELETED = "document_deleted"
+"""A document's content deleted (it named a person, or should not have been kept); its
+changes record the document's id and name and the sha256 of what it holds now."""
 PEOPLE = "people"
 """A change to the register of people (see ``engine.people``)."""
 HANDOVER = "handover"

@@ -20,6 +20,9 @@
     max_attempts = 5
     first_retry = "PT1M"               # doubled after each failed attempt
 
+    [documents]
+    max_size = "25 MB"                 # the largest document a case keeps
+
 ``[people]`` seed the database's register of people once, when it has none yet; after
 that they are kept in the database and changed with ``samskab people`` (see
 :mod:`samskab.engine.people`).
@@ -33,7 +36,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import attrs
 
-from samskab.engine import durations, localtime, structure
+from samskab.engine import durations, localtime, sizes, structure
 from samskab.engine.errors import InvalidFiles, Problem, file_problem
 from samskab.engine.suggest import did_you_mean
 from samskab.engine.validate import Finding
@@ -55,12 +58,28 @@ class Delivery:
     first_retry: str = "PT1M"
 
 
+LARGEST_DOCUMENT = 500 * 10**6
+"""No limit for documents beyond this: samskab holds a document in memory while it
+reads or writes it, and SQLite keeps at most 1 GB in one value."""
+
+
+@attrs.frozen
+class Documents:
+    max_size: str = "25 MB"
+    """The largest document a case keeps: ``25 MB``, ``500 kB``, ``1 GB`` (decimal units)."""
+
+    @property
+    def max_bytes(self) -> int:
+        return sizes.parse(self.max_size)
+
+
 @attrs.frozen
 class Config:
     processes: tuple[str, ...] = ()
     people: dict[str, Person] = attrs.field(factory=dict)
     channels: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     delivery: Delivery = attrs.field(factory=Delivery)
+    documents: Documents = attrs.field(factory=Documents)
     timezone: str = localtime.DEFAULT
     """The municipality's time zone (IANA name): deadlines and times shown."""
 
@@ -116,7 +135,11 @@ def load_config(path: Path, *, required: bool) -> Config:
         config = structure.STRICT.structure(data, Config)
     except structure.STRUCTURE_ERRORS as exc:
         raise InvalidFiles(structure.problems(structure.findings(exc), text, str(path))) from None
-    found = _delivery_findings(config.delivery) + _zone_findings(config.timezone)
+    found = (
+        _delivery_findings(config.delivery)
+        + _zone_findings(config.timezone)
+        + _documents_findings(config.documents)
+    )
     if found:
         raise InvalidFiles(structure.problems(found, text, str(path)))
     return config
@@ -132,6 +155,22 @@ def _delivery_findings(delivery: Delivery) -> list[Finding]:
     if delivery.max_attempts < 1:
         found.append(Finding(("delivery", "max_attempts"), "must be 1 or more"))
     return found
+
+
+def _documents_findings(documents: Documents) -> list[Finding]:
+    try:
+        limit = documents.max_bytes
+    except ValueError as problem:
+        return [Finding(("documents", "max_size"), str(problem), 'e.g. "25 MB" or "500 kB"')]
+    if limit > LARGEST_DOCUMENT:
+        return [
+            Finding(
+                ("documents", "max_size"),
+                f"{documents.max_size!r} is more than samskab keeps in one document",
+                f"at most {sizes.shown(LARGEST_DOCUMENT, 'en')}",
+            )
+        ]
+    return []
 
 
 def _zone_findings(name: str) -> list[Finding]:

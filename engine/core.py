@@ -6,6 +6,7 @@
 
 import datetime as dt
 import functools
+import hashlib
 import logging
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -33,6 +34,8 @@ from samskab.engine.cases import (
     CORRECTION,
     CREATED,
     DEADLINE,
+    DOCUMENT,
+    DOCUMENT_DELETED,
     HANDOVER,
     REMINDER,
     SYSTEM_ACTOR,
@@ -51,7 +54,7 @@ from samskab.engine.messages import Both, due_day, msg, text
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter, DeliveryReport
 from samskab.engine.registry import Registry
-from samskab.engine.store import Outgoing, Store
+from samskab.engine.store import Outgoing, Store, StoredDocument
 from samskab.engine.suggest import did_you_mean
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,8 @@ log = logging.getLogger(__name__)
 ALL_CASES = CaseFilter()
 LARGEST_ID = 2**63 - 1
 """No store numbers a case or a message beyond this (SQLite's largest integer)."""
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+"""What a deleted document's content hashes to."""
 
 
 @attrs.frozen
@@ -664,6 +669,99 @@ class Engine:
                 )
             )
         return reasons
+
+    # -- documents ---------------------------------------------------------------
+
+    def attach_document(
+        self,
+        case_id: int | str,
+        read: Callable[[], tuple[str, bytes]],
+        actor: Actor,
+        note: str | None = None,
+    ) -> StoredDocument:
+        """Keep a document with the case (open or closed): ``read()`` gives its name and
+        content, and an event records its name, size and sha256. Refused (and recorded)
+        for someone holding no role the process names (see :meth:`document_reasons`),
+        before anything is read."""
+        case = self.case(case_id)
+        reasons = self.document_reasons(case, actor)
+        if reasons:
+            self.store.record_refusal(case.id, self.now(), actor.id, actor.account, "attach", reasons)
+            raise Refused(msg("case {case}: a document cannot be attached", case=case.id), reasons)
+        unsafe = fieldtypes.control_problem(note, one_line=False) if note else None
+        if unsafe:
+            raise BadInput(msg("the note cannot be kept"), [unsafe])
+        name, content = read()
+        now = self.now()
+        record = {"name": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+
+        def event(document_id: int) -> Event:
+            return Event(
+                case.id,
+                now,
+                actor.id,
+                DOCUMENT,
+                None,
+                case.state,
+                case.state,
+                {"document": {"id": document_id, **record}},
+                note.strip() if note and note.strip() else None,
+                account=actor.account,
+            )
+
+        stored = self.store.attach_document(case.id, name, content, event)
+        self._after(case, event(stored.id))
+        return stored
+
+    def document_reasons(self, case: Case, actor: Actor) -> list[str]:
+        """Why ``actor`` may not attach documents to the case; empty if they may: anyone
+        holding a role the process names in this case (anyone, if it names none), and
+        admins. A partner organisation bound to its case attaches to that case only."""
+        process = self.compiled_for(case).process
+        may = tuple(r.id for r in process.roles)
+        if not may or people.holds(actor, process, case.fields, (*may, ADMIN_ROLE)):
+            return []
+        titles = [r.title for r in process.roles] + [people.SYSTEM_ROLES[ADMIN_ROLE]]
+        reasons: list[str] = list(people.unbound(actor, process, may))
+        return reasons or [
+            msg(
+                "{actor} does not hold a role that may attach documents; it needs one of: {roles}",
+                actor=actor.id,
+                roles=_joined(titles),
+            )
+        ]
+
+    def delete_document(self, case: Case, document: StoredDocument, actor: Actor, reason: str) -> None:
+        """Delete a document's content (it names a person, or should never have been kept):
+        the history keeps its name, size and sha256, and records the deletion, the reason,
+        the sha256 of what is left (nothing) and of what was deleted (so content swapped
+        before it was deleted still shows). Who may is the service's to decide."""
+        note = self._note(reason)
+        held = self.store.document_content(document.id) or b""
+        event = Event(
+            case.id,
+            self.now(),
+            actor.id,
+            DOCUMENT_DELETED,
+            None,
+            case.state,
+            case.state,
+            {
+                "document": {
+                    "id": document.id,
+                    "name": document.name,
+                    "sha256": EMPTY_SHA256,
+                    "deleted": hashlib.sha256(held).hexdigest(),
+                }
+            },
+            note,
+            account=actor.account,
+        )
+        if not self.store.delete_document(document.id, event):
+            raise Conflict(
+                msg("document {id} was deleted by someone else meanwhile; nothing was saved", id=document.id)
+            )
+        self._after(case, event)
 
     def _current(self, case_id: int | str, expected_revision: int | None) -> Case:
         case = self.case(case_id)

@@ -18,7 +18,7 @@ from typing import Any
 import attrs
 
 LEVELS = ("individ", "lokalsamfund", "kommune")
-FIELD_TYPES = ("text", "longtext", "integer", "money", "date", "yesno", "choice", "email")
+FIELD_TYPES = ("text", "longtext", "integer", "money", "date", "yesno", "choice", "email", "link")
 EXTERNAL_SEES = ("note", "fields", "actor")
 NOTIFY_ON = ("enter", "action", "reminder", "deadline")
 
@@ -60,7 +60,12 @@ class Option:
 @attrs.frozen
 class Field:
     id: str = attrs.field(metadata=doc("Field id, used with `--set ID=VALUE`"))
-    type: str = attrs.field(metadata=doc("The kind of value", enum=FIELD_TYPES))
+    type: str = attrs.field(
+        metadata=doc(
+            "The kind of value; `link` is an http or https address, opened from the case (docs/processes.md)",
+            enum=FIELD_TYPES,
+        )
+    )
     label: Text = attrs.field(metadata=doc("The label on forms"))
     help: Text | None = attrs.field(default=None, metadata=doc("A line of help on forms"))
     options: tuple[Option, ...] = attrs.field(default=(), metadata=doc("The choices of a `choice` field"))

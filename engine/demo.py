@@ -15,6 +15,19 @@ import attrs
 
 from samskab.engine.config import Actor
 from samskab.engine.core import Engine
+from samskab.engine.messages import day
+
+
+@attrs.frozen
+class Attachment:
+    """A document attached after a step: a one-page PDF of a few lines."""
+
+    name: str
+    lines: tuple[str, ...]
+    note: str | None = None
+
+    def read(self) -> tuple[str, bytes]:
+        return self.name, one_page_pdf(self.lines)
 
 
 @attrs.frozen
@@ -24,6 +37,7 @@ class Step:
     actor: str
     values: dict[str, str] = attrs.field(factory=dict)
     note: str | None = None
+    attach: tuple[Attachment, ...] = ()
 
 
 @attrs.frozen
@@ -50,6 +64,38 @@ def _date(days_ago: int, today: dt.date) -> str:
     return (today - dt.timedelta(days=days_ago)).isoformat()
 
 
+def _day(days_ago: int, today: dt.date) -> str:
+    """A date as the demo's documents write it: 23.11.2026."""
+    return day(today - dt.timedelta(days=days_ago), "da")
+
+
+def one_page_pdf(lines: tuple[str, ...]) -> bytes:
+    """A PDF of one A4 page with ``lines`` in Helvetica (æ, ø and å in its WinAnsi
+    encoding): small, and opened by any PDF reader."""
+    shown = " ".join(
+        "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '" for line in lines
+    )
+    stream = f"BT /F1 12 Tf 72 790 Td 18 TL {shown} ET".encode("cp1252")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+        b" /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(pdf)
+
+
 def partnerskab(today: dt.date) -> Iterator[Script]:
     def drafted(days: int, org: str, email: str, people: str) -> Step:
         return Step(
@@ -63,6 +109,16 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
                 "udfordringer": "Børn og unges trivsel i fritiden; for få voksne i aftentimerne.",
             },
             "Godt møde, alle aktører var repræsenteret.",
+            (
+                Attachment(
+                    "Referat af dialogmøde.pdf",
+                    (
+                        f"Referat af dialogmøde {_day(days + 3, today)}",
+                        f"Deltagere: {people}",
+                        f"Partner: {org}",
+                    ),
+                ),
+            ),
         )
 
     def sent(days: int, subsidy: str, area: str, email: str) -> Step:
@@ -80,7 +136,7 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
             },
         )
 
-    def signed(days: int) -> Step:
+    def signed(days: int, org: str) -> Step:
         return Step(
             days,
             "underskriv",
@@ -89,6 +145,17 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
                 "underskrevet_dato": _date(days, today),
                 "underskrevet_af": "Borgmester og direktion",
             },
+            attach=(
+                Attachment(
+                    f"Samarbejdsaftale {org}, underskrevet.pdf",
+                    (
+                        f"Samarbejdsaftale mellem {org} og kommunen",
+                        "Aftalen gælder i tre år fra underskriften.",
+                        f"Underskrevet {_day(days, today)} af borgmester og direktion.",
+                    ),
+                    "Den underskrevne aftale, scannet.",
+                ),
+            ),
         )
 
     people = "Skoler, SSP, idrætsforeninger, Lions, Røde Kors, forældreråd"
@@ -101,7 +168,7 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
         (
             drafted(1150, "Lions Club", "lions@example.dk", people),
             sent(1120, "75.000", "trivsel", "lions@example.dk"),
-            signed(1100),
+            signed(1100, "Lions Club"),
         ),
     )
     yield Script(
@@ -113,7 +180,7 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
         (
             drafted(1100, "FDF", "fdf@example.dk", people),
             sent(1085, "50.000", "trivsel", "fdf@example.dk"),
-            signed(1080),
+            signed(1080, "FDF"),
         ),
     )
     yield Script(
@@ -125,7 +192,7 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
         (
             drafted(980, "Natteravnene", "nat@example.dk", people),
             sent(960, "40.000", "kriminalitet", "nat@example.dk"),
-            signed(940),
+            signed(940, "Natteravnene"),
         ),
     )
     yield Script(
@@ -137,7 +204,7 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
         (
             drafted(380, "DGI", "dgi@example.dk", people),
             sent(350, "120.000", "sundhed", "dgi@example.dk"),
-            signed(330),
+            signed(330, "DGI"),
         ),
     )
     yield Script(
@@ -190,7 +257,7 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
         (
             drafted(1280, "Skakklubben", "skak@example.dk", people),
             sent(1260, "10.000", "trivsel", "skak@example.dk"),
-            signed(1250),
+            signed(1250, "Skakklubben"),
             Step(
                 150,
                 "afslut",
@@ -685,7 +752,18 @@ def hoering(today: dt.date) -> Iterator[Script]:
         "karin",
         {"dokument": "Medborgerskabspolitik 2027", "hoeringsparter": "Lokalfora, Ungebyrådet, Handicaprådet"},
         (
-            Step(28, "send_i_hoering", "karin"),
+            Step(
+                28,
+                "send_i_hoering",
+                "karin",
+                {"hoeringsmateriale": "https://www.example.dk/hoeringer/medborgerskabspolitik-2027"},
+                attach=(
+                    Attachment(
+                        "Medborgerskabspolitik 2027, høringsudkast.pdf",
+                        ("Medborgerskabspolitik 2027", "Udkast til offentlig høring i seks uger."),
+                    ),
+                ),
+            ),
             Step(20, "registrer_svar", "karin", {"seneste_svar": "Handicaprådet: tilgængelighed mangler"}),
             Step(10, "registrer_svar", "karin", {"seneste_svar": "Ungebyrådet: flere unge i udvalgene"}),
         ),
@@ -697,12 +775,26 @@ def hoering(today: dt.date) -> Iterator[Script]:
         "karin",
         {"dokument": "Frivillighedspolitik", "hoeringsparter": "Frivilligrådet, foreningerne"},
         (
-            Step(118, "send_i_hoering", "karin"),
+            Step(
+                118,
+                "send_i_hoering",
+                "karin",
+                {"hoeringsmateriale": "https://www.example.dk/hoeringer/frivillighedspolitik"},
+            ),
             Step(
                 60,
                 "indstil",
                 "karin",
                 {"hvidbog": "23 svar; 5 ændringer", "aendringer": "Nyt afsnit om unge frivillige"},
+                attach=(
+                    Attachment(
+                        "Hvidbog om frivillighedspolitikken.pdf",
+                        (
+                            "Hvidbog: 23 høringssvar med forvaltningens kommentarer",
+                            "5 ændringer i politikken.",
+                        ),
+                    ),
+                ),
             ),
         ),
     )
@@ -800,6 +892,10 @@ def build(engine: Engine) -> int:
                     engine.advance(
                         case.id, step.action, step.values, note=step.note, actor=Actor(step.actor, None)
                     )
+                    for attachment in step.attach:
+                        engine.attach_document(
+                            case.id, attachment.read, Actor(step.actor, None), attachment.note
+                        )
                 engine.now = lambda: today
                 engine.tick()
                 made += 1

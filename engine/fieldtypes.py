@@ -1,14 +1,16 @@
 """The kinds of field a process can record: how a typed value is read and shown.
 
-Values are stored as JSON: text, long text, e-mail, date (``YYYY-MM-DD``) and choice
-as strings, integer as a number, yes/no as true/false, money as a string with two
-decimals (``"12500.00"``, exact, in DKK). Reading accepts what Danish users type:
-``12.500,50`` and ``12500.50`` for money, ``1.3.2026`` and ``2026-03-01`` for dates,
-``ja``/``nej`` for yes/no.
+Values are stored as JSON: text, long text, e-mail, link (an http or https address),
+date (``YYYY-MM-DD``) and choice as strings, integer as a number, yes/no as true/false,
+money as a string with two decimals (``"12500.00"``, exact, in DKK). Reading accepts
+what Danish users type: ``12.500,50`` and ``12500.50`` for money, ``1.3.2026`` and
+``2026-03-01`` for dates, ``ja``/``nej`` for yes/no.
 """
 
 import datetime as dt
+import ipaddress
 import re
+import urllib.parse
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -150,6 +152,67 @@ def _email(field: Field, text: str) -> str:
     return text
 
 
+LINK_SCHEMES = ("https", "http")
+LONGEST_LINK = 2000
+_HOST_LABEL = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
+"""A part of a host name between dots: letters (æøå too) and digits, hyphens inside."""
+
+
+def link_problem(text: str) -> Msg | None:
+    """Why ``text`` is not a link samskab keeps, or None: an http or https address with a
+    host, nothing else (no ``javascript:``, ``file:`` or ``data:``, which a click would run or
+    open on the coordinator's own machine), no spaces, control characters, backslashes or
+    user name and password (``https://kommune.dk@elsewhere.example`` leads elsewhere)."""
+    if re.search(r"[\x00-\x1f\x7f-\x9f]", text):  # line breaks and tabs too
+        return msg("it holds control characters")
+    if re.search(r"\s", text):
+        return msg("it holds spaces (write them as %20)")
+    if "\\" in text:
+        return msg("it holds a backslash; web addresses use /")
+    if len(text) > LONGEST_LINK:
+        return msg("it is longer than {count} characters", count=LONGEST_LINK)
+    try:
+        parts = urllib.parse.urlsplit(text)
+        parts.port  # noqa: B018 (raises for a port that is not one)
+    except ValueError:
+        return msg("it is not a web address")
+    scheme = parts.scheme.lower()
+    if not scheme or "." in scheme:  # kommune.dk/x, or kommune.dk:8080/x
+        return msg("it does not start with https://")
+    if scheme not in LINK_SCHEMES:
+        return msg("only http and https links are kept, not {scheme}:", scheme=scheme)
+    if not parts.hostname:
+        return msg("it has no host (the part after https://)")
+    if "@" in parts.netloc:
+        return msg("it holds a user name or password (before @)")
+    if not _is_host(parts.hostname):
+        return msg("{host} is not a host name", host=parts.hostname)
+    return None
+
+
+def _is_host(host: str) -> bool:
+    if ":" in host:  # in brackets in the address: an IPv6 address
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    return all(_HOST_LABEL.fullmatch(label) for label in host.removesuffix(".").split("."))
+
+
+def _link(field: Field, text: str) -> str:
+    problem = link_problem(text)
+    if problem:
+        raise ValueProblem(
+            msg(
+                "{value!r} is not a link: {problem} (e.g. https://kommune.dk/dagsorden)",
+                value=text,
+                problem=problem,
+            )
+        )
+    return text
+
+
 _READERS = {
     "text": _text,
     "longtext": _text,
@@ -159,6 +222,7 @@ _READERS = {
     "date": _date,
     "yesno": _yesno,
     "choice": _choice,
+    "link": _link,
 }
 
 

@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+_EXTENSION = re.compile(r"(.+?)(\.[A-Za-z0-9]{1,5})?")
+
 
 class Mentions:
     """A person's texts (an e-mail address, names) where they stand whole, ignoring case:
@@ -39,3 +41,21 @@ class Mentions:
         if isinstance(value, list):
             return [self.replaced(v, pseudonym) for v in value]
         return value
+
+    def names_file(self, name: str) -> bool:
+        """Whether a file's name names the person, its extension aside: ``Anna Jensen.pdf``
+        does (where ``Anna Jensen.Hansen`` would be someone else's name or address)."""
+        return self.names(name) or self.names(_split(name)[0])
+
+    def file_replaced(self, name: str, pseudonym: str) -> str:
+        """A file's name with every mention of the person replaced, its extension kept."""
+        stem, extension = _split(name)
+        return (
+            self.replaced(stem, pseudonym) + extension if self.names(stem) else self.replaced(name, pseudonym)
+        )
+
+
+def _split(name: str) -> tuple[str, str]:
+    """A file's name and its extension (``.pdf``; empty if none)."""
+    found = _EXTENSION.fullmatch(name)
+    return (found[1], found[2] or "") if found else (name, "")

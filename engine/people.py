@@ -56,9 +56,11 @@ PERSONAL_DATA = Permission(msg("export or erase personal data"), (ADMIN_ROLE, "d
 OUTBOX = Permission(msg("retry or dismiss messages"), (ADMIN_ROLE, "drift"))
 AUDIT = Permission(msg("verify the audit trail"), (ADMIN_ROLE, "revisor"))
 MIGRATE = Permission(msg("move running cases to another version of their process"), (ADMIN_ROLE,))
-MATRIX = (MANAGE_PEOPLE, ACT_FOR_OTHERS, PERSONAL_DATA, OUTBOX, AUDIT, MIGRATE)
-"""Beyond these, being registered lets a person read every case; opening a case and
-taking an action need the roles its process names (see docs/security.md)."""
+DELETE_DOCUMENTS = Permission(msg("delete a document's content"), (ADMIN_ROLE, "databeskyttelse"))
+MATRIX = (MANAGE_PEOPLE, ACT_FOR_OTHERS, PERSONAL_DATA, OUTBOX, AUDIT, MIGRATE, DELETE_DOCUMENTS)
+"""Beyond these, being registered lets a person read every case (and save its
+documents); opening a case, taking an action and attaching a document need the roles
+its process names (see docs/security.md)."""
 
 
 def read(case: Case | None) -> dict[str, Person]:

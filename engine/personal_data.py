@@ -1,11 +1,16 @@
 """Personal data (GDPR): everything held on a person, and erasing it.
 
 A person is found by e-mail address: in the config, in case fields, titles and notes,
-in the history and in the outbox, and in what channels keep outside the database (the
-log channel's journal; ``engine.channels.KeepsPersonalData``), matched one way
-(``engine.mentions``). Erasure pseudonymises every place, records the erasure as an event
-on each case it touched, and keeps the audit chain verifiable (the touched events keep
-their digests and are marked erased; see ``engine.audit``).
+in the history and in the outbox, in the names of documents, and in what channels keep
+outside the database (the log channel's journal; ``engine.channels.KeepsPersonalData``),
+matched one way (``engine.mentions``). Erasure pseudonymises every place, records the
+erasure as an event on each case it touched, and keeps the audit chain verifiable (the
+touched events keep their digests and are marked erased; see ``engine.audit``).
+
+What documents hold is not searched (a scanned PDF has no text to search): an export
+lists every document of the cases that name the person, and an erasure leaves their
+contents and says which they are, for someone to read and delete
+(``Service.delete_document``) where they name the person.
 """
 
 from typing import Any
@@ -62,7 +67,9 @@ def erase(engine: Engine, email: str, actor: Actor, pseudonym: str) -> dict[str,
     """Take the person out of the register of people (if there), then pseudonymise
     them everywhere: what channels keep outside the database first (one that cannot
     stops the erasure while the person's names are still known), then the database, then
-    the channels again (for what was delivered meanwhile)."""
+    the channels again (for what was delivered meanwhile). ``documents_to_review``:
+    (case, document) of every document of the cases that named the person, whose
+    contents an erasure does not reach."""
     texts, found = _needles(engine, email)
     person = Mentions(texts)
     register = engine.register()
@@ -73,9 +80,18 @@ def erase(engine: Engine, email: str, actor: Actor, pseudonym: str) -> dict[str,
     outside = _erase_outside(engine, person, pseudonym)
     if leaving:
         engine.change_people(actor, kept, text(msg("{email} removed to be erased", email=email), "da"))
+    review = [
+        (d["case"], d["id"])
+        for d in engine.store.personal_data(texts, list(found))["documents"]
+        if not d["deleted"]
+    ]
     counts = engine.store.erase_personal_data(texts, list(found), pseudonym, engine.now(), actor.id)
     again = _erase_outside(engine, person, pseudonym)
-    return {**counts, "channels": {name: count + again[name] for name, count in outside.items()}}
+    return {
+        **counts,
+        "channels": {name: count + again[name] for name, count in outside.items()},
+        "documents_to_review": review,
+    }
 
 
 def _erase_outside(engine: Engine, person: Mentions, alias: str) -> dict[str, int]:

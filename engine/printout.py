@@ -1,5 +1,6 @@
 """A case as one printable HTML page: what it is, where it stands, its fields, its
-deadlines and its whole history, in the reader's language and local time.
+deadlines, the documents kept with it (with their sha256, to tell a copy is the one
+attached) and its whole history, in the reader's language and local time.
 
 The page stands alone: its style is inline (with print rules: A4, no colours needed),
 it loads nothing and runs nothing (no scripts, links, fonts or images), so it can be
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from html import escape
 
 from samskab.engine.messages import day, moment, words
-from samskab.engine.readmodels import CaseDetail, DeadlineView, HistoryEntry
+from samskab.engine.readmodels import CaseDetail, DeadlineView, DocumentView, HistoryEntry
 
 STYLE = """
 @page { size: A4; margin: 18mm 16mm; }
@@ -27,6 +28,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; vertical-align: top; padding: .25em .5em .25em 0; border-bottom: 1px solid #ddd; }
 th { border-bottom: 1px solid #888; }
 td.when { white-space: nowrap; width: 8.5em; }
+td.sha256 { font: 7.5pt monospace; word-break: break-all; }
 .note { white-space: pre-wrap; font-style: italic; }
 .changes { margin: .2em 0 0; padding-left: 1.1em; }
 .overdue { font-weight: 700; }
@@ -68,6 +70,7 @@ def case_html(case: CaseDetail, lang: str, now: dt.datetime, printed_by: str) ->
         _facts(fields) if fields else "<p>–</p>",
         f"<h2>{w('Deadlines and reminders')}</h2>",
         _deadlines(case.deadlines, lang),
+        *([f"<h2>{w('Documents')}</h2>", _documents(case.documents, lang)] if case.documents else []),
         f"<h2>{w('History')}</h2>",
         _history(case.history, lang),
         f"<footer>{w('Printed {at} by {person}', at=moment(now, lang), person=printed_by)} · samskab</footer>",
@@ -100,6 +103,22 @@ def _deadlines(deadlines: Iterable[DeadlineView], lang: str) -> str:
     if not rows:
         return "<p>–</p>"
     return "<table>\n" + "\n".join(rows) + "\n</table>"
+
+
+def _documents(documents: Iterable[DocumentView], lang: str) -> str:
+    head = "".join(
+        f"<th>{escape(words(h, lang))}</th>" for h in ("When", "Who", "Document", "Size", "sha256")
+    )
+    rows = []
+    for d in documents:
+        name = escape(d.name)
+        if d.deleted_at is not None:
+            name += f'<div class="note">{escape(words("content deleted {date}", lang, date=day(d.deleted_at, lang)))}</div>'
+        rows.append(
+            f'<tr><td class="when">{escape(moment(d.attached_at, lang))}</td><td>{escape(d.actor)}</td>'
+            f'<td>{name}</td><td class="when">{escape(d.size_shown)}</td><td class="sha256">{d.sha256}</td></tr>'
+        )
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>"
 
 
 def _history(history: Iterable[HistoryEntry], lang: str) -> str:

@@ -297,6 +297,8 @@ class FieldValue:
     value: Any
     shown: str
     """The value as a person reads it (12.500,00 kr., ja, the option's title)."""
+    link: str | None = None
+    """For a link field, the address to open (http or https only)."""
 
 
 @attrs.frozen
@@ -353,6 +355,29 @@ class RefusalView:
 
 
 @attrs.frozen
+class DocumentView:
+    """A document kept with a case (a signed agreement, minutes): its name, size and
+    content hash, who attached it and when. The content itself is saved with
+    ``Service.save_document``."""
+
+    id: int
+    case: int
+    name: str
+    size: int
+    """Bytes, as attached."""
+    size_shown: str
+    """The size as people read it: 1,2 MB."""
+    sha256: str
+    """The content's hash as attached, as the history records it."""
+    attached_at: dt.datetime
+    actor: str
+    account: str | None
+    note: str | None
+    deleted_at: dt.datetime | None = None
+    """When its content was deleted (the name, size and hash stay in the history)."""
+
+
+@attrs.frozen
 class ActionChoice:
     """An action the case can take from its step, and why not now (if so)."""
 
@@ -392,6 +417,8 @@ class CaseDetail(CaseSummary):
     may_hand_over: bool = False
     """Whether the acting person may hand the case over to another owner now (see
     ``Service.handover``; ``Service.owner_choices`` says to whom)."""
+    documents: tuple[DocumentView, ...] = ()
+    """The documents kept with the case, oldest first (deleted ones too, marked so)."""
 
 
 @attrs.frozen
@@ -758,6 +785,12 @@ class Erasure:
     """People in the config file with this address: remove them there too."""
     open_cases_owned: int = 0
     """Open cases the person owned, now owned by the pseudonym: to hand over."""
+    documents: int = 0
+    """Documents whose name named the person: now named with the pseudonym."""
+    documents_to_review: tuple[DocumentView, ...] = ()
+    """Documents of the cases that named the person (names now pseudonymised): their
+    contents are not searched, so someone reads them and deletes those that name the
+    person (``Service.delete_document``)."""
 
 
 def to_json(model: Any) -> Any:

@@ -24,7 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 import attrs
 import pluggy
 
-from samskab.engine import audit, deadlines, fieldtypes, localtime, people, settings, views
+from samskab.engine import audit, deadlines, documents, fieldtypes, localtime, people, settings, views
 from samskab.engine.cases import DEADLINE, Case, Event
 from samskab.engine.config import Actor, Person
 from samskab.engine.core import LARGEST_ID, Engine, open_engine
@@ -47,6 +47,7 @@ from samskab.engine.readmodels import (
     ChannelView,
     CheckReport,
     DeliveryReport,
+    DocumentView,
     Erasure,
     FieldSpec,
     FileProblem,
@@ -612,7 +613,58 @@ class Service:
             if engine.correction_reasons(case, acting)
             else views.form(process, tuple(f.id for f in process.fields), lang),
             may_hand_over=not engine.handover_reasons(case, acting),
+            documents=tuple(views.document_view(d, lang) for d in engine.store.documents(case.id)),
         )
+
+    # -- documents -------------------------------------------------------------------
+
+    @_serial
+    def attach_document(
+        self, case_id: int | str, path: Path, *, note: str | None = None, name: str | None = None
+    ) -> DocumentView:
+        """Keep the file at ``path`` with the case, named ``name`` (default: the file's
+        name); its name, size and sha256 go into the history. Anyone holding a role the
+        case's process names may, and admins. BadInput for a file that cannot be read or
+        is larger than the config's ``[documents] max_size``."""
+        acting = self._may()
+        engine = self._engine
+        limit = engine.config.documents.max_bytes
+
+        def read() -> tuple[str, bytes]:
+            content = documents.read(path, limit, engine.config_origin)
+            return documents.name_for(path, name), content
+
+        return views.document_view(engine.attach_document(case_id, read, acting, note), self.lang)
+
+    @_serial
+    def documents(self, case_id: int | str) -> tuple[DocumentView, ...]:
+        """The case's documents, oldest first (deleted ones too, marked so)."""
+        self._may()
+        case = self._engine.case(case_id)
+        return tuple(views.document_view(d, self.lang) for d in self._engine.store.documents(case.id))
+
+    @_serial
+    def document(self, case_id: int | str, document_id: int) -> tuple[DocumentView, bytes]:
+        """A document of the case, and its content checked against the sha256 its history
+        records (anyone who may read the case may); :meth:`write_private` saves it."""
+        self._may()
+        case = self._engine.case(case_id)
+        found = documents.find(self._engine, case, document_id)
+        return views.document_view(found, self.lang), documents.content(self._engine, case, found)
+
+    @_serial
+    def delete_document(self, case_id: int | str, document_id: int, reason: str) -> DocumentView:
+        """Delete a document's content, for the reason given (admin or databeskyttelse):
+        its name, size and sha256 stay in the history, with the deletion."""
+        acting = self._may(people.DELETE_DOCUMENTS)
+        case = self._engine.case(case_id)
+        document = documents.find(self._engine, case, document_id)
+        if document.deleted_at is not None:
+            raise BadInput(
+                msg("document {id} of case {case} is deleted already", id=document.id, case=case.id)
+            )
+        self._engine.delete_document(case, document, acting, reason)
+        return views.document_view(documents.find(self._engine, case, document_id), self.lang)
 
     # -- the working day -------------------------------------------------------------
 
@@ -972,7 +1024,12 @@ class Service:
             [register] if register else [], store.list_cases(CaseFilter(order_by="id"))
         )
         checked, broken = audit.verify(
-            store.audit_rows(), key, store.audit_heads(), every_case, _anchor(anchor) if anchor else None
+            store.audit_rows(),
+            key,
+            store.audit_heads(),
+            every_case,
+            _anchor(anchor) if anchor else None,
+            store.document_digests(),
         )
         return AuditReport(
             checked, Broken(broken.event_id, broken.case_id, text(broken.what, self.lang)) if broken else None
@@ -1008,7 +1065,20 @@ class Service:
         counts = personal_data.erase(self._engine, email, acting, pseudonym)
         in_config = tuple(pid for pid, p in self._engine.config.people.items() if p.email == email)
         owned = self._engine.store.count_cases(CaseFilter(owner=pseudonym, open_only=True))
-        return Erasure(email, pseudonym, **counts, config_people=in_config, open_cases_owned=owned)
+        review = counts.pop("documents_to_review")
+        kept = {
+            (d.case_id, d.id): d
+            for case_id in {c for c, _ in review}
+            for d in self._engine.store.documents(case_id)
+        }
+        return Erasure(
+            email,
+            pseudonym,
+            **counts,
+            config_people=in_config,
+            open_cases_owned=owned,
+            documents_to_review=tuple(views.document_view(kept[listed], self.lang) for listed in review),
+        )
 
     @_serial
     def calendar(

@@ -24,8 +24,8 @@ are one call, so a store can make them one transaction. The rules every store ke
   holds on :meth:`Store.audit_rows` and :meth:`Store.audit_heads` after any
   interleaving of writers. (SQLite: one writer at a time, and every write transaction's
   first statement is a write, so it holds the lock before it reads.)
-- **Ids are the store's.** Cases, events, deadlines and outbox messages get positive
-  integer ids, increasing in the order they are committed and never reused; ids given
+- **Ids are the store's.** Cases, events, deadlines, outbox messages and documents get
+  positive integer ids, increasing in the order they are committed and never reused; ids given
   in the objects passed in (``Case.id``, ``Event.id``, ``Event.case_id``,
   ``Deadline.case_id`` of a new case) are ignored. Events in id order are the order of
   the chain.
@@ -58,7 +58,7 @@ from samskab.engine.cases import Case, Deadline, Event
 from samskab.engine.readmodels import CaseFilter
 
 if TYPE_CHECKING:
-    from samskab.engine.audit import AuditRow, Head, Key
+    from samskab.engine.audit import AuditRow, DocumentRow, Head, Key
 
 
 @attrs.frozen
@@ -116,6 +116,28 @@ class OutboxRow:
     last_error: str | None
     created_at: dt.datetime
     sent_at: dt.datetime | None
+
+
+@attrs.frozen
+class StoredDocument:
+    """A document kept with a case, without its content: what the store records of it,
+    and who attached it when (the event that did)."""
+
+    id: int
+    case_id: int
+    name: str
+    size: int
+    """Bytes of the content as attached."""
+    sha256: str
+    """Of the content as attached, in hex."""
+    event_id: int
+    """The event that attached it."""
+    attached_at: dt.datetime
+    actor: str
+    account: str | None
+    note: str | None
+    deleted_at: dt.datetime | None = None
+    """When its content was deleted (:meth:`Store.delete_document`)."""
 
 
 class Store(Protocol):
@@ -288,6 +310,48 @@ class Store(Protocol):
         screen knows when to read again. Unchanged while nobody commits; after this
         instance's own writes it may or may not change (SQLite's does not)."""
 
+    # -- documents -------------------------------------------------------------------
+
+    def attach_document(
+        self, case_id: int, name: str, content: bytes, event: Callable[[int], Event]
+    ) -> StoredDocument:
+        """Keep ``content`` as a document of the case, named ``name``, and append its
+        event ``event(the document's new id)``, in one transaction; return the document
+        as stored (equal to its entry in :meth:`documents` after it).
+
+        The store gives the document its id and records its ``size`` (``len(content)``)
+        and ``sha256`` (of ``content``) itself. Any content the store takes, empty too,
+        reads back byte for byte; two documents may have the same name. The event is
+        appended to the chains as every event is (its ``case_id`` set to the case's); the
+        case itself (its columns and revision) is not changed. A case that does not exist
+        is :class:`engine.errors.NotFound`, with nothing written.
+        """
+
+    def documents(self, case_id: int) -> list[StoredDocument]:
+        """The case's documents by id, deleted ones too (with ``deleted_at``), each with
+        the time, actor, account and note of the event that attached it; empty for an
+        unknown case."""
+
+    def document_content(self, document_id: int) -> bytes | None:
+        """A document's content exactly as attached (empty once deleted); None if there
+        is no such document."""
+
+    def delete_document(self, document_id: int, event: Event) -> bool:
+        """Delete a document's content and append ``event`` on the document's case, in one
+        transaction; True if it did, False (nothing written) for a document deleted
+        already or unknown.
+
+        The content becomes empty, and is not left behind in the storage's free space or
+        log (SQLite: as :meth:`erase_personal_data`); the name, size and sha256 stay as
+        attached, and ``deleted_at`` becomes ``event.at``.
+        """
+
+    def document_digests(self) -> "Iterable[DocumentRow]":
+        """Every document by id, with the sha256 of the bytes it holds now, computed from
+        them (never read from a column), such that ``audit.verify(...,
+        documents=store.document_digests())`` finds nothing broken in anything this store
+        wrote."""
+
     # -- the outbox (states: :class:`OutboxRow`) ----------------------------------------
 
     def outbox_claim(self, now: dt.datetime, until: dt.datetime) -> list[OutboxRow]:
@@ -400,11 +464,15 @@ class Store(Protocol):
              "messages": [{"id", "case", "channel", "recipient", "subject", "body",
                            "payload", "status", "last_error", "created_at", "sent_at"}],
                                                    any of its text
-             "refusals": [{"case", "at", "actor", "account", "action", "reasons"}]}
+             "refusals": [{"case", "at", "actor", "account", "action", "reasons"}],
                                                    refused attempts of theirs
+             "documents": [{"id", "case", "name", "size", "sha256", "attached_at",
+                            "actor", "deleted", "named"}]}
+                    documents whose name names them ("named": True), and every other
+                    document of the cases found above ("named": False: its content may)
 
         A text inside a longer word or address (``anna@x.dk`` in ``hanna@x.dk``) names
-        someone else.
+        someone else. Documents' contents are not searched.
         """
 
     def erase_personal_data(
@@ -414,10 +482,10 @@ class Store(Protocol):
         transaction (the finding included), and record the erasure.
 
         Every match of ``texts`` (whatever its case) in case titles and fields, event
-        changes and notes, and outbox recipients, subjects, bodies and payloads becomes
-        ``pseudonym``, as do ``person_ids`` as actors (and accounts) of events and
-        refusals and as owners of cases and events; nothing else changes, and other
-        people's data (see :meth:`personal_data`) not at all.
+        changes and notes, outbox recipients, subjects, bodies and payloads, and document
+        names becomes ``pseudonym``, as do ``person_ids`` as actors (and accounts) of events
+        and refusals and as owners of cases and events; nothing else changes (documents'
+        contents neither), and other people's data (see :meth:`personal_data`) not at all.
         Each touched case's revision goes up by one, so an edit read before the erasure
         is a Conflict instead of writing the data back. Changed events keep their
         digests and links; each touched case gets an event of kind ``erasure`` (by
@@ -427,7 +495,8 @@ class Store(Protocol):
 
         Returns what changed: ``{"cases": cases touched (title, fields or events
         changed; each got an erasure event), "events": events changed (the erasure
-        events not counted), "messages": messages changed}``.
+        events not counted), "messages": messages changed, "documents": documents
+        renamed}``.
         """
 
     def config_directory(self) -> Path | None:

@@ -12,13 +12,15 @@ from typing import Any
 import attrs
 import isodate
 
-from samskab.engine import deadlines, durations, fieldtypes, localtime
+from samskab.engine import audit, deadlines, durations, fieldtypes, localtime, sizes
 from samskab.engine.cases import (
     ACTION,
     COMMENT,
     CORRECTION,
     CREATED,
     DEADLINE,
+    DOCUMENT,
+    DOCUMENT_DELETED,
     ERASURE,
     HANDOVER,
     MIGRATION,
@@ -37,6 +39,7 @@ from samskab.engine.readmodels import (
     CaseSummary,
     DeadlineRule,
     DeadlineView,
+    DocumentView,
     FieldSpec,
     FieldValue,
     GuardView,
@@ -47,12 +50,14 @@ from samskab.engine.readmodels import (
     StartView,
     StepView,
 )
+from samskab.engine.store import StoredDocument
 
 PLACEHOLDERS = {
     "date": "YYYY-MM-DD or D.M.YYYY",
     "money": "DKK, e.g. 12500.00",
     "integer": "whole number",
     "email": "name@example.dk",
+    "link": "https://…",
 }
 
 
@@ -438,7 +443,8 @@ def field_value(process: Process, field_id: str, value: Any, lang: str) -> Field
     field = process.field(field_id)
     if field is None:  # a field a newer version of the process dropped
         return FieldValue(field_id, field_id, value, "" if value is None else str(value))
-    return FieldValue(field_id, field.label.get(lang), value, fieldtypes.show(field, value, lang))
+    link = value if field.type == "link" and isinstance(value, str) and value else None
+    return FieldValue(field_id, field.label.get(lang), value, fieldtypes.show(field, value, lang), link)
 
 
 def shown_fields(process: Process, values: dict[str, Any], lang: str) -> tuple[FieldValue, ...]:
@@ -502,7 +508,10 @@ def history_entry(
     register: Mapping[str, Person],
     before: Mapping[str, Any] | None = None,
 ) -> HistoryEntry:
-    if event.kind == HANDOVER:
+    document = audit.document_record(event.kind, event.changes)
+    if document is not None:
+        what = document_words(event.kind, document, lang)
+    elif event.kind == HANDOVER:
         what = words("handed over to {person}", lang, person=person_name(register, event.owner))
     elif event.kind in _WHAT:
         what = words(_WHAT[event.kind], lang)
@@ -520,15 +529,42 @@ def history_entry(
         to=event.to_state,
         to_title=step_title(process, event.to_state, lang),
         changes=dict(event.changes),
-        # An erasure's changes are the digests it recorded for the audit, not fields.
+        # An erasure's changes are the digests it recorded for the audit, a document
+        # event's its document: not fields.
         changes_shown=()
-        if event.kind == ERASURE
+        if event.kind in (ERASURE, DOCUMENT, DOCUMENT_DELETED)
         else tuple(
             _changed(process, k, v, lang, before if event.kind == CORRECTION else None)
             for k, v in event.changes.items()
         ),
         note=event.note,
         owner=event.owner,
+    )
+
+
+def document_words(kind: str, document: Mapping[str, Any], lang: str) -> str:
+    """A document event in words: "Dokument vedhæftet: aftale.pdf (1,2 MB)"."""
+    name = str(document.get("name"))
+    if kind == DOCUMENT_DELETED:
+        return words("Document deleted: {name}", lang, name=name)
+    size = document.get("size")
+    shown = sizes.shown(size, lang) if isinstance(size, int) else "?"
+    return words("Document attached: {name} ({size})", lang, name=name, size=shown)
+
+
+def document_view(document: StoredDocument, lang: str) -> DocumentView:
+    return DocumentView(
+        id=document.id,
+        case=document.case_id,
+        name=document.name,
+        size=document.size,
+        size_shown=sizes.shown(document.size, lang),
+        sha256=document.sha256,
+        attached_at=document.attached_at,
+        actor=document.actor,
+        account=document.account,
+        note=document.note,
+        deleted_at=document.deleted_at,
     )
 
 

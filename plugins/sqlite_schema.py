@@ -2,7 +2,7 @@
 
 ``mNNN_`` functions are applied in order and never renamed or reordered once released.
 Kept apart from ``plugins.sqlite_store`` so that commands that only read never import
-sqlite-utils (it is the largest part of start-up); ``LATEST`` there names the last one.
+sqlite-utils (it is the largest part of start-up); ``MIGRATIONS`` there names them all.
 """
 
 import json
@@ -236,6 +236,34 @@ def m009_case_owner(db: sqlite_utils.Database) -> None:
         "UPDATE cases SET owner = (SELECT actor FROM events e WHERE e.case_id = cases.id ORDER BY e.id LIMIT 1)"
     )
     db.execute("CREATE INDEX cases_owner ON cases(owner)")
+
+
+@migrations()
+def m010_documents(db: sqlite_utils.Database) -> None:
+    """Documents kept with a case (a signed agreement, minutes), in the database itself:
+    one file holds everything, a document and the event that records its hash are one
+    transaction, and a backup of the database has them. A document's row is written
+    before its event (which names its id), and then learns the event's id."""
+    db.table("documents").create(
+        {
+            "id": int,
+            "case_id": int,
+            "event_id": int,
+            "name": str,
+            "size": int,
+            "sha256": str,
+            "content": bytes,
+            "deleted_event_id": int,
+        },
+        pk="id",
+        foreign_keys=[
+            ("case_id", "cases", "id"),
+            ("event_id", "events", "id"),
+            ("deleted_event_id", "events", "id"),
+        ],
+        not_null={"case_id", "name", "size", "sha256", "content"},
+    )
+    db.table("documents").create_index(["case_id"])
 
 
 @migrations()

@@ -49,7 +49,7 @@ from samskab.engine.hookspecs import hookimpl
 from samskab.engine.mentions import Mentions
 from samskab.engine.messages import msg
 from samskab.engine.readmodels import FIELD_ORDER, CaseFilter
-from samskab.engine.store import OutboxRow, Outgoing, Store, StoredDefinition
+from samskab.engine.store import OutboxRow, Outgoing, Store, StoredDefinition, StoredDocument
 
 if TYPE_CHECKING:  # loaded for the first write only (see db)
     import sqlite_utils
@@ -124,8 +124,23 @@ def create_store(url: str, fill: Callable[[str], None]) -> bool | None:
     return True
 
 
-LATEST = "m011_deadline_rules"
-"""The last migration in ``plugins.sqlite_schema``; a test keeps the two in step."""
+MIGRATIONS = (
+    "m001_initial",
+    "m002_next_due",
+    "m003_outbox",
+    "m004_audit_chain",
+    "m005_accounts_and_refusals",
+    "m006_case_link_on_case",
+    "m007_keyed_audit",
+    "m008_heads_only",
+    "m009_case_owner",
+    "m010_documents",
+    "m011_deadline_rules",
+)
+"""Every migration in ``plugins.sqlite_schema``, in order; a test keeps the two in step.
+A database is current when it has applied all of them, so one that came after a
+later-numbered one (m010 after m011) is still applied to a database made in between."""
+LATEST = MIGRATIONS[-1]
 
 
 class SqliteStore(Store):
@@ -186,9 +201,10 @@ class SqliteStore(Store):
             ) from None
 
     def _schema(self) -> str:
-        """What the file holds: "current" (the last migration is the last applied: reading
-        needs no sqlite-utils), "older" (migrations are due), "newer" (a later samskab's),
-        "new" (nothing yet) or "foreign" (another program's tables, never to be written)."""
+        """What the file holds: "current" (every migration applied: reading needs no
+        sqlite-utils), "older" (migrations are due), "newer" (a later samskab's: it applied
+        one this samskab does not know), "new" (nothing yet) or "foreign" (another
+        program's tables, never to be written)."""
         try:
             applied = [
                 name
@@ -199,9 +215,9 @@ class SqliteStore(Store):
         except sqlite3.OperationalError:  # no migrations table: new, or not samskab's
             applied = []
         if applied:
-            if applied[-1] == LATEST:
-                return "current"
-            return "newer" if LATEST in applied else "older"
+            if not set(applied) <= set(MIGRATIONS):
+                return "newer"
+            return "current" if len(set(applied)) == len(MIGRATIONS) else "older"
         tables = self.conn.execute(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
             " AND name NOT LIKE 'sqlite_%' AND name != '_sqlite_migrations'"
@@ -460,6 +476,80 @@ class SqliteStore(Store):
         )
         return event_id
 
+    # -- documents -----------------------------------------------------------------
+
+    def attach_document(
+        self, case_id: int, name: str, content: bytes, event: Callable[[int], Event]
+    ) -> StoredDocument:
+        size, sha256 = len(content), hashlib.sha256(content).hexdigest()
+        with self._writing():
+            cursor = self.conn.execute(
+                "INSERT INTO documents (case_id, name, size, sha256, content)"
+                " SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM cases WHERE id = ?)",
+                (case_id, name, size, sha256, content, case_id),
+            )
+            if cursor.rowcount != 1:
+                raise NotFound(msg("there is no case {case}", case=case_id))
+            document_id = _row_id(cursor)
+            attaching = event(document_id)
+            event_id = self._insert_event(case_id, attaching)
+            self.conn.execute("UPDATE documents SET event_id = ? WHERE id = ?", (event_id, document_id))
+        return StoredDocument(
+            document_id,
+            case_id,
+            name,
+            size,
+            sha256,
+            event_id,
+            attaching.at,
+            attaching.actor,
+            attaching.account,
+            attaching.note,
+        )
+
+    def documents(self, case_id: int) -> list[StoredDocument]:
+        rows = self.conn.execute(
+            f"SELECT {_DOCUMENT_COLUMNS} FROM documents d JOIN events e ON e.id = d.event_id"
+            " LEFT JOIN events x ON x.id = d.deleted_event_id WHERE d.case_id = ? ORDER BY d.id",
+            (case_id,),
+        )
+        return [_document(row) for row in rows]
+
+    def document_content(self, document_id: int) -> bytes | None:
+        # As bytes whatever the column holds (text put there by hand reads back as its bytes).
+        row = self.conn.execute(
+            "SELECT CAST(content AS BLOB) FROM documents WHERE id = ?", (document_id,)
+        ).fetchone()
+        return None if row is None else bytes(row[0] or b"")
+
+    def delete_document(self, document_id: int, event: Event) -> bool:
+        unsaved = msg(
+            "the document is deleted, but the log ({path}-wal) could not be copied into"
+            " {path}, where its old content may still be: free some space, then run samskab again",
+            path=self.path,
+        )
+        with self._leaving_no_trace(unsaved), self._writing():
+            rows = self.conn.execute(
+                "UPDATE documents SET content = X'' WHERE id = ? AND deleted_event_id IS NULL RETURNING case_id",
+                (document_id,),
+            ).fetchall()
+            if not rows:
+                return False
+            event_id = self._insert_event(rows[0][0], event)
+            self.conn.execute(
+                "UPDATE documents SET deleted_event_id = ? WHERE id = ?", (event_id, document_id)
+            )
+        return True
+
+    def document_digests(self) -> Iterator[audit.DocumentRow]:
+        rows = self.conn.execute(
+            "SELECT id, case_id, name, size, sha256, deleted_event_id IS NOT NULL, CAST(content AS BLOB)"
+            " FROM documents ORDER BY id"
+        )
+        for document_id, case_id, name, size, sha256, deleted, content in rows:
+            now = hashlib.sha256(content or b"").hexdigest()
+            yield audit.DocumentRow(document_id, case_id, name, size, sha256, bool(deleted), now)
+
     # -- the audit trail ---------------------------------------------------------
 
     def audit_key_path(self) -> Path | None:
@@ -561,7 +651,9 @@ class SqliteStore(Store):
         mentioned = {
             row[0]: row
             for row in self._mentioning("events", _PERSONAL_EVENT_COLUMNS, ("changes", "note"), person)
-            if named(_loads(row[6])) or named(row[7])
+            if named(_loads(row[6]))
+            or named(row[7])
+            or person.names_file(_document_name(row[4], _loads(row[6])))
         }
         acting = self.conn.execute(
             f"SELECT {_PERSONAL_EVENT_COLUMNS} FROM events WHERE {actors} OR owner IN ({owners})",
@@ -576,11 +668,33 @@ class SqliteStore(Store):
             if any(named(value) for value in (row[5], row[6], row[7], _loads(row[8]), row[12]))
         ]
         refusals = self.conn.execute(f"SELECT * FROM refusals WHERE {actors} ORDER BY id", ids).fetchall()
-        return {"cases": cases, "events": events, "messages": messages, "refusals": refusals}
+        renamed = [
+            row
+            for row in self._mentioning("documents", "id, name", ("name",), person)
+            if person.names_file(row[1])
+        ]
+        on_cases = {c[0] for c in cases} | {e[1] for e in events}
+        documents = self.conn.execute(
+            f"SELECT {_DOCUMENT_COLUMNS} FROM documents d JOIN events e ON e.id = d.event_id"
+            " LEFT JOIN events x ON x.id = d.deleted_event_id"
+            " WHERE d.case_id IN (SELECT value FROM json_each(?)) OR d.id IN (SELECT value FROM json_each(?))"
+            " ORDER BY d.id",
+            (jsontext.dumps(sorted(on_cases)), jsontext.dumps([r[0] for r in renamed])),
+        ).fetchall()
+        return {
+            "cases": cases,
+            "events": events,
+            "messages": messages,
+            "refusals": refusals,
+            "documents": documents,
+            "renamed": renamed,
+        }
 
     def personal_data(self, texts: list[str], person_ids: list[str]) -> dict[str, Any]:
-        """Every case, event, message and refusal that names the person, whole."""
+        """Every case, event, message and refusal that names the person, whole, and the
+        documents named so or kept with the cases found."""
         found = self._find(texts, person_ids)
+        renamed = {row[0] for row in found["renamed"]}
         return {
             "cases": [
                 {
@@ -636,6 +750,20 @@ class SqliteStore(Store):
                 }
                 for r in found["refusals"]
             ],
+            "documents": [
+                {
+                    "id": d.id,
+                    "case": d.case_id,
+                    "name": d.name,
+                    "size": d.size,
+                    "sha256": d.sha256,
+                    "attached_at": d.attached_at,
+                    "actor": d.actor,
+                    "deleted": d.deleted_at is not None,
+                    "named": d.id in renamed,
+                }
+                for d in map(_document, found["documents"])
+            ],
         }
 
     def erase_personal_data(
@@ -644,24 +772,35 @@ class SqliteStore(Store):
         """Replace the person with ``pseudonym`` everywhere, in one transaction that finds
         them too (nothing written in between escapes), and record the erasure as an event
         on every case it touched, whose revision goes up."""
-        # Freed space is overwritten, and after the erasure the log is copied back and cut
-        # to nothing, so the old text is left neither in the file nor in its -wal.
+        unsaved = msg(
+            "the personal data is erased, but the log ({path}-wal) could not be copied into"
+            " {path}, where its old text may still be: free some space, then run samskab again",
+            path=self.path,
+        )
+        with self._leaving_no_trace(unsaved):
+            found, touched = self._erase(texts, person_ids, pseudonym, at, actor)
+        return {
+            "cases": len(touched),
+            "events": len(found["events"]),
+            "messages": len(found["messages"]),
+            "documents": len(found["renamed"]),
+        }
+
+    @contextlib.contextmanager
+    def _leaving_no_trace(self, unsaved: str):
+        """Freed space is overwritten while the body writes, and afterwards the log is
+        copied back and cut to nothing, so what the body removed is left neither in the
+        file nor in its -wal. ``unsaved``: what to say when the body's change is saved but
+        the log cannot be copied back (a full disk, say)."""
         self.conn.execute("PRAGMA secure_delete = ON")
         try:
-            found, touched = self._erase(texts, person_ids, pseudonym, at, actor)
+            yield
         finally:
             self.conn.execute("PRAGMA secure_delete = OFF")
         try:
             self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except StorageFailed:  # a full disk, say: the erasure is saved, the copy is not
-            raise StorageFailed(
-                msg(
-                    "the personal data is erased, but the log ({path}-wal) could not be copied into"
-                    " {path}, where its old text may still be: free some space, then run samskab again",
-                    path=self.path,
-                )
-            ) from None
-        return {"cases": len(touched), "events": len(found["events"]), "messages": len(found["messages"])}
+        except StorageFailed:
+            raise StorageFailed(unsaved) from None
 
     def _erase(
         self, texts: list[str], person_ids: list[str], pseudonym: str, at: dt.datetime, actor: str
@@ -673,6 +812,14 @@ class SqliteStore(Store):
 
         def who(name: str | None) -> str | None:
             return pseudonym if name in person_ids else name
+
+        def cleaned(kind: str, changes: Any) -> Any:
+            """An event's changes cleaned, the name of a document it records as a file's."""
+            done = clean(changes)
+            name = _document_name(kind, changes)
+            if name:
+                done["document"] = {**done["document"], "name": person.file_replaced(name, pseudonym)}
+            return done
 
         with self._writing():
             self.conn.execute("INSERT INTO audit_unlock DEFAULT VALUES")  # the write lock, first
@@ -690,7 +837,7 @@ class SqliteStore(Store):
                         who(event[3]),
                         who(event[8]),
                         who(event[9]),
-                        jsontext.dumps(clean(_loads(event[6]))),
+                        jsontext.dumps(cleaned(event[4], _loads(event[6]))),
                         clean(event[7]),
                         event[0],
                     ),
@@ -729,6 +876,11 @@ class SqliteStore(Store):
                 self.conn.execute(
                     "UPDATE refusals SET actor = ?, account = ? WHERE id = ?",
                     (who(refusal[3]), who(refusal[4]), refusal[0]),
+                )
+            for document_id, name in found["renamed"]:
+                self.conn.execute(
+                    "UPDATE documents SET name = ? WHERE id = ?",
+                    (person.file_replaced(name, pseudonym), document_id),
                 )
             self.conn.execute("DELETE FROM audit_unlock")
         return found, touched
@@ -1060,6 +1212,10 @@ class SqliteStore(Store):
 
 
 _EVENT_COLUMNS = "case_id, at, actor, kind, action, from_state, to_state, changes, note, id, account, owner"
+_DOCUMENT_COLUMNS = (
+    "d.id, d.case_id, d.name, d.size, d.sha256, d.event_id, e.at, e.actor, e.account, e.note, x.at"
+)
+"""A document (``d``) with the event that attached it (``e``) and the one that deleted it (``x``)."""
 _PERSONAL_EVENT_COLUMNS = "id, case_id, at, actor, kind, action, changes, note, account, owner"
 _PERSONAL_CASE_COLUMNS = "id, title, process_id, state, fields, created_at, owner"
 
@@ -1074,6 +1230,13 @@ class _Person(Mentions):
         # in lower and in upper case.
         forms = {form for t in self.texts for form in (t, t.lower(), t.upper(), t.title())}
         self.patterns = sorted(f"%{_escape_like(form)}%" for form in forms)
+
+
+def _document_name(kind: str, changes: Any) -> str:
+    """The name of the document an event records ("" for any other event)."""
+    record = audit.document_record(kind, changes) if isinstance(changes, dict) else None
+    name = record.get("name") if record is not None else None
+    return name if isinstance(name, str) else ""
 
 
 def _mentions(needle: str, title: str, fields: str) -> bool:
@@ -1153,6 +1316,10 @@ def _event(row: tuple[Any, ...]) -> Event:
 
 def _deadline(row: tuple[Any, ...]) -> Deadline:
     return _record(Deadline, row, times=("due_at", "fired_at", "closed_at", "anchor"))
+
+
+def _document(row: tuple[Any, ...]) -> StoredDocument:
+    return _record(StoredDocument, row, times=("attached_at", "deleted_at"))
 
 
 def _outbox(row: tuple[Any, ...]) -> OutboxRow:

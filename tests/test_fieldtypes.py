@@ -66,3 +66,62 @@ def test_shown_as_people_read_them():
     assert fieldtypes.show(field("money"), "1250000.50") == "1.250.000,50 kr."
     assert fieldtypes.show(field("money"), "1250000.50", "en") == "DKK 1,250,000.50"
     assert fieldtypes.show(field("yesno"), True, "da") == "ja"
+
+
+LINK = field("link")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "https://kommune.dk/dagsorden",
+        "http://intranet.kommune.dk:8080/sag?id=12&del=2#bilag",
+        "HTTPS://KOMMUNE.DK",
+        "https://høring.kommune.dk/udkast",
+        "https://[2001:db8::1]/politik",
+        "https://kommune.dk/søg%20her",
+    ],
+)
+def test_links_to_web_addresses_are_kept_as_typed(typed):
+    assert fieldtypes.parse(LINK, f"  {typed} ") == typed
+    assert fieldtypes.show(LINK, typed) == typed
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("javascript:alert(1)", "only http and https links are kept, not javascript:"),
+        ("JavaScript://kommune.dk/%0Aalert(1)", "only http and https links are kept, not javascript:"),
+        ("file:///etc/passwd", "only http and https links are kept, not file:"),
+        ("data:text/html,<script>alert(1)</script>", "only http and https links are kept, not data:"),
+        ("ftp://kommune.dk/fil", "only http and https links are kept, not ftp:"),
+        ("mailto:anna@kommune.dk", "only http and https links are kept, not mailto:"),
+        ("kommune.dk/dagsorden", "it does not start with https://"),
+        ("www.kommune.dk", "it does not start with https://"),
+        ("//kommune.dk/dagsorden", "it does not start with https://"),
+        ("https://", "it has no host"),
+        ("https:kommune.dk", "it has no host"),
+        ("https:///dagsorden", "it has no host"),
+        ("https://kommune dk/dagsorden", "it holds spaces"),
+        ("https://kommune.dk/dags orden", "it holds spaces"),
+        ("https://kommune.dk/a\u00a0b", "it holds spaces"),
+        ("https://kommune.dk/\x1b[31m", "it holds control characters"),
+        ("https://kommune.dk/\x00", "it holds control characters"),
+        ("https://kommune.dk/a\nb", "it holds control characters"),
+        ("https://kommune.dk\\@evil.example", "it holds a backslash"),
+        ("https://kommune.dk@evil.example/", "it holds a user name or password"),
+        ("https://anna:hemmelig@kommune.dk/", "it holds a user name or password"),
+        ("https://-kommune.dk", "-kommune.dk is not a host name"),
+        ("https://kommune..dk", "kommune..dk is not a host name"),
+        ("https://kommune.dk:99999", "it is not a web address"),
+        ("https://kommune.dk:port", "it is not a web address"),
+        ("https://[::1", "it is not a web address"),
+        ("https://kommune.dk/" + "a" * 2000, "it is longer than 2000 characters"),
+    ],
+)
+def test_anything_but_a_web_address_is_refused_saying_why_with_an_example(typed, said):
+    with pytest.raises(fieldtypes.ValueProblem) as refused:
+        fieldtypes.parse(LINK, typed)
+    assert said in str(refused.value.message)
+    assert "(e.g. https://kommune.dk/dagsorden)" in str(refused.value.message)
+    assert "(fx https://kommune.dk/dagsorden)" in refused.value.message.get("da")

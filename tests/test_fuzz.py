@@ -172,3 +172,65 @@ def test_stored_json_is_the_standard_librarys(value):
     standard = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     assert jsontext.dumps(value) == standard
     assert jsontext.loads(standard) == value
+
+
+URLISH = st.builds(
+    "".join,
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "https://",
+                    "http://",
+                    "HTTP://",
+                    "javascript:",
+                    "file://",
+                    "data:",
+                    "//",
+                    ":",
+                    "@",
+                    "[",
+                    "]",
+                    "\\",
+                    "%0a",
+                    "kommune.dk",
+                    "xn--hring-yua.dk",
+                    ".",
+                    "-",
+                    "_",
+                    "/",
+                    "?",
+                    "#",
+                    " ",
+                    "\t",
+                    "\x1b",
+                ]
+            ),
+            st.text(max_size=6),
+        ),
+        max_size=8,
+    ),
+)
+
+
+@BOUNDED
+@given(URLISH)
+@example("java\tscript:alert(1)")
+@example(" https://kommune.dk")
+def test_a_link_kept_is_always_a_web_address_with_a_host(typed):
+    """Whatever is typed, a link is kept only as an http or https address with a host and
+    nothing a terminal or a browser would run or misread; anything else is refused in words."""
+    import urllib.parse
+
+    field = Field("f", "link", Text("F"))
+    try:
+        kept = fieldtypes.parse(field, typed)
+    except fieldtypes.ValueProblem as problem:
+        assert str(problem.message).startswith(f"{typed.strip()!r} is not a link: ")
+        return
+    if kept is None:
+        assert typed.strip() == ""
+        return
+    parts = urllib.parse.urlsplit(kept)
+    assert parts.scheme.lower() in ("http", "https") and parts.hostname
+    assert not any(c.isspace() or c in "\\@" or fieldtypes.CONTROL.match(c) for c in parts.netloc + kept)

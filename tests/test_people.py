@@ -57,6 +57,7 @@ def coordinator_only(samskab, workdir):
         (["outbox", "dismiss", "1"], "administrator, operations"),
         (["outbox", "retry", "1"], "administrator, operations"),
         (["audit", "verify"], "administrator, auditor"),
+        (["cases", "document-delete", "1", "1", "--reason", "x", "--yes"], "administrator, data protection"),
     ],
 )
 def test_what_needs_a_role_is_refused_without_it_whatever_the_config(

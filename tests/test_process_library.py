@@ -105,6 +105,7 @@ class Walker:
             "money": "10.000",
             "yesno": "ja",
             "email": "kontakt@example.dk",
+            "link": "https://kommune.dk/politik/udkast",
             "choice": (field.get("options") or [{"id": ""}])[0]["id"],
         }[field["type"]]
 

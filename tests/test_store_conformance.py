@@ -22,6 +22,8 @@ from samskab.engine.cases import (
     ACTION,
     CREATED,
     DEADLINE,
+    DOCUMENT,
+    DOCUMENT_DELETED,
     ERASURE,
     HANDOVER,
     REMINDER,
@@ -31,10 +33,10 @@ from samskab.engine.cases import (
     Event,
 )
 from samskab.engine.core import open_engine
-from samskab.engine.errors import BadInput, Conflict
+from samskab.engine.errors import BadInput, Conflict, NotFound
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter, Period
-from samskab.engine.store import Outgoing, Store, StoredDefinition
+from samskab.engine.store import Outgoing, Store, StoredDefinition, StoredDocument
 
 
 @contextlib.contextmanager
@@ -194,6 +196,50 @@ def hand_over(
     )
 
 
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def attach(
+    store: Store,
+    case: Case,
+    name: str = "aftale.pdf",
+    content: bytes = b"%PDF-1.4 Samarbejdsaftale",
+    *,
+    actor: str = "mette",
+    when: dt.datetime | None = None,
+    note: str | None = None,
+) -> StoredDocument:
+    """Attach a document the way the engine does: its event records its id, name, size and hash."""
+    when = when or at(3)
+    record = {"name": name, "size": len(content), "sha256": sha256(content)}
+
+    def event(document_id: int) -> Event:
+        changes = {"document": {"id": document_id, **record}}
+        return Event(case.id, when, actor, DOCUMENT, None, case.state, case.state, changes, note)
+
+    return store.attach_document(case.id, name, content, event)
+
+
+def delete(store: Store, document: StoredDocument, *, when: dt.datetime | None = None) -> bool:
+    """Delete a document's content the way the engine does."""
+    record = {"id": document.id, "name": document.name, "sha256": sha256(b""), "deleted": document.sha256}
+    case = store.get_case(document.case_id)
+    assert case is not None
+    event = Event(
+        case.id,
+        when or at(4),
+        "admin",
+        DOCUMENT_DELETED,
+        None,
+        case.state,
+        case.state,
+        {"document": record},
+        "x",
+    )
+    return store.delete_document(document.id, event)
+
+
 def everything(store: Store) -> tuple:
     """All a store holds that the engine can read, to compare before and after."""
     cases = list(store.list_cases(CaseFilter()))
@@ -205,6 +251,7 @@ def everything(store: Store) -> tuple:
         store.outbox(include_done=True),
         list(store.audit_rows()),
         list(store.audit_heads()),
+        [store.documents(c.id) for c in cases],
     )
 
 
@@ -217,8 +264,11 @@ def replayed(store: Store) -> int:
 
 
 def verified(store: Store) -> int:
-    """How many events the audit trail holds; fails if any link is broken."""
-    checked, broken = audit.verify(store.audit_rows(), KEY, store.audit_heads())
+    """How many events the audit trail holds; fails if any link is broken or any document
+    is not what its history records."""
+    checked, broken = audit.verify(
+        store.audit_rows(), KEY, store.audit_heads(), documents=store.document_digests()
+    )
     assert broken is None
     return checked
 
@@ -929,6 +979,109 @@ def test_data_version_changes_when_another_instance_commits(store, open_store):
         assert store.data_version() != version
 
 
+# -- documents ---------------------------------------------------------------------------
+
+
+def test_attach_document_keeps_its_content_with_its_event(store, open_store):
+    case = new_case(store)
+    before = store.get_case(case.id)
+    pdf = bytes(range(256)) * 40  # every byte value, not text
+    first = attach(store, case, "aftale.pdf", pdf, note="Underskrevet", when=at(3))
+    empty = attach(open_store(), case, "aftale.pdf", b"", actor="bo", when=at(4))
+    assert first == StoredDocument(
+        first.id,
+        case.id,
+        "aftale.pdf",
+        len(pdf),
+        sha256(pdf),
+        first.event_id,
+        at(3),
+        "mette",
+        None,
+        "Underskrevet",
+    )
+    assert (empty.name, empty.size, empty.sha256, empty.actor) == ("aftale.pdf", 0, sha256(b""), "bo")
+    assert 0 < first.id < empty.id  # the same name twice: two documents
+    assert open_store().document_content(first.id) == pdf
+    assert store.document_content(empty.id) == b""
+    assert open_store().documents(case.id) == [first, empty]
+    *_, attached, attached_empty = store.history(case.id)
+    assert (attached.id, attached.kind, attached.note) == (first.event_id, DOCUMENT, "Underskrevet")
+    assert attached.changes == {
+        "document": {"id": first.id, "name": "aftale.pdf", "size": len(pdf), "sha256": sha256(pdf)}
+    }
+    assert attached_empty.id == empty.event_id
+    assert store.get_case(case.id) == before  # a document does not move the case
+    assert verified(store) == 3
+
+
+def test_attach_document_to_an_unknown_case_is_not_found_and_writes_nothing(store):
+    case = new_case(store)
+    before = everything(store)
+    with pytest.raises(NotFound):
+        attach(store, attrs.evolve(case, id=case.id + 1))
+    assert everything(store) == before
+
+
+def test_attach_document_writes_nothing_when_its_event_fails(store):
+    case = new_case(store)
+    before = everything(store)
+
+    def failing(document_id: int) -> Event:
+        raise RuntimeError("the event could not be made")
+
+    with pytest.raises(RuntimeError):
+        store.attach_document(case.id, "aftale.pdf", b"x", failing)
+    assert everything(store) == before
+    assert store.document_content(1) is None
+
+
+def test_documents_are_the_cases_own_by_id(store):
+    case, other = new_case(store), new_case(store, "Other")
+    mine = [attach(store, case, "b.pdf"), attach(store, case, "a.pdf")]
+    theirs = attach(store, other, "c.pdf")
+    assert store.documents(case.id) == mine
+    assert store.documents(other.id) == [theirs]
+    assert store.documents(other.id + 10) == []
+
+
+def test_document_content_of_an_unknown_document_is_none(store):
+    case = new_case(store)
+    document = attach(store, case)
+    assert store.document_content(document.id + 1) is None
+    assert store.document_content(-1) is None
+
+
+def test_delete_document_empties_its_content_once_and_keeps_its_record(store, open_store):
+    case = new_case(store)
+    document, kept = attach(store, case, "referat.pdf", b"Referat"), attach(store, case, "aftale.pdf")
+    assert delete(open_store(), document, when=at(5))
+    assert store.document_content(document.id) == b""
+    assert store.documents(case.id) == [attrs.evolve(document, deleted_at=at(5)), kept]
+    *_, deletion = store.history(case.id)
+    assert (deletion.kind, deletion.at, deletion.changes["document"]["id"]) == (
+        DOCUMENT_DELETED,
+        at(5),
+        document.id,
+    )
+    before = everything(store)
+    assert not delete(store, document, when=at(6))  # once only
+    assert not store.delete_document(kept.id + 1, deletion)  # unknown
+    assert everything(store) == before
+    assert store.document_content(kept.id) == b"%PDF-1.4 Samarbejdsaftale"
+    assert verified(store) == 4
+
+
+def test_document_digests_are_of_the_content_as_it_is_now(store):
+    case = new_case(store)
+    document, deleted = attach(store, case, "a.pdf", b"A"), attach(store, case, "b.pdf", b"B")
+    delete(store, deleted)
+    assert list(store.document_digests()) == [
+        audit.DocumentRow(document.id, case.id, "a.pdf", 1, sha256(b"A"), False, sha256(b"A")),
+        audit.DocumentRow(deleted.id, case.id, "b.pdf", 1, sha256(b"B"), True, sha256(b"")),
+    ]
+
+
 # -- the outbox --------------------------------------------------------------------------
 
 
@@ -1091,6 +1244,8 @@ def test_audit_rows_verify_after_a_mix_of_operations(store, open_store, url):
     )
     act(open_store(), case, changes={"kontakt_email": "anna@x.dk"}, when=at(6))
     store.record_refusal(case.id, at(7), "bo", None, "afbryd", ["no role"])
+    attach(store, case, "Referat med anna@x.dk.pdf", when=at(7))
+    delete(open_store(), attach(store, case, "fejl.pdf", b"fejl", when=at(7)), when=at(7))
     engine.store.close()
 
     rows = list(store.audit_rows())
@@ -1098,7 +1253,15 @@ def test_audit_rows_verify_after_a_mix_of_operations(store, open_store, url):
     cases = list(store.list_cases(CaseFilter()))
     assert len(cases) == made + 1
     assert sorted(r.event.id for r in rows) == sorted(e.id for c in cases for e in store.history(c.id))
-    assert {r.event.kind for r in rows} == {CREATED, ACTION, REMINDER, DEADLINE, HANDOVER}
+    assert {r.event.kind for r in rows} == {
+        CREATED,
+        ACTION,
+        REMINDER,
+        DEADLINE,
+        HANDOVER,
+        DOCUMENT,
+        DOCUMENT_DELETED,
+    }
     for row in rows:
         assert row.digest == audit.digest(row.event)
         assert row.event == next(e for e in store.history(row.event.case_id) if e.id == row.event.id)
@@ -1185,6 +1348,7 @@ def people(store):
 
 
 ANNA = (["anna@x.dk", "Anna Jensen"], ["anna"])
+NOTHING = {"cases": [], "events": [], "messages": [], "refusals": [], "documents": []}
 
 
 def test_personal_data_finds_every_case_event_message_and_refusal_naming_the_person(store, people):
@@ -1241,12 +1405,7 @@ def test_personal_data_finds_every_case_event_message_and_refusal_naming_the_per
         "anna",
         "afbryd",
     )
-    assert store.personal_data(["nobody@x.dk"], ["nobody"]) == {
-        "cases": [],
-        "events": [],
-        "messages": [],
-        "refusals": [],
-    }
+    assert store.personal_data(["nobody@x.dk"], ["nobody"]) == NOTHING
 
 
 def test_erase_personal_data_pseudonymises_and_records_itself(store, open_store, people):
@@ -1254,7 +1413,7 @@ def test_erase_personal_data_pseudonymises_and_records_itself(store, open_store,
     before_untouched = (store.get_case(untouched.id), store.history(untouched.id))
     histories = {c.id: store.history(c.id) for c in (hers, acted)}
     counts = open_store().erase_personal_data(*ANNA, "slettet-1", at(10), "admin")
-    assert counts == {"cases": 2, "events": 3, "messages": 1}
+    assert counts == {"cases": 2, "events": 3, "messages": 1, "documents": 0}
 
     case = store.get_case(hers.id)
     assert case.title == "Spejderne v/ slettet-1"
@@ -1280,12 +1439,13 @@ def test_erase_personal_data_pseudonymises_and_records_itself(store, open_store,
     assert (to_bo.recipient, to_bo.body) == ("bo@x.dk", "Der er nyt i sagen")
     assert [r["actor"] for r in store.refusals(untouched.id)] == ["slettet-1", "bo"]
 
-    assert store.personal_data(*ANNA) == {"cases": [], "events": [], "messages": [], "refusals": []}
+    assert store.personal_data(*ANNA) == NOTHING
     assert verified(store) == 7
     assert store.erase_personal_data(*ANNA, "slettet-1", at(11), "admin") == {
         "cases": 0,
         "events": 0,
         "messages": 0,
+        "documents": 0,
     }
 
 
@@ -1307,12 +1467,47 @@ def test_erase_personal_data_pseudonymises_owners_and_the_history_still_replays(
     handed = hand_over(store, new_case(store, "FDF"), "anna", when=at(3))
     away = hand_over(store, new_case(store, "Spejderne", owner="anna"), "bo", when=at(4))
     counts = store.erase_personal_data([], ["anna"], "slettet-1", at(10), "admin")
-    assert counts == {"cases": 3, "events": 3, "messages": 0}
+    assert counts == {"cases": 3, "events": 3, "messages": 0, "documents": 0}
     assert [store.get_case(c.id).owner for c in (opened, handed, away)] == ["slettet-1", "slettet-1", "bo"]
     assert [e.owner for e in store.history(away.id)][:2] == ["slettet-1", "bo"]
     assert list(store.list_cases(CaseFilter(owner="anna"))) == []
-    assert store.personal_data([], ["anna"]) == {"cases": [], "events": [], "messages": [], "refusals": []}
+    assert store.personal_data([], ["anna"]) == NOTHING
     assert replayed(store) == 8  # three opened, two handed over, three erasures
+
+
+def test_personal_data_lists_documents_named_so_or_kept_with_the_persons_cases(store):
+    hers = new_case(store, "Spejderne", fields={"kontakt_email": "anna@x.dk"})
+    plain = attach(store, hers, "aftale.pdf")
+    other = new_case(store, "FDF")
+    named = attach(store, other, "Ansøgning fra Anna Jensen.pdf", when=at(4))
+    attach(store, new_case(store, "Boldklubben"), "Referat med Hanna Jensen.pdf")
+    found = store.personal_data(*ANNA)["documents"]
+    assert found == [
+        {
+            "id": d.id,
+            "case": d.case_id,
+            "name": d.name,
+            "size": d.size,
+            "sha256": d.sha256,
+            "attached_at": d.attached_at,
+            "actor": "mette",
+            "deleted": False,
+            "named": d is named,
+        }
+        for d in (plain, named)
+    ]
+
+
+def test_erase_personal_data_renames_documents_and_leaves_their_content(store):
+    case = new_case(store, "FDF")
+    named = attach(store, case, "Ansøgning fra anna@x.dk.pdf", b"Anna Jensen, Skolevej 1")
+    other = attach(store, case, "budget.pdf")
+    counts = store.erase_personal_data(*ANNA, "slettet-1", at(10), "admin")
+    assert (counts["documents"], counts["cases"]) == (1, 1)
+    assert store.documents(case.id) == [attrs.evolve(named, name="Ansøgning fra slettet-1.pdf"), other]
+    assert store.document_content(named.id) == b"Anna Jensen, Skolevej 1"  # contents are not searched
+    assert store.personal_data(*ANNA) == NOTHING
+    assert verified(store) == 4
 
 
 def test_erase_personal_data_leaves_other_people_alone(store):
@@ -1321,7 +1516,7 @@ def test_erase_personal_data_leaves_other_people_alone(store):
     before = (store.get_case(hanna.id), store.history(hanna.id), store.outbox())
     counts = store.erase_personal_data(["anna@x.dk"], [], "slettet-1", at(5), "admin")
     assert (store.get_case(hanna.id), store.history(hanna.id), store.outbox()) == before
-    assert counts == {"cases": 1, "events": 1, "messages": 0}
+    assert counts == {"cases": 1, "events": 1, "messages": 0, "documents": 0}
     assert store.get_case(anna.id).fields == {"kontakt_email": "slettet-1"}
 
 
@@ -1337,12 +1532,7 @@ def test_erase_personal_data_erases_a_text_whatever_its_case(store):
     case = new_case(store, fields={"kontakt_email": "Anna@X.dk"})
     store.erase_personal_data(["anna@x.dk"], [], "slettet-1", at(5), "admin")
     assert store.get_case(case.id).fields == {"kontakt_email": "slettet-1"}
-    assert store.personal_data(["anna@x.dk"], []) == {
-        "cases": [],
-        "events": [],
-        "messages": [],
-        "refusals": [],
-    }
+    assert store.personal_data(["anna@x.dk"], []) == NOTHING
 
 
 def test_erase_personal_data_reaches_message_subjects_and_payloads(store):

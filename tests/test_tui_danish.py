@@ -18,6 +18,7 @@ from samskab.tui.screens.case import CaseScreen
 from samskab.tui.screens.cases import CasesScreen
 from samskab.tui.screens.columns import ColumnsDialog
 from samskab.tui.screens.dashboard import DashboardScreen, ReportCasesScreen
+from samskab.tui.screens.document_forms import AttachForm, SaveDialog
 from samskab.tui.screens.export_dialog import ExportDialog
 from samskab.tui.screens.help import HelpScreen
 from samskab.tui.screens.new_case import NewCaseScreen
@@ -134,6 +135,14 @@ async def test_every_screen_speaks_danish(engine, untranslated):
         await pilot.press("escape")
         await settle(pilot, CaseScreen)
         await press(pilot, "e", ExportDialog, "a case to print")
+        await pilot.press("escape")
+        await settle(pilot, CaseScreen)
+        await press(pilot, "v", AttachForm, "attaching a document")
+        pilot.app.screen.query_one("#path", Input).value = "findes-ikke.pdf"
+        await press(pilot, "ctrl+s", AttachForm, "a file that cannot be attached")
+        await pilot.press("escape", "escape")
+        await settle(pilot, CaseScreen)
+        await press(pilot, "g", SaveDialog, "saving a document")
         await pilot.press("escape")
         await settle(pilot, CaseScreen)
         await pilot.press("escape")

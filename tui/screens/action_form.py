@@ -1,6 +1,6 @@
 """Forms on a case: take an action, correct fields, comment, hand it over. Each is fields
 (if any) and a note, sent through the service; a refusal shows every reason and keeps
-everything the user typed."""
+everything the user typed. (Attaching a document, in ``document_forms``, is one too.)"""
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -130,22 +130,27 @@ class CaseForm(LeavesWhenAskedTwice, ModalScreen[str | None]):
     def action_submit(self) -> None:
         if not self.ready():
             return
-        values: dict[str, str] = {}
-        if self.fields:
-            form = self.query_one(FieldsForm)
-            problems = form.problems()
-            if problems:
-                self.refused(problems)
-                return
-            values = form.values()
-        note = self.query_one("#note", TextArea).text.strip() or None
-        self.save(values, note)
+        values = self.values()
+        if values is not None:
+            self.save(values, self.query_one("#note", TextArea).text.strip() or None)
+
+    def values(self) -> dict[str, str] | None:
+        """What the inputs hold, as typed; None when some of it does not parse (the form
+        says why)."""
+        if not self.fields:
+            return {}
+        form = self.query_one(FieldsForm)
+        problems = form.problems()
+        if problems:
+            self.refused(problems)
+            return None
+        return form.values()
 
     @work(thread=True, exclusive=True, group="take")
     def save(self, values: dict[str, str], note: str | None) -> None:
         self.samskab.fetch_and_show(
             lambda: self.send(values, note),
-            lambda case: self.dismiss(self.done(case)),
+            lambda sent: self.dismiss(self.done(sent)),
             lambda error: self.refused(error.reasons_in(self.samskab.words.lang)),
         )
 
@@ -153,10 +158,12 @@ class CaseForm(LeavesWhenAskedTwice, ModalScreen[str | None]):
         """Whether to send now (a form may ask first)."""
         return True
 
-    def send(self, values: dict[str, str], note: str | None) -> CaseDetail:
+    def send(self, values: dict[str, str], note: str | None) -> Any:
+        """Send the form through the service; what it answers goes to :meth:`done`."""
         raise NotImplementedError
 
-    def done(self, case: CaseDetail) -> str:
+    def done(self, sent: Any) -> str:
+        """What to say once sent."""
         return self.samskab.words("Done")
 
     def refused(self, reasons: list[str]) -> None:

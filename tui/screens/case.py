@@ -1,4 +1,5 @@
-"""Case: what it is, where it stands, what happened, and what can be done now."""
+"""Case: what it is, where it stands, what happened, the documents kept with it, and what
+can be done now."""
 
 from pathlib import Path
 from typing import ClassVar
@@ -9,12 +10,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
 
 from samskab.engine.messages import day, moment
-from samskab.engine.readmodels import CaseDetail, PersonView
+from samskab.engine.readmodels import CaseDetail, DocumentView, PersonView
 from samskab.tui.screens.action_form import ActionForm, CommentForm, CorrectionForm, HandoverForm
 from samskab.tui.screens.base import DataScreen
+from samskab.tui.screens.document_forms import AttachForm, SaveDialog
 from samskab.tui.screens.export_dialog import ExportDialog
+from samskab.tui.screens.links import LinksScreen, open_link
 from samskab.tui.widgets.action_list import ActionList
 from samskab.tui.widgets.labels import days_label
 
@@ -25,6 +29,9 @@ class CaseScreen(DataScreen):
         Binding("f", "correct", "Correct fields"),
         Binding("e", "print", "Export"),
         Binding("h", "hand_over", "Hand over"),
+        Binding("v", "attach", "Attach"),
+        Binding("g", "save_document", "Save"),  # short: a footer of 120 columns holds them all
+        Binding("l", "open_link", "Link"),
     ]
     HELP = (
         "A case: where it stands, its deadlines, fields and history. At the bottom, the "
@@ -45,8 +52,11 @@ class CaseScreen(DataScreen):
             with VerticalScroll(id="case-left"):
                 yield Static(w("Deadlines and reminders"), classes="section-title")
                 yield Static(id="case-deadlines")
-                yield Static(w("Fields"), classes="section-title")
+                yield Static(w("Fields"), classes="section-title", id="case-fields-title")
                 yield Static(id="case-fields")
+                # The keys beside the title too: a narrow terminal's footer has no room for them.
+                yield Static(w("Documents (v attaches, g saves)"), classes="section-title")
+                yield OptionList(id="case-documents")
             with VerticalScroll(id="case-right"):
                 yield Static(w("History"), classes="section-title")
                 yield Static(id="case-history")
@@ -72,8 +82,11 @@ class CaseScreen(DataScreen):
             f"{w('Step')}: [b]{escape(case.state_title)}[/]{closed}{due}  ·  "
             f"{w('Owner')}: {escape(case.owner_name or '–')}"
         )
-        fields = [f"[dim]{escape(f.label)}[/]\n  {escape(f.shown)}" for f in case.shown_fields]
-        self.query_one("#case-fields", Static).update("\n".join(fields) or "–")
+        self.query_one("#case-fields", Static).update(self.fields_text(case))
+        links = any(f.link for f in case.shown_fields)
+        self.query_one("#case-fields-title", Static).update(
+            w("Fields (l opens a link)") if links else w("Fields")
+        )
         deadlines = []
         for d in case.deadlines:
             if d.kind == "deadline":
@@ -89,7 +102,37 @@ class CaseScreen(DataScreen):
             deadlines.append(text)
         self.query_one("#case-deadlines", Static).update("\n".join(deadlines) or "–")
         self.query_one("#case-history", Static).update(self.timeline(case))
+        self.show_documents(case)
         self.show_actions(case)
+
+    def fields_text(self, case: CaseDetail) -> str:
+        """The filled fields, a link field's address to click (or open with l)."""
+        lines, links = [], 0
+        for field in case.shown_fields:
+            shown = escape(field.shown)
+            if field.link is not None:
+                shown, links = f"[@click=screen.open_link({links})]{shown}[/]", links + 1
+            lines.append(f"[dim]{escape(field.label)}[/]\n  {shown}")
+        return "\n".join(lines) or "–"
+
+    def show_documents(self, case: CaseDetail) -> None:
+        w = self.samskab.words
+        options = self.query_one("#case-documents", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        if not case.documents:
+            options.add_option(Option(w("None yet; attach one with v."), disabled=True))
+            return
+        for document in case.documents:
+            about = f"{document.size_shown} · {document.actor} · {moment(document.attached_at, w.lang)}"
+            label = f"{escape(document.name)}\n  [dim]{escape(about)}[/]"
+            if document.deleted_at is not None:
+                label += f"\n  [dim]{w('content deleted {date}', date=day(document.deleted_at, w.lang))}[/]"
+            if document.note:
+                label += f"\n  [i]“{escape(document.note)}”[/]"
+            options.add_option(Option(label, id=str(document.id), disabled=document.deleted_at is not None))
+        if highlighted is not None and highlighted < options.option_count:
+            options.highlighted = highlighted
 
     def timeline(self, case: CaseDetail) -> str:
         lines = []
@@ -166,6 +209,52 @@ class CaseScreen(DataScreen):
         self.app.push_screen(
             HandoverForm(case, self.samskab.words("Hand the case over"), others), self.after_form
         )
+
+    def action_attach(self) -> None:
+        if self.case is not None:
+            self.app.push_screen(
+                AttachForm(self.case, self.samskab.words("Attach a document")), self.after_form
+            )
+
+    def action_save_document(self) -> None:
+        """Save the document highlighted in the list, or the only one; with several and
+        none chosen, go to the list."""
+        if self.case is None:
+            return
+        kept = [d for d in self.case.documents if d.deleted_at is None]
+        options = self.query_one("#case-documents", OptionList)
+        index = options.highlighted
+        chosen = self.case.documents[index] if index is not None and self.case.documents else None
+        if chosen is None or chosen.deleted_at is not None:
+            chosen = kept[0] if len(kept) == 1 else None
+        if chosen is None and kept:  # several: to the list, to choose one
+            options.focus()
+            options.highlighted = self.case.documents.index(kept[0])
+            self.app.notify(self.samskab.words("Choose a document, and press Enter."))
+        elif chosen is None:
+            self.app.notify(self.samskab.words("The case has no documents to save."), severity="warning")
+        else:
+            self.save(chosen)
+
+    @on(OptionList.OptionSelected, "#case-documents")
+    def document_chosen(self, event: OptionList.OptionSelected) -> None:
+        if self.case is not None:
+            self.save(next(d for d in self.case.documents if str(d.id) == event.option.id))
+
+    def save(self, document: DocumentView) -> None:
+        self.app.push_screen(SaveDialog.of(self.samskab, self.case_id, document))
+
+    def action_open_link(self, index: int | None = None) -> None:
+        """Open a link field's address: the one clicked, the only one, or one chosen."""
+        links = tuple(f for f in self.case.shown_fields if f.link) if self.case else ()
+        if index is not None and index < len(links):
+            open_link(self.samskab, links[index])
+        elif len(links) == 1:
+            open_link(self.samskab, links[0])
+        elif links:
+            self.app.push_screen(LinksScreen(links))
+        else:
+            self.app.notify(self.samskab.words("The case has no links."), severity="warning")
 
     def after_form(self, result: str | None) -> None:
         if result:

@@ -1,6 +1,8 @@
 """Export: where to write a file (and, given a choice, in which format), then write it
 through the service. The file name is filled in, in the current directory; a file that
-is there already is replaced only when asked twice."""
+is there already is replaced only when asked twice. Saving a case's document is the same
+dialog (``document_forms.SaveDialog``), with the document's own name and a button that
+opens the file once written."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -39,19 +41,26 @@ class ExportDialog(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "submit", "Export"),
     ]
+    SUBMIT = "Export"
+    """What the button (and ctrl+s) says, in English: said in the reader's language."""
+    AGAIN = "Export again to replace it, or choose another name."
+    OPEN: str | None = None
+    """A second button that also opens the file once written (None: none)."""
 
     def __init__(self, heading: str, name: str, formats: tuple[tuple[str, str], ...], write: Write):
         """``name``: the file's name, before today's date and the format's suffix
         (``sager`` -> ``sager-2026-11-23.xlsx``); ``formats``: (format, title), the first
-        chosen."""
+        chosen; none: ``name`` is the whole name."""
         super().__init__()
         self.heading = heading
         self.file_name = name
         self.formats = formats
-        self.fmt = formats[0][0]
+        self.fmt = formats[0][0] if formats else ""
         self.write = write
         self.replacing: Path | None = None
         """The file the person was told is there: exporting to it again replaces it."""
+        self.opening: Path | None = None
+        """The file to open once written (the button ``OPEN`` says)."""
 
     @property
     def samskab(self) -> "SamskabApp":
@@ -68,10 +77,13 @@ class ExportDialog(ModalScreen[str | None]):
                         yield RadioButton(title, value=index == 0, id=f"format-{fmt}")
             yield Label(w("File"), classes="field-label")
             today = day(self.samskab.service.now(), "en")  # ISO, so that the files sort by date
-            yield Input(f"{self.file_name}-{today}.{self.fmt}", id="export-path")
+            dated = f"{self.file_name}-{today}.{self.fmt}" if self.formats else self.file_name
+            yield Input(dated, id="export-path")
             yield Refusal(id="refusal")
             with Horizontal(classes="buttons"):
-                yield Button(w("Export"), variant="primary", id="submit")
+                yield Button(w(self.SUBMIT), variant="primary", id="submit")
+                if self.OPEN is not None:
+                    yield Button(w(self.OPEN), id="open")
                 yield Button(w("Cancel"), id="cancel")
         yield Footer()
 
@@ -102,23 +114,31 @@ class ExportDialog(ModalScreen[str | None]):
         path = Path(typed).expanduser()
         self.save(self.fmt, path, path == self.replacing)
 
+    @on(Button.Pressed, "#open")
+    def submit_and_open(self) -> None:
+        self.opening = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
+        self.action_submit()
+
     @work(thread=True, exclusive=True, group="export")
     def save(self, fmt: str, path: Path, replace: bool) -> None:
         self.samskab.fetch_and_show(
-            lambda: self.write(fmt, path, replace), self.written, lambda error: self.failed(error, path)
+            lambda: self.write(fmt, path, replace),
+            lambda said: self.written(said, path),
+            lambda error: self.failed(error, path),
         )
 
-    def written(self, said: str) -> None:
+    def written(self, said: str, path: Path) -> None:
+        if path == self.opening:
+            self.app.open_url(path.resolve().as_uri())
         self.app.notify(said)
         self.dismiss(said)
 
     def failed(self, error: SamskabError, path: Path) -> None:
         w = self.samskab.words
+        self.opening = None
         if isinstance(error, FileExists):
             self.replacing = path
-            self.query_one(Refusal).show_reasons(
-                error.reasons_in(w.lang)[0], [w("Export again to replace it, or choose another name.")]
-            )
+            self.query_one(Refusal).show_reasons(error.reasons_in(w.lang)[0], [w(self.AGAIN)])
             return
         self.refused(error.reasons_in(w.lang))
 
