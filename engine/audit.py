@@ -11,6 +11,14 @@ an HMAC, so events removed at the end are found too. :func:`verify` checks all o
 and replays every case from its history; an *anchor* (the database's head, kept
 elsewhere) also catches a whole database put back to an earlier copy of itself.
 
+A store whose writers work in parallel (PostgreSQL) cannot chain every event across the
+database without making every write wait for the one before. It keeps the case chains
+and their heads as above and, instead of the database chain, *checkpoints*: from time to
+time (``samskab tick``, ``audit anchor``) a :class:`Checkpoint` records where the chain
+of every case that moved since the last one stands, chained to the checkpoint before it
+under the key; the database's head is then the last checkpoint's. A case removed whole
+(events, head and row) is found once a checkpoint has recorded it.
+
 Personal data can be erased (GDPR) without breaking the chain: the erasure is an event
 of its own, in the chain, listing the events it rewrote and the digests of their new
 content; those events keep their original digest for the links and are compared with
@@ -21,11 +29,12 @@ the sha256 its history records: the event that attached it, or the one that dele
 content (which records the sha256 of what is left).
 """
 
+import datetime as dt
 import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,12 +161,36 @@ def load_key(path: Path, *, create: bool) -> tuple[Key, bool]:
 
 @attrs.frozen
 class AuditRow:
-    """A stored event with the digest and links stored beside it."""
+    """A stored event with the digest and links stored beside it (``chain``: None in a
+    store that keeps checkpoints instead of the database chain)."""
 
     event: Event
     digest: str
     case_link: str
-    chain: str
+    chain: str | None
+
+
+@attrs.frozen
+class Checkpoint:
+    """Where the case chains stood when the checkpoint was taken: ``heads`` holds (case,
+    events, last link) of each case whose chain moved since the checkpoint before;
+    ``events`` is how many events the checkpoints have recorded so far (every case's
+    count as last recorded, summed);
+    ``link`` chains it to the checkpoint before under the key (:func:`checkpoint_link`)."""
+
+    number: int
+    at: dt.datetime
+    events: int
+    heads: tuple[tuple[int, int, str], ...]
+    link: str
+
+
+def checkpoint_link(
+    key: "Key", previous: str | None, at: dt.datetime, events: int, heads: Iterable[tuple[int, int, str]]
+) -> str:
+    """The link of a checkpoint: its content's sha256, linked to the one before."""
+    content = {"at": clock.to_text(at), "events": events, "heads": [list(head) for head in heads]}
+    return key.link(previous, hashlib.sha256(jsontext.dumps(content).encode()).hexdigest())
 
 
 @attrs.frozen
@@ -250,12 +283,18 @@ def verify(
     cases: Iterable[Case] = (),
     anchor: Anchor | None = None,
     documents: Iterable[DocumentRow] | None = None,
+    checkpoints: Sequence[Checkpoint] | None = None,
 ) -> tuple[int, Broken | None]:
     """Check every event in order, the heads, then that each of ``cases`` is what its
     history makes it (so a case changed without an event shows) and, given ``documents``
     (every one the database keeps), that they are what the history records (so content
     swapped afterwards shows); (events checked, the first break). ``anchor``: the history
-    must hold it (not rewound, not rewritten)."""
+    must hold it (not rewound, not rewritten). ``checkpoints``: the store keeps those
+    instead of the database chain (None: every row's ``chain`` links it into the
+    database chain)."""
+    sealed = None if checkpoints is None else _Sealed(checkpoints, key)
+    if sealed is not None and sealed.broken:
+        return 0, sealed.broken
     last_chain: str | None = None
     last_link: dict[int, str] = {}
     counts: dict[int, int] = {}
@@ -279,13 +318,16 @@ def verify(
                 event.case_id,
                 msg("the case's chain is broken here (an event removed, changed or forged?)"),
             )
-        if row.chain != key.link(last_chain, row.digest):
-            return count, Broken(event.id, event.case_id, msg("the database's chain is broken here"))
-        if anchor is not None and count == anchor.events and row.chain != anchor.head:
-            return count, Broken(event.id, event.case_id, msg("the history differs from the anchor here"))
         last_link[event.case_id] = row.case_link
         counts[event.case_id] = counts.get(event.case_id, 0) + 1
-        last_chain = row.chain
+        if sealed is None:
+            if row.chain != key.link(last_chain, row.digest):
+                return count, Broken(event.id, event.case_id, msg("the database's chain is broken here"))
+            if anchor is not None and count == anchor.events and row.chain != anchor.head:
+                return count, Broken(event.id, event.case_id, msg("the history differs from the anchor here"))
+            last_chain = row.chain
+        elif broken := sealed.check(event, counts[event.case_id], row.case_link):
+            return count, broken
         if event.kind == ERASURE:
             for erased, now in _erased(event).items():
                 if erased >= event.id:
@@ -299,11 +341,18 @@ def verify(
     for event_id, (content, case_id) in sorted(mismatched.items()):
         if rewritten.get(event_id) != content:
             return count, Broken(event_id, case_id, msg("its content does not match its digest (edited?)"))
-    if anchor is not None and count < anchor.events:
-        return count, Broken(
-            0, 0, msg("the history is shorter than the anchor (events removed, or an older copy?)")
-        )
-    broken = _heads(heads, key, counts, last_link, count, last_chain)
+    if sealed is None:
+        if anchor is not None and count < anchor.events:
+            return count, Broken(
+                0, 0, msg("the history is shorter than the anchor (events removed, or an older copy?)")
+            )
+        database = (count, last_chain or GENESIS) if count else None
+    else:
+        broken = sealed.after(counts, anchor)
+        if broken:
+            return count, broken
+        database = sealed.head
+    broken = _heads(heads, key, counts, last_link, database, checkpointed=sealed is not None)
     if broken:
         return count, broken
     for case in cases:
@@ -425,6 +474,68 @@ class _Documents:
         return None
 
 
+class _Sealed:
+    """The checkpoints, checked as a chain of their own, and what they say each case's
+    history holds: the link at each count they recorded, and at least the last count."""
+
+    def __init__(self, checkpoints: Sequence[Checkpoint], key: Key):
+        self.broken: Broken | None = None
+        self.wanted: dict[tuple[int, int], tuple[int, str]] = {}
+        """(case, count) -> (checkpoint, the case's link after that many events)."""
+        self.sealed: dict[int, tuple[int, int]] = {}
+        """case -> (its count at the last checkpoint that recorded it, that checkpoint)."""
+        self.anchors: dict[str, int] = {}
+        """Each checkpoint's link -> the events it covered: what an anchor may be."""
+        self.head: tuple[int, str] | None = None
+        previous: str | None = None
+        for checkpoint in checkpoints:
+            if checkpoint.link != checkpoint_link(
+                key, previous, checkpoint.at, checkpoint.events, checkpoint.heads
+            ):
+                self.broken = Broken(
+                    0, 0, msg("checkpoint {number} of the database was changed", number=checkpoint.number)
+                )
+                return
+            for case_id, count, last in checkpoint.heads:
+                self.wanted[case_id, count] = (checkpoint.number, last)
+                self.sealed[case_id] = (count, checkpoint.number)
+            self.anchors[checkpoint.link] = checkpoint.events
+            previous = checkpoint.link
+            self.head = (checkpoint.events, checkpoint.link)
+
+    def check(self, event: Event, count: int, case_link: str) -> Broken | None:
+        """The case's link after its ``count``th event is the one a checkpoint recorded."""
+        wanted = self.wanted.get((event.case_id, count))
+        if wanted is not None and wanted[1] != case_link:
+            return Broken(
+                event.id or 0,
+                event.case_id,
+                msg("the case's history differs from checkpoint {number} here", number=wanted[0]),
+            )
+        return None
+
+    def after(self, counts: Mapping[int, int], anchor: Anchor | None) -> Broken | None:
+        """Every case a checkpoint recorded is still there, as long; the anchor is a checkpoint."""
+        for case_id, (count, number) in sorted(self.sealed.items()):
+            if counts.get(case_id, 0) < count:
+                return Broken(
+                    0,
+                    case_id,
+                    msg(
+                        "the case's history ends before checkpoint {number} recorded it"
+                        " (events, or the whole case, removed?)",
+                        number=number,
+                    ),
+                )
+        if anchor is None or self.anchors.get(anchor.head) == anchor.events:
+            return None
+        if anchor.events > (self.head[0] if self.head else 0):
+            return Broken(
+                0, 0, msg("the history is shorter than the anchor (events removed, or an older copy?)")
+            )
+        return Broken(0, 0, msg("the history differs from the anchor here"))
+
+
 def _erased(event: Event) -> dict[int, str]:
     listed = event.changes.get("erased", {})
     return {int(k): v for k, v in listed.items()} if isinstance(listed, Mapping) else {}
@@ -435,24 +546,29 @@ def _heads(
     key: Key,
     counts: Mapping[int, int],
     last_link: Mapping[int, str],
-    count: int,
-    last_chain: str | None,
+    database: tuple[int, str] | None,
+    *,
+    checkpointed: bool,
 ) -> Broken | None:
-    """Each chain ends where its head says, and every head is one samskab wrote."""
+    """Each chain ends where its head says, and every head is one samskab wrote; the
+    database's head is (events, last link) of its chain or of its last checkpoint."""
     expected = {case_id: (n, last_link[case_id]) for case_id, n in counts.items()}
-    if count:
-        expected[DATABASE] = (count, last_chain or GENESIS)
+    if database is not None:
+        expected[DATABASE] = database
     seen = set()
     for head in heads:
         seen.add(head.case_id)
         if not hmac.compare_digest(head.mac, key.head(head.case_id, head.count, head.last)):
             return Broken(0, head.case_id, msg("a head of the chain was changed"))
         if expected.get(head.case_id) != (head.count, head.last):
-            what = (
-                msg("the database's history ends before its recorded head (events removed at the end?)")
-                if head.case_id == DATABASE
-                else msg("the case's history ends before its recorded head (events removed at the end?)")
-            )
+            if head.case_id != DATABASE:
+                what = msg("the case's history ends before its recorded head (events removed at the end?)")
+            elif checkpointed:
+                what = msg("the database's checkpoints end before its recorded head (a checkpoint removed?)")
+            else:
+                what = msg(
+                    "the database's history ends before its recorded head (events removed at the end?)"
+                )
             return Broken(0, head.case_id, what)
     for missing in sorted(set(expected) - seen):
         return Broken(0, missing, msg("a chain has no head (removed?)"))

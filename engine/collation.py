@@ -26,7 +26,12 @@ def compare(a: str, b: str) -> int:
     return (ka > kb) - (ka < kb)
 
 
+def searched(title: str, fields: Mapping[str, Any]) -> list[str]:
+    """What a search of cases looks in: the case's title and each field value, folded."""
+    return [fold(title), *(fold(str(v)) for v in fields.values() if v is not None)]
+
+
 def mentions(needle: str, title: str, fields: Mapping[str, Any]) -> bool:
     """Whether the case's title or one of its field values holds ``needle`` (folded)."""
     wanted = fold(needle)
-    return wanted in fold(title) or any(wanted in fold(str(v)) for v in fields.values() if v is not None)
+    return any(wanted in text for text in searched(title, fields))

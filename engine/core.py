@@ -884,7 +884,8 @@ class Engine:
     # -- deadlines ---------------------------------------------------------------
 
     def tick(self) -> TickReport:
-        """Fire every reminder and deadline that is due, each exactly once; then deliver.
+        """Fire every reminder and deadline that is due, each exactly once; take an audit
+        checkpoint (for a store that keeps them); then deliver.
 
         What fails for one case (a plugin's guard that raises, a broken definition) is
         recorded on that case's history and in the report, and tick goes on with the
@@ -911,6 +912,7 @@ class Engine:
                 raise
             except Exception as error:
                 self._failed(due, now, error, report)
+        self.store.audit_checkpoint(now)
         return attrs.evolve(report, delivery=self.deliver())
 
     def _fire(self, due: Deadline, now: dt.datetime, report: "TickReport") -> None:

@@ -1019,26 +1019,30 @@ class Service:
         :meth:`audit_anchor` gave, which the history must still hold."""
         self._may(people.AUDIT)
         store, key = self._engine.store, self._key()
-        register = store.get_case(people.REGISTER)
-        every_case = itertools.chain(
-            [register] if register else [], store.list_cases(CaseFilter(order_by="id"))
-        )
-        checked, broken = audit.verify(
-            store.audit_rows(),
-            key,
-            store.audit_heads(),
-            every_case,
-            _anchor(anchor) if anchor else None,
-            store.document_digests(),
-        )
+        with store.snapshot():  # writers going on meanwhile are not taken for tampering
+            register = store.get_case(people.REGISTER)
+            every_case = itertools.chain(
+                [register] if register else [], store.list_cases(CaseFilter(order_by="id"))
+            )
+            checked, broken = audit.verify(
+                store.audit_rows(),
+                key,
+                store.audit_heads(),
+                every_case,
+                _anchor(anchor) if anchor else None,
+                store.document_digests(),
+                store.audit_checkpoints(),
+            )
         return AuditReport(
             checked, Broken(broken.event_id, broken.case_id, text(broken.what, self.lang)) if broken else None
         )
 
     @_serial
     def audit_anchor(self) -> Anchor:
-        """The database's head now, to keep elsewhere (``verify_audit(anchor=...)``)."""
+        """The database's head now, to keep elsewhere (``verify_audit(anchor=...)``); a
+        store that keeps checkpoints takes one first, so the anchor holds every event."""
         self._may(people.AUDIT)
+        self._engine.store.audit_checkpoint(self.now())
         head = next((h for h in self._engine.store.audit_heads() if h.case_id == audit.DATABASE), None)
         return Anchor(head.count if head else 0, head.last if head else audit.GENESIS, self.now())
 

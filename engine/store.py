@@ -14,21 +14,32 @@ are one call, so a store can make them one transaction. The rules every store ke
   exception: :meth:`Store.erase_personal_data` pseudonymises events in place, and
   records that it did (an erasure event on each case it touched, listing the events it
   changed and the digests of their new content).
-- **Appends are serialised and keyed.** Each event's digest (:func:`engine.audit.digest`
-  of the event as stored), case link and database-wide chain link (``Key.link`` under
-  the key given to :meth:`Store.use_audit_key`) are computed from the latest heads
-  *inside* the write transaction that appends it, and the heads (per case, and
-  ``audit.DATABASE`` for the database: count, last link, ``Key.head``) move in the same
-  transaction. No other append to the same database can come between reading the heads
-  and committing, so two writers can never fork a chain: :func:`engine.audit.verify`
-  holds on :meth:`Store.audit_rows` and :meth:`Store.audit_heads` after any
-  interleaving of writers. (SQLite: one writer at a time, and every write transaction's
-  first statement is a write, so it holds the lock before it reads.)
+- **Appends are keyed and never fork a chain.** Each event's digest
+  (:func:`engine.audit.digest` of the event as stored) and case link (``Key.link`` under
+  the key given to :meth:`Store.use_audit_key`) are computed from the case's head
+  *inside* the write transaction that appends it, and the head (count, last link,
+  ``Key.head``) moves in the same transaction; no other append to the same case can
+  come between reading its head and committing. The database-wide part is one of two:
+
+  - a *chain* (:meth:`Store.audit_checkpoints` is None): each event is also linked to
+    the one before it in the database (``AuditRow.chain``), and the ``audit.DATABASE``
+    head moves with every append, so appends to the whole database are serialised
+    (SQLite: one writer at a time anyway, and every write transaction's first statement
+    is a write, so it holds the lock before it reads);
+  - *checkpoints* (PostgreSQL): appends to different cases never wait for each other;
+    :meth:`Store.audit_checkpoint` seals, from time to time, where the chain of every
+    case that moved since stands, chained to the checkpoint before, and the
+    ``audit.DATABASE`` head is the last checkpoint's.
+
+  Either way :func:`engine.audit.verify` holds on :meth:`Store.audit_rows`,
+  :meth:`Store.audit_heads` and :meth:`Store.audit_checkpoints` after any interleaving
+  of writers.
 - **Ids are the store's.** Cases, events, deadlines, outbox messages and documents get
   positive integer ids, increasing in the order they are committed and never reused; ids given
   in the objects passed in (``Case.id``, ``Event.id``, ``Event.case_id``,
   ``Deadline.case_id`` of a new case) are ignored. Events in id order are the order of
-  the chain.
+  the chains. (A store whose writers work in parallel keeps this order within a case;
+  across cases, of two transactions at once the one with the lower id may commit last.)
 - **Times are datetimes.** Every time given or returned (on cases, events, deadlines
   and messages; in refusals, the outbox log and what :meth:`Store.personal_data` finds;
   ``now``, ``at``, ``until`` and ``CaseFilter.overdue_at``) is a timezone-aware
@@ -49,6 +60,7 @@ are one call, so a store can make them one transaction. The rules every store ke
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -58,7 +70,7 @@ from samskab.engine.cases import Case, Deadline, Event
 from samskab.engine.readmodels import CaseFilter
 
 if TYPE_CHECKING:
-    from samskab.engine.audit import AuditRow, DocumentRow, Head, Key
+    from samskab.engine.audit import AuditRow, Checkpoint, DocumentRow, Head, Key
 
 
 @attrs.frozen
@@ -424,13 +436,34 @@ class Store(Protocol):
         an unkeyed history in place of a keyed one). A keyed database refuses a key
         that is not its own (BadInput)."""
 
+    def snapshot(self) -> "AbstractContextManager[None]":
+        """A context in which every read sees the database as one moment left it, whatever
+        other instances commit meanwhile, so that a check across several reads (``audit
+        verify``: the events, then the heads, then the cases) sees one state. Only reads
+        go inside."""
+
     def audit_rows(self) -> "Iterable[AuditRow]":
         """Every event with its stored digest and links, oldest first (by id), such that
-        ``audit.verify(store.audit_rows(), key, store.audit_heads())`` finds nothing
+        ``audit.verify(store.audit_rows(), key, store.audit_heads(),
+        checkpoints=store.audit_checkpoints())`` finds nothing
         broken in anything this store wrote."""
 
     def audit_heads(self) -> "Iterable[Head]":
-        """Every head: one per case with events, and ``audit.DATABASE``'s."""
+        """Every head: one per case with events, and ``audit.DATABASE``'s (with a chain:
+        once there are events; with checkpoints: once there is a checkpoint)."""
+
+    def audit_checkpoint(self, at: dt.datetime) -> None:
+        """Take a checkpoint at ``at`` (module docstring): record (case, count, last link)
+        of every case whose chain moved since the last checkpoint, and how many events
+        the checkpoints have recorded (every case's count as last recorded, summed),
+        linked to the checkpoint before under the key; the
+        ``audit.DATABASE`` head becomes this checkpoint's. One transaction; it may leave
+        out a case being written to at that moment (the next checkpoint has it), and
+        takes no checkpoint when no chain moved. Nothing to do for a store with a chain."""
+
+    def audit_checkpoints(self) -> "list[Checkpoint] | None":
+        """Every checkpoint, oldest first; None for a store that keeps the database chain
+        instead (``AuditRow.chain``)."""
 
     def record_refusal(
         self,

@@ -2,7 +2,9 @@
 
 import json
 import re
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -124,3 +126,34 @@ def register_plugin():
     yield register
     for plugin in added:
         pm.unregister(plugin)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One PostgreSQL server for the whole run (started at first use, in about a second),
+    stopped at the end. Its data is in a temporary directory of its own, not pytest's:
+    run as root, the server runs as another account, which must reach it, and pytest
+    makes its own directory owner-only whenever a run starts."""
+    from servers import Postgres
+
+    directory = Path(tempfile.mkdtemp(prefix="samskab-postgres-"))
+    server = Postgres(directory)
+    yield server
+    server.stop()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres) -> str:
+    """A new, empty schema of the run's PostgreSQL server: a database of its own."""
+    return postgres.url()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def each_store(request, monkeypatch) -> str:
+    """Run the test on each built-in store: the command line's database (SAMSKAB_DB) is
+    the default SQLite file in the test's directory, or a new PostgreSQL schema (its key
+    and samskab.toml in the test's directory all the same)."""
+    if request.param == "postgresql":
+        monkeypatch.setenv("SAMSKAB_DB", request.getfixturevalue("postgres_url"))
+    return request.param

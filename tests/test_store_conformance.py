@@ -3,15 +3,13 @@
 Each test checks one method of the ``Store`` protocol (its name starts with
 ``test_<method>``), or a rule every method keeps (``test_times_...``), on every store in
 ``STORES``, through the Store API only: a store passes this module or it is not a
-samskab store. A new store adds a factory to ``STORES``: a context manager that makes a
-fresh, empty database for one test and yields the URL its ``open_store`` hook claims.
+samskab store. A new store adds to ``STORES`` a fixture that gives the URL of a fresh,
+empty database for one test, which its ``open_store`` hook claims.
 """
 
-import contextlib
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -39,13 +37,13 @@ from samskab.engine.readmodels import CaseFilter, Period
 from samskab.engine.store import Outgoing, Store, StoredDefinition, StoredDocument
 
 
-@contextlib.contextmanager
-def sqlite_database(tmp_path: Path) -> Iterator[str]:
-    yield f"sqlite:///{tmp_path / 'conformance.db'}"
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'conformance.db'}"
 
 
-STORES = {"sqlite": sqlite_database}
-"""Store name -> a factory of fresh databases (``tmp_path`` -> context manager of a URL)."""
+STORES = {"sqlite": "sqlite_url", "postgresql": "postgres_url"}
+"""Store name -> the fixture giving the URL of a fresh, empty database for one test."""
 
 PM = make_plugin_manager(load_entrypoints=False)
 SECRET = b"k" * audit.KEY_BYTES
@@ -55,10 +53,9 @@ too, for an engine opened on the same database)."""
 
 
 @pytest.fixture(params=list(STORES))
-def url(request, tmp_path) -> Iterator[str]:
+def url(request) -> str:
     """A fresh, empty database of each store."""
-    with STORES[request.param](tmp_path) as opened:
-        yield opened
+    return request.getfixturevalue(STORES[request.param])
 
 
 @pytest.fixture
@@ -258,7 +255,9 @@ def everything(store: Store) -> tuple:
 def replayed(store: Store) -> int:
     """As :func:`verified`, and every case (its owner too) is what its history makes it."""
     cases = list(store.list_cases(CaseFilter()))
-    checked, broken = audit.verify(store.audit_rows(), KEY, store.audit_heads(), cases)
+    checked, broken = audit.verify(
+        store.audit_rows(), KEY, store.audit_heads(), cases, checkpoints=store.audit_checkpoints()
+    )
     assert broken is None
     return checked
 
@@ -267,7 +266,11 @@ def verified(store: Store) -> int:
     """How many events the audit trail holds; fails if any link is broken or any document
     is not what its history records."""
     checked, broken = audit.verify(
-        store.audit_rows(), KEY, store.audit_heads(), documents=store.document_digests()
+        store.audit_rows(),
+        KEY,
+        store.audit_heads(),
+        documents=store.document_digests(),
+        checkpoints=store.audit_checkpoints(),
     )
     assert broken is None
     return checked
@@ -1265,7 +1268,7 @@ def test_audit_rows_verify_after_a_mix_of_operations(store, open_store, url):
     for row in rows:
         assert row.digest == audit.digest(row.event)
         assert row.event == next(e for e in store.history(row.event.case_id) if e.id == row.event.id)
-    assert audit.verify(rows, KEY, store.audit_heads()) == (len(rows), None)
+    assert verified(store) == len(rows)
 
     touched = store.erase_personal_data(["anna@x.dk"], ["anna"], "slettet-1", at(8), "admin")["cases"]
     assert touched >= 1
@@ -1566,6 +1569,19 @@ def test_erase_personal_data_lists_what_it_changed_in_its_erasure_events(store, 
 # -- the audit key and the heads -----------------------------------------------------------
 
 
+def test_snapshot_reads_the_database_as_one_moment_left_it(store, open_store):
+    case = new_case(store)
+    other = open_store()
+    with store.snapshot():
+        before = (store.get_case(case.id), store.history(case.id), list(store.audit_heads()))
+        act(other, other.get_case(case.id), note="meanwhile")
+        new_case(other, "Another")
+        assert (store.get_case(case.id), store.history(case.id), list(store.audit_heads())) == before
+        assert [c.id for c in store.list_cases(CaseFilter())] == [case.id]
+    assert store.get_case(case.id).revision == 2
+    assert verified(store) == 3
+
+
 def test_audit_key_path_is_none_or_a_path_that_is_not_the_database(store, url):
     path = store.audit_key_path()
     assert path is None or (path.name.endswith(".key") and str(path) not in url)
@@ -1597,13 +1613,50 @@ def test_audit_heads_follow_every_append(store):
     first = new_case(store)
     act(store, first)
     second = new_case(store, "Bo's")
+    store.audit_checkpoint(at(4))
     heads = {h.case_id: h for h in store.audit_heads()}
     assert set(heads) == {audit.DATABASE, first.id, second.id}
     assert (heads[audit.DATABASE].count, heads[first.id].count, heads[second.id].count) == (3, 2, 1)
     rows = list(store.audit_rows())
-    assert heads[audit.DATABASE].last == rows[-1].chain
+    checkpoints = store.audit_checkpoints()
+    database_last = rows[-1].chain if checkpoints is None else checkpoints[-1].link
+    assert heads[audit.DATABASE].last == database_last
     assert heads[first.id].last == [r for r in rows if r.event.case_id == first.id][-1].case_link
     assert all(h.mac == KEY.head(h.case_id, h.count, h.last) for h in heads.values())
+
+
+def test_audit_checkpoint_records_where_every_moved_chain_stands(store, open_store):
+    first = new_case(store)
+    store.audit_checkpoint(at(2))
+    act(open_store(), first)
+    second = new_case(store, "Bo's")
+    store.audit_checkpoint(at(3))
+    store.audit_checkpoint(at(4))  # nothing moved since
+    assert verified(store) == 3
+    checkpoints = store.audit_checkpoints()
+    if checkpoints is None:  # a chain instead: its head moved with every append
+        assert next(h for h in store.audit_heads() if h.case_id == audit.DATABASE).count == 3
+        return
+    links = {r.event.id: r.case_link for r in store.audit_rows()}
+    history = {case.id: [e.id for e in store.history(case.id)] for case in (first, second)}
+    assert [(c.at, c.events) for c in checkpoints] == [(at(2), 1), (at(3), 3)]
+    assert checkpoints[0].heads == ((first.id, 1, links[history[first.id][0]]),)
+    assert checkpoints[1].heads == (
+        (first.id, 2, links[history[first.id][1]]),
+        (second.id, 1, links[history[second.id][0]]),
+    )
+
+
+def test_audit_checkpoints_are_none_or_a_chain_that_verify_checks(store):
+    case = new_case(store)
+    act(store, case)
+    store.audit_checkpoint(at(3))
+    checkpoints = store.audit_checkpoints()
+    assert checkpoints is None or [c.number for c in checkpoints] == sorted(c.number for c in checkpoints)
+    if checkpoints:
+        forged = [attrs.evolve(checkpoints[0], events=checkpoints[0].events + 1)]
+        _, broken = audit.verify(store.audit_rows(), KEY, store.audit_heads(), checkpoints=forged)
+        assert broken is not None and "checkpoint" in str(broken.what)
 
 
 # -- times -------------------------------------------------------------------------------
