@@ -15,6 +15,7 @@ from samskab.engine import hookspecs
 
 DEFAULT_PLUGINS = (
     "samskab.plugins.sqlite_store",
+    "samskab.plugins.postgresql",
     "samskab.plugins.builtin_processes",
     "samskab.plugins.builtin_guards",
     "samskab.plugins.email_channel",

@@ -8,6 +8,7 @@ import threading
 import time
 
 import attrs
+import pytest
 from conftest import ADMIN
 
 
@@ -62,6 +63,7 @@ path = "journal.log"
     return number, str(other["id"])
 
 
+@pytest.mark.usefixtures("each_store")
 def test_export_holds_everything_on_the_person(samskab, workdir):
     number, _ = setup(samskab, workdir)
     data = json.loads(samskab("person", "export", "anna@forening.dk").stdout)
@@ -72,6 +74,7 @@ def test_export_holds_everything_on_the_person(samskab, workdir):
     assert "nothing is held" in samskab("person", "export", "nobody@x.dk", exit=1).stderr
 
 
+@pytest.mark.usefixtures("each_store")
 def test_erase_pseudonymises_everywhere_and_the_chain_still_verifies(samskab, workdir):
     number, other = setup(samskab, workdir)
     erased = samskab("person", "erase", "anna@forening.dk", "--yes")
@@ -88,6 +91,7 @@ def test_erase_pseudonymises_everywhere_and_the_chain_still_verifies(samskab, wo
     assert [e["kind"] for e in samskab.json("cases", "show", other)["history"]] == ["created"]
 
 
+@pytest.mark.usefixtures("each_store")
 def test_an_erased_owner_becomes_the_pseudonym_as_an_actor_does(samskab, workdir):
     opened_by_her, _ = setup(samskab, workdir)
     handed = str(samskab.json("cases", "new", "partnerskab", "--title", "FDF")["id"])
@@ -120,6 +124,7 @@ def test_an_erased_owner_becomes_the_pseudonym_as_an_actor_does(samskab, workdir
     assert samskab.json("cases", "handover", handed, "bente", "--note", "Overtager")["owner"] == "bente"
 
 
+@pytest.mark.usefixtures("each_store")
 def test_erasing_an_owner_says_which_open_cases_to_hand_over(samskab, workdir):
     setup(samskab, workdir)
     said = samskab("person", "erase", "anna@forening.dk", "--yes").stdout
@@ -137,6 +142,7 @@ def test_erase_asks_first(samskab, workdir):
     assert json.loads(samskab("person", "export", "anna@forening.dk").stdout)["cases"]
 
 
+@pytest.mark.usefixtures("each_store")
 def test_erasing_one_person_leaves_everyone_else_exactly_as_they_were(samskab, workdir):
     """anna@x.dk is not inside hanna@x.dk, and "e" is nobody: only whole addresses erase."""
     for name, address in (("Hanna", "hanna@x.dk"), ("Anna", "Anna@X.dk"), ("Joanna", "joanna@x.dk")):
@@ -170,6 +176,7 @@ def test_an_erased_address_is_left_in_no_byte_of_the_database_files(samskab, wor
     other.close()
 
 
+@pytest.mark.usefixtures("each_store")
 def test_a_registered_person_erased_is_gone_from_the_register_and_its_history(samskab, workdir):
     number, _ = setup(samskab, workdir)
     before = samskab.json("people", "history")
@@ -185,6 +192,7 @@ def test_a_registered_person_erased_is_gone_from_the_register_and_its_history(sa
     assert "slettet-" in erased
 
 
+@pytest.mark.usefixtures("each_store")
 def test_the_pseudonym_is_keyed_and_the_same_everywhere(samskab, workdir):
     """Not the bare hash of the address (anyone with a list of addresses could find her)."""
     import hashlib

@@ -44,8 +44,8 @@ def test_hook_open_store(samskab, register_plugin, workdir):
     assert samskab.json("--db", "custom:elsewhere.db", "cases", "show", str(case["id"]))["title"] == "Lions"
     # The built-in store still serves plain paths, and nobody claims other URLs.
     assert not (workdir / "samskab.db").exists()
-    result = samskab("--db", "postgres://server/db", "cases", "list", exit=2)
-    assert "no storage plugin can open 'postgres://server/db'" in result.stderr
+    result = samskab("--db", "mysql://server/db", "cases", "list", exit=2)
+    assert "no storage plugin can open 'mysql://server/db'" in result.stderr
 
 
 def test_hook_create_store(samskab, register_plugin, workdir):
