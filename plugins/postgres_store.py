@@ -452,16 +452,18 @@ class PostgresStore(SqlStore):
 
     def audit_checkpoint(self, at: dt.datetime) -> None:
         key = self._require_key()
+        moved_since = "FROM audit_heads WHERE case_id <> ? AND count <> sealed"
+        if not self.conn.execute(f"SELECT 1 {moved_since} LIMIT 1", (audit.DATABASE,)).fetchone():
+            return  # nothing to seal (and no screen told of a change)
         with self._writing():
-            # Checkpoints queue among themselves (they are a chain); writers never wait
-            # for one, and one never waits for a writer: a head being written is left
-            # for the next checkpoint.
+            # Checkpoints queue among themselves (they are a chain). One never waits for
+            # a writer: a head being written is left for the next checkpoint; a writer
+            # of a case being sealed waits for the checkpoint's commit, a moment.
             self.conn.execute(
                 "SELECT pg_advisory_xact_lock(hashtext('samskab checkpoint: ' || ?))", (self.schema,)
             )
             moved = self.conn.execute(
-                "SELECT case_id, count, last, sealed FROM audit_heads WHERE case_id <> ? AND count <> sealed"
-                " ORDER BY case_id FOR UPDATE SKIP LOCKED",
+                f"SELECT case_id, count, last, sealed {moved_since} ORDER BY case_id FOR UPDATE SKIP LOCKED",
                 (audit.DATABASE,),
             ).fetchall()
             if not moved:
