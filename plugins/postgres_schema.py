@@ -19,8 +19,10 @@ from collections.abc import Callable
 import psycopg
 from psycopg import sql
 
+from samskab.engine import jsontext
 from samskab.engine.errors import BadInput
 from samskab.engine.messages import msg
+from samskab.plugins import sql_rows
 
 Migration = Callable[[psycopg.Connection], None]
 
@@ -116,6 +118,22 @@ def p002_deadline_rules(conn: psycopg.Connection) -> None:
     step may have several), and what a recurring deadline counts every occurrence from
     (``anchor``). Rows from before have neither: the step's one deadline."""
     conn.execute("ALTER TABLE deadlines ADD COLUMN rule text, ADD COLUMN anchor text")
+
+
+@migration
+def p003_field_keys(conn: psycopg.Connection) -> None:
+    """How each case sorts by each of its fields (``sql_rows.field_order_keys``): the
+    number a value is and its Danish sort key, kept beside the case as its title's is,
+    since PostgreSQL has no collation that sorts as samskab does."""
+    conn.execute("ALTER TABLE cases ADD COLUMN field_keys jsonb NOT NULL DEFAULT '{}'")
+    rows = conn.execute("SELECT id, fields FROM cases").fetchall()
+    conn.cursor().executemany(
+        "UPDATE cases SET field_keys = ? WHERE id = ?",
+        [
+            (jsontext.dumps(sql_rows.field_order_keys(jsontext.loads(fields))), case_id)
+            for case_id, fields in rows
+        ],
+    )
 
 
 LATEST = MIGRATIONS[-1][0]

@@ -336,7 +336,22 @@ class PostgresStore(SqlStore):
         )
 
     def _searched(self, title: str, fields: dict[str, Any]) -> dict[str, Any]:
-        return {"title_key": collation.key(title), "search": collation.searched(title, fields)}
+        return {
+            "title_key": collation.key(title),
+            "search": collation.searched(title, fields),
+            "field_keys": jsontext.dumps(sql_rows.field_order_keys(fields)),
+        }
+
+    def _field_order(self, field_id: str, *, descending: bool) -> tuple[str, list[Any]]:
+        # As SQLite sorts: no value last; a text that is not a number before numbers
+        # (SQLite's NULL is least), then the texts as titles sort (a number's is "").
+        direction, nulls = (" DESC", "LAST") if descending else ("", "FIRST")
+        order = (
+            "coalesce(fields::jsonb ->> ?, '') = '',"
+            f" (field_keys -> ? ->> 0)::float8{direction} NULLS {nulls},"
+            f' (field_keys -> ? ->> 1) COLLATE "C"{direction}'
+        )
+        return order, [field_id] * 3
 
     def _text_clause(self, text: str) -> tuple[str, list[Any]]:
         return "EXISTS (SELECT 1 FROM unnest(search) AS s WHERE strpos(s, ?) > 0)", [collation.fold(text)]

@@ -11,12 +11,13 @@ text is searched) stays in each store.
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import attrs
 
-from samskab.engine import audit, clock, jsontext
+from samskab.engine import audit, clock, collation, jsontext
 from samskab.engine.cases import Case, Deadline, Event
 from samskab.engine.errors import StorageFailed
 from samskab.engine.mentions import Mentions
@@ -76,6 +77,32 @@ INSERT_EVENT = (
     " owner, digest, case_link"
 )
 """How both stores begin to insert an event (``event_row``, then its digest and case link)."""
+
+
+_NUMBER_TEXT = re.compile(r"(?=.*[0-9])[0-9.-]+")
+_NUMBER_PREFIX = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+
+
+def field_order_keys(fields: dict[str, Any]) -> dict[str, tuple[float | None, str]]:
+    """How each field with a value sorts (``Store.list_cases`` by ``field:<id>``), as
+    SQLite's store sorts it in SQL, for a store that keeps the keys beside the case:
+    (its number, or None for a text that is not one; what sorts texts as titles sort,
+    empty for a number). A JSON number (and yes/no) is its value; a text of digits,
+    ``.`` and ``-`` is the number it begins with (money "12500.00"; a date by its year)."""
+    keys: dict[str, tuple[float | None, str]] = {}
+    for field_id, value in fields.items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool | int | float):
+            keys[field_id] = (float(value), "")
+            continue
+        text = value if isinstance(value, str) else jsontext.dumps(value)
+        number = None
+        if _NUMBER_TEXT.fullmatch(text):
+            prefix = _NUMBER_PREFIX.match(text)
+            number = float(prefix[0]) if prefix else 0.0
+        keys[field_id] = (number, collation.key(text))
+    return keys
 
 
 def acted(

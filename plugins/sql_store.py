@@ -16,6 +16,7 @@ erasure must do to leave nothing behind.
 import contextlib
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, ClassVar
 
@@ -25,7 +26,7 @@ from samskab.engine import audit, clock, jsontext
 from samskab.engine.cases import ERASURE, Case, Deadline, Event
 from samskab.engine.errors import BadInput, Conflict, NotFound
 from samskab.engine.messages import msg
-from samskab.engine.readmodels import CaseFilter
+from samskab.engine.readmodels import FIELD_ORDER, CaseFilter
 from samskab.engine.store import OutboxRow, Outgoing, Store, StoredDefinition, StoredDocument
 from samskab.plugins import sql_rows
 
@@ -84,6 +85,11 @@ class SqlStore(Store):
 
     def _any(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
         """The condition that ``column`` is one of ``values`` (none: false)."""
+        raise NotImplementedError
+
+    def _field_order(self, field_id: str, *, descending: bool) -> tuple[str, list[Any]]:
+        """How cases sort by field ``field_id``'s value (``Store.list_cases``): texts that
+        are numbers by value, ties and other texts as titles sort, no value last."""
         raise NotImplementedError
 
     def _hold_for_erasure(self) -> None:
@@ -374,20 +380,25 @@ class SqlStore(Store):
     def list_cases(self, where: CaseFilter) -> Iterator[Case]:
         sql, params = self._where(where)
         orders = self._order()
-        if where.order_by not in orders:
+        field = where.order_by.removeprefix(FIELD_ORDER)
+        if where.order_by.startswith(FIELD_ORDER) and re.fullmatch(r"\w+", field):
+            order, values = self._field_order(field, descending=where.descending)
+            params += values
+        elif where.order_by in orders:
+            column = orders[where.order_by]
+            order = f"{column}{' DESC' if where.descending else ''}"
+            if where.order_by == "next_due" and where.overdue_at is None:
+                # Cases without a deadline come last either way. (Overdue ones all have
+                # one, and then the index gives the order, with no sort.)
+                order = f"{column} IS NULL, {order}"
+        else:
             raise BadInput(
                 msg(
                     "cannot sort by {column}; sort by {columns}",
                     column=repr(where.order_by),
-                    columns=", ".join(orders),
+                    columns=", ".join([*orders, f"{FIELD_ORDER}<field>"]),
                 )
             )
-        column = orders[where.order_by]
-        order = f"{column}{' DESC' if where.descending else ''}"
-        if where.order_by == "next_due" and where.overdue_at is None:
-            # Cases without a deadline come last either way. (Overdue ones all have one,
-            # and then the index gives the order, with no sort.)
-            order = f"{column} IS NULL, {order}"
         sql = f"SELECT {self._CASE_COLUMNS} FROM cases{sql} ORDER BY {order}, id"
         if where.limit is not None or where.offset:
             sql += " LIMIT ? OFFSET ?"

@@ -288,6 +288,19 @@ class SqliteStore(SqlStore):
     def _any(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
         return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
 
+    def _field_order(self, field_id: str, *, descending: bool) -> tuple[str, list[Any]]:
+        # The field's value; texts that are numbers (money: "12500.00") by value, ties
+        # (dates by year) and other texts as text; no value last either way.
+        direction = " DESC" if descending else ""
+        value = "json_extract(fields, ?)"
+        number = (
+            f"CASE WHEN typeof({value}) IN ('integer', 'real') THEN {value}"
+            f" WHEN {value} GLOB '*[0-9]*' AND {value} NOT GLOB '*[^0-9.-]*'"
+            f" THEN CAST({value} AS REAL) END"
+        )
+        order = f"coalesce({value}, '') = '', {number}{direction}, {value} COLLATE danish{direction}"
+        return order, [f'$."{field_id}"'] * order.count("?")
+
     def _hold_for_erasure(self) -> None:
         self.conn.execute("INSERT INTO audit_unlock DEFAULT VALUES")  # the write lock, first
 

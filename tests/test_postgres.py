@@ -73,14 +73,13 @@ def test_a_schema_is_made_only_by_a_command_that_writes(samskab, postgres, postg
     schema = schema_of(postgres_url)
     assert postgres.execute(f"SELECT 1 FROM pg_namespace WHERE nspname = '{schema}'") == []
     samskab("--db", postgres_url, "cases", "new", "partnerskab", "--title", "Lions")
-    assert postgres.execute(f"SELECT name FROM {schema}.samskab_migrations ORDER BY applied_order") == [
-        ("p001_initial",),
-        ("p002_deadline_rules",),
-    ]
+    applied = postgres.execute(f"SELECT name FROM {schema}.samskab_migrations ORDER BY applied_order")
+    assert applied == [("p001_initial",), ("p002_deadline_rules",), ("p003_field_keys",)]
 
 
 def test_a_schema_is_brought_up_to_date_and_a_newer_one_refused(samskab, postgres, postgres_url):
-    """Its own versions: a schema from samskab at p001 gets p002 when first opened."""
+    """Its own versions: a schema from samskab at p001 gets the later ones when first
+    opened, its cases' keys to sort by a field made from their fields."""
     from samskab.plugins import postgres_schema
 
     schema = schema_of(postgres_url)
@@ -93,6 +92,11 @@ def test_a_schema_is_brought_up_to_date_and_a_newer_one_refused(samskab, postgre
         )
         postgres_schema.p001_initial(conn)
         conn.execute("INSERT INTO samskab_migrations (name, applied_order) VALUES ('p001_initial', 1)")
+        conn.execute(  # a case's row as p001 kept it (its history aside)
+            "INSERT INTO cases (id, title, process_id, version, state, fields, created_at, updated_at,"
+            " revision, title_key, search) VALUES (-2, 'Gammel', 'x', 1, 'a', '{\"tilskud\":\"9000.00\"}',"
+            " '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00', 1, 'gammel', '{gammel}')"
+        )
     samskab(
         "--db", postgres_url, "cases", "new", "hoering", "--title", "Politik", "--set", "dokument=Politik"
     )
@@ -100,6 +104,9 @@ def test_a_schema_is_brought_up_to_date_and_a_newer_one_refused(samskab, postgre
     assert applied == [(name,) for name, _ in postgres_schema.MIGRATIONS]
     columns = f"SELECT column_name FROM information_schema.columns WHERE table_schema = '{schema}'"
     assert postgres.execute(f"{columns} AND table_name = 'deadlines' AND column_name IN ('rule', 'anchor')")
+    assert postgres.execute(f"SELECT field_keys FROM {schema}.cases WHERE id = -2") == [
+        ({"tilskud": [9000.0, "9000.00"]},)
+    ]
     postgres.execute(
         f"INSERT INTO {schema}.samskab_migrations (name, applied_order) VALUES ('p999_later', 999)"
     )
