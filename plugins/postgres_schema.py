@@ -136,6 +136,22 @@ def p003_field_keys(conn: psycopg.Connection) -> None:
     )
 
 
+@migration
+def p004_documents(conn: psycopg.Connection) -> None:
+    """As the SQLite store's m010: documents kept with a case (a signed agreement,
+    minutes) in the database itself, so a document and the event that records its hash
+    are one transaction and a backup holds both. A document's row is written before its
+    event (which names its id), and then learns the event's id."""
+    conn.execute("""
+        CREATE TABLE documents (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            case_id bigint NOT NULL REFERENCES cases (id), event_id bigint REFERENCES events (id),
+            name text NOT NULL, size bigint NOT NULL, sha256 text NOT NULL, content bytea NOT NULL,
+            deleted_event_id bigint REFERENCES events (id));
+        CREATE INDEX documents_case ON documents (case_id);
+    """)
+
+
 LATEST = MIGRATIONS[-1][0]
 
 

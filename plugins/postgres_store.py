@@ -310,6 +310,7 @@ class PostgresStore(SqlStore):
     _TITLE_ORDER = "title_key"
     _NO_LIMIT = None
     _LIKE = "ILIKE"  # with the patterns that find æ, ø and å in either case (sql_rows.Person)
+    _CONTENT = "content"
 
     def _insert_case(self, values: dict[str, Any], register: int | None) -> int:
         if register is not None:  # the register of people keeps its number
@@ -366,7 +367,7 @@ class PostgresStore(SqlStore):
     def _hold_for_erasure(self) -> None:
         # Readers go on; writers wait until the erasure commits, so nothing written
         # meanwhile escapes it.
-        self.conn.execute("LOCK TABLE cases, events, outbox, refusals IN EXCLUSIVE MODE")
+        self.conn.execute("LOCK TABLE cases, events, outbox, refusals, documents IN EXCLUSIVE MODE")
         self.conn.execute("SELECT set_config('samskab.erasing', 'on', true)")
 
     def _append(self, case_id: int, event: Event) -> int:

@@ -35,6 +35,7 @@ def agreement(workdir):
     return path
 
 
+@pytest.mark.usefixtures("each_store")
 def test_attach_list_save_and_see_it_in_the_history(samskab, workdir, case, agreement):
     attached = samskab.json("cases", "attach", case, agreement, "--note", "Den underskrevne aftale")
     assert (attached["case"], attached["name"], attached["size"], attached["sha256"]) == (
@@ -93,6 +94,7 @@ def test_saving_over_a_file_needs_force(samskab, workdir, case, agreement):
     assert f"case {case} has no document 99" in other.stderr and f"its documents: {number}" in other.stderr
 
 
+@pytest.mark.usefixtures("each_store")
 def test_empty_files_odd_names_and_the_same_name_twice(samskab, workdir, case):
     (workdir / "tom.txt").write_bytes(b"")
     empty = samskab.json("cases", "attach", case, workdir / "tom.txt")
@@ -320,6 +322,7 @@ def test_a_swapped_document_is_refused_when_saved_and_still_found_after_its_dele
 # -- personal data ------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("each_store")
 def test_export_lists_and_erase_renames_documents_and_says_what_to_read(samskab, workdir):
     case = str(
         samskab.json(

@@ -74,7 +74,7 @@ def test_a_schema_is_made_only_by_a_command_that_writes(samskab, postgres, postg
     assert postgres.execute(f"SELECT 1 FROM pg_namespace WHERE nspname = '{schema}'") == []
     samskab("--db", postgres_url, "cases", "new", "partnerskab", "--title", "Lions")
     applied = postgres.execute(f"SELECT name FROM {schema}.samskab_migrations ORDER BY applied_order")
-    assert applied == [("p001_initial",), ("p002_deadline_rules",), ("p003_field_keys",)]
+    assert applied == [("p001_initial",), ("p002_deadline_rules",), ("p003_field_keys",), ("p004_documents",)]
 
 
 def test_a_schema_is_brought_up_to_date_and_a_newer_one_refused(samskab, postgres, postgres_url):
@@ -213,6 +213,14 @@ def test_a_case_removed_whole_is_found_once_a_checkpoint_recorded_it(samskab, hi
         "the case's history ends before checkpoint 1 recorded it (events, or the whole case, removed?)"
         in found
     )
+
+
+def test_a_document_swapped_is_found(samskab, history, workdir):
+    (workdir / "aftale.pdf").write_bytes(b"Aftalen, underskrevet")
+    samskab("cases", "attach", "1", workdir / "aftale.pdf")
+    samskab("audit", "verify")
+    history("UPDATE documents SET content = 'falsk'::bytea WHERE id = 1")
+    assert "document 1's content does not match the sha256 its history records" in verify_fails(samskab)
 
 
 def test_a_checkpoint_changed_or_removed_is_found(samskab, history):
