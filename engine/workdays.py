@@ -10,14 +10,14 @@ as the law counts them.
 import datetime as dt
 import functools
 
-import holidays
-
 LONGEST = 2600
 """At most this many working days (about ten years) are counted."""
 
 
 @functools.cache
 def _holidays(year: int) -> frozenset[dt.date]:
+    import holidays  # only when a deadline counts working days: its import is slow
+
     return frozenset(holidays.Denmark(years=year))
 
 

@@ -227,7 +227,9 @@ class SqliteStore(SqlStore):
         if self._db is None:
             import sqlite_utils
 
-            self._db = sqlite_utils.Database(self.conn)
+            # No sqlite-utils plugins: they would change samskab's connection, and looking
+            # for them (every installed package's entry points) costs a write ~50 ms.
+            self._db = sqlite_utils.Database(self.conn, execute_plugins=False)
         return self._db
 
     def config_directory(self) -> Path | None:
