@@ -50,10 +50,13 @@ from samskab.engine.cases import (
     DOCUMENT_DELETED,
     ERASURE,
     HANDOVER,
+    LINK,
     MIGRATION,
     PEOPLE,
+    UNLINK,
     Case,
     Event,
+    Link,
 )
 from samskab.engine.errors import BadInput, file_problem
 from samskab.engine.messages import msg
@@ -79,6 +82,8 @@ def digest(event: Event) -> str:
         content["account"] = event.account
     if event.owner is not None:
         content["owner"] = event.owner
+    if event.link_kind is not None:
+        content["link"] = {"kind": event.link_kind, "case": event.link_case}
     return hashlib.sha256(jsontext.dumps(content).encode()).hexdigest()
 
 
@@ -261,8 +266,8 @@ class Replayed:
     def follow(self, event: Event) -> None:
         """An action moves the case and sets fields, as do a correction, a comment and a
         change to the register (in the same step); a handover changes the owner and the
-        revision; an erasure the revision only; reminders and passed deadlines change
-        nothing."""
+        revision; an erasure, a link and an unlink the revision only; reminders and passed
+        deadlines change nothing."""
         assert event.id is not None
         self.last_event = event.id
         if event.kind in (ACTION, PEOPLE, COMMENT, CORRECTION, MIGRATION):
@@ -272,8 +277,20 @@ class Replayed:
         elif event.kind == HANDOVER:
             self.owner = event.owner or self.owner
             self.revision += 1
-        elif event.kind == ERASURE:
+        elif event.kind in (ERASURE, LINK, UNLINK):
             self.revision += 1
+
+
+def _linking(event: Event, links: set[Link]) -> None:
+    """The links as they are after ``event``: it makes one (opening a case linked to
+    another, a link by hand) or removes one."""
+    if event.link_kind is None or event.link_case is None:
+        return
+    link = Link(event.case_id, event.link_case, event.link_kind)
+    if event.kind == UNLINK:
+        links.discard(link)
+    elif event.kind in (CREATED, LINK):
+        links.add(link)
 
 
 def verify(
@@ -284,14 +301,16 @@ def verify(
     anchor: Anchor | None = None,
     documents: Iterable[DocumentRow] | None = None,
     checkpoints: Sequence[Checkpoint] | None = None,
+    links: Iterable[Link] | None = None,
 ) -> tuple[int, Broken | None]:
     """Check every event in order, the heads, then that each of ``cases`` is what its
-    history makes it (so a case changed without an event shows) and, given ``documents``
-    (every one the database keeps), that they are what the history records (so content
-    swapped afterwards shows); (events checked, the first break). ``anchor``: the history
-    must hold it (not rewound, not rewritten). ``checkpoints``: the store keeps those
-    instead of the database chain (None: every row's ``chain`` links it into the
-    database chain)."""
+    history makes it (so a case changed without an event shows), given ``links`` (every
+    link between cases stored) that they are those the history makes, and given
+    ``documents`` (every one the database keeps) that they are what the history records
+    (so content swapped afterwards shows); (events checked, the first break).
+    ``anchor``: the history must hold it (not rewound, not rewritten). ``checkpoints``:
+    the store keeps those instead of the database chain (None: every row's ``chain``
+    links it into the database chain)."""
     sealed = None if checkpoints is None else _Sealed(checkpoints, key)
     if sealed is not None and sealed.broken:
         return 0, sealed.broken
@@ -304,6 +323,7 @@ def verify(
     rewritten: dict[int, str] = {}
     """The digest of each erased event's content now, as its erasure says."""
     kept = _Documents()
+    linked: set[Link] = set()
     count = 0
     for row in rows:
         count += 1
@@ -338,6 +358,7 @@ def verify(
         elif event.case_id in replayed:
             replayed[event.case_id].follow(event)
         kept.follow(event)
+        _linking(event, linked)
     for event_id, (content, case_id) in sorted(mismatched.items()):
         if rewritten.get(event_id) != content:
             return count, Broken(event_id, case_id, msg("its content does not match its digest (edited?)"))
@@ -373,7 +394,26 @@ def verify(
                     " (changed without an event?)"
                 ),
             )
-    return count, None if documents is None else kept.broken(documents)
+    broken = _links_broken(links, linked) if links is not None else None
+    if broken is None and documents is not None:
+        broken = kept.broken(documents)
+    return count, broken
+
+
+def _links_broken(links: Iterable[Link], linked: set[Link]) -> Broken | None:
+    """The first link stored that the history does not make, or made and not stored."""
+    for link in sorted(set(links) ^ linked, key=lambda found: (found.case_id, found.other_id, found.kind)):
+        return Broken(
+            0,
+            link.case_id,
+            msg(
+                "its link to case {other} ({kind}) does not follow from its history"
+                " (added or removed without an event?)",
+                other=link.other_id,
+                kind=link.kind,
+            ),
+        )
+    return None
 
 
 @attrs.define

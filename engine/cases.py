@@ -33,6 +33,11 @@ MIGRATION = "migration"
 """The case moved to another version of its process (``engine.migration``); the note says
 from which to which."""
 
+LINK = "link"
+"""The case linked to another by hand (the event's ``link_kind`` and ``link_case``)."""
+UNLINK = "unlink"
+"""A link of the case to another removed (the event's ``link_kind`` and ``link_case``)."""
+
 SYSTEM_ACTOR = "samskab"
 """The actor recorded when samskab itself acts, e.g. an automatic action at a deadline."""
 
@@ -77,6 +82,22 @@ class Event:
     owner: str | None = None
     """The case's owner from this event on: on a ``created`` event (None in histories
     from before owners: the actor, who opened it) and a ``handover``."""
+    link_kind: str | None = None
+    """With ``link_case``: the case is linked to that case with this kind (see
+    ``engine.links``) by a ``created`` event (opened as a sub-case, a renewal ...) or a
+    ``link`` event, or no longer by an ``unlink`` event."""
+    link_case: int | None = None
+
+
+@attrs.frozen
+class Link:
+    """A link from one case to another, as the events that made it say."""
+
+    case_id: int
+    """The linking case ("case 12 is a renewal of ...")."""
+    other_id: int
+    """The case it links to ("... case 4")."""
+    kind: str
 
 
 @attrs.frozen

@@ -22,6 +22,7 @@ from samskab.engine import (
     clock,
     deadlines,
     fieldtypes,
+    links,
     loader,
     localtime,
     migration,
@@ -37,24 +38,26 @@ from samskab.engine.cases import (
     DOCUMENT,
     DOCUMENT_DELETED,
     HANDOVER,
+    LINK,
     REMINDER,
     SYSTEM_ACTOR,
+    UNLINK,
     Case,
     Deadline,
     Event,
 )
 from samskab.engine.channels import build_channels
 from samskab.engine.config import ADMIN_ROLE, CONFIG_NAME, Actor, Config, Person, load_config, os_account
-from samskab.engine.definition import Action, Definition, Process, Text
+from samskab.engine.definition import Action, Definition, Opening, Process, Text
 from samskab.engine.delivery import deliver
-from samskab.engine.errors import BadInput, Busy, Conflict, NotFound, Refused, StorageFailed
+from samskab.engine.errors import BadInput, Busy, Conflict, NotFound, Refused, SamskabError, StorageFailed
 from samskab.engine.guards import GuardContext
 from samskab.engine.machine import CompiledProcess
 from samskab.engine.messages import Both, due_day, msg, text
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter, DeliveryReport
 from samskab.engine.registry import Registry
-from samskab.engine.store import Outgoing, Store, StoredDocument
+from samskab.engine.store import NewCase, Outgoing, Store, StoredDocument
 from samskab.engine.suggest import did_you_mean
 
 log = logging.getLogger(__name__)
@@ -282,7 +285,13 @@ class Engine:
                 )
             ]
         values = {**case.fields, **changes}
-        context = GuardContext(before=case.fields, changes=changes, now=now or self.now(), process=process)
+        context = GuardContext(
+            before=case.fields,
+            changes=changes,
+            now=now or self.now(),
+            process=process,
+            sub_cases=functools.partial(self.sub_cases, case.id),
+        )
         missing = [f for f in action.required() if not fieldtypes.is_filled(values.get(f))]
         if missing and not preview:
             reasons.append(msg("required fields are empty: {fields}", fields=labels(process, missing)))
@@ -305,6 +314,8 @@ class Engine:
                 reason = self.loader.guards[ref.name].check(context, ref)
                 if reason:
                     reasons.append(reason)
+        if action.opens and not preview:
+            reasons += self._openings(case, process, action, values)[1]
         if not reasons and not preview and self.pm.hook.before_action.get_hookimpls():
             reasons += [
                 reason
@@ -335,8 +346,10 @@ class Engine:
         raw: Mapping[str, str] | None = None,
         actor: Actor | None = None,
         owner: str | None = None,
+        parent: int | str | None = None,
     ) -> Case:
-        """Open a case, owned by ``owner`` (default: ``actor``, who opens it)."""
+        """Open a case, owned by ``owner`` (default: ``actor``, who opens it); ``parent``:
+        as a sub-case of that (open) case."""
         definition = self.registry.latest(process_id)
         values = self.parse_values(definition.process, raw or {})
         missing = [f for f in definition.process.start.requires if not fieldtypes.is_filled(values.get(f))]
@@ -347,7 +360,9 @@ class Engine:
         unsafe = fieldtypes.control_problem(title, one_line=True) if title else None
         owner = actor.id if owner is None else owner
         unowned = self.owner_reasons(definition.process, owner) if owner != actor.id else []
-        if untitled or unsafe or missing or unroled or unowned:
+        parent_case = self.case(parent) if parent is not None else None
+        closed_parent = parent_case is not None and parent_case.closed_at is not None
+        if untitled or unsafe or missing or unroled or unowned or closed_parent:
             reasons: list[str] = [msg("a case needs a title")] if untitled else []
             if unroled:
                 reasons += people.unbound(actor, definition.process, may_open) or [
@@ -363,17 +378,43 @@ class Engine:
                 reasons.append(
                     msg("required fields are empty: {fields}", fields=labels(definition.process, missing))
                 )
+            if closed_parent:
+                assert parent_case is not None
+                reasons.append(msg("case {case} is closed: it takes no sub-cases", case=parent_case.id))
             reasons += unowned
             # A title missing or unsafe is bad input (exit 2); only fields missing, a refusal (1).
             raise (BadInput if untitled or unsafe else Refused)(
                 msg("cannot open a case of {process}", process=Both.of(definition.process.title)), reasons
             )
+        made: list[tuple[Case, Event]] = []
+        link = (links.SUB_CASE, parent_case.id) if parent_case is not None else None
+        new = self._new(
+            definition, title.strip(), values, actor.id, actor.account, owner, self.now(), link, made
+        )
+        self.store.create_case(new.case, new.event, new.deadlines, new.outbox)
+        for created, event in made:
+            self._after(created, event)
+        return made[0][0]
+
+    def _new(
+        self,
+        definition: Definition,
+        title: str,
+        values: dict[str, Any],
+        actor: str,
+        account: str | None,
+        owner: str,
+        now: dt.datetime,
+        link: tuple[str, int] | None,
+        made: list[tuple[Case, Event]],
+    ) -> NewCase:
+        """A case to open (its event, deadlines and messages), ``link``ed (kind, case) to
+        another case if given; once stored, it is added to ``made`` with its event."""
         compiled = self.registry.pin(definition)
-        now = self.now()
         state = compiled.process.initial.id
         case = Case(
             id=0,
-            title=title.strip(),
+            title=title,
             process_id=definition.process.id,
             version=definition.process.version,
             definition_sha256=definition.sha256,
@@ -384,19 +425,90 @@ class Engine:
             revision=1,
             owner=owner,
         )
+        kind, other = link if link is not None else (None, None)
         event = Event(
-            0, now, actor.id, CREATED, None, None, state, values, account=actor.account, owner=owner
+            0,
+            now,
+            actor,
+            CREATED,
+            None,
+            None,
+            state,
+            values,
+            account=account,
+            owner=owner,
+            link_kind=kind,
+            link_case=other,
         )
         rows = deadlines.plan(compiled.process, 0, state, values, now)
 
         def outbox(created: Case) -> list[Outgoing]:
-            return self._messages(
-                compiled.process, created, attrs.evolve(event, case_id=created.id), _due(rows)
-            )
+            stored = attrs.evolve(event, case_id=created.id)
+            made.append((created, stored))
+            return self._messages(compiled.process, created, stored, _due(rows))
 
-        case = self.store.create_case(case, event, rows, outbox)
-        self._after(case, attrs.evolve(event, case_id=case.id))
-        return case
+        return NewCase(case, event, rows, outbox)
+
+    def _openings(
+        self, case: Case, process: Process, action: Action, values: Mapping[str, Any]
+    ) -> tuple[list[tuple[Opening, Definition, str, dict[str, Any]]], list[str]]:
+        """The cases ``action`` opens from ``case`` with these field values (each its
+        ``opens`` entry, process, title and values), and why it cannot (reasons)."""
+        planned: list[tuple[Opening, Definition, str, dict[str, Any]]] = []
+        reasons: list[str] = []
+        for opening in action.opens:
+            process_id = opening.process or process.id
+            try:
+                definition = self.registry.latest(process_id)
+            except SamskabError:
+                reasons.append(
+                    msg("it opens cases of `{process}`, which samskab does not have now", process=process_id)
+                )
+                continue
+            other = definition.process
+            copied: dict[str, Any] = {}
+            for source_id, target_id in opening.fields.items():
+                source, target = process.field(source_id), other.field(target_id)
+                if source is None or target is None or not links.copyable(source, target):
+                    reasons.append(
+                        msg(
+                            "`{field}` cannot be copied into `{target}` of `{process}` (changed since?)",
+                            field=source_id,
+                            target=target_id,
+                            process=other.id,
+                        )
+                    )
+                elif fieldtypes.is_filled(values.get(source_id)):
+                    copied[target_id] = values[source_id]
+            empty = [f for f in other.start.requires if not fieldtypes.is_filled(copied.get(f))]
+            if empty:
+                reasons.append(
+                    msg(
+                        "a case of {process} needs {fields} to open; fill in what is copied into them",
+                        process=Both.of(other.title),
+                        fields=labels(other, empty),
+                    )
+                )
+            count = opening.count or 1
+            if opening.count_field is not None:
+                count = values.get(opening.count_field) or 0
+            if count > links.MAX_OPENED:
+                reasons.append(
+                    msg(
+                        "it would open {count} cases of {process}; at most {most} at once",
+                        count=count,
+                        process=Both.of(other.title),
+                        most=links.MAX_OPENED,
+                    )
+                )
+                continue
+            for n in range(1, count + 1):
+                title = links.opened_title(opening.title, case, process, values, n)
+                if not title:
+                    reasons.append(msg("the title of the case it opens would be empty"))
+                    break
+                planned.append((opening, definition, title, copied))
+        return planned, reasons
 
     def advance(
         self,
@@ -460,6 +572,23 @@ class Engine:
         )
         entering = target != case.state
         rows = self._replanned(compiled.process, case, target, values, changed, now, _fire_deadline)
+        made: list[tuple[Case, Event]] = []
+        opened = [
+            self._new(
+                definition,
+                title,
+                copied,
+                event.actor,
+                event.account,
+                self._owner_of_opened(case, definition.process, acting),
+                now,
+                (opening.link, case.id),
+                made,
+            )
+            for opening, definition, title, copied in (
+                self._openings(case, compiled.process, action, values)[0] if action and action.opens else ()
+            )
+        ]
         outbox = []
         if self.channels:
             due = _due(rows if entering else _replaced(self.store.deadlines(case.id), rows))
@@ -475,8 +604,11 @@ class Engine:
             closed=target in compiled.final_states,
             fire_deadline=_fire_deadline.id if _fire_deadline else None,
             outbox=outbox,
+            opened=opened,
         )
         self._after(updated, event)
+        for created, created_event in made:
+            self._after(created, created_event)
         return updated, event
 
     @staticmethod
@@ -499,6 +631,13 @@ class Engine:
         if fired is not None and fired.rule not in rules:
             rows += deadlines.following(process, fired, values, now)
         return rows
+
+    def _owner_of_opened(self, case: Case, process: Process, acting: Actor | None) -> str:
+        """Who owns a case ``case`` opens: its own owner where they may own a case of
+        ``process``, else whoever acts (samskab acting: still its owner)."""
+        if case.owner is not None and not self.owner_reasons(process, case.owner):
+            return case.owner
+        return acting.id if acting is not None else case.owner or SYSTEM_ACTOR
 
     def comment(
         self, case_id: int | str, note: str, actor: Actor, *, expected_revision: int | None = None
@@ -653,19 +792,13 @@ class Engine:
         """Why ``actor`` may not hand the case over now; empty if they may: its owner, an
         admin, or someone holding a role the process names for corrections (any role it
         names, if it names none for them)."""
-        process = self.compiled_for(case).process
-        may = process.correction.roles or tuple(r.id for r in process.roles)
-        reasons: list[str] = []
-        if case.closed_at is not None:
-            reasons.append(msg("the case is closed"))
-        if actor.id != case.owner and not people.holds(actor, process, case.fields, (ADMIN_ROLE, *may)):
+        reasons: list[str] = [msg("the case is closed")] if case.closed_at is not None else []
+        if not self._steers(case, actor):
             reasons.append(
                 msg(
                     "{actor} is not its owner and holds no role that may hand it over; it needs: {roles}",
                     actor=actor.id,
-                    roles=_joined(
-                        [people.SYSTEM_ROLES[ADMIN_ROLE], *(r.title for r in map(process.role, may) if r)]
-                    ),
+                    roles=self._steering_roles(case),
                 )
             )
         return reasons
@@ -762,6 +895,158 @@ class Engine:
                 msg("document {id} was deleted by someone else meanwhile; nothing was saved", id=document.id)
             )
         self._after(case, event)
+
+    def _steers(self, case: Case, actor: Actor) -> bool:
+        """Whether ``actor`` is the case's owner, an admin, or holds a role its process
+        names for corrections (any role it names, if it names none for them)."""
+        process = self.compiled_for(case).process
+        may = process.correction.roles or tuple(r.id for r in process.roles)
+        return actor.id == case.owner or people.holds(actor, process, case.fields, (ADMIN_ROLE, *may))
+
+    def _steering_roles(self, case: Case) -> Both:
+        process = self.compiled_for(case).process
+        may = process.correction.roles or tuple(r.id for r in process.roles)
+        return _joined([people.SYSTEM_ROLES[ADMIN_ROLE], *(r.title for r in map(process.role, may) if r)])
+
+    # -- links between cases -------------------------------------------------------
+
+    def sub_cases(self, case_id: int) -> list[Case]:
+        """The case's sub-cases (``engine.links``), by number."""
+        return list(self.store.list_cases(CaseFilter(parent=case_id)))
+
+    def parent_of(self, case_id: int) -> int | None:
+        """The number of the case ``case_id`` is a sub-case of, if any."""
+        return next(
+            (
+                link.other_id
+                for link in self.store.links(case_id)
+                if link.case_id == case_id and link.kind == links.SUB_CASE
+            ),
+            None,
+        )
+
+    def link_reasons(self, case: Case, actor: Actor) -> list[str]:
+        """Why ``actor`` may not link the case to others (or remove a link) now; empty if
+        they may: as for a handover, whether the case is open or closed (a renewal links
+        to an ended partnership)."""
+        if self._steers(case, actor):
+            return []
+        return [
+            msg(
+                "{actor} is not its owner and holds no role that may link it; it needs: {roles}",
+                actor=actor.id,
+                roles=self._steering_roles(case),
+            )
+        ]
+
+    def link(
+        self,
+        case_id: int | str,
+        other_id: int | str,
+        kind: str,
+        actor: Actor,
+        note: str | None = None,
+        *,
+        remove: bool = False,
+        expected_revision: int | None = None,
+    ) -> Case:
+        """Link the case to another with ``kind`` (``engine.links``), or (``remove``)
+        remove that link, by hand; an event of the case records it, with ``note``."""
+        case = self._current(case_id, expected_revision)
+        other = self.case(other_id)
+        process = self.compiled_for(case).process
+        known = links.kind_ids(process)
+        if kind not in known:
+            raise BadInput(
+                msg("there is no kind of link `{kind}`", kind=kind),
+                [did_you_mean(kind, known) or msg("the kinds: {kinds}", kinds=", ".join(known))],
+            )
+        unsafe = fieldtypes.control_problem(note, one_line=False) if note else None
+        if unsafe:
+            raise BadInput(msg("the note cannot be kept"), [unsafe])
+        reasons = self.link_reasons(case, actor)
+        said = links.kinds(process)[kind].title
+        linked = any(
+            (found.case_id, found.other_id, found.kind) == (case.id, other.id, kind)
+            for found in self.store.links(case.id)
+        )
+        if remove and not linked:
+            reasons.append(
+                msg(
+                    "case {case} is not {kind} case {other}", case=case.id, kind=Both.of(said), other=other.id
+                )
+            )
+        elif not remove:
+            reasons += self._new_link_reasons(case, other, kind, linked, said)
+        if reasons:
+            self.store.record_refusal(
+                case.id, self.now(), actor.id, actor.account, UNLINK if remove else LINK, reasons
+            )
+            raise Refused(
+                msg(
+                    "case {case} cannot be linked to case {other}"
+                    if not remove
+                    else "the link of case {case} to case {other} cannot be removed",
+                    case=case.id,
+                    other=other.id,
+                ),
+                reasons,
+            )
+        event = Event(
+            case.id,
+            self.now(),
+            actor.id,
+            UNLINK if remove else LINK,
+            None,
+            case.state,
+            case.state,
+            {},
+            note.strip() if note and note.strip() else None,
+            account=actor.account,
+            link_kind=kind,
+            link_case=other.id,
+        )
+        return self._record(case, dict(case.fields), event)
+
+    def _new_link_reasons(self, case: Case, other: Case, kind: str, linked: bool, said: Text) -> list[str]:
+        """Why ``case`` cannot be linked to ``other`` with ``kind``: itself, linked so
+        already, or (a sub-case) a second parent, a closed one, or a parent that is its
+        own sub-case."""
+        if other.id == case.id:
+            return [msg("a case cannot be linked to itself")]
+        if linked:
+            return [
+                msg(
+                    "case {case} is {kind} case {other} already",
+                    case=case.id,
+                    kind=Both.of(said),
+                    other=other.id,
+                )
+            ]
+        if kind != links.SUB_CASE:
+            return []
+        reasons: list[str] = []
+        parent = self.parent_of(case.id)
+        if parent is not None:
+            reasons.append(
+                msg("case {case} is a sub-case of case {parent} already", case=case.id, parent=parent)
+            )
+        if other.closed_at is not None:
+            reasons.append(msg("case {case} is closed: it takes no sub-cases", case=other.id))
+        above, seen = self.parent_of(other.id), {other.id}
+        while above is not None and above not in seen:
+            if above == case.id:
+                reasons.append(
+                    msg(
+                        "case {other} is itself among the sub-cases of case {case}; they would go round",
+                        other=other.id,
+                        case=case.id,
+                    )
+                )
+                break
+            seen.add(above)
+            above = self.parent_of(above)
+        return reasons
 
     def _current(self, case_id: int | str, expected_revision: int | None) -> Case:
         case = self.case(case_id)

@@ -190,6 +190,48 @@ class ToBy:
 
 
 @attrs.frozen
+class Opening:
+    """Cases an action opens, each linked to the case taking it: sub-cases by default (one
+    residents' consultation per milestone), or a case linked another way (a renewal)."""
+
+    title: str = attrs.field(
+        metadata=doc(
+            "The new case's title: text with {title} (this case's title), {case} (its number),"
+            " {n} (1, 2, ... among the cases opened) and {FIELD} (a field of this case)"
+        )
+    )
+    process: str | None = attrs.field(
+        default=None, metadata=doc("The process the new cases run (default: this process)")
+    )
+    fields: dict[str, str] = attrs.field(
+        factory=dict,
+        metadata=doc("Fields copied into each new case: this case's field = the new case's field"),
+    )
+    count: int | None = attrs.field(default=None, metadata=doc("How many cases to open (default 1)"))
+    count_field: str | None = attrs.field(
+        default=None,
+        metadata=doc("An integer field of this case saying how many to open (instead of `count`)"),
+    )
+    link: str = attrs.field(
+        default="del_af",
+        metadata=doc(
+            "How each new case is linked to this one: `del_af` (a sub-case, which this case can wait"
+            " for), `fornyelse_af`, `relateret_til`, or a kind of the process's `link_kinds`"
+        ),
+    )
+
+
+@attrs.frozen
+class LinkKind:
+    """A kind of link between two cases, said from the case that links to the other
+    ("fornyelse af sag 4") and from the other ("fornyet af sag 12")."""
+
+    id: str = attrs.field(metadata=doc("The kind's id, used in `opens.link` and `cases link --kind`"))
+    title: Text = attrs.field(metadata=doc('What the linking case is to the other: "fornyelse af"'))
+    inverse: Text = attrs.field(metadata=doc('What the other case is to it: "fornyet af"'))
+
+
+@attrs.frozen
 class Action:
     id: str = attrs.field(metadata=doc("Action id, used with `cases advance CASE ID`"))
     title: Text = attrs.field(metadata=doc("What the action is called"))
@@ -225,6 +267,9 @@ class Action:
     )
     note_required: bool = attrs.field(
         default=False, metadata=doc("A note (the reason) must be given, e.g. for a refusal")
+    )
+    opens: tuple[Opening, ...] = attrs.field(
+        default=(), metadata=doc("Cases the action opens, each linked to this one (sub-cases by default)")
     )
 
     def form_fields(self) -> tuple[str, ...]:
@@ -333,6 +378,10 @@ class Process:
     )
     notify: tuple[Notify, ...] = attrs.field(default=(), metadata=doc("Who hears about what"))
     report: Report = attrs.field(factory=Report, metadata=doc("What the report and lists show"))
+    link_kinds: tuple[LinkKind, ...] = attrs.field(
+        default=(),
+        metadata=doc("Kinds of links its cases may make besides del_af, fornyelse_af and relateret_til"),
+    )
 
     @functools.cached_property
     def _by_id(self) -> dict[str, dict]:

@@ -7,12 +7,13 @@ name Python code: an unknown name is a validation error.
 """
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from samskab.engine import fieldtypes
+from samskab.engine.cases import Case
 from samskab.engine.definition import GuardRef, Process
 from samskab.engine.messages import Both, Msg, msg
 
@@ -29,6 +30,8 @@ class GuardContext:
     now: dt.datetime
     process: Process
     """The process the case runs on (its fields' labels and types)."""
+    sub_cases: Callable[[], Sequence[Case]] = lambda: ()
+    """The case's sub-cases as they are now (read when called: ``engine.links``)."""
 
     @property
     def values(self) -> dict[str, Any]:
@@ -63,9 +66,16 @@ class Guard:
     """The condition in words, in English with ``{field}`` and ``{value}`` (the other
     field's label when the guard compares two fields), its Danish in the catalogue:
     "{field} is at least {value}"."""
+    value_problem: Callable[[int | str | bool], str | None] | None = None
+    """For a guard without a field: why a ``value`` in a process file does not fit it
+    (checked when the file is read), or None."""
+    describe: Callable[[Process, GuardRef], Msg] | None = None
+    """The condition in words, where ``says`` cannot put it (it depends on the value)."""
 
     def words(self, process: Process, ref: GuardRef) -> Msg:
         """The condition as people read it: "Møder holdt er mindst 4"."""
+        if self.describe is not None:
+            return self.describe(process, ref)
         field = process.field(ref.field) if ref.field else None
         label = Both.of(field.label) if field else Both(ref.field or "", ref.field or "")
         if ref.other is not None:

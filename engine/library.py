@@ -8,6 +8,7 @@ from samskab.engine.guards import Guard
 from samskab.engine.views import (
     deadline_words,
     guard_view,
+    opening_view,
     process_view,
     required_when,
     role_titles,
@@ -34,6 +35,7 @@ FIELD_TYPES = {
 
 def markdown(processes: list[Process], guards: Mapping[str, Guard]) -> str:
     """Every process as a Markdown section with its Mermaid diagram."""
+    by_id = {process.id: process for process in processes}
     lines = [
         "# The process library",
         "",
@@ -60,7 +62,7 @@ def markdown(processes: list[Process], guards: Mapping[str, Guard]) -> str:
             f"*{process.description.en}*",
             "",
             "```mermaid",
-            process_view(process, "da", guards).mermaid(),
+            process_view(process, "da", guards, by_id).mermaid(),
             "```",
             "",
             "| step | deadline |",
@@ -84,6 +86,10 @@ def markdown(processes: list[Process], guards: Mapping[str, Guard]) -> str:
                 f"| {action.title.da} `{action.id}` | {', '.join(action.from_)} → {' / '.join(action.targets)} "
                 f"| {role_titles(process, action.roles, 'da')} | {needs} |"
             )
+        opening = [(a, o) for a in process.actions for o in a.opens]
+        if opening:
+            lines += ["", "Cases opened:", ""]
+            lines += [f"- `{a.id}` {opening_view(process, o, 'en', by_id).words}" for a, o in opening]
         if process.notify:
             lines += ["", "Notifications:", ""]
             for rule in process.notify:

@@ -12,7 +12,7 @@ from samskab.engine import structure
 from samskab.engine.definition import Definition, Process, with_any_open_step
 from samskab.engine.errors import InvalidFiles, Problem
 from samskab.engine.guards import Guard
-from samskab.engine.validate import Finding, check_process
+from samskab.engine.validate import Finding, check_openings, check_process
 
 # A plugin's extra check: process -> findings.
 ExtraCheck = Callable[[Process], Iterable[Finding]]
@@ -62,9 +62,15 @@ def process_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def load_files(
-    paths: Iterable[Path], *, guards: Mapping[str, Guard], extra_checks: Iterable[ExtraCheck] = ()
+    paths: Iterable[Path],
+    *,
+    guards: Mapping[str, Guard],
+    extra_checks: Iterable[ExtraCheck] = (),
+    known: Iterable[Definition] = (),
 ) -> tuple[list[Definition], list[Problem]]:
-    """Load every file; return the good definitions and every problem of the bad ones."""
+    """Load every file; return the good definitions and every problem of the bad ones.
+    What a file's actions open is checked against the others (and ``known``: processes
+    read before, for a file checked on its own)."""
     definitions: list[Definition] = []
     problems: list[Problem] = []
     claimed: dict[tuple[str, int], str] = {}
@@ -93,7 +99,19 @@ def load_files(
             continue
         claimed[definition.key] = str(file)
         definitions.append(definition)
-    return definitions, problems
+    latest: dict[str, Process] = {}
+    for definition in [*known, *definitions]:
+        current = latest.get(definition.process.id)
+        if current is None or current.version <= definition.process.version:
+            latest[definition.process.id] = definition.process
+    checked = []
+    for definition in definitions:
+        findings = check_openings(definition.process, latest)
+        if findings:
+            problems += structure.problems(findings, definition.text, definition.origin)
+        else:
+            checked.append(definition)
+    return checked, problems
 
 
 class Loader:
@@ -113,5 +131,7 @@ class Loader:
     def read(self, text: str, origin: str) -> Definition:
         return load_text(text, origin, guards=self.guards, extra_checks=[self._plugin_checks])
 
-    def load(self, paths: Iterable[Path]) -> tuple[list[Definition], list[Problem]]:
-        return load_files(paths, guards=self.guards, extra_checks=[self._plugin_checks])
+    def load(
+        self, paths: Iterable[Path], known: Iterable[Definition] = ()
+    ) -> tuple[list[Definition], list[Problem]]:
+        return load_files(paths, guards=self.guards, extra_checks=[self._plugin_checks], known=known)

@@ -1,6 +1,7 @@
-"""A case as one printable HTML page: what it is, where it stands, its fields, its
-deadlines, the documents kept with it (with their sha256, to tell a copy is the one
-attached) and its whole history, in the reader's language and local time.
+"""A case as one printable HTML page: what it is, where it stands, the cases linked to
+it, its fields, its deadlines, the documents kept with it (with their sha256, to tell a
+copy is the one attached) and its whole history, in the reader's language and local
+time.
 
 The page stands alone: its style is inline (with print rules: A4, no colours needed),
 it loads nothing and runs nothing (no scripts, links, fonts or images), so it can be
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 from html import escape
 
 from samskab.engine.messages import day, moment, words
-from samskab.engine.readmodels import CaseDetail, DeadlineView, DocumentView, HistoryEntry
+from samskab.engine.readmodels import CaseDetail, DeadlineView, DocumentView, HistoryEntry, RelatedCase
 
 STYLE = """
 @page { size: A4; margin: 18mm 16mm; }
@@ -66,6 +67,7 @@ def case_html(case: CaseDetail, lang: str, now: dt.datetime, printed_by: str) ->
         "<body>",
         f"<h1>{heading}</h1>",
         _facts(facts),
+        *_related(case, lang),
         f"<h2>{w('Fields')}</h2>",
         _facts(fields) if fields else "<p>–</p>",
         f"<h2>{w('Deadlines and reminders')}</h2>",
@@ -83,6 +85,20 @@ def case_html(case: CaseDetail, lang: str, now: dt.datetime, printed_by: str) ->
 def _facts(pairs: Iterable[tuple[str, str]]) -> str:
     """Labels and values (both escaped already) as a description list."""
     return "<dl>\n" + "\n".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in pairs) + "\n</dl>"
+
+
+def _related(case: CaseDetail, lang: str) -> list[str]:
+    """The parent, the sub-cases and the other links: a heading and a list, or nothing."""
+
+    def shown(other: RelatedCase) -> str:
+        closed = f" ({words('closed', lang)})" if other.closed else ""
+        said = f"{words('case', lang)} {other.id}: {other.title} ({other.process_title}, {other.state_title}{closed})"
+        return escape(said)
+
+    pairs = [(escape(words("Part of", lang)), shown(case.parent))] if case.parent else []
+    pairs += [(escape(words("Sub-case", lang)), shown(child)) for child in case.children]
+    pairs += [(escape(link.said.capitalize()), shown(link.case)) for link in case.links]
+    return [f"<h2>{escape(words('Related cases', lang))}</h2>", _facts(pairs)] if pairs else []
 
 
 def _deadlines(deadlines: Iterable[DeadlineView], lang: str) -> str:

@@ -57,6 +57,8 @@ class CaseFilter:
     deadlines of a year's days fall due in the year's period shifted by this much)."""
     quiet_since: dt.datetime | None = None
     """Only open cases with nothing in their history since this time."""
+    parent: int | None = None
+    """Only the sub-cases of this case."""
     values: tuple[tuple[str, Any], ...] = ()
     """Only cases whose field (the first of each pair) holds this stored value; None:
     the field holds nothing."""
@@ -159,6 +161,25 @@ class GuardView:
 
 
 @attrs.frozen
+class OpeningView:
+    """Cases an action opens, each linked to the case taking it."""
+
+    process: str
+    process_title: str
+    title: str
+    """The new cases' title, as a template: {title}, {case}, {n}, {FIELD}."""
+    count: int | None
+    count_field: str | None
+    """An integer field saying how many (instead of ``count``)."""
+    link: str
+    """The kind of link: ``del_af`` (a sub-case), ``fornyelse_af`` ..."""
+    fields: Mapping[str, str]
+    """This case's field -> the new case's field it is copied into."""
+    words: str
+    """All of it in the reader's words."""
+
+
+@attrs.frozen
 class ActionView:
     id: str
     title: str
@@ -182,6 +203,7 @@ class ActionView:
     guards: tuple[GuardView, ...]
     note_required: bool
     description: str | None
+    opens: tuple[OpeningView, ...] = ()
 
 
 @attrs.frozen
@@ -215,7 +237,7 @@ class ProcessView:
         lines += [f'    state "{s.title}" as {s.id}' for s in self.states]
         lines += [f"    [*] --> {s.id}" for s in self.states if s.initial]
         lines += [
-            f"    {source} --> {target}: {a.title}"
+            f"    {source} --> {target}: {a.title}" + "".join(f" + {o.process_title}" for o in a.opens)
             for a in self.actions
             for source in a.from_
             for target in a.targets
@@ -343,6 +365,10 @@ class HistoryEntry:
     owner: str | None = None
     """Who owns the case from this event on, where the event says (a handover: the new
     owner)."""
+    link_kind: str | None = None
+    """Where the event links the case to another (opened as a sub-case, linked or
+    unlinked by hand): the kind, and the other case's number."""
+    link_case: int | None = None
 
 
 @attrs.frozen
@@ -394,6 +420,35 @@ class ActionChoice:
     form: tuple[FieldSpec, ...]
     ends_case: bool = False
     """It leads to a final step: the case is closed (a front end asks first)."""
+    clears: tuple[str, ...] = ()
+    """Fields the action empties before setting what its form gives (a form starts them
+    empty, not with the values they hold now)."""
+
+
+@attrs.frozen
+class RelatedCase:
+    """Another case as a case linked to it shows it."""
+
+    id: int
+    title: str
+    process: str
+    process_title: str
+    state: str
+    state_title: str
+    closed: bool
+
+
+@attrs.frozen
+class CaseLinkView:
+    """A link between the case and another (besides its parent and sub-cases)."""
+
+    kind: str
+    said: str
+    """The link in words, from this case: "fornyelse af" (it links to the other) or
+    "fornyet af" (the other links to it)."""
+    direction: str
+    """``to``: this case links to the other; ``from``: the other links to this one."""
+    case: RelatedCase
 
 
 @attrs.frozen
@@ -419,6 +474,15 @@ class CaseDetail(CaseSummary):
     ``Service.handover``; ``Service.owner_choices`` says to whom)."""
     documents: tuple[DocumentView, ...] = ()
     """The documents kept with the case, oldest first (deleted ones too, marked so)."""
+    parent: RelatedCase | None = None
+    """The case this one is a sub-case of (links to as ``del_af``)."""
+    children: tuple[RelatedCase, ...] = ()
+    """Its sub-cases, by number, open and closed."""
+    links: tuple[CaseLinkView, ...] = ()
+    """Its other links, both ways."""
+    link_kinds: tuple[OptionView, ...] = ()
+    """The kinds the acting person may link it to another case with now (none: they
+    may not; ``Service.link``)."""
 
 
 @attrs.frozen

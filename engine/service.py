@@ -24,7 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 import attrs
 import pluggy
 
-from samskab.engine import audit, deadlines, documents, fieldtypes, localtime, people, settings, views
+from samskab.engine import audit, deadlines, documents, fieldtypes, links, localtime, people, settings, views
 from samskab.engine.cases import DEADLINE, Case, Event
 from samskab.engine.config import Actor, Person
 from samskab.engine.core import LARGEST_ID, Engine, open_engine
@@ -42,6 +42,7 @@ from samskab.engine.readmodels import (
     CalendarEntry,
     CaseDetail,
     CaseFilter,
+    CaseLinkView,
     CasePage,
     CaseSummary,
     ChannelView,
@@ -53,6 +54,7 @@ from samskab.engine.readmodels import (
     FileProblem,
     MigratedCase,
     Migration,
+    OptionView,
     OutboxItem,
     OutboxLogEntry,
     Overview,
@@ -199,7 +201,8 @@ class Service:
             process = self._engine.process(process_id).process
         else:
             process = self._engine.registry.compiled(process_id, version).process
-        return views.process_view(process, self.lang, self._engine.loader.guards)
+        others = {d.process.id: d.process for d in self._engine.processes()}
+        return views.process_view(process, self.lang, self._engine.loader.guards, others)
 
     @_serial
     def start_form(self, process_id: str) -> StartForm:
@@ -219,7 +222,7 @@ class Service:
         self._warn_about_files = False  # the report itself says them
         loader = self._engine.loader
         if paths:
-            definitions, problems = loader.load(paths)
+            definitions, problems = loader.load(paths, self._engine.processes())
         else:
             definitions, problems = loader.load(self._engine.process_dirs)
             problems += self._engine.registry.problems
@@ -481,12 +484,42 @@ class Service:
 
     @_serial
     def new_case(
-        self, process_id: str, title: str, values: dict[str, str] | None = None, *, owner: str | None = None
+        self,
+        process_id: str,
+        title: str,
+        values: dict[str, str] | None = None,
+        *,
+        owner: str | None = None,
+        parent: int | str | None = None,
     ) -> CaseDetail:
         """Open a case; ``values`` are the opening fields as typed. Its owner is the person
-        opening it, or ``owner``: someone who may own it (:meth:`owner_choices`)."""
+        opening it, or ``owner``: someone who may own it (:meth:`owner_choices`).
+        ``parent``: as a sub-case of that open case."""
         acting = self._may()
-        case = self._engine.new_case(process_id, title, values or {}, acting, owner)
+        case = self._engine.new_case(process_id, title, values or {}, acting, owner, parent)
+        return self._detail(case, acting)
+
+    @_serial
+    def link(
+        self,
+        case_id: int | str,
+        other_id: int | str,
+        kind: str,
+        *,
+        note: str | None = None,
+        revision: int | None = None,
+        remove: bool = False,
+    ) -> CaseDetail:
+        """Link a case to another with a kind (``CaseDetail.link_kinds``): ``del_af`` makes
+        it a sub-case of the other; ``remove``: remove that link. Its owner, an admin or a
+        role the process names for corrections may, open or closed (docs/security.md).
+        Refused (recorded, every reason: linked already or not, a second parent, a round
+        of sub-cases ...), BadInput for an unknown kind, Conflict when the case is no
+        longer at ``revision``."""
+        acting = self._may()
+        case = self._engine.link(
+            case_id, other_id, kind, acting, note, remove=remove, expected_revision=revision
+        )
         return self._detail(case, acting)
 
     @_serial
@@ -590,6 +623,7 @@ class Service:
                 description=a.action.description.get(lang) if a.action.description else None,
                 form=views.form(process, a.action.form_fields(), lang),
                 ends_case=any(process.state(t).final for t in a.action.targets),
+                clears=tuple(a.action.clears),
             )
             for a in engine.availability(case, acting)
         )
@@ -614,7 +648,38 @@ class Service:
             else views.form(process, tuple(f.id for f in process.fields), lang),
             may_hand_over=not engine.handover_reasons(case, acting),
             documents=tuple(views.document_view(d, lang) for d in engine.store.documents(case.id)),
+            **self._related(case, process),
+            link_kinds=()
+            if engine.link_reasons(case, acting)
+            else tuple(
+                OptionView(kind, views.link_words(kind, [process], lang)) for kind in links.kind_ids(process)
+            ),
         )
+
+    def _related(self, case: Case, process: Process) -> dict[str, Any]:
+        """The case's parent, sub-cases and other links, as ``CaseDetail`` holds them."""
+        engine, lang = self._engine, self.lang
+
+        def shown(other: Case) -> Any:
+            return views.related(other, engine.compiled_for(other).process, lang)
+
+        parent, linked = None, []
+        for link in engine.store.links(case.id):
+            outgoing = link.case_id == case.id
+            other = engine.case(link.other_id if outgoing else link.case_id)
+            if link.kind == links.SUB_CASE:
+                parent = shown(other) if outgoing else parent
+                continue
+            linking = (process, engine.compiled_for(other).process)
+            said = views.link_words(
+                link.kind, linking if outgoing else linking[::-1], lang, inverse=not outgoing
+            )
+            linked.append(CaseLinkView(link.kind, said, "to" if outgoing else "from", shown(other)))
+        return {
+            "parent": parent,
+            "children": tuple(shown(child) for child in engine.sub_cases(case.id)),
+            "links": tuple(linked),
+        }
 
     # -- documents -------------------------------------------------------------------
 
@@ -1032,6 +1097,7 @@ class Service:
                 _anchor(anchor) if anchor else None,
                 store.document_digests(),
                 store.audit_checkpoints(),
+                store.links(),
             )
         return AuditReport(
             checked, Broken(broken.event_id, broken.case_id, text(broken.what, self.lang)) if broken else None

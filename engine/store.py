@@ -34,6 +34,11 @@ are one call, so a store can make them one transaction. The rules every store ke
   Either way :func:`engine.audit.verify` holds on :meth:`Store.audit_rows`,
   :meth:`Store.audit_heads` and :meth:`Store.audit_checkpoints` after any interleaving
   of writers.
+- **Links follow their events.** An event with a ``link_kind`` and ``link_case``
+  (``engine.cases.Event``) of kind ``created`` or ``link`` adds the link from its case
+  to ``link_case`` with that kind; of kind ``unlink``, removes it. The link is written
+  in the transaction that appends the event, and :meth:`Store.links` gives exactly the
+  links the history makes (``audit.verify`` checks it).
 - **Ids are the store's.** Cases, events, deadlines, outbox messages and documents get
   positive integer ids, increasing in the order they are committed and never reused; ids given
   in the objects passed in (``Case.id``, ``Event.id``, ``Event.case_id``,
@@ -66,7 +71,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from samskab.engine.cases import Case, Deadline, Event
+from samskab.engine.cases import Case, Deadline, Event, Link
 from samskab.engine.readmodels import CaseFilter
 
 if TYPE_CHECKING:
@@ -82,6 +87,17 @@ class Outgoing:
     subject: str
     body: str
     payload: Mapping[str, Any]
+
+
+@attrs.frozen
+class NewCase:
+    """A case to open with another case's action (:meth:`Store.commit_action`): as
+    :meth:`Store.create_case` takes it."""
+
+    case: Case
+    event: Event
+    deadlines: Sequence[Deadline]
+    outbox: Callable[[Case], Sequence[Outgoing]] | None = None
 
 
 @attrs.frozen
@@ -205,10 +221,11 @@ class Store(Protocol):
         outbox: Sequence[Outgoing] = (),
         owner: str | None = None,
         version: tuple[int, str] | None = None,
+        opened: Sequence[NewCase] = (),
     ) -> Case:
         """Write a case's new state and fields with its event, deadlines and outbox
-        messages, in one transaction; return the case as now stored (equal to
-        ``get_case`` after it).
+        messages, and open the ``opened`` cases, in one transaction; return the case as
+        now stored (equal to ``get_case`` after it).
 
         The transaction starts with a compare-and-swap on the revision: it goes on only
         if the stored case still has ``case.revision``, and then the revision goes up by
@@ -231,7 +248,10 @@ class Store(Protocol):
         stays. ``owner`` (a handover) becomes the case's owner; None leaves the owner as
         it is. ``version`` (a version and its definition's sha256: a migration) becomes
         the case's version of its process. The event (its ``case_id`` set to the case's)
-        and the messages are written as in :meth:`create_case`.
+        and the messages are written as in :meth:`create_case`. After the event, each of
+        ``opened`` is created as :meth:`create_case` creates a case, in order (their
+        events follow the case's event in the chain; an event linking to the case,
+        ``link_case``, names it by its id).
         """
 
     def fire_deadline(
@@ -272,7 +292,8 @@ class Store(Protocol):
         the period's end and not closed before its start; ``due``: open, with
         ``next_due`` after the period's start and at or before its end; ``quiet_since``:
         open and ``updated_at`` before it; ``values``: each field holds exactly that
-        stored value (None: holds nothing).
+        stored value (None: holds nothing); ``parent``: a sub-case of that case (it links
+        to it with the kind ``del_af``).
 
         Order: ``order_by`` (id, title ignoring the case of ASCII letters, process_id,
         state, updated_at or next_due), reversed by ``descending``; ties always by id,
@@ -288,6 +309,10 @@ class Store(Protocol):
 
     def count_cases(self, where: CaseFilter) -> int:
         """How many cases ``list_cases`` gives for ``where`` without its limit and offset."""
+
+    def links(self, case_id: int | None = None) -> list[Link]:
+        """The links from or to the case (None: every link), ordered by the linking
+        case, the other case and the kind."""
 
     def owners(self) -> list[str]:
         """Every person who owns a case (open or closed; the register of people's owner

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from samskab.engine import durations, fieldtypes, workdays
+from samskab.engine import durations, fieldtypes, links, workdays
 from samskab.engine.definition import (
     EXTERNAL_SEES,
     FIELD_TYPES,
@@ -21,6 +21,7 @@ from samskab.engine.definition import (
     Deadline,
     Field,
     GuardRef,
+    Opening,
     Process,
     State,
     ToBy,
@@ -69,8 +70,18 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
         ("fields", process.fields),
         ("states", process.states),
         ("actions", process.actions),
+        ("link_kinds", process.link_kinds),
     ):
         found += _check_ids(group, [item.id for item in items])
+    for i, kind in enumerate(process.link_kinds):
+        if kind.id in links.BUILTIN:
+            found.append(
+                Finding(
+                    ("link_kinds", i, "id"),
+                    f"`{kind.id}` is a kind every process has",
+                    "use it as it is, or give yours another id",
+                )
+            )
 
     for i, field in enumerate(process.fields):
         place = ("fields", i)
@@ -162,6 +173,8 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
                 )
         for j, ref in enumerate(action.guards):
             found += _check_guard(place + ("guards", j), process, ref, guards)
+        for j, opening in enumerate(action.opens):
+            found += _check_opening(place + ("opens", j), process, opening)
 
     for key in ("fields", "requires"):
         for j, name in enumerate(getattr(process.start, key)):
@@ -474,8 +487,16 @@ def _check_guard(place: Place, process: Process, ref: GuardRef, guards: Mapping[
         found.append(Finding(place, "a guard compares with a `value` or an `other` field, not both"))
     elif guard.needs_value and ref.value is None and ref.other is None:
         found.append(
-            Finding(place, f"guard `{ref.name}` needs a `value` (or an `other` field to compare with)")
+            Finding(
+                place,
+                f"guard `{ref.name}` needs a `value`"
+                + ("" if guard.value_problem else " (or an `other` field to compare with)"),
+            )
         )
+    if guard.value_problem is not None and ref.value is not None:
+        problem = guard.value_problem(ref.value)
+        if problem:
+            found.append(Finding(place + ("value",), problem))
     guarded = process.field(ref.field) if ref.field is not None else None
     if guarded is not None and ref.value is not None:
         misfit = _value_problem(guarded, ref.value)
@@ -500,6 +521,122 @@ def _check_guard(place: Place, process: Process, ref: GuardRef, guards: Mapping[
                 )
             )
     return found
+
+
+def _check_opening(place: Place, process: Process, opening: Opening) -> list[Finding]:
+    """What an action's ``opens`` says of the case taking it: the title's placeholders,
+    its fields, how many, the kind of link; and, opening a case of the same process, what
+    it copies (another process is checked when every file is read: :func:`check_openings`)."""
+    field_ids = [f.id for f in process.fields]
+    found = []
+    problem = links.title_problem(opening.title, field_ids)
+    if problem:
+        found.append(Finding(place + ("title",), *problem))
+    for name in opening.fields:
+        found += _refer(place + ("fields", name), name, field_ids, "field")
+    if opening.count is not None and opening.count_field is not None:
+        found.append(Finding(place, "give `count` or `count_field`, not both"))
+    if opening.count is not None and not 1 <= opening.count <= links.MAX_OPENED:
+        found.append(Finding(place + ("count",), f"`count` is from 1 to {links.MAX_OPENED}"))
+    if opening.count_field is not None:
+        found += _refer(place + ("count_field",), opening.count_field, field_ids, "field")
+        counted = process.field(opening.count_field)
+        if counted is not None and counted.type != "integer":
+            found.append(
+                Finding(
+                    place + ("count_field",),
+                    f"`{counted.id}` is a {counted.type} field; the count is an integer field",
+                )
+            )
+    found += _refer(place + ("link",), opening.link, links.kind_ids(process), "kind of link")
+    if opening.process is None or opening.process == process.id:
+        found += _check_copies(place, process, process, opening)
+    return found
+
+
+def _check_copies(place: Place, process: Process, other: Process, opening: Opening) -> list[Finding]:
+    """Each field copied is a field of ``other`` that can hold its values, and what
+    opening a case of ``other`` requires is copied."""
+    found = []
+    other_ids = [f.id for f in other.fields]
+    for name, target in opening.fields.items():
+        source, into = process.field(name), other.field(target)
+        if into is None:
+            found += _refer(place + ("fields", name), target, other_ids, f"field of `{other.id}`")
+        elif source is not None and not links.copyable(source, into):
+            found.append(
+                Finding(
+                    place + ("fields", name),
+                    f"`{name}` is a {source.type} field and `{target}` of `{other.id}` a {into.type} field;"
+                    " its values cannot be copied there",
+                    "copy into a field of the same type (a choice into one with the same options)",
+                )
+            )
+    for needed in other.start.requires:
+        if needed not in opening.fields.values():
+            found.append(
+                Finding(
+                    place + ("fields",),
+                    f"opening a case of `{other.id}` requires `{needed}`, which nothing is copied into",
+                    f'add `yours = "{needed}"` to `fields`',
+                )
+            )
+    return found
+
+
+def check_openings(process: Process, known: Mapping[str, Process]) -> list[Finding]:
+    """What ``process``'s actions open, among the ``known`` processes (by id, each the
+    version new cases start on): a known process, fields it has, and no round of
+    processes opening each other by themselves at deadlines (a person taking one of the
+    steps is a round that ends)."""
+    found = []
+    for i, action in enumerate(process.actions):
+        for j, opening in enumerate(action.opens):
+            if opening.process is None or opening.process == process.id:
+                continue
+            place: Place = ("actions", i, "opens", j)
+            other = known.get(opening.process)
+            if other is None:
+                found += _refer(place + ("process",), opening.process, sorted(known), "process")
+                continue
+            found += _check_copies(place, process, other, opening)
+    everyone = {**known, process.id: process}
+    for place, target in _automatic_openings(process):
+        if process.id in _opened_automatically(target, everyone):
+            found.append(
+                Finding(
+                    place,
+                    f"`{process.id}` opens cases of `{target}` at a deadline by itself, and they open cases of"
+                    f" `{process.id}` the same way: it would never end",
+                    "let a person take one of these actions (not a deadline's `action`)",
+                )
+            )
+    return found
+
+
+def _automatic_openings(process: Process) -> list[tuple[Place, str]]:
+    """(place, process opened) of each ``opens`` of an action a deadline takes by itself."""
+    automatic = {d.action for s in process.states for d in s.all_deadlines if d.action}
+    return [
+        (("actions", i, "opens", j), opening.process or process.id)
+        for i, action in enumerate(process.actions)
+        if action.id in automatic
+        for j, opening in enumerate(action.opens)
+    ]
+
+
+def _opened_automatically(start: str, processes: Mapping[str, Process]) -> set[str]:
+    """Every process whose cases are opened by themselves, at a deadline, from a case of
+    ``start``, through any number of such openings (``start`` included if it comes round)."""
+    reached: set[str] = set()
+    todo = [start]
+    while todo:
+        process = processes.get(todo.pop())
+        for _, target in _automatic_openings(process) if process else ():
+            if target not in reached:
+                reached.add(target)
+                todo.append(target)
+    return reached
 
 
 def _check_to_by(place: Place, process: Process, to_by: ToBy, state_ids: list[str]) -> list[Finding]:

@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 import isodate
 
-from samskab.engine import audit, deadlines, durations, fieldtypes, localtime, sizes
+from samskab.engine import audit, deadlines, durations, fieldtypes, links, localtime, sizes
 from samskab.engine.cases import (
     ACTION,
     COMMENT,
@@ -23,14 +23,16 @@ from samskab.engine.cases import (
     DOCUMENT_DELETED,
     ERASURE,
     HANDOVER,
+    LINK,
     MIGRATION,
     REMINDER,
+    UNLINK,
     Case,
     Deadline,
     Event,
 )
 from samskab.engine.config import Person
-from samskab.engine.definition import Action, DayOfYear, Field, GuardRef, Process
+from samskab.engine.definition import Action, DayOfYear, Field, GuardRef, Opening, Process
 from samskab.engine.definition import Deadline as DeadlineDefinition
 from samskab.engine.guards import Guard
 from samskab.engine.messages import text, words
@@ -44,8 +46,10 @@ from samskab.engine.readmodels import (
     FieldValue,
     GuardView,
     HistoryEntry,
+    OpeningView,
     OptionView,
     ProcessView,
+    RelatedCase,
     RoleView,
     StartView,
     StepView,
@@ -326,7 +330,66 @@ def label(process: Process, field_id: str, lang: str) -> str:
     return field.label.get(lang) if field else field_id
 
 
-def process_view(process: Process, lang: str, guards: Mapping[str, Guard] | None = None) -> ProcessView:
+def link_words(kind: str, processes: Iterable[Process], lang: str, *, inverse: bool = False) -> str:
+    """A kind of link in words, as the first of ``processes`` that knows it says it (the
+    linking case's, then the other's): "fornyelse af", turned round "fornyet af"."""
+    for process in processes:
+        found = links.kinds(process).get(kind)
+        if found is not None:
+            return (found.inverse if inverse else found.title).get(lang)
+    return kind
+
+
+def opening_view(
+    process: Process, opening: Opening, lang: str, processes: Mapping[str, Process]
+) -> OpeningView:
+    """What an action opens, in words; ``processes``: the others, by id."""
+    process_id = opening.process or process.id
+    other = process if process_id == process.id else processes.get(process_id)
+    process_title = other.title.get(lang) if other else process_id
+    kind = link_words(opening.link, [process], lang)
+    if opening.count_field is not None:
+        said = words(
+            "opens as many cases of {process} as {field} says, each {kind} this one",
+            lang,
+            process=process_title,
+            field=f"«{label(process, opening.count_field, lang)}»",
+            kind=kind,
+        )
+    else:
+        said = words(
+            "opens {count} case(s) of {process}, each {kind} this one",
+            lang,
+            count=opening.count or 1,
+            process=process_title,
+            kind=kind,
+        )
+    if opening.fields:
+        copied = []
+        for source, target in opening.fields.items():
+            said_here = label(process, source, lang)
+            said_there = label(other, target, lang) if other else target
+            copied.append(said_here if said_here == said_there else f"{said_here} → {said_there}")
+        said += words("; copies {fields}", lang, fields=", ".join(copied))
+    return OpeningView(
+        process=process_id,
+        process_title=process_title,
+        title=opening.title,
+        count=opening.count,
+        count_field=opening.count_field,
+        link=opening.link,
+        fields=dict(opening.fields),
+        words=said,
+    )
+
+
+def process_view(
+    process: Process,
+    lang: str,
+    guards: Mapping[str, Guard] | None = None,
+    processes: Mapping[str, Process] | None = None,
+) -> ProcessView:
+    """The process step by step; ``processes``: the others by id (what its actions open)."""
     labels = {f.id: f.label.get(lang) for f in process.fields}
     return ProcessView(
         id=process.id,
@@ -382,6 +445,7 @@ def process_view(process: Process, lang: str, guards: Mapping[str, Guard] | None
                 guards=tuple(guard_view(process, g, guards or {}, lang) for g in a.guards),
                 note_required=a.note_required,
                 description=a.description.get(lang) if a.description else None,
+                opens=tuple(opening_view(process, o, lang, processes or {}) for o in a.opens),
             )
             for a in process.actions
         ),
@@ -439,6 +503,19 @@ def case_summary(
     )
 
 
+def related(case: Case, process: Process, lang: str) -> RelatedCase:
+    """Another case, as a case linked to it shows it."""
+    return RelatedCase(
+        id=case.id,
+        title=case.title,
+        process=case.process_id,
+        process_title=process.title.get(lang),
+        state=case.state,
+        state_title=step_title(process, case.state, lang),
+        closed=case.closed_at is not None,
+    )
+
+
 def field_value(process: Process, field_id: str, value: Any, lang: str) -> FieldValue:
     field = process.field(field_id)
     if field is None:  # a field a newer version of the process dropped
@@ -487,6 +564,14 @@ _WHAT = {
 }
 
 
+_LINKED = {
+    CREATED: "opened as {kind} case {case}",
+    LINK: "linked: {kind} case {case}",
+    UNLINK: "link removed: {kind} case {case}",
+}
+"""What an event that links the case to another did, in words."""
+
+
 def history(
     events: Iterable[Event], process: Process, lang: str, register: Mapping[str, Person]
 ) -> tuple[HistoryEntry, ...]:
@@ -513,6 +598,9 @@ def history_entry(
         what = document_words(event.kind, document, lang)
     elif event.kind == HANDOVER:
         what = words("handed over to {person}", lang, person=person_name(register, event.owner))
+    elif event.link_kind is not None and event.kind in _LINKED:
+        kind = link_words(event.link_kind, [process], lang)
+        what = words(_LINKED[event.kind], lang, kind=kind, case=event.link_case)
     elif event.kind in _WHAT:
         what = words(_WHAT[event.kind], lang)
     else:
@@ -539,6 +627,8 @@ def history_entry(
         ),
         note=event.note,
         owner=event.owner,
+        link_kind=event.link_kind,
+        link_case=event.link_case,
     )
 
 

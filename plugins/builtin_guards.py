@@ -6,17 +6,18 @@
 ``equals``        the field equals ``value`` (or ``other``'s)
 ``changed``       this action gives the field a new value
 ``not_in_future`` the field (a date) is not later than today
+``children_done`` the case's sub-cases are done (closed): ``value`` "all", "any" or a number
 """
 
 import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from samskab.engine.definition import GuardRef
+from samskab.engine.definition import GuardRef, Process
 from samskab.engine.fieldtypes import is_filled
 from samskab.engine.guards import Guard, GuardCheck, GuardContext
 from samskab.engine.hookspecs import hookimpl
-from samskab.engine.messages import Both, msg
+from samskab.engine.messages import Both, Msg, msg
 
 
 def _field(ref: GuardRef) -> str:
@@ -110,6 +111,38 @@ def _not_in_future(context: GuardContext, ref: GuardRef) -> str | None:
     return None
 
 
+def _children_done(context: GuardContext, ref: GuardRef) -> str | None:
+    """All, any or at least a number of the sub-cases are closed ("all" holds with none)."""
+    children = context.sub_cases()
+    done, total = sum(1 for c in children if c.closed_at is not None), len(children)
+    if ref.value == "all" and done < total:
+        return msg("waiting for sub-cases: {done} of {total} done", done=done, total=total)
+    if ref.value == "any" and not done:
+        return msg("waiting for a sub-case to be done (none of {total} is)", total=total)
+    if isinstance(ref.value, int) and done < ref.value:
+        return msg(
+            "waiting for sub-cases: {done} done of the {value} needed ({total} in all)",
+            done=done,
+            value=ref.value,
+            total=total,
+        )
+    return None
+
+
+def _children_value(value: int | str | bool) -> str | None:
+    if value in ("all", "any") or (type(value) is int and value >= 1):
+        return None
+    return f'`{value!r}` is not "all", "any" or a number of sub-cases from 1'
+
+
+def _children_words(process: Process, ref: GuardRef) -> Msg:
+    if ref.value == "all":
+        return msg("every sub-case is done")
+    if ref.value == "any":
+        return msg("a sub-case is done")
+    return msg("at least {value} sub-cases are done", value=ref.value)
+
+
 SAYS = {
     "filled": "{field} is filled in",
     "at_least": "{field} is at least {value}",
@@ -133,4 +166,12 @@ def register_guards() -> list[Guard]:
         guard("equals", _equals, "the field equals `value` (or the `other` field)", value=True),
         guard("changed", _changed, "this action gives the field a new value"),
         guard("not_in_future", _not_in_future, "the date field is not after today"),
+        Guard(
+            "children_done",
+            _children_done,
+            'the sub-cases are done: `value` "all", "any" or how many',
+            needs_value=True,
+            value_problem=_children_value,
+            describe=_children_words,
+        ),
     ]

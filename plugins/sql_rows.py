@@ -24,7 +24,12 @@ from samskab.engine.mentions import Mentions
 from samskab.engine.messages import msg
 from samskab.engine.store import OutboxRow, StoredDocument
 
-EVENT_COLUMNS = "case_id, at, actor, kind, action, from_state, to_state, changes, note, id, account, owner"
+EVENT_COLUMNS = (
+    "case_id, at, actor, kind, action, from_state, to_state, changes, note, id, account, owner,"
+    " link_kind, link_case"
+)
+EVENT_WIDTH = EVENT_COLUMNS.count(",") + 1
+"""How many columns ``EVENT_COLUMNS`` are: an audit row's digest and links come after."""
 DOCUMENT_COLUMNS = (
     "d.id, d.case_id, d.name, d.size, d.sha256, d.event_id, e.at, e.actor, e.account, e.note, x.at"
 )
@@ -69,12 +74,14 @@ def event_row(case_id: int, event: Event) -> tuple[Any, ...]:
         event.note,
         event.account,
         event.owner,
+        event.link_kind,
+        event.link_case,
     )
 
 
 INSERT_EVENT = (
     "INSERT INTO events (case_id, at, actor, kind, action, from_state, to_state, changes, note, account,"
-    " owner, digest, case_link"
+    " owner, link_kind, link_case, digest, case_link"
 )
 """How both stores begin to insert an event (``event_row``, then its digest and case link)."""
 

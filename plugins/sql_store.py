@@ -23,11 +23,12 @@ from typing import Any, ClassVar
 import attrs
 
 from samskab.engine import audit, clock, jsontext
-from samskab.engine.cases import ERASURE, Case, Deadline, Event
+from samskab.engine.cases import CREATED, ERASURE, LINK, UNLINK, Case, Deadline, Event, Link
 from samskab.engine.errors import BadInput, Conflict, NotFound
+from samskab.engine.links import SUB_CASE
 from samskab.engine.messages import msg
 from samskab.engine.readmodels import FIELD_ORDER, CaseFilter
-from samskab.engine.store import OutboxRow, Outgoing, Store, StoredDefinition, StoredDocument
+from samskab.engine.store import NewCase, OutboxRow, Outgoing, Store, StoredDefinition, StoredDocument
 from samskab.plugins import sql_rows
 
 
@@ -130,6 +131,13 @@ class SqlStore(Store):
         deadlines: Sequence[Deadline],
         outbox: Callable[[Case], Sequence[Outgoing]] | None = None,
     ) -> Case:
+        with self._writing():
+            return self._create(NewCase(case, event, deadlines, outbox))
+
+    def _create(self, new: NewCase) -> Case:
+        """Insert a case with its first event, deadlines and messages, in the transaction
+        under way."""
+        case, deadlines = new.case, new.deadlines
         due = sql_rows.next_due(deadlines)
         values = {
             "title": case.title,
@@ -146,13 +154,30 @@ class SqlStore(Store):
             "owner": case.owner,
             **self._searched(case.title, dict(case.fields)),
         }
-        with self._writing():
-            case_id = self._insert_case(values, case.id if case.id < 0 else None)
-            created = attrs.evolve(case, id=case_id, next_due=due)
-            event_id = self._append(case_id, event)
-            self._insert_deadlines(case_id, deadlines)
-            self._insert_outbox(case_id, event_id, event.at, outbox(created) if outbox else ())
+        case_id = self._insert_case(values, case.id if case.id < 0 else None)
+        created = attrs.evolve(case, id=case_id, next_due=due)
+        event_id = self._appended(case_id, new.event)
+        self._insert_deadlines(case_id, deadlines)
+        self._insert_outbox(case_id, event_id, new.event.at, new.outbox(created) if new.outbox else ())
         return created
+
+    def _appended(self, case_id: int, event: Event) -> int:
+        """Append ``event`` (``_append``) and make or remove the link it names, if it
+        names one (the Store's rule: links follow their events); its id."""
+        event_id = self._append(case_id, event)
+        if event.link_kind is None:
+            return event_id
+        if event.kind == UNLINK:
+            self.conn.execute(
+                "DELETE FROM links WHERE case_id = ? AND other_id = ? AND kind = ?",
+                (case_id, event.link_case, event.link_kind),
+            )
+        elif event.kind in (CREATED, LINK):
+            self.conn.execute(
+                "INSERT INTO links (case_id, other_id, kind, event_id) VALUES (?, ?, ?, ?)",
+                (case_id, event.link_case, event.link_kind, event_id),
+            )
+        return event_id
 
     def commit_action(
         self,
@@ -168,6 +193,7 @@ class SqlStore(Store):
         outbox: Sequence[Outgoing] = (),
         owner: str | None = None,
         version: tuple[int, str] | None = None,
+        opened: Sequence[NewCase] = (),
     ) -> Case:
         acted, columns = sql_rows.acted(
             case,
@@ -192,11 +218,13 @@ class SqlStore(Store):
                     "UPDATE deadlines SET closed_at = ? WHERE case_id = ? AND closed_at IS NULL",
                     (at, case.id),
                 )
-            event_id = self._append(case.id, event)
+            event_id = self._appended(case.id, event)
             self._insert_deadlines(case.id, deadlines, event.at)
             self._insert_outbox(case.id, event_id, event.at, outbox)
             if deadlines:
                 acted = attrs.evolve(acted, next_due=self._keep_next_due(case.id))
+            for new in opened:
+                self._create(new)
         return acted
 
     def _conflict(self, case: Case) -> Conflict:
@@ -343,6 +371,8 @@ class SqlStore(Store):
             add("id IN (SELECT case_id FROM events WHERE actor = ?)", where.actor)
         if where.owner:
             add("owner = ?", where.owner)
+        if where.parent is not None:
+            add("id IN (SELECT case_id FROM links WHERE other_id = ? AND kind = ?)", where.parent, SUB_CASE)
         if where.overdue_at is not None:
             add("closed_at IS NULL AND next_due <= ?", clock.to_text(where.overdue_at))
         for column, period in (("created_at", where.opened), ("closed_at", where.closed)):
@@ -409,6 +439,15 @@ class SqlStore(Store):
     def count_cases(self, where: CaseFilter) -> int:
         sql, params = self._where(where)
         return self.conn.execute(f"SELECT count(*) FROM cases{sql}", params).fetchone()[0]
+
+    def links(self, case_id: int | None = None) -> list[Link]:
+        where, params = (
+            ("", ()) if case_id is None else (" WHERE case_id = ? OR other_id = ?", (case_id, case_id))
+        )
+        rows = self.conn.execute(
+            f"SELECT case_id, other_id, kind FROM links{where} ORDER BY case_id, other_id, kind", params
+        )
+        return [Link(*row) for row in rows]
 
     def owners(self) -> list[str]:
         rows = self.conn.execute(

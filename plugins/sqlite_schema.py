@@ -273,3 +273,19 @@ def m011_deadline_rules(db: sqlite_utils.Database) -> None:
     from (``anchor``). Rows from before have neither: the step's one deadline."""
     db.table("deadlines").add_column("rule", str)
     db.table("deadlines").add_column("anchor", str)
+
+
+@migrations()
+def m012_case_links(db: sqlite_utils.Database) -> None:
+    """Links between cases (a sub-case to its parent, a renewal to what it renews): the
+    events that make and remove them name the kind and the other case; the links
+    table holds those in force, indexed both ways."""
+    db.table("events").add_column("link_kind", str)
+    db.table("events").add_column("link_case", int)
+    db.table("links").create(
+        {"case_id": int, "other_id": int, "kind": str, "event_id": int},
+        pk=("case_id", "other_id", "kind"),
+        foreign_keys=[("case_id", "cases", "id"), ("other_id", "cases", "id"), ("event_id", "events", "id")],
+        not_null={"event_id"},
+    )
+    db.table("links").create_index(["other_id", "kind"])

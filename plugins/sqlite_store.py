@@ -133,6 +133,7 @@ MIGRATIONS = (
     "m009_case_owner",
     "m010_documents",
     "m011_deadline_rules",
+    "m012_case_links",
 )
 """Every migration in ``plugins.sqlite_schema``, in order; a test keeps the two in step.
 A database is current when it has applied all of them, so one that came after a
@@ -325,7 +326,7 @@ class SqliteStore(SqlStore):
         chain = key.link(heads[audit.DATABASE][1], digest)
         event_id = _row_id(
             self.conn.execute(
-                sql_rows.INSERT_EVENT + ", chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                sql_rows.INSERT_EVENT + ", chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*sql_rows.event_row(case_id, event), digest, case_link, chain),
             )
         )
@@ -420,7 +421,7 @@ class SqliteStore(SqlStore):
             f"SELECT {sql_rows.EVENT_COLUMNS}, digest, case_link, chain FROM events ORDER BY id"
         )
         for row in rows:
-            yield audit.AuditRow(sql_rows.event_of(row[:12]), *row[12:])
+            yield audit.AuditRow(sql_rows.event_of(row[: sql_rows.EVENT_WIDTH]), *row[sql_rows.EVENT_WIDTH :])
 
     # -- personal data -----------------------------------------------------------
 

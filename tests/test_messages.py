@@ -38,12 +38,14 @@ def placeholders(template: str) -> set[str]:
 
 def said_from_tables() -> dict[str, str]:
     """The texts the code keeps in tables and says through a variable."""
-    from samskab.engine import service, views
+    from samskab.engine import links, service, views
     from samskab.plugins import builtin_guards
     from samskab.tui.screens import agenda, cases, help, outbox
 
     tables = {
         "views._WHAT": views._WHAT.values(),
+        "views._LINKED": views._LINKED.values(),
+        "links.BUILTIN": [text for pair in links.BUILTIN.values() for text in pair],
         "views.LEVELS": views.LEVELS.values(),
         "views.PLACEHOLDERS": views.PLACEHOLDERS.values(),
         "views._UNITS": [text for _, one, many in views._UNITS for text in (one, many)],

@@ -67,7 +67,7 @@ def test_a_migration_missed_by_a_database_made_before_it_was_merged_is_applied(w
     store = engine_on(workdir / "s.db").store
     assert store.documents(1) == []
     applied = [r["name"] for r in store.db["_sqlite_migrations"].rows]
-    assert applied[-2:] == ["m011_deadline_rules", "m010_documents"]
+    assert applied[-1] == "m010_documents" and "m011_deadline_rules" in applied[:-1]
 
 
 def test_reading_a_current_database_does_not_import_sqlite_utils(samskab, workdir):

@@ -24,17 +24,20 @@ from samskab.engine.cases import (
     DOCUMENT_DELETED,
     ERASURE,
     HANDOVER,
+    LINK,
     REMINDER,
     SYSTEM_ACTOR,
+    UNLINK,
     Case,
     Deadline,
     Event,
+    Link,
 )
 from samskab.engine.core import open_engine
 from samskab.engine.errors import BadInput, Conflict, NotFound
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter, Period
-from samskab.engine.store import Outgoing, Store, StoredDefinition, StoredDocument
+from samskab.engine.store import NewCase, Outgoing, Store, StoredDefinition, StoredDocument
 
 
 @pytest.fixture
@@ -117,7 +120,13 @@ def message(
     return Outgoing(channel, recipient, "Sag opdateret", body, {"note": body, "to": recipient})
 
 
-def new_case(
+def new_case(store: Store, title: str = "Lions", **more) -> Case:
+    """Open a case the way the engine does (what :func:`opening` takes)."""
+    new = opening(store, title, **more)
+    return store.create_case(new.case, new.event, new.deadlines, new.outbox)
+
+
+def opening(
     store: Store,
     title: str = "Lions",
     *,
@@ -129,16 +138,22 @@ def new_case(
     actor: str = "mette",
     owner: str | None = None,
     when: dt.datetime | None = None,
-) -> Case:
-    """Open a case the way the engine does, owned by ``owner`` (default: ``actor``)."""
+    link: tuple[str, int] | None = None,
+) -> NewCase:
+    """A case to open, owned by ``owner`` (default: ``actor``), as :func:`new_case` opens
+    it or ``commit_action(opened=...)``; ``link``: linked (kind, case) to another case, as
+    a sub-case or a renewal is."""
     when = when or at(1)
     text = f'id = "{process}"\nversion = 1\n'
     sha = hashlib.sha256(text.encode()).hexdigest()
     store.save_definition(StoredDefinition(process, 1, sha, text, f"processes/{process}.toml"))
     owner = owner or actor
     case = Case(0, title, process, 1, sha, state, fields or {}, when, when, 1, owner=owner)
-    event = Event(0, when, actor, CREATED, None, None, state, fields or {}, owner=owner)
-    return store.create_case(case, event, deadlines, lambda _: outbox)
+    kind, other = link or (None, None)
+    event = Event(
+        0, when, actor, CREATED, None, None, state, fields or {}, owner=owner, link_kind=kind, link_case=other
+    )
+    return NewCase(case, event, deadlines, lambda _: outbox)
 
 
 def act(
@@ -181,6 +196,11 @@ def hand_over(
     event = Event(
         case.id, when or at(2), actor, HANDOVER, None, case.state, case.state, {}, "overtag", owner=to
     )
+    return in_step(store, case, event, owner=to)
+
+
+def in_step(store: Store, case: Case, event: Event, **more) -> Case:
+    """Commit ``event`` as the engine commits one that leaves the case in its step."""
     return store.commit_action(
         case,
         state=case.state,
@@ -189,7 +209,7 @@ def hand_over(
         deadlines=[],
         close_deadlines=False,
         closed=case.closed_at is not None,
-        owner=to,
+        **more,
     )
 
 
@@ -245,6 +265,7 @@ def everything(store: Store) -> tuple:
         [store.history(c.id) for c in cases],
         [store.deadlines(c.id, open_only=False) for c in cases],
         [store.refusals(c.id) for c in cases],
+        store.links(),
         store.outbox(include_done=True),
         list(store.audit_rows()),
         list(store.audit_heads()),
@@ -253,10 +274,16 @@ def everything(store: Store) -> tuple:
 
 
 def replayed(store: Store) -> int:
-    """As :func:`verified`, and every case (its owner too) is what its history makes it."""
+    """As :func:`verified`, and every case (its owner too) and every link between cases
+    is what the history makes it."""
     cases = list(store.list_cases(CaseFilter()))
     checked, broken = audit.verify(
-        store.audit_rows(), KEY, store.audit_heads(), cases, checkpoints=store.audit_checkpoints()
+        store.audit_rows(),
+        KEY,
+        store.audit_heads(),
+        cases,
+        checkpoints=store.audit_checkpoints(),
+        links=store.links(),
     )
     assert broken is None
     return checked
@@ -478,6 +505,81 @@ def test_commit_action_writes_nothing_when_any_part_fails(store):
     assert everything(store) == before
     assert act(store, case).revision == case.revision + 1  # the revision was not used up
     assert verified(store) == 2
+
+
+def test_commit_action_opens_cases_with_the_action_in_one_transaction(store, open_store):
+    parent = new_case(store, "Helhedsplan")
+    event = Event(parent.id, at(3), "mette", ACTION, "hoer", "dialog", "hoering", {"antal": 2})
+    made = []
+
+    def child(title: str, outbox: tuple[Outgoing, ...] = ()) -> NewCase:
+        new = opening(
+            store,
+            title,
+            process="hoering",
+            state="hoering",
+            fields={"emne": title},
+            deadlines=(deadline(at(30), state="hoering"),),
+            outbox=outbox,
+            when=at(3),
+            link=("del_af", parent.id),
+        )
+        return attrs.evolve(new, outbox=lambda stored: made.append(stored) or list(outbox))
+
+    updated = store.commit_action(
+        parent,
+        state="hoering",
+        fields={"antal": 2},
+        event=event,
+        deadlines=[],
+        close_deadlines=False,
+        closed=False,
+        opened=[child("Høring 1", (message(),)), child("Høring 2")],
+    )
+    assert updated == open_store().get_case(parent.id)
+    first, second = made  # each stored case, to make its messages with
+    assert parent.id < first.id < second.id
+    assert [c.id for c in open_store().list_cases(CaseFilter(parent=parent.id))] == [first.id, second.id]
+    assert open_store().get_case(first.id) == first and first.next_due == at(30)
+    assert [d.due_at for d in store.deadlines(second.id)] == [at(30)]
+    acted = store.history(parent.id)[-1]
+    [opened_first] = store.history(first.id)
+    [opened_second] = store.history(second.id)
+    assert acted.id < opened_first.id < opened_second.id  # the action first, in the chain too
+    assert (opened_first.link_kind, opened_first.link_case) == ("del_af", parent.id)
+    [sent] = store.outbox()
+    assert (sent.case_id, sent.event_id) == (first.id, opened_first.id)
+    assert store.links(parent.id) == [
+        Link(first.id, parent.id, "del_af"),
+        Link(second.id, parent.id, "del_af"),
+    ]
+    assert replayed(store) == 4
+
+
+def test_commit_action_opens_nothing_when_any_part_fails(store):
+    parent = new_case(store, "Helhedsplan")
+    before = everything(store)
+    unwritable = Outgoing("email", "anna@x.dk", "s", "b", {"not json": object()})
+    opened = [
+        opening(store, "Høring 1", process="hoering", when=at(3), link=("del_af", parent.id)),
+        opening(
+            store, "Høring 2", process="hoering", outbox=(unwritable,), when=at(3), link=("del_af", parent.id)
+        ),
+    ]
+    event = Event(parent.id, at(3), "mette", ACTION, "hoer", "dialog", "hoering", {})
+    with pytest.raises(Exception):  # noqa: B017 - whatever the store raises, nothing is kept
+        store.commit_action(
+            parent,
+            state="hoering",
+            fields={},
+            event=event,
+            deadlines=[],
+            close_deadlines=False,
+            closed=False,
+            opened=opened,
+        )
+    assert everything(store) == before
+    assert store.get_case(parent.id + 1) is None and store.links() == []
 
 
 def test_commit_action_closes_deadlines_only_when_asked(store):
@@ -856,6 +958,51 @@ def test_count_cases_ignores_limit_and_offset(store, several):
     assert store.count_cases(CaseFilter(limit=1, offset=2, order_by="title")) == 4
     assert store.count_cases(CaseFilter(open_only=True, limit=1)) == 3
     assert store.count_cases(CaseFilter(process_id="nothing")) == 0
+
+
+def test_list_cases_by_parent_is_its_sub_cases(store):
+    parent = new_case(store, "Helhedsplan")
+    first = new_case(store, "Høring 1", link=("del_af", parent.id))
+    renewal = new_case(store, "Helhedsplan 2030", link=("fornyelse_af", parent.id))
+    second = new_case(store, "Høring 2", link=("del_af", parent.id))
+    new_case(store, "Delsag af en delsag", link=("del_af", first.id))
+    second = act(store, second, "afslut", to="afsluttet", closed=True)
+    assert [c.id for c in store.list_cases(CaseFilter(parent=parent.id))] == [first.id, second.id]
+    assert [c.id for c in store.list_cases(CaseFilter(parent=parent.id, open_only=True))] == [first.id]
+    assert store.count_cases(CaseFilter(parent=parent.id)) == 2
+    assert list(store.list_cases(CaseFilter(parent=renewal.id))) == []
+
+
+def test_links_follow_the_events_that_make_and_remove_them(store, open_store):
+    assert store.links() == []
+    plan = new_case(store, "Helhedsplan")
+    consultation = new_case(store, "Høring", link=("del_af", plan.id), when=at(2))
+    renewal = new_case(store, "Helhedsplan 2030", when=at(3))
+    assert store.links(plan.id) == [Link(consultation.id, plan.id, "del_af")]
+    assert store.links(consultation.id) == store.links(plan.id)
+    assert store.links(renewal.id) == []
+
+    def linking(case: Case, kind: str, other: Case, what: str = LINK) -> Case:
+        event = Event(case.id, at(4), "mette", what, None, case.state, case.state, {}, "ny aftale")
+        return in_step(store, case, attrs.evolve(event, link_kind=kind, link_case=other.id))
+
+    renewal = linking(renewal, "fornyelse_af", plan)
+    renewal = linking(renewal, "relateret_til", consultation)
+    assert renewal.revision == 3
+    assert open_store().links(renewal.id) == [
+        Link(renewal.id, plan.id, "fornyelse_af"),
+        Link(renewal.id, consultation.id, "relateret_til"),
+    ]
+    assert store.links() == [
+        Link(consultation.id, plan.id, "del_af"),
+        Link(renewal.id, plan.id, "fornyelse_af"),
+        Link(renewal.id, consultation.id, "relateret_til"),
+    ]
+    [made] = [e for e in store.history(renewal.id) if e.link_kind == "fornyelse_af"]
+    assert (made.kind, made.link_case, made.note) == (LINK, plan.id, "ny aftale")
+    renewal = linking(renewal, "relateret_til", consultation, UNLINK)
+    assert store.links(consultation.id) == [Link(consultation.id, plan.id, "del_af")]
+    assert replayed(store) == 6
 
 
 def test_owners_are_every_case_owner_once_sorted(store):
