@@ -152,6 +152,21 @@ def p004_documents(conn: psycopg.Connection) -> None:
     """)
 
 
+@migration
+def p005_case_links(conn: psycopg.Connection) -> None:
+    """As the SQLite store's m012: links between cases (a sub-case to its parent, a
+    renewal to what it renews): the events that make and remove them name the kind and
+    the other case; the links table holds those in force, indexed both ways."""
+    conn.execute("""
+        ALTER TABLE events ADD COLUMN link_kind text, ADD COLUMN link_case bigint;
+        CREATE TABLE links (
+            case_id bigint NOT NULL REFERENCES cases (id), other_id bigint NOT NULL REFERENCES cases (id),
+            kind text NOT NULL, event_id bigint NOT NULL REFERENCES events (id),
+            PRIMARY KEY (case_id, other_id, kind));
+        CREATE INDEX links_other ON links (other_id, kind);
+    """)
+
+
 LATEST = MIGRATIONS[-1][0]
 
 

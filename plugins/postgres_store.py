@@ -384,7 +384,7 @@ class PostgresStore(SqlStore):
         case_link = key.link(last, digest)
         (event_id,) = _one(
             self.conn.execute(
-                sql_rows.INSERT_EVENT + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                sql_rows.INSERT_EVENT + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (*sql_rows.event_row(case_id, event), digest, case_link),
             )
         )
@@ -463,7 +463,8 @@ class PostgresStore(SqlStore):
             if not rows:
                 return
             for row in rows:
-                yield audit.AuditRow(sql_rows.event_of(row[:12]), row[12], row[13], None)
+                width = sql_rows.EVENT_WIDTH
+                yield audit.AuditRow(sql_rows.event_of(row[:width]), row[width], row[width + 1], None)
             after = rows[-1][9]
 
     def audit_checkpoint(self, at: dt.datetime) -> None:

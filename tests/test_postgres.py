@@ -74,7 +74,13 @@ def test_a_schema_is_made_only_by_a_command_that_writes(samskab, postgres, postg
     assert postgres.execute(f"SELECT 1 FROM pg_namespace WHERE nspname = '{schema}'") == []
     samskab("--db", postgres_url, "cases", "new", "partnerskab", "--title", "Lions")
     applied = postgres.execute(f"SELECT name FROM {schema}.samskab_migrations ORDER BY applied_order")
-    assert applied == [("p001_initial",), ("p002_deadline_rules",), ("p003_field_keys",), ("p004_documents",)]
+    assert applied == [
+        ("p001_initial",),
+        ("p002_deadline_rules",),
+        ("p003_field_keys",),
+        ("p004_documents",),
+        ("p005_case_links",),
+    ]
 
 
 def test_a_schema_is_brought_up_to_date_and_a_newer_one_refused(samskab, postgres, postgres_url):
@@ -221,6 +227,15 @@ def test_a_document_swapped_is_found(samskab, history, workdir):
     samskab("audit", "verify")
     history("UPDATE documents SET content = 'falsk'::bytea WHERE id = 1")
     assert "document 1's content does not match the sha256 its history records" in verify_fails(samskab)
+
+
+def test_a_link_between_cases_added_or_removed_is_found(samskab, history):
+    samskab("cases", "link", "2", "1", "--kind", "del_af")
+    assert samskab("audit", "verify").stdout == "ok: 10 events, chains intact\n"
+    history("DELETE FROM links")
+    assert "its link to case 1 (del_af) does not follow from its history" in verify_fails(samskab)
+    history("INSERT INTO links VALUES (2, 1, 'del_af', 10), (3, 1, 'relateret_til', 10)")
+    assert "(case 3): its link to case 1 (relateret_til)" in verify_fails(samskab)
 
 
 def test_a_checkpoint_changed_or_removed_is_found(samskab, history):
