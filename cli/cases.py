@@ -1,7 +1,9 @@
-"""``samskab cases``: new, list, show, advance, comment, correct, handover, and the documents
-kept with a case."""
+"""``samskab cases``: new, list, show, advance, comment, correct, handover, link, unlink, and
+the documents kept with a case."""
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -28,8 +30,8 @@ from samskab.engine.readmodels import CaseDetail, CaseFilter, to_json
 
 @click.group()
 def cases() -> None:
-    """Cases: new, list, show, advance, comment, correct, handover; attach, documents,
-    document, document-delete."""
+    """Cases: new, list, show, advance, comment, correct, handover, link, unlink; attach,
+    documents, document, document-delete."""
 
 
 @cases.command("new")
@@ -37,6 +39,7 @@ def cases() -> None:
 @click.option("--title", required=True, help="What the case is called.")
 @set_option
 @click.option("--owner", help="Who is responsible for it [default: you, who open it].")
+@click.option("--parent", metavar="CASE", help="Open it as a sub-case of this (open) case.")
 @as_option
 @json_option
 @click.pass_obj
@@ -46,11 +49,14 @@ def cases_new(
     title: str,
     sets: tuple[str, ...],
     owner: str | None,
+    parent: str | None,
     person: str | None,
     as_json: bool,
 ) -> None:
     """Open a new case of a process."""
-    detail = settings.service(person).new_case(process_id, title, parse_sets(sets), owner=owner)
+    detail = settings.service(person).new_case(
+        process_id, title, parse_sets(sets), owner=owner, parent=parent
+    )
     _print(settings, detail, as_json)
 
 
@@ -63,6 +69,7 @@ SORTS = {"number": "id", "title": "title", "due": "next_due", "changed": "update
 @click.option("--overdue", is_flag=True, help="Only cases past a deadline.")
 @click.option("--search", help="Only cases whose title or a field holds this (ignoring case).")
 @click.option("--all", "include_closed", is_flag=True, help="Include closed cases.")
+@click.option("--parent", type=int, metavar="CASE", help="Only the sub-cases of this case.")
 @owner_options
 @click.option(
     "--sort",
@@ -102,6 +109,7 @@ def cases_list(
     overdue: bool,
     search: str | None,
     include_closed: bool,
+    parent: int | None,
     mine: bool,
     owner: str | None,
     sort: str | None,
@@ -127,6 +135,7 @@ def cases_list(
         open_only=not (include_closed or closed_in is not None),
         overdue=overdue,
         owner=chosen_owner(service, mine, owner),
+        parent=parent,
         order_by=SORTS[sort]
         if sort
         else "next_due"
@@ -386,6 +395,43 @@ def cases_document_delete(
         echo_json(to_json(document))
     else:
         click.echo(render.document_line(document, settings.lang))
+
+
+def link_options(command: Callable[..., None]) -> Callable[..., None]:
+    """What cases link and unlink take: CASE, OTHER, the kind, a note, a revision."""
+    for option in reversed(
+        (
+            click.argument("case_id"),
+            click.argument("other_id"),
+            click.option(
+                "--kind",
+                required=True,
+                help="How CASE is linked to OTHER: del_af (CASE is a sub-case of OTHER), fornyelse_af,"
+                " relateret_til, or a kind its process names (cases show lists them).",
+            ),
+            click.option("--note", help="Why, for the history."),
+            click.option("--revision", type=int, help="Refuse if CASE is no longer at this revision."),
+            as_option,
+            json_option,
+            click.pass_obj,
+        )
+    ):
+        command = option(command)
+    return command
+
+
+@cases.command("link")
+@link_options
+def cases_link(settings: Settings, person: str | None, as_json: bool, **link: Any) -> None:
+    """Link CASE to OTHER with a kind; both cases list the link."""
+    _print(settings, settings.service(person).link(**link), as_json)
+
+
+@cases.command("unlink")
+@link_options
+def cases_unlink(settings: Settings, person: str | None, as_json: bool, **link: Any) -> None:
+    """Remove the link of CASE to OTHER of this kind."""
+    _print(settings, settings.service(person).link(**link, remove=True), as_json)
 
 
 def _print(settings: Settings, detail: CaseDetail, as_json: bool) -> None:

@@ -17,6 +17,7 @@ from samskab.engine.readmodels import (
     PeopleChange,
     PersonView,
     ProcessView,
+    RelatedCase,
     Report,
     ReportCount,
     TickReport,
@@ -57,6 +58,7 @@ def process_text(view: ProcessView, lang: str) -> str:
                 lines.append(f"      {words('only if', lang)}: {condition}")
             if action.note_required:
                 lines.append(f"      {words('a note (the reason) is required', lang)}")
+            lines += [f"      {opening.words}" for opening in action.opens]
     return "\n".join(lines)
 
 
@@ -76,6 +78,15 @@ def case_text(case: CaseDetail, lang: str) -> str:
         f"  {words('owner', lang):<10}{owner(case)}",
         f"  {words('revision {revision}, changed {at}', lang, revision=case.revision, at=moment(case.updated_at, lang))}",
     ]
+    if case.parent:
+        lines.append(f"  {words('part of', lang):<10}{related(case.parent, lang)}")
+    if case.children:
+        done = sum(1 for child in case.children if child.closed)
+        lines += ["", words("Sub-cases ({done} of {count} done)", lang, done=done, count=len(case.children))]
+        lines += [f"  {related(child, lang)}" for child in case.children]
+    if case.links:
+        lines += ["", words("Links", lang)]
+        lines += [f"  {link.said} [{link.kind}]: {related(link.case, lang)}" for link in case.links]
     if case.shown_fields:
         lines += ["", words("Fields", lang)]
         lines += [f"  {f.label} [{f.id}]: {f.shown}" for f in case.shown_fields]
@@ -118,6 +129,14 @@ def case_text(case: CaseDetail, lang: str) -> str:
             for reason in action.reasons:
                 lines.append(f"      {words('not now', lang)}: {reason}")
     return "\n".join(lines)
+
+
+def related(case: RelatedCase, lang: str) -> str:
+    """Another case in one line: its number, title, process and step."""
+    closed = f" ({words('closed', lang)})" if case.closed else ""
+    return (
+        f"{words('case', lang)} {case.id}: {case.title}  ({case.process_title}, {case.state_title}{closed})"
+    )
 
 
 def owner(case: CaseSummary | AgendaItem) -> str:
