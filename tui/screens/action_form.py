@@ -1,4 +1,5 @@
-"""Forms on a case: take an action, correct fields, comment, hand it over. Each is fields
+"""Forms on a case: take an action, correct fields, comment, hand it over, link it to
+another case. Each is fields
 (if any) and a note, sent through the service; a refusal shows every reason and keeps
 everything the user typed. (Attaching a document, in ``document_forms``, is one too.)"""
 
@@ -10,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Label, Select, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
 from samskab.engine.readmodels import ActionChoice, CaseDetail, FieldSpec, PersonView
 from samskab.tui.i18n import translate_bindings
@@ -96,7 +97,7 @@ class CaseForm(LeavesWhenAskedTwice, ModalScreen[str | None]):
             if self.description:
                 yield Static(escape(self.description), classes="field-help")
             if self.fields:
-                yield FieldsForm(list(self.fields), set(self.requires), dict(self.case.fields))
+                yield FieldsForm(list(self.fields), set(self.requires), self.values_now())
             yield from self.choices()
             note = w(self.NOTE_REQUIRED) if self.note_required else w(self.NOTE)
             yield Label(note, classes="field-label")
@@ -114,6 +115,10 @@ class CaseForm(LeavesWhenAskedTwice, ModalScreen[str | None]):
     def choices(self) -> ComposeResult:
         """What a form asks for besides the fields and the note (none)."""
         yield from ()
+
+    def values_now(self) -> dict[str, object]:
+        """What the fields hold when the form opens."""
+        return dict(self.case.fields)
 
     @on(Button.Pressed, "#cancel")
     def cancel_pressed(self) -> None:
@@ -184,6 +189,11 @@ class ActionForm(CaseForm):
         )
         self.action = action
         self.confirmed = not action.ends_case
+
+    def values_now(self) -> dict[str, object]:
+        """The case's values, but empty where the action clears them (a new dialogue
+        starts with a new subject)."""
+        return {k: v for k, v in self.case.fields.items() if k not in self.action.clears}
 
     def ready(self) -> bool:
         if self.confirmed:
@@ -272,3 +282,48 @@ class HandoverForm(CaseForm):
 
     def done(self, case: CaseDetail) -> str:
         return self.samskab.words("Handed over to {person}", person=case.owner_name)
+
+
+class LinkForm(CaseForm):
+    """Link the case to another: the kind (``del_af`` makes it a sub-case of the other),
+    the other case's number, and a note (optional)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Link the cases"),
+    ]
+    SUBMIT = "Link the cases"
+    REFUSED = "The link was refused:"
+
+    def __init__(self, case: CaseDetail, heading: str):
+        super().__init__(case, heading)
+        self.chosen: tuple[str, str] = ("", "")
+
+    def choices(self) -> ComposeResult:
+        w = self.samskab.words
+        yield Label(f"{w('This case is')} *", classes="field-label")
+        yield Select([(kind.title, kind.id) for kind in self.case.link_kinds], prompt=w("Choose"), id="kind")
+        other = w("The other case's number")
+        yield Label(f"{other} *", classes="field-label")
+        yield Input(id="other", restrict=r"[0-9]*", max_length=19)
+
+    def typed(self) -> bool:
+        return super().typed() or bool(self.query_one("#other", Input).value)
+
+    def ready(self) -> bool:
+        w = self.samskab.words
+        kind, other = self.query_one("#kind", Select).value, self.query_one("#other", Input).value
+        missing = [w("Choose how the case is linked.")] if kind is Select.NULL else []
+        missing += [] if other else [w("Give the other case's number.")]
+        if missing:
+            self.refused(missing)
+            return False
+        self.chosen = (str(kind), other)
+        return True
+
+    def send(self, values: dict[str, str], note: str | None) -> CaseDetail:
+        kind, other = self.chosen
+        return self.samskab.service.link(self.case.id, other, kind, note=note, revision=self.case.revision)
+
+    def done(self, case: CaseDetail) -> str:
+        return self.samskab.words("Linked to case {case}", case=self.chosen[1])

@@ -13,8 +13,8 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from samskab.engine.messages import day, moment
-from samskab.engine.readmodels import CaseDetail, DocumentView, PersonView
-from samskab.tui.screens.action_form import ActionForm, CommentForm, CorrectionForm, HandoverForm
+from samskab.engine.readmodels import CaseDetail, DocumentView, PersonView, RelatedCase
+from samskab.tui.screens.action_form import ActionForm, CommentForm, CorrectionForm, HandoverForm, LinkForm
 from samskab.tui.screens.base import DataScreen
 from samskab.tui.screens.document_forms import AttachForm, SaveDialog
 from samskab.tui.screens.export_dialog import ExportDialog
@@ -32,11 +32,16 @@ class CaseScreen(DataScreen):
         Binding("v", "attach", "Attach"),
         Binding("g", "save_document", "Save"),  # short: a footer of 120 columns holds them all
         Binding("l", "open_link", "Link"),
+        # Beside the related cases' title: the footer has no room left.
+        Binding("t", "link", "Link a case", show=False),
+        Binding("o", "related", "Related cases", show=False),
     ]
     HELP = (
         "A case: where it stands, its deadlines, fields and history. At the bottom, the "
         "actions it can take now: Enter opens one's form; a greyed one says why not now. "
-        "Those that close the case come last, below a line the arrows stop at."
+        "Those that close the case come last, below a line the arrows stop at. The cases "
+        "related to it (the case it is part of, its sub-cases, a renewal) come first: o goes "
+        "there and Enter opens one; t links the case to another."
     )
 
     def __init__(self, case_id: int):
@@ -50,6 +55,10 @@ class CaseScreen(DataScreen):
         yield Static(id="case-head")
         with Horizontal(id="case-body"):
             with VerticalScroll(id="case-left"):
+                yield Static(
+                    w("Related cases (o, t links)"), classes="section-title", id="case-related-title"
+                )
+                yield OptionList(id="case-related")
                 yield Static(w("Deadlines and reminders"), classes="section-title")
                 yield Static(id="case-deadlines")
                 yield Static(w("Fields"), classes="section-title", id="case-fields-title")
@@ -103,6 +112,7 @@ class CaseScreen(DataScreen):
         self.query_one("#case-deadlines", Static).update("\n".join(deadlines) or "–")
         self.query_one("#case-history", Static).update(self.timeline(case))
         self.show_documents(case)
+        self.show_related(case)
         self.show_actions(case)
 
     def fields_text(self, case: CaseDetail) -> str:
@@ -133,6 +143,40 @@ class CaseScreen(DataScreen):
             options.add_option(Option(label, id=str(document.id), disabled=document.deleted_at is not None))
         if highlighted is not None and highlighted < options.option_count:
             options.highlighted = highlighted
+
+    def show_related(self, case: CaseDetail) -> None:
+        """The parent, the sub-cases and the other links, each to open with enter."""
+        w = self.samskab.words
+        options = self.query_one("#case-related", OptionList)
+        options.clear_options()
+        found: list[tuple[str, RelatedCase]] = []
+        if case.parent is not None:
+            found.append((f"{w('Part of')} {w('case')} {case.parent.id}", case.parent))
+        found += [(f"{w('Sub-case')} {child.id}", child) for child in case.children]
+        found += [(f"{link.said.capitalize()} {w('case')} {link.case.id}", link.case) for link in case.links]
+        for said, other in found:
+            done = "[green]✓[/] " if other.closed else ""
+            options.add_option(
+                Option(
+                    f"{escape(said)}: {escape(other.title)}\n"
+                    f"  {done}[dim]{escape(other.state_title)} · {escape(other.process_title)}[/]",
+                    id=str(other.id),
+                )
+            )
+        for widget in (options, self.query_one("#case-related-title")):
+            widget.display = bool(found)
+
+    @on(OptionList.OptionSelected, "#case-related")
+    def related_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.app.push_screen(CaseScreen(int(event.option.id)))
+
+    def action_related(self) -> None:
+        related = self.query_one("#case-related", OptionList)
+        if related.display:
+            if related.highlighted is None:
+                related.highlighted = 0
+            related.focus()
 
     def timeline(self, case: CaseDetail) -> str:
         lines = []
@@ -255,6 +299,14 @@ class CaseScreen(DataScreen):
             self.app.push_screen(LinksScreen(links))
         else:
             self.app.notify(self.samskab.words("The case has no links."), severity="warning")
+
+    def action_link(self) -> None:
+        if self.case is None:
+            return
+        if not self.case.link_kinds:
+            self.app.notify(self.samskab.words("You may not link this case"), severity="warning")
+            return
+        self.app.push_screen(LinkForm(self.case, self.samskab.words("Link to a case")), self.after_form)
 
     def after_form(self, result: str | None) -> None:
         if result:

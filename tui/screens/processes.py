@@ -95,4 +95,6 @@ class ProcessesScreen(DataScreen):
                 if conditions:
                     leaf += f"  [dim]{w('only if')}: {escape('; '.join(conditions))}[/]"
                 node.add_leaf(leaf)
+                for opening in action.opens:
+                    node.add_leaf(f"   [dim]+ {escape(opening.words)}[/]")
         tree.root.expand()
