@@ -4,7 +4,9 @@ Each case is a script of actions taken some days before today; the engine takes
 them with its clock set back, so the history, deadlines and reminders are exactly
 what a municipality would have after working this way. Some cases are overdue. The
 coordinators (mette, jonas, sara, lise, karin, ida) each own the cases they opened, or
-were handed, so "mine" is a part of the list for each of them.
+were handed, so "mine" is a part of the list for each of them. The standing local
+forums have their dialogues as sub-cases, and a renewed partnership its renewal as a
+linked case (the last scripts, so the other cases keep their numbers).
 """
 
 import datetime as dt
@@ -16,6 +18,7 @@ import attrs
 from samskab.engine.config import Actor
 from samskab.engine.core import Engine
 from samskab.engine.messages import day
+from samskab.engine.readmodels import CaseFilter
 
 
 @attrs.frozen
@@ -51,13 +54,26 @@ class Handover:
 
 
 @attrs.frozen
+class Opened:
+    """A step on a case the script's case opened (a sub-case, a renewal): the
+    ``which``th of them, by number (1: the first; -1: the last)."""
+
+    which: int
+    step: Step
+
+    @property
+    def days_ago(self) -> int:
+        return self.step.days_ago
+
+
+@attrs.frozen
 class Script:
     process: str
     title: str
     days_ago: int
     actor: str
     values: dict[str, str] = attrs.field(factory=dict)
-    steps: tuple[Step | Handover, ...] = ()
+    steps: tuple[Step | Handover | Opened, ...] = ()
 
 
 def _date(days_ago: int, today: dt.date) -> str:
@@ -856,6 +872,114 @@ def frivillig(today: dt.date) -> Iterator[Script]:
     )
 
 
+def linked(today: dt.date) -> Iterator[Script]:
+    """Cases that open others: a partnership renewed by a new, linked agreement, and
+    the standing local forums with their dialogues as sub-cases."""
+    yield Script(
+        "partnerskab",
+        "Ungdomsklubben: natcafé for unge",
+        1250,
+        "mette",
+        {"organisation": "Ungdomsklubben"},
+        (
+            Step(
+                1230,
+                "udform_aftale",
+                "mette",
+                {"dialogmoede_dato": _date(1232, today), "deltagere": "Ungdomsskolen, SSP, klubben"},
+            ),
+            Step(
+                1210,
+                "send_til_underskrift",
+                "mette",
+                {
+                    "kommunens_bidrag": "Lokaler og en klubmedarbejder fredag aften.",
+                    "organisationens_bidrag": "Frivillige voksne og unge hjælpere.",
+                    "tilskud": "60.000",
+                    "faciliteter": "Klubhuset fredag og lørdag aften",
+                    "indsatsomraade": "trivsel",
+                    "kontakt_email": "klub@example.dk",
+                },
+            ),
+            Step(
+                1200,
+                "underskriv",
+                "borgmester",
+                {"underskrevet_dato": _date(1200, today), "underskrevet_af": "Borgmesteren"},
+            ),
+            Step(
+                80,
+                "forny",
+                "borgmester",
+                {"evaluering": "Natcaféen bruges af 40 unge om ugen; begge parter vil fortsætte."},
+                "Ny aftale med flere aftener.",
+            ),
+            Opened(
+                -1,
+                Step(
+                    60,
+                    "udform_aftale",
+                    "mette",
+                    {"dialogmoede_dato": _date(62, today), "deltagere": "Klubben, SSP, de unge selv"},
+                ),
+            ),
+        ),
+    )
+
+    def dialogue(days: int, subject: str, request: str) -> Step:
+        return Step(days, "ny_dialog", "lise", {"emne": subject, "henvendelse": request})
+
+    def contact(which: int, days: int, person: str) -> Opened:
+        return Opened(which, Step(days, "tildel_kontaktperson", "lise", {"kommunal_kontakt": person}))
+
+    def forum(area: str) -> dict[str, str]:
+        return {
+            "lokalomraade": area,
+            "lokal_kontakt": f"Formand for {area} Lokalforum",
+            "kontakt_email": "lokalforum@example.dk",
+            "kommunal_kontakt": "Lise fra Borgerservice",
+            "fast_tilskud": "25.000",
+        }
+
+    yield Script(
+        "forum",
+        "Lokalforum Tølløse",
+        800,
+        "lise",
+        forum("Tølløse"),
+        (
+            dialogue(420, "festplads ved søen", "Ønsker en festplads ved søen til byfesten"),
+            contact(1, 415, "Kultur og Fritid"),
+            Opened(1, Step(400, "afvis", "lise", note="Arealet er fredet.")),
+            dialogue(30, "trafik på Hovedgaden", "For høj fart gennem byen om morgenen"),
+            contact(2, 25, "Peter fra Teknik og Miljø"),
+        ),
+    )
+    yield Script(
+        "forum",
+        "Lokalforum Mørkøv",
+        900,
+        "lise",
+        forum("Mørkøv"),
+        (
+            dialogue(500, "bibliotekets åbningstider", "Biblioteket bør holde åbent om lørdagen"),
+            Opened(1, Step(480, "traek_tilbage", "lise", note="Biblioteket har selv udvidet åbningstiden.")),
+        ),
+    )
+    yield Script(
+        "forum",
+        "Lokalforum Kirke Eskilstrup",
+        1000,
+        "lise",
+        forum("Kirke Eskilstrup"),
+        (
+            dialogue(700, "busforbindelse", "Bussen til Holbæk kører for sjældent"),
+            Opened(1, Step(690, "afvis", "lise", note="Busplanen er regionens.")),
+            Step(200, "nedlaeg", "lise", note="Lagt sammen med Lokalforum Tølløse."),
+        ),
+    )
+
+
 SCRIPTS = (
     partnerskab,
     omstillingsgruppe,
@@ -866,6 +990,7 @@ SCRIPTS = (
     ungepulje,
     hoering,
     frivillig,
+    linked,
 )
 
 
@@ -874,10 +999,10 @@ def _fixed(moment: dt.datetime) -> dt.datetime:
 
 
 def build(engine: Engine) -> int:
-    """Fill ``engine``'s database with the demo cases; returns how many were made."""
+    """Fill ``engine``'s database with the demo cases; returns how many were made (the
+    cases the scripts' cases opened too)."""
     clock = engine.now
     today = clock()
-    made = 0
     try:
         for scripts in SCRIPTS:
             for script in scripts(today.date()):
@@ -889,16 +1014,21 @@ def build(engine: Engine) -> int:
                     if isinstance(step, Handover):
                         engine.handover(case.id, step.to, step.note, Actor(step.actor, None))
                         continue
+                    target = case.id
+                    if isinstance(step, Opened):
+                        opened = sorted(
+                            link.case_id for link in engine.store.links(case.id) if link.other_id == case.id
+                        )
+                        target, step = opened[step.which - 1 if step.which > 0 else step.which], step.step
                     engine.advance(
-                        case.id, step.action, step.values, note=step.note, actor=Actor(step.actor, None)
+                        target, step.action, step.values, note=step.note, actor=Actor(step.actor, None)
                     )
                     for attachment in step.attach:
                         engine.attach_document(
-                            case.id, attachment.read, Actor(step.actor, None), attachment.note
+                            target, attachment.read, Actor(step.actor, None), attachment.note
                         )
                 engine.now = lambda: today
                 engine.tick()
-                made += 1
     finally:
         engine.now = clock
-    return made
+    return engine.store.count_cases(CaseFilter())

@@ -113,27 +113,36 @@ def test_overdue_without_automatic_action_is_marked_and_listed(samskab):
     assert samskab.json("cases", "list", "--overdue", now="2026-03-21") == []
 
 
-def test_renewal_counts_three_new_years_from_the_new_signature(samskab):
+def test_renewal_opens_a_linked_case_whose_three_years_count_from_its_own_signature(samskab):
     number = signed_partnership(samskab)
     samskab("tick", now="2029-03-02")
-    refused = samskab(
-        "cases", "advance", number, "forny", "--set", "evaluering=God", now="2029-03-10", exit=1
-    )
-    assert "Agreement signed (date) must be given a new value" in refused.stderr
-    case = samskab.json(
-        "cases",
-        "advance",
-        number,
-        "forny",
-        "--set",
-        "evaluering=God",
-        "--set",
-        "underskrevet_dato=2029-03-10",
-        now="2029-03-10",
-    )
+    refused = samskab("cases", "advance", number, "forny", now="2029-03-10", exit=1)
+    assert "required fields are empty: Evaluation of the term" in refused.stderr
+    ended = samskab.json("cases", "advance", number, "forny", "--set", "evaluering=God", now="2029-03-10")
+    assert ended["state"] == "fornyet" and ended["closed_at"] and ended["deadlines"] == []
+    [link] = ended["links"]
+    assert (link["kind"], link["direction"], link["said"]) == ("fornyelse_af", "from", "renewed by")
+    renewal = samskab.json("cases", "show", str(link["case"]["id"]), now="2029-03-10")
+    assert renewal["state"] == "dialog" and renewal["title"] == "Spejderne: fornyet partnerskab"
+    assert [(x["kind"], x["direction"], x["case"]["id"]) for x in renewal["links"]] == [
+        ("fornyelse_af", "to", int(number))
+    ]
+    assert "underskrevet_dato" not in renewal["fields"]  # the new agreement is made afresh
+    renewal_number = str(renewal["id"])
+    for action, values in (
+        ("udform_aftale", ["dialogmoede_dato=2029-03-12", "deltagere=Alle"]),
+        (
+            "send_til_underskrift",
+            ["kommunens_bidrag=a", "organisationens_bidrag=b", "tilskud=1000", "faciliteter=c"],
+        ),
+        ("underskriv", ["underskrevet_dato=2029-04-10", "underskrevet_af=Styregruppen"]),
+    ):
+        case = samskab.json(
+            "cases", "advance", renewal_number, action, *(f"--set={v}" for v in values), now="2029-04-10"
+        )
     assert case["state"] == "aktiv"
     due = [(d["day"], d["due_at"]) for d in case["deadlines"] if d["kind"] == "deadline"]
-    assert due == [("2032-03-10", "2032-03-10T23:00:00+00:00")]  # the next Danish midnight
+    assert due == [("2032-04-10", "2032-04-10T22:00:00+00:00")]  # the next Danish midnight (summer time)
 
 
 def test_bad_clock_is_a_clear_error(samskab):

@@ -1,9 +1,11 @@
-"""The nine built-in processes, walked through the command line path by path.
+"""The ten built-in processes, walked through the command line path by path.
 
 For every action of every process there is a walk from the initial step, through that
 action, to a final step. Before each action the walk first tries it without its
 required fields and note, and must be refused; a step whose deadline takes an action
-by itself is also walked by `samskab tick` on a clock past the deadline.
+by itself is also walked by `samskab tick` on a clock past the deadline. An action
+that waits for the case's sub-cases is refused while they are open; each is then walked
+to an end of its own.
 """
 
 import datetime as dt
@@ -16,11 +18,12 @@ PROCESS_IDS = sorted(path.stem for path in PROCESSES.glob("*.toml"))
 START = dt.datetime(2026, 1, 5, 9, 0)
 
 
-def test_the_library_holds_the_nine_processes():
+def test_the_library_holds_the_ten_processes():
     assert PROCESS_IDS == [
         "advisory_board",
         "borgerbudget",
         "borgerinitiativ",
+        "forum",
         "frivillig",
         "hoering",
         "lokalforum",
@@ -75,19 +78,22 @@ def test_every_state_reachable_and_every_open_state_has_a_way_out(samskab, proce
 class Walker:
     """Takes moves on one case through the CLI, with a clock one day on per move."""
 
-    def __init__(self, samskab, process):
+    def __init__(self, samskab, process, case=None, now=START):
+        """Walk a new case of ``process``, or ``case`` (one of its cases opened already)."""
         self.samskab = samskab
         self.process = process
         self.fields = {f["id"]: f for f in process["fields"]}
-        self.now = START
-        opening = {"fields": process["start"]["fields"], "guards": []}
-        sets = self.sets(opening)
-        if process["start"]["requires"]:
-            refused = samskab("cases", "new", process["id"], "--title", "Gennemløb", exit=1)
-            assert "required fields are empty" in refused.stderr
-        self.case = samskab.json(
-            "cases", "new", process["id"], "--title", "Gennemløb", *sets, now=self.stamp()
-        )
+        self.now = now
+        if case is None:
+            opening = {"fields": process["start"]["fields"], "guards": []}
+            sets = self.sets(opening)
+            if process["start"]["requires"]:
+                refused = samskab("cases", "new", process["id"], "--title", "Gennemløb", exit=1)
+                assert "required fields are empty" in refused.stderr
+            case = samskab.json(
+                "cases", "new", process["id"], "--title", "Gennemløb", *sets, now=self.stamp()
+            )
+        self.case = case
         self.number = str(self.case["id"])
 
     def stamp(self) -> str:
@@ -115,6 +121,7 @@ class Walker:
     def take(self, action: dict, target: str) -> None:
         self.now += dt.timedelta(days=1)
         self.count_up_to(action)
+        self.finish_sub_cases(action)
         empty = [f for f in action["requires"] if self.case["fields"].get(f) in (None, "")]
         if empty or action["note_required"]:
             refused = self.samskab("cases", "advance", self.number, action["id"], now=self.stamp(), exit=1)
@@ -139,6 +146,24 @@ class Walker:
                 continue
             while (self.case["fields"].get(guard["field"]) or 0) < guard["value"]:
                 self.take(counting[0], self.case["state"])
+
+    def finish_sub_cases(self, action: dict) -> None:
+        """Before an action waiting for the sub-cases: refused while one is open; then
+        each open one is walked to an end."""
+        if not any(g["name"] == "children_done" for g in action["guards"]):
+            return
+        children = self.samskab.json("cases", "list", "--parent", self.number, now=self.stamp())
+        if children:
+            refused = self.samskab("cases", "advance", self.number, action["id"], now=self.stamp(), exit=1)
+            assert "waiting for sub-cases" in refused.stderr
+        for child in children:
+            process = self.samskab.json("processes", "show", child["process"])
+            finals = {s["id"] for s in process["states"] if s["final"]}
+            shown = self.samskab.json("cases", "show", str(child["id"]), now=self.stamp())
+            walker = Walker(self.samskab, process, shown, self.now)
+            for move, _, to in shortest(process, child["state"], lambda s, ends=finals: s in ends):
+                walker.take(move, to)
+            self.now = walker.now
 
     def tick_past_deadline(self, target: str) -> None:
         due = next(d for d in self.case["deadlines"] if d["kind"] == "deadline")
