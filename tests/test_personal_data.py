@@ -125,6 +125,48 @@ def test_an_erased_owner_becomes_the_pseudonym_as_an_actor_does(samskab, workdir
 
 
 @pytest.mark.usefixtures("each_store")
+def test_erasure_reaches_the_copies_a_sub_case_and_a_renewal_hold(samskab, workdir):
+    """A dialogue copies its forum's contact, its title the forum's area; a renewal
+    copies the organisation's contact: the export lists every copy, the erasure reaches
+    them, the links stay."""
+    (workdir / "samskab.toml").write_text(
+        ADMIN.replace('"koordinator"]', '"koordinator", "konsulent"]')
+        + '[people.anna]\nname = "Anna Jensen"\nemail = "anna@forening.dk"\nroles = ["lokalforum"]\n'
+    )
+    forum = samskab.json(
+        "cases", "new", "forum", "--title", "Lokalforum Tuse", "--set", "lokalomraade=Tuse",
+        "--set", "lokal_kontakt=Anna Jensen", "--set", "kontakt_email=anna@forening.dk",
+    )  # fmt: skip
+    number = str(forum["id"])
+    parent = samskab.json(
+        "cases", "advance", number, "ny_dialog", "--set", "emne=sti til Anna Jensens gård",
+        "--set", "henvendelse=Skrevet af anna@forening.dk",
+    )  # fmt: skip
+    dialogue = str(parent["children"][0]["id"])
+    renewed = str(samskab.json("cases", "new", "partnerskab", "--title", "Lions")["id"])
+    samskab("cases", "link", renewed, dialogue, "--kind", "relateret_til", "--note", "Anna Jensen spurgte")
+    data = json.loads(samskab("person", "export", "anna@forening.dk").stdout)
+    assert {c["id"] for c in data["cases"]} == {int(number), int(dialogue)}
+    [copied] = [c for c in data["cases"] if c["id"] == int(dialogue)]
+    assert (
+        copied["title"] == "Tuse: sti til Anna Jensens gård"
+        and copied["fields"]["kontakt_email"] == "anna@forening.dk"
+    )
+    assert {e["case"] for e in data["events"]} >= {int(number), int(dialogue), int(renewed)}
+
+    samskab("person", "erase", "anna@forening.dk", "--yes")
+    for case in (number, dialogue, renewed):
+        text = json.dumps(samskab.json("cases", "show", case), ensure_ascii=False)
+        assert "anna@forening.dk" not in text and "Anna Jensen" not in text
+    shown = samskab.json("cases", "show", dialogue)
+    assert shown["parent"]["id"] == int(number) and shown["links"][0]["case"]["id"] == int(renewed)
+    assert shown["title"].startswith("Tuse: sti til slettet-")
+    left = json.loads(samskab("person", "export", "anna@forening.dk").stdout)
+    assert left["cases"] == left["events"] == []
+    assert samskab("audit", "verify").stdout.startswith("ok:")
+
+
+@pytest.mark.usefixtures("each_store")
 def test_erasing_an_owner_says_which_open_cases_to_hand_over(samskab, workdir):
     setup(samskab, workdir)
     said = samskab("person", "erase", "anna@forening.dk", "--yes").stdout
