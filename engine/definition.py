@@ -394,6 +394,9 @@ class Process:
     def state(self, state_id: str) -> State:
         return self._by_id["states"][state_id]
 
+    def has_state(self, state_id: str) -> bool:
+        return state_id in self._by_id["states"]
+
     def action(self, action_id: str) -> Action | None:
         return self._by_id["actions"].get(action_id)
 

@@ -56,11 +56,10 @@ def moves(
 ) -> Iterator[Move]:
     """What migrating each of ``cases`` to ``new`` does: ``old_of`` gives the version a
     case runs on, ``entered`` when it entered its step."""
-    new_states = {s.id for s in new.states}
     for case in cases:
         old = old_of(case)
         mapped = mapping.get(case.state, case.state)
-        to_state = mapped if mapped in new_states else None
+        to_state = mapped if new.has_state(mapped) else None
         dropped = tuple(f for f, v in case.fields.items() if v is not None and new.field(f) is None)
         replan = to_state is not None and (
             to_state != case.state or old.state(case.state).all_deadlines != new.state(to_state).all_deadlines

@@ -53,13 +53,6 @@ def year_period(year: int) -> Period:
     return Period(midnight(year), midnight(year + 1))
 
 
-def due_in(year: int) -> Period:
-    """The deadlines shown on the year's days: a date deadline falls due at the
-    midnight after its last day, so the year's last day falls due at the next year's
-    first midnight (see ``CaseFilter.due``)."""
-    return year_period(year)
-
-
 def columns(process: Process) -> tuple[str, ...]:
     """The fields a list of the process's cases shows: its ``[report] columns``, or its
     money and choice fields."""
@@ -91,15 +84,15 @@ def process_report(
             if where.due is None or process.state(s).all_deadlines
         )
 
+    def due_in(y: int) -> DueCount:
+        """Open cases whose next deadline falls on the year's days (a date deadline falls
+        due at the midnight after its last day: ``CaseFilter.due`` counts the year's end
+        in), in all (also those in a step an older version had) and per step."""
+        where = attrs.evolve(mine, due=year_period(y))
+        return DueCount(y, counted(words("Due in {year}", lang, year=y), str(y), where), per_step(where))
+
     open_steps = per_step(attrs.evolve(mine, open_only=True))
-    due = tuple(
-        DueCount(
-            y,
-            counted(words("Due in {year}", lang, year=y), str(y), attrs.evolve(mine, due=due_in(y))),
-            per_step(attrs.evolve(mine, due=due_in(y))),
-        )
-        for y in (year, year + 1)
-    )
+    due = (due_in(year), due_in(year + 1))
     active = list(cases)
     opened = [c for c in active if period.start <= c.created_at < period.end]
     closed = [c for c in active if c.closed_at is not None and period.start <= c.closed_at < period.end]

@@ -320,8 +320,7 @@ def required_when(
 def step_title(process: Process, state_id: str, lang: str) -> str:
     """A step's title, or its id when the process does not have it (any more: a history
     from before a migration)."""
-    found = {s.id: s for s in process.states}.get(state_id)
-    return found.title.get(lang) if found else state_id
+    return process.state(state_id).title.get(lang) if process.has_state(state_id) else state_id
 
 
 def label(process: Process, field_id: str, lang: str) -> str:

@@ -56,10 +56,13 @@ def bulk(db: str) -> None:
         i += 1
 
 
-def tick(db: str, start_at: float, times: list[str]) -> None:
-    """Tick at each of ``times`` (the engine's clock), the i-th at ``start_at`` + i
-    seconds, so that two workers tick at the same moment; print what each tick fired."""
+def tick(db: str, times: list[str]) -> None:
+    """Once the engine is open, say ``ready`` and read when to start; tick at each of
+    ``times`` (the engine's clock), the i-th at the start + i seconds, so that two workers
+    tick at the same moment however slowly each started; print what each tick fired."""
     engine = open_engine(db, pm=make_plugin_manager(load_entrypoints=False))
+    print("ready", flush=True)
+    start_at = float(sys.stdin.readline())
     fired = []
     for i, moment in enumerate(times):
         time.sleep(max(0.0, start_at + i - time.time()))
@@ -71,7 +74,7 @@ def tick(db: str, start_at: float, times: list[str]) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "tick":
-        tick(sys.argv[2], float(sys.argv[3]), sys.argv[4:])
+        tick(sys.argv[2], sys.argv[3:])
     elif sys.argv[1] == "race":
         race(sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5]))
     else:

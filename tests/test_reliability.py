@@ -70,13 +70,20 @@ def test_two_ticks_racing_fire_each_deadline_of_a_step_exactly_once(workdir):
         case = engine.new_case("frivilligpolitik", f"Politik {i}", {"byraadsmoede": "2026-05-20"}, actor)
         engine.advance(case.id, "vedtag", {"vedtaget_dato": "2026-05-20"}, actor=actor)
     times = [f"{year}-05-21T00:00+02:00" for year in (2027, 2028, 2029, 2030)]
-    start_at = str(time.time() + 2)
     workers = [
         subprocess.Popen(
-            [sys.executable, WORKER, "tick", str(db), start_at, *times], stdout=subprocess.PIPE, text=True
+            [sys.executable, WORKER, "tick", str(db), *times],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for _ in range(2)
     ]
+    assert [worker.stdout.readline() for worker in workers] == ["ready\n", "ready\n"]
+    start_at = f"{time.time() + 0.5}\n"
+    for worker in workers:  # both told before either is waited for
+        worker.stdin.write(start_at)
+        worker.stdin.flush()
     outcomes = [json.loads(worker.communicate(timeout=120)[0]) for worker in workers]
     said = [tuple(event) for worker in outcomes for tick in worker for event in tick]
     assert len(said) == len(set(said)), "a deadline fired twice"
