@@ -31,6 +31,15 @@ def searched(title: str, fields: Mapping[str, Any]) -> list[str]:
     return [fold(title), *(fold(str(v)) for v in fields.values() if v is not None)]
 
 
+SEPARATOR = "\x1f"
+"""Between a case's texts in :func:`search_text`: no search can match across two."""
+
+
+def search_text(title: str, fields: Mapping[str, Any]) -> str:
+    """The case's texts to search (:func:`searched`) as one text, for a store's index."""
+    return SEPARATOR.join(searched(title, fields))
+
+
 def mentions(needle: str, title: str, fields: Mapping[str, Any]) -> bool:
     """Whether the case's title or one of its field values holds ``needle`` (folded)."""
     wanted = fold(needle)

@@ -64,6 +64,9 @@ log = logging.getLogger(__name__)
 
 ALL_CASES = CaseFilter()
 LARGEST_ID = 2**63 - 1
+TICK_BATCH = 250
+"""How many due deadlines ``tick`` fires in one transaction: one commit per batch, not
+per deadline, and a SIGKILL loses at most a batch, fired again at the next tick."""
 """No store numbers a case or a message beyond this (SQLite's largest integer)."""
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 """What a deleted document's content hashes to."""
@@ -111,6 +114,7 @@ class Engine:
         self.audit_key: audit.Key | None = None
         """The key the history is kept under (set by :func:`open_engine`)."""
         self.plugin_errors: list[str] = []
+        self._held_after: list[tuple[Case, Event]] | None = None
         """Errors plugins raised after a commit: reported, never undoing what was saved."""
         self.loader = loader.Loader(pm)
         self.process_dirs = self.loader.builtin_dirs + list(process_dirs)
@@ -1181,22 +1185,36 @@ class Engine:
         """
         report = TickReport()
         now = self.now()
-        for due in list(self.store.due_deadlines(now)):
+        due = list(self.store.due_deadlines(now))
+        saved = 0
+        for start in range(0, len(due), TICK_BATCH):
+            held: list[tuple[Case, Event]] = []
+            self._held_after = held
             try:
-                self._fire(due, now, report)
-            except (Busy, Conflict):  # another writer: the deadline is there next tick
-                continue
+                with self.store.batch():
+                    for deadline in due[start : start + TICK_BATCH]:
+                        try:
+                            self._fire(deadline, now, report)
+                        except (Busy, Conflict):  # another writer: the deadline is there next tick
+                            continue
+                        except StorageFailed:
+                            raise
+                        except Exception as error:
+                            self._failed(deadline, now, error, report)
             except StorageFailed as failed:
-                done = len(report.reminders + report.deadlines + report.actions + report.skipped)
-                if done:
+                if saved:
                     failed.details.append(
                         msg(
-                            "the {count} deadline(s) and reminder(s) handled before it were saved", count=done
+                            "the {count} deadline(s) and reminder(s) handled before it were saved",
+                            count=saved,
                         )
                     )
                 raise
-            except Exception as error:
-                self._failed(due, now, error, report)
+            finally:
+                self._held_after = None
+            saved = len(report.reminders + report.deadlines + report.actions + report.skipped)
+            for case, event in held:  # plugins hear of what is saved, once it is
+                self._after(case, event)
         self.store.audit_checkpoint(now)
         return attrs.evolve(report, delivery=self.deliver())
 
@@ -1292,6 +1310,9 @@ class Engine:
 
     def _after(self, case: Case, event: Event) -> None:
         if not self.pm.hook.after_action.get_hookimpls():
+            return
+        if self._held_after is not None:  # inside a batch: told once it is saved
+            self._held_after.append((case, event))
             return
         try:
             self.pm.hook.after_action(case=case, event=event, store=self.store)

@@ -461,6 +461,12 @@ class Store(Protocol):
         an unkeyed history in place of a keyed one). A keyed database refuses a key
         that is not its own (BadInput)."""
 
+    def batch(self) -> "AbstractContextManager[None]":
+        """One transaction around several writes (``tick`` fires what is due in
+        batches): saved together when the context ends, or none of them if it raises.
+        Each write inside keeps its own rule of all or nothing (a savepoint): one that
+        fails is undone alone, and the others go on."""
+
     def snapshot(self) -> "AbstractContextManager[None]":
         """A context in which every read sees the database as one moment left it, whatever
         other instances commit meanwhile, so that a check across several reads (``audit

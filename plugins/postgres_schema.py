@@ -167,6 +167,44 @@ def p005_case_links(conn: psycopg.Connection) -> None:
     """)
 
 
+@migration
+def p008_cost_by_the_page(conn: psycopg.Connection) -> None:
+    """As the SQLite store's m015, what the case list reads on opening costs in
+    proportion to the page: counts per process, step and owner, and the list's default
+    order as an index. The counts are changes (+1, -1) that writers only add, so that
+    writers on different cases never wait for one count's row; each checkpoint (at
+    each tick) sums them up again (``PostgresStore.audit_checkpoint``)."""
+    conn.execute("""
+        CREATE TABLE case_counts (
+            process_id text NOT NULL, state text NOT NULL, owner text NOT NULL, open boolean NOT NULL,
+            n bigint NOT NULL);
+        CREATE INDEX case_counts_by ON case_counts (process_id, state, owner, open);
+        INSERT INTO case_counts
+            SELECT process_id, state, coalesce(owner, ''), closed_at IS NULL, count(*)
+            FROM cases WHERE id != -1 GROUP BY 1, 2, 3, 4;
+        CREATE FUNCTION case_counts_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.id != -1 THEN
+                INSERT INTO case_counts VALUES
+                    (OLD.process_id, OLD.state, coalesce(OLD.owner, ''), OLD.closed_at IS NULL, -1);
+            END IF;
+            IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.id != -1 THEN
+                INSERT INTO case_counts VALUES
+                    (NEW.process_id, NEW.state, coalesce(NEW.owner, ''), NEW.closed_at IS NULL, 1);
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER case_counts_insert_delete AFTER INSERT OR DELETE ON cases
+            FOR EACH ROW EXECUTE FUNCTION case_counts_change();
+        CREATE TRIGGER case_counts_update AFTER UPDATE OF process_id, state, owner, closed_at ON cases
+            FOR EACH ROW WHEN (OLD.process_id IS DISTINCT FROM NEW.process_id
+                OR OLD.state IS DISTINCT FROM NEW.state OR OLD.owner IS DISTINCT FROM NEW.owner
+                OR (OLD.closed_at IS NULL) <> (NEW.closed_at IS NULL))
+            EXECUTE FUNCTION case_counts_change();
+        CREATE INDEX cases_due_order ON cases ((next_due IS NULL), next_due, id);
+    """)
+
+
 LATEST = MIGRATIONS[-1][0]
 
 

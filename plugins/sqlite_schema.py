@@ -289,3 +289,83 @@ def m012_case_links(db: sqlite_utils.Database) -> None:
         not_null={"event_id"},
     )
     db.table("links").create_index(["other_id", "kind"])
+
+
+# Each change of a case's process, step, owner or openness moves one count, so that how
+# many cases there are per process, step and owner is read from a few rows, however many
+# cases there are. The register of people (case -1) is not a case.
+_COUNTED = "process_id, state, coalesce(owner, ''), closed_at IS NULL"
+_CASE_COUNTS = (
+    """CREATE TABLE case_counts (
+    process_id TEXT NOT NULL, state TEXT NOT NULL, owner TEXT NOT NULL, open INTEGER NOT NULL,
+    n INTEGER NOT NULL, PRIMARY KEY (process_id, state, owner, open)) WITHOUT ROWID""",
+    f"INSERT INTO case_counts SELECT {_COUNTED}, count(*) FROM cases WHERE id != -1 GROUP BY 1, 2, 3, 4",
+    """CREATE TRIGGER case_counts_insert AFTER INSERT ON cases WHEN NEW.id != -1 BEGIN
+    INSERT INTO case_counts VALUES
+        (NEW.process_id, NEW.state, coalesce(NEW.owner, ''), NEW.closed_at IS NULL, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END""",
+    """CREATE TRIGGER case_counts_delete AFTER DELETE ON cases WHEN OLD.id != -1 BEGIN
+    UPDATE case_counts SET n = n - 1 WHERE process_id = OLD.process_id AND state = OLD.state
+        AND owner = coalesce(OLD.owner, '') AND open = (OLD.closed_at IS NULL);
+END""",
+    """CREATE TRIGGER case_counts_update AFTER UPDATE OF process_id, state, owner, closed_at ON cases
+WHEN OLD.id != -1 AND (OLD.process_id IS NOT NEW.process_id OR OLD.state IS NOT NEW.state
+    OR OLD.owner IS NOT NEW.owner OR (OLD.closed_at IS NULL) != (NEW.closed_at IS NULL)) BEGIN
+    UPDATE case_counts SET n = n - 1 WHERE process_id = OLD.process_id AND state = OLD.state
+        AND owner = coalesce(OLD.owner, '') AND open = (OLD.closed_at IS NULL);
+    INSERT INTO case_counts VALUES
+        (NEW.process_id, NEW.state, coalesce(NEW.owner, ''), NEW.closed_at IS NULL, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END""",
+)
+
+# The search index: each case's folded title and field values (``search``, kept by the
+# store) indexed by their three-letter pieces, so that a search reads the cases that
+# match, not every case. The index holds no copy of the text (content='cases').
+_CASE_SEARCH = (
+    """CREATE VIRTUAL TABLE cases_search USING fts5(
+    search, content='cases', content_rowid='id', tokenize='trigram case_sensitive 1')""",
+    "INSERT INTO cases_search (cases_search) VALUES ('rebuild')",
+    """CREATE TRIGGER cases_search_insert AFTER INSERT ON cases WHEN NEW.search IS NOT NULL BEGIN
+    INSERT INTO cases_search (rowid, search) VALUES (NEW.id, NEW.search);
+END""",
+    """CREATE TRIGGER cases_search_delete AFTER DELETE ON cases WHEN OLD.search IS NOT NULL BEGIN
+    INSERT INTO cases_search (cases_search, rowid, search) VALUES ('delete', OLD.id, OLD.search);
+END""",
+    """CREATE TRIGGER cases_search_update AFTER UPDATE OF search ON cases
+WHEN OLD.search IS NOT NEW.search BEGIN
+    INSERT INTO cases_search (cases_search, rowid, search)
+        SELECT 'delete', OLD.id, OLD.search WHERE OLD.search IS NOT NULL;
+    INSERT INTO cases_search (rowid, search) SELECT NEW.id, NEW.search WHERE NEW.search IS NOT NULL;
+END""",
+)
+
+
+@migrations()
+def m015_cost_by_the_page(db: sqlite_utils.Database) -> None:
+    """What the case list reads on opening costs in proportion to the page, not the
+    table: counts kept per process, step and owner (``case_counts``); each case's
+    Danish sort key (``title_key``) and folded text (``search``, indexed by
+    ``cases_search``); the list's default order (open deadlines first, soonest first)
+    as an index."""
+    from samskab.engine import collation, jsontext
+
+    def search(title: str, fields: str) -> str | None:
+        try:
+            return collation.search_text(title, jsontext.loads(fields))
+        except ValueError:  # a damaged row: found by number only, until it is mended
+            return None
+
+    db.execute("ALTER TABLE cases ADD COLUMN title_key TEXT")
+    db.execute("ALTER TABLE cases ADD COLUMN search TEXT")
+    rows = db.execute("SELECT id, title, fields FROM cases WHERE id != -1")
+    while batch := rows.fetchmany(10_000):
+        db.conn.executemany(
+            "UPDATE cases SET title_key = ?, search = ? WHERE id = ?",
+            [(collation.key(title), search(title, fields), case_id) for case_id, title, fields in batch],
+        )
+    db.execute("CREATE INDEX cases_title_key ON cases(title_key, id)")
+    db.execute("CREATE INDEX cases_due_order ON cases(next_due IS NULL, next_due, id)")
+    for statement in (*_CASE_COUNTS, *_CASE_SEARCH):
+        db.execute(statement)

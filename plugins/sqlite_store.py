@@ -32,7 +32,7 @@ from urllib.parse import parse_qs, quote, urlencode
 
 import attrs
 
-from samskab.engine import audit, clock, collation, jsontext
+from samskab.engine import audit, clock, collation
 from samskab.engine.cases import Case, Event
 from samskab.engine.errors import (
     BadInput,
@@ -134,6 +134,7 @@ MIGRATIONS = (
     "m010_documents",
     "m011_deadline_rules",
     "m012_case_links",
+    "m015_cost_by_the_page",
 )
 """Every migration in ``plugins.sqlite_schema``, in order; a test keeps the two in step.
 A database is current when it has applied all of them, so one that came after a
@@ -170,7 +171,6 @@ class SqliteStore(SqlStore):
             )
             self.conn.path = path
             self.conn.create_collation("danish", collation.compare)
-            self.conn.create_function("samskab_mentions", 3, _mentions, deterministic=True)
             self.conn.execute("PRAGMA foreign_keys = ON")
             if path != ":memory:":
                 self.conn.execute("PRAGMA journal_mode = WAL")
@@ -250,7 +250,8 @@ class SqliteStore(SqlStore):
 
     # -- writing cases -----------------------------------------------------------
 
-    _TITLE_ORDER = "title COLLATE danish"
+    _TITLE_ORDER = "title_key"
+    _OPEN = "open = 1"
     _NO_LIMIT = -1  # SQLite has no OFFSET without a LIMIT
     _LIKE = "LIKE"
     _CONTENT = "CAST(content AS BLOB)"  # text put there by hand reads back as its bytes
@@ -276,9 +277,19 @@ class SqliteStore(SqlStore):
         if cursor.rowcount != 1:
             raise self._conflict(case)
 
+    def _searched(self, title: str, fields: dict[str, Any]) -> dict[str, Any]:
+        return {"title_key": collation.key(title), "search": collation.search_text(title, fields)}
+
     def _text_clause(self, text: str) -> tuple[str, list[Any]]:
-        # Folded in Python, so Æ, Ø and Å match æ, ø and å (LIKE folds ASCII only).
-        return "samskab_mentions(?, title, fields)", [text]
+        # Folded in Python, so Æ, Ø and Å match æ, ø and å (LIKE folds ASCII only). The
+        # index knows every three letters; a shorter text is looked for case by case.
+        needle = collation.fold(text)
+        if collation.SEPARATOR in needle:  # in no case's texts (it is between them)
+            return "0", []
+        if len(needle) < 3:
+            return "instr(search, ?) > 0", [needle]
+        phrase = '"' + needle.replace('"', '""') + '"'
+        return "id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?)", [phrase]
 
     def _value_clause(self, field_id: str, value: Any) -> tuple[str, list[Any]]:
         path = f'$."{field_id}"'
@@ -479,13 +490,6 @@ class SqliteStore(SqlStore):
 
     def data_version(self) -> int:
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
-
-
-def _mentions(needle: str, title: str, fields: str) -> bool:
-    try:
-        return collation.mentions(needle, title, jsontext.loads(fields))
-    except ValueError:  # a damaged row is not a match; reading it whole says so
-        return False
 
 
 class _Connection(sqlite3.Connection):

@@ -1928,3 +1928,85 @@ def test_close_keeps_everything_committed_for_the_next_instance(store, open_stor
     store.close()
     store.close()  # twice does no harm
     assert everything(open_store()) == before
+
+
+def test_batch_saves_its_writes_together_or_none(store, open_store):
+    case = new_case(store, "Lions", deadlines=(deadline(at(5)), deadline(at(6), REMINDER)))
+    first, second = store.deadlines(case.id)
+    other = new_case(store, "FDF")
+
+    def fired(row: Deadline) -> Event:
+        return Event(case.id, at(7), SYSTEM_ACTOR, row.kind, None, "dialog", "dialog")
+
+    with pytest.raises(RuntimeError), store.batch():
+        assert store.fire_deadline(first, fired(first))
+        raise RuntimeError  # what the batch wrote goes with it
+    assert [d.fired_at for d in store.deadlines(case.id)] == [None, None]
+
+    with store.batch():
+        assert store.fire_deadline(first, fired(first))
+        act(store, other, changes={"organisation": "FDF Vest"})
+        with pytest.raises(Conflict):  # a write that fails is undone alone
+            act(store, other, changes={"organisation": "FDF Øst"})
+        assert store.fire_deadline(second, fired(second))
+        # Nothing is saved before the batch ends: another instance sees none of it.
+        assert [d.fired_at for d in open_store().deadlines(case.id)] == [None, None]
+    assert [d.fired_at for d in store.deadlines(case.id)] == [at(7), at(7)]
+    assert store.get_case(other.id).fields["organisation"] == "FDF Vest"
+    assert [e.kind for e in store.history(case.id)] == [CREATED, DEADLINE, REMINDER]
+    assert verified(store) == 5  # two openings, two deadlines, one action
+
+
+# -- counting and searching without reading every case --------------------------------
+
+
+def _counts_agree(store: Store) -> None:
+    """``count_cases`` for every process, step and owner, open or not, equals the cases
+    ``list_cases`` gives (which reads the cases themselves)."""
+    cases = list(store.list_cases(CaseFilter()))
+    assert cases
+    filters = [CaseFilter(), CaseFilter(open_only=True)]
+    for case in cases:
+        for open_only in (False, True):
+            filters += [
+                CaseFilter(process_id=case.process_id, open_only=open_only),
+                CaseFilter(process_id=case.process_id, state=case.state, open_only=open_only),
+                CaseFilter(owner=case.owner, open_only=open_only),
+                CaseFilter(process_id=case.process_id, owner=case.owner, open_only=open_only),
+            ]
+    for where in filters:
+        assert store.count_cases(where) == len(list(store.list_cases(where))), where
+
+
+def test_count_cases_keeps_up_with_every_change(store, url):
+    engine = open_engine(url, pm=PM)
+    engine.now = lambda: dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC)
+    demo.build(engine)  # opened, advanced, closed, handed over, linked
+    _counts_agree(store)
+    case = new_case(store, "Spejderne", owner="anna")
+    hand_over(store, case, "bo", when=at(3))
+    _counts_agree(store)
+    store.erase_personal_data([], ["bo", "mette"], "slettet-1", at(10), "admin")
+    _counts_agree(store)
+    store.audit_checkpoint(at(11))  # a store that keeps counts as changes sums them here
+    _counts_agree(store)
+    engine.store.close()
+
+
+@pytest.mark.parametrize(
+    "needle", ["lions", "LIONS", "ældre", "ÆLDRE", "å", "aa", "ø", "e", "club ", '"', "x.dk", "zzz"]
+)
+def test_list_cases_finds_by_text_as_collation_mentions(store, url, needle):
+    from samskab.engine import collation
+
+    engine = open_engine(url, pm=PM)
+    engine.now = lambda: dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC)
+    demo.build(engine)
+    new_case(store, 'Det "gode" liv i Ældre Sagen')
+    engine.store.close()
+    everything = list(store.list_cases(CaseFilter()))
+    expected = [c.id for c in everything if collation.mentions(needle, c.title, c.fields)]
+    assert [c.id for c in store.list_cases(CaseFilter(text=needle))] == expected
+    assert store.count_cases(CaseFilter(text=needle)) == len(expected)
+    # Nothing is found across two of a case's texts.
+    assert not list(store.list_cases(CaseFilter(text=collation.SEPARATOR)))
