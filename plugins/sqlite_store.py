@@ -447,7 +447,12 @@ class SqliteStore(SqlStore):
             path=self.path,
         )
         with self._leaving_no_trace(unsaved):
-            return super().erase_personal_data(texts, person_ids, pseudonym, at, actor)
+            counts = super().erase_personal_data(texts, person_ids, pseudonym, at, actor)
+            if counts["cases"]:
+                # The search index's pieces of the old texts, merged away.
+                with self._writing():
+                    self.conn.execute("INSERT INTO cases_search (cases_search) VALUES ('optimize')")
+            return counts
 
     def delete_document(self, document_id: int, event: Event) -> bool:
         """As every SQL store deletes a document's content, leaving no trace."""

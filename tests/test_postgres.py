@@ -80,6 +80,7 @@ def test_a_schema_is_made_only_by_a_command_that_writes(samskab, postgres, postg
         ("p003_field_keys",),
         ("p004_documents",),
         ("p005_case_links",),
+        ("p008_cost_by_the_page",),
     ]
 
 

@@ -167,8 +167,9 @@ def test_a_damaged_schema_is_a_clear_error_that_prints_none_of_the_damage(samska
 
 
 def test_tick_stopped_by_damage_says_how_much_it_had_saved(samskab, workdir, monkeypatch):
-    """300 citizens' ideas, each due an answer in 14 days: tick answers for them one by one
-    until it reaches the damaged page; what it did before is saved, and it says so."""
+    """300 citizens' ideas, each due an answer in 14 days: tick answers for them batch by
+    batch until it reaches the damaged page, near the end; what the batches before did is
+    saved, and it says so."""
     from samskab.engine.core import open_engine
     from samskab.engine.plugins import make_plugin_manager
 
@@ -177,7 +178,7 @@ def test_tick_stopped_by_damage_says_how_much_it_had_saved(samskab, workdir, mon
     for i in range(300):
         engine.new_case("borgerinitiativ", f"Idé {i}", {"ide": f"Idé {i}"}, Actor("mette", None))
     engine.store.close()
-    garble_page_holding(workdir / "samskab.db", b"Id\xc3\xa9 150borgerinitiativ")
+    garble_page_holding(workdir / "samskab.db", b"Id\xc3\xa9 290borgerinitiativ")
     result = samskab("tick", now="2026-12-08T08:00", exit=2)
     saved = (
         sqlite3.connect(workdir / "samskab.db")
