@@ -145,6 +145,9 @@ def build(path: str, n: int, due: int = 1000) -> dict:
     )
     conn.execute("UPDATE deadlines SET due_at = ? WHERE id IN (SELECT id FROM due)", (stamp,))
     conn.execute("UPDATE cases SET next_due = ? WHERE id IN (SELECT case_id FROM due)", (stamp,))
+    # The search index made whole at once, as tick's tidying would.
+    conn.execute("DELETE FROM cases_search_pending")
+    conn.execute("INSERT INTO cases_search (cases_search) VALUES ('rebuild')")
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -1215,6 +1215,7 @@ class Engine:
             saved = len(report.reminders + report.deadlines + report.actions + report.skipped)
             for case, event in held:  # plugins hear of what is saved, once it is
                 self._after(case, event)
+        self.store.tidy()
         self.store.audit_checkpoint(now)
         return attrs.evolve(report, delivery=self.deliver())
 

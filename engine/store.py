@@ -483,6 +483,12 @@ class Store(Protocol):
         """Every head: one per case with events, and ``audit.DATABASE``'s (with a chain:
         once there are events; with checkpoints: once there is a checkpoint)."""
 
+    def tidy(self) -> None:
+        """Catch up, in one transaction, on what the store leaves for later so that each
+        write stays cheap (counts kept as changes summed, changed texts indexed for
+        search); ``tick`` calls it. ``count_cases`` and ``list_cases`` give the same
+        answers before and after."""
+
     def audit_checkpoint(self, at: dt.datetime) -> None:
         """Take a checkpoint at ``at`` (module docstring): record (case, count, last link)
         of every case whose chain moved since the last checkpoint, and how many events

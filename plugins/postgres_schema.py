@@ -201,7 +201,12 @@ def p008_cost_by_the_page(conn: psycopg.Connection) -> None:
                 OR OLD.state IS DISTINCT FROM NEW.state OR OLD.owner IS DISTINCT FROM NEW.owner
                 OR (OLD.closed_at IS NULL) <> (NEW.closed_at IS NULL))
             EXECUTE FUNCTION case_counts_change();
-        CREATE INDEX cases_due_order ON cases ((next_due IS NULL), next_due, id);
+        DROP INDEX cases_open_next_due;
+        CREATE INDEX cases_due_order ON cases ((next_due IS NULL), next_due, id) WHERE closed_at IS NULL;
+        DROP INDEX cases_owner;
+        CREATE INDEX cases_owner ON cases (owner, (next_due IS NULL), next_due, id);
+        CREATE INDEX cases_process_due ON cases (process_id, (next_due IS NULL), next_due, id)
+            WHERE closed_at IS NULL;
     """)
 
 

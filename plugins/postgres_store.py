@@ -311,6 +311,7 @@ class PostgresStore(SqlStore):
     _NO_LIMIT = None
     _LIKE = "ILIKE"  # with the patterns that find æ, ø and å in either case (sql_rows.Person)
     _CONTENT = "content"
+    _DUE = "closed_at IS NULL AND (next_due IS NULL) = false"
     _OPEN = "open"
 
     def _insert_case(self, values: dict[str, Any], register: int | None) -> int:
@@ -337,9 +338,8 @@ class PostgresStore(SqlStore):
             (*columns.values(), case.id),
         )
 
-    def _searched(self, title: str, fields: dict[str, Any]) -> dict[str, Any]:
+    def _searched_fields(self, title: str, fields: dict[str, Any]) -> dict[str, Any]:
         return {
-            "title_key": collation.key(title),
             "search": collation.searched(title, fields),
             "field_keys": jsontext.dumps(sql_rows.field_order_keys(fields)),
         }
@@ -468,8 +468,7 @@ class PostgresStore(SqlStore):
                 yield audit.AuditRow(sql_rows.event_of(row[:width]), row[width], row[width + 1], None)
             after = rows[-1][9]
 
-    def audit_checkpoint(self, at: dt.datetime) -> None:
-        key = self._require_key()
+    def tidy(self) -> None:
         with self._writing():
             # The counts' changes summed into one row per process, step, owner and
             # openness. What others add meanwhile is not in this statement's snapshot,
@@ -479,6 +478,9 @@ class PostgresStore(SqlStore):
                 " SELECT process_id, state, owner, open, sum(n) FROM gone"
                 " GROUP BY process_id, state, owner, open HAVING sum(n) <> 0"
             )
+
+    def audit_checkpoint(self, at: dt.datetime) -> None:
+        key = self._require_key()
         moved_since = "FROM audit_heads WHERE case_id <> ? AND count <> sealed"
         if not self.conn.execute(f"SELECT 1 {moved_since} LIMIT 1", (audit.DATABASE,)).fetchone():
             return  # nothing to seal (and no screen told of a change)

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from samskab.engine import audit, clock, jsontext
+from samskab.engine import audit, clock, collation, jsontext
 from samskab.engine.cases import CREATED, ERASURE, LINK, UNLINK, Case, Deadline, Event, Link
 from samskab.engine.errors import BadInput, Conflict, NotFound
 from samskab.engine.links import SUB_CASE
@@ -51,6 +51,10 @@ class SqlStore(Store):
     """A document's content, as bytes."""
     _OPEN: ClassVar[str]
     """The condition on ``case_counts`` that its row counts open cases."""
+    _DUE: ClassVar[str]
+    """An open case with an open deadline, said so that the index of the list's default
+    order (``cases_due_order``: open cases by ``next_due IS NULL, next_due, id``) finds
+    them."""
 
     # -- what each store does its own way ------------------------------------------------
 
@@ -79,6 +83,11 @@ class SqlStore(Store):
 
     def _searched(self, title: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Columns a store keeps to search and sort cases by their title and fields."""
+        return {"title_key": collation.key(title), **self._searched_fields(title, fields)}
+
+    def _searched_fields(self, title: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """Those of :meth:`_searched` that change with the fields (an action changes
+        those, never the title)."""
         return {}
 
     def _text_clause(self, text: str) -> tuple[str, list[Any]]:
@@ -213,7 +222,7 @@ class SqlStore(Store):
             version=version,
         )
         if "fields" in columns:
-            columns.update(self._searched(case.title, fields))
+            columns.update(self._searched_fields(case.title, fields))
         at = columns["updated_at"]
         with self._writing():
             self._swap(case, columns)
@@ -380,7 +389,7 @@ class SqlStore(Store):
         if where.parent is not None:
             add("id IN (SELECT case_id FROM links WHERE other_id = ? AND kind = ?)", where.parent, SUB_CASE)
         if where.overdue_at is not None:
-            add("closed_at IS NULL AND next_due <= ?", clock.to_text(where.overdue_at))
+            add(f"{self._DUE} AND next_due <= ?", clock.to_text(where.overdue_at))
         for column, period in (("created_at", where.opened), ("closed_at", where.closed)):
             if period is not None:
                 add(f"{column} >= ? AND {column} < ?", clock.to_text(period.start), clock.to_text(period.end))
@@ -392,7 +401,7 @@ class SqlStore(Store):
             )
         if where.due is not None:
             add(
-                "closed_at IS NULL AND next_due > ? AND next_due <= ?",
+                f"{self._DUE} AND next_due > ? AND next_due <= ?",
                 clock.to_text(where.due.start),
                 clock.to_text(where.due.end),
             )

@@ -322,22 +322,27 @@ END""",
 
 # The search index: each case's folded title and field values (``search``, kept by the
 # store) indexed by their three-letter pieces, so that a search reads the cases that
-# match, not every case. The index holds no copy of the text (content='cases').
+# match, not every case. The index holds no copy of the text (content='cases'), nor where
+# in it each piece is (detail=none); the store checks the cases it finds for the whole
+# text. A case whose text changed waits in ``cases_search_pending`` (with the text the
+# index holds for it, to take out) until the store indexes the waiting ones together
+# (``SqliteStore.tidy``, at each tick): an action does not pay for indexing, and a search
+# looks at the waiting cases one by one.
 _CASE_SEARCH = (
     """CREATE VIRTUAL TABLE cases_search USING fts5(
-    search, content='cases', content_rowid='id', tokenize='trigram case_sensitive 1')""",
+    search, content='cases', content_rowid='id', tokenize='trigram case_sensitive 1',
+    detail=none, columnsize=0)""",
     "INSERT INTO cases_search (cases_search) VALUES ('rebuild')",
-    """CREATE TRIGGER cases_search_insert AFTER INSERT ON cases WHEN NEW.search IS NOT NULL BEGIN
-    INSERT INTO cases_search (rowid, search) VALUES (NEW.id, NEW.search);
-END""",
-    """CREATE TRIGGER cases_search_delete AFTER DELETE ON cases WHEN OLD.search IS NOT NULL BEGIN
-    INSERT INTO cases_search (cases_search, rowid, search) VALUES ('delete', OLD.id, OLD.search);
+    "CREATE TABLE cases_search_pending (id INTEGER PRIMARY KEY, indexed TEXT)",
+    """CREATE TRIGGER cases_search_insert AFTER INSERT ON cases WHEN NEW.id != -1 BEGIN
+    INSERT OR IGNORE INTO cases_search_pending VALUES (NEW.id, NULL);
 END""",
     """CREATE TRIGGER cases_search_update AFTER UPDATE OF search ON cases
-WHEN OLD.search IS NOT NEW.search BEGIN
-    INSERT INTO cases_search (cases_search, rowid, search)
-        SELECT 'delete', OLD.id, OLD.search WHERE OLD.search IS NOT NULL;
-    INSERT INTO cases_search (rowid, search) SELECT NEW.id, NEW.search WHERE NEW.search IS NOT NULL;
+WHEN OLD.id != -1 AND OLD.search IS NOT NEW.search BEGIN
+    INSERT OR IGNORE INTO cases_search_pending VALUES (OLD.id, OLD.search);
+END""",
+    """CREATE TRIGGER cases_search_delete AFTER DELETE ON cases WHEN OLD.id != -1 BEGIN
+    INSERT OR IGNORE INTO cases_search_pending VALUES (OLD.id, OLD.search);
 END""",
 )
 
@@ -366,6 +371,17 @@ def m015_cost_by_the_page(db: sqlite_utils.Database) -> None:
             [(collation.key(title), search(title, fields), case_id) for case_id, title, fields in batch],
         )
     db.execute("CREATE INDEX cases_title_key ON cases(title_key, id)")
-    db.execute("CREATE INDEX cases_due_order ON cases(next_due IS NULL, next_due, id)")
+    # Open cases in the list's default order (it finds the overdue ones too), "mine" and
+    # one process in that order: either of the last two may be a third of the cases.
+    db.execute("DROP INDEX cases_open_next_due")
+    db.execute(
+        "CREATE INDEX cases_due_order ON cases(next_due IS NULL, next_due, id) WHERE closed_at IS NULL"
+    )
+    db.execute("DROP INDEX cases_owner")
+    db.execute("CREATE INDEX cases_owner ON cases(owner, next_due IS NULL, next_due, id)")
+    db.execute(
+        "CREATE INDEX cases_process_due ON cases(process_id, next_due IS NULL, next_due, id)"
+        " WHERE closed_at IS NULL"
+    )
     for statement in (*_CASE_COUNTS, *_CASE_SEARCH):
         db.execute(statement)

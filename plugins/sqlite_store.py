@@ -251,6 +251,7 @@ class SqliteStore(SqlStore):
     # -- writing cases -----------------------------------------------------------
 
     _TITLE_ORDER = "title_key"
+    _DUE = "closed_at IS NULL AND (next_due IS NULL) = 0"
     _OPEN = "open = 1"
     _NO_LIMIT = -1  # SQLite has no OFFSET without a LIMIT
     _LIKE = "LIKE"
@@ -277,8 +278,8 @@ class SqliteStore(SqlStore):
         if cursor.rowcount != 1:
             raise self._conflict(case)
 
-    def _searched(self, title: str, fields: dict[str, Any]) -> dict[str, Any]:
-        return {"title_key": collation.key(title), "search": collation.search_text(title, fields)}
+    def _searched_fields(self, title: str, fields: dict[str, Any]) -> dict[str, Any]:
+        return {"search": collation.search_text(title, fields)}
 
     def _text_clause(self, text: str) -> tuple[str, list[Any]]:
         # Folded in Python, so Æ, Ø and Å match æ, ø and å (LIKE folds ASCII only). The
@@ -288,8 +289,16 @@ class SqliteStore(SqlStore):
             return "0", []
         if len(needle) < 3:
             return "instr(search, ?) > 0", [needle]
-        phrase = '"' + needle.replace('"', '""') + '"'
-        return "id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?)", [phrase]
+        # The index finds the cases with pieces that cover the text (and those waiting
+        # to be indexed); the text itself says which hold the pieces in order.
+        starts = sorted({*range(0, len(needle) - 2, 3), len(needle) - 3})
+        pieces = {needle[i : i + 3] for i in starts}
+        phrase = " AND ".join('"' + piece.replace('"', '""') + '"' for piece in sorted(pieces))
+        return (
+            "(id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?)"
+            " OR id IN (SELECT id FROM cases_search_pending)) AND instr(search, ?) > 0",
+            [phrase, needle],
+        )
 
     def _value_clause(self, field_id: str, value: Any) -> tuple[str, list[Any]]:
         path = f'$."{field_id}"'
@@ -421,6 +430,20 @@ class SqliteStore(SqlStore):
         finally:
             self.conn.execute("COMMIT")
 
+    def tidy(self) -> None:
+        """The cases whose text changed since (``cases_search_pending``) indexed for
+        search: what the index holds for each taken out, its text now put in."""
+        with self._writing():
+            self.conn.execute(
+                "INSERT INTO cases_search (cases_search, rowid, search)"
+                " SELECT 'delete', id, indexed FROM cases_search_pending WHERE indexed IS NOT NULL"
+            )
+            self.conn.execute(
+                "INSERT INTO cases_search (rowid, search) SELECT c.id, c.search"
+                " FROM cases_search_pending p JOIN cases c ON c.id = p.id WHERE c.search IS NOT NULL"
+            )
+            self.conn.execute("DELETE FROM cases_search_pending")
+
     def audit_checkpoint(self, at: dt.datetime) -> None:
         """Nothing to do: the database chain and its head move with every append."""
 
@@ -449,7 +472,8 @@ class SqliteStore(SqlStore):
         with self._leaving_no_trace(unsaved):
             counts = super().erase_personal_data(texts, person_ids, pseudonym, at, actor)
             if counts["cases"]:
-                # The search index's pieces of the old texts, merged away.
+                # The old texts out of the index, their pieces merged away.
+                self.tidy()
                 with self._writing():
                     self.conn.execute("INSERT INTO cases_search (cases_search) VALUES ('optimize')")
             return counts
