@@ -17,6 +17,7 @@ from samskab.engine.readmodels import (
     PeopleChange,
     PersonView,
     ProcessView,
+    PublishReport,
     RelatedCase,
     Report,
     ReportCount,
@@ -33,6 +34,10 @@ def process_text(view: ProcessView, lang: str) -> str:
     lines = [f"{view.title}  ({view.id}, {words('version', lang)} {view.version}, {view.level})", ""]
     lines += [view.description, ""]
     labels = {f.id: f.label for f in view.fields}
+    lines.append(f"{words('The website', lang)}: {view.public.says}")
+    if view.public.door is not None:
+        lines.append(f"{words('Which door?', lang)} {view.public.door}")
+    lines.append("")
     for role in view.roles:
         if role.bound_words:
             lines.append(f"{role.title} [{role.id}]: {role.bound_words}")
@@ -356,4 +361,23 @@ def migration_text(found: Migration, lang: str) -> str:
         else "{moved} case(s) moved; {staying} stay"
     )
     lines.append(words(said, lang, moved=found.moved, staying=found.staying))
+    return "\n".join(lines)
+
+
+def publish_text(report: PublishReport, lang: str) -> str:
+    lines = [
+        words(
+            "Wrote the website in {folder}: {cases} public project(s), {doors} door(s), {files} file(s).",
+            lang,
+            folder=report.directory,
+            cases=report.cases,
+            doors=report.doors,
+            files=len(report.files),
+        ),
+        words("Changed: {files}", lang, files=", ".join(report.changed) if report.changed else "–"),
+    ]
+    if report.removed:
+        lines.append(
+            words("Removed (no longer on the website): {files}", lang, files=", ".join(report.removed))
+        )
     return "\n".join(lines)

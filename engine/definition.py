@@ -346,6 +346,37 @@ class Report:
 
 
 @attrs.frozen
+class Public:
+    """What the municipality's website (``samskab publish``) shows of the process: its
+    cases marked public, and, for citizens, whether and how they start one ("which door")."""
+
+    when: str | None = attrs.field(
+        default=None,
+        metadata=doc(
+            "A yes/no field: a case is on the website only while it is yes (none: no case of"
+            " the process is ever shown)"
+        ),
+    )
+    summary: str | None = attrs.field(
+        default=None, metadata=doc("A text field holding the case's summary for the public")
+    )
+    fields: tuple[str, ...] = attrs.field(
+        default=(),
+        metadata=doc(
+            "More fields shown with a public case, besides its title, step, dates and summary;"
+            " never a field that names a person (an e-mail, a name, an address, a phone number)"
+        ),
+    )
+    door: Text | None = attrs.field(
+        default=None,
+        metadata=doc(
+            "For citizens: what they can start this way and how; the process is then listed on"
+            " the website's page of doors, with the municipality's contact"
+        ),
+    )
+
+
+@attrs.frozen
 class Start:
     """What is asked for when a case is opened."""
 
@@ -381,6 +412,9 @@ class Process:
     link_kinds: tuple[LinkKind, ...] = attrs.field(
         default=(),
         metadata=doc("Kinds of links its cases may make besides del_af, fornyelse_af and relateret_til"),
+    )
+    public: Public = attrs.field(
+        factory=Public, metadata=doc("What the municipality's website shows (`samskab publish`)")
     )
 
     @functools.cached_property

@@ -99,5 +99,19 @@ def markdown(processes: list[Process], guards: Mapping[str, Guard]) -> str:
                     + (f" `{rule.action}`" if rule.action else "")
                 )
                 lines.append(f"- {what} → {role_titles(process, rule.to, 'da')}")
+        lines += _public(process)
         lines.append("")
     return "\n".join(lines)
+
+
+def _public(process: Process) -> list[str]:
+    """What the municipality's website (``samskab publish``) shows of the process."""
+    public, said = process.public, []
+    if public.when is not None:
+        shown = [f"cases while `{public.when}` is yes"]
+        shown += [f"summary `{public.summary}`"] if public.summary else []
+        shown += ["also " + ", ".join(f"`{f}`" for f in public.fields)] if public.fields else []
+        said += ["", f"On the website (`samskab publish`): {'; '.join(shown)}."]
+    if public.door is not None:
+        said += ["", f"Which door: {public.door.da}", "", f"*{public.door.get('en')}*"]
+    return said

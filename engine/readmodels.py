@@ -213,6 +213,20 @@ class StartView:
 
 
 @attrs.frozen
+class PublicView:
+    """What the municipality's website shows of a process (its ``[public]`` table)."""
+
+    when: str | None
+    """The yes/no field that marks a case public (None: no case is ever shown)."""
+    summary: str | None
+    fields: tuple[str, ...]
+    door: str | None
+    """What citizens can start with the process (None: it is not on the page of doors)."""
+    says: str
+    """Which cases are shown, and with what, in words."""
+
+
+@attrs.frozen
 class ProcessView:
     """A process drawn in order: steps from the first to the final ones, with their actions."""
 
@@ -227,6 +241,7 @@ class ProcessView:
     fields: tuple[FieldSpec, ...]
     states: tuple[StepView, ...]
     actions: tuple[ActionView, ...]
+    public: PublicView
 
     def actions_from(self, state_id: str) -> tuple[ActionView, ...]:
         return tuple(a for a in self.actions if state_id in a.from_)
@@ -855,6 +870,102 @@ class Erasure:
     """Documents of the cases that named the person (names now pseudonymised): their
     contents are not searched, so someone reads them and deletes those that name the
     person (``Service.delete_document``)."""
+
+
+# -- the public website ------------------------------------------------------------------
+
+
+@attrs.frozen
+class PublicStep:
+    """A step a public case came to, and when."""
+
+    state: str
+    title: str
+    at: dt.datetime
+
+
+@attrs.frozen
+class PublicCase:
+    """A case as the municipality's website shows it: only what its process declares
+    public (``[public]``), never a person."""
+
+    id: int
+    title: str
+    process: str
+    process_title: str
+    state: str
+    state_title: str
+    opened_at: dt.datetime
+    step_at: dt.datetime
+    """When it came to the step it is in."""
+    changed_at: dt.datetime
+    closed_at: dt.datetime | None
+    summary: str | None
+    fields: tuple[FieldValue, ...]
+    steps: tuple[PublicStep, ...]
+    """Every step it came to, the first first."""
+
+
+@attrs.frozen
+class PublicProcess:
+    """A process on the website: its public cases, and, where citizens start one (a
+    door), what they can start and whom they contact."""
+
+    id: str
+    title: str
+    description: str
+    door: str | None
+    contact: str | None
+    cases: tuple[PublicCase, ...]
+
+
+@attrs.frozen
+class Withheld:
+    """A case marked public that the website leaves out, and why (its title or a public
+    field names a person)."""
+
+    case: int
+    reason: str
+
+
+@attrs.frozen
+class Publication:
+    """Everything the municipality's website shows, in its language."""
+
+    municipality: str
+    contact: str | None
+    lang: str
+    processes: tuple[PublicProcess, ...]
+    updated_at: dt.datetime | None
+    """When the last of its cases changed (None: it shows no case)."""
+    withheld: tuple[Withheld, ...]
+
+    @property
+    def cases(self) -> tuple[PublicCase, ...]:
+        return tuple(case for process in self.processes for case in process.cases)
+
+    @property
+    def doors(self) -> tuple[PublicProcess, ...]:
+        return tuple(process for process in self.processes if process.door is not None)
+
+
+@attrs.frozen
+class PublishReport:
+    """What ``samskab publish`` wrote: every file of the website (``changed``: those whose
+    content is new), and the files of an earlier website it removed."""
+
+    directory: str
+    files: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    cases: int
+    doors: int
+    withheld: tuple[Withheld, ...]
+    lang: str
+    """The website's language."""
+    contact: str | None
+    """The config's ``[publish] contact`` (None: the page of doors names only the
+    municipality)."""
 
 
 def to_json(model: Any) -> Any:

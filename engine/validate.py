@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from samskab.engine import durations, fieldtypes, links, workdays
+from samskab.engine import durations, fieldtypes, links, publicity, workdays
 from samskab.engine.definition import (
     EXTERNAL_SEES,
     FIELD_TYPES,
@@ -28,6 +28,7 @@ from samskab.engine.definition import (
 )
 from samskab.engine.guards import Guard
 from samskab.engine.locate import Place
+from samskab.engine.messages import msg
 from samskab.engine.suggest import did_you_mean
 
 IDENTIFIER = re.compile(r"^[^\W\d_]\w*$")
@@ -233,6 +234,7 @@ def check_process(process: Process, guards: Mapping[str, Guard]) -> list[Finding
                     found.append(Finding(place + ("to", j), f"`{name}` is not an email field"))
             else:
                 refer(place + ("to", j), target, role_ids, "role")
+    found += _check_public(process)
     found += _check_deadline_dates(process)
     found += _check_graph(process)
     return found
@@ -637,6 +639,78 @@ def _opened_automatically(start: str, processes: Mapping[str, Process]) -> set[s
                 reached.add(target)
                 todo.append(target)
     return reached
+
+
+def _check_public(process: Process) -> list[Finding]:
+    """``[public]``: a yes/no field that marks a case public, a text field for its
+    summary, and more fields shown with it, none of which may name a person."""
+    public, found = process.public, []
+    field_ids = [f.id for f in process.fields]
+
+    def known(place: Place, name: str) -> Field | None:
+        field = process.field(name)
+        if field is None:
+            found.append(
+                Finding(place, msg("unknown field `{field}`", field=name), did_you_mean(name, field_ids))
+            )
+        return field
+
+    marks = known(("public", "when"), public.when) if public.when is not None else None
+    if marks is not None and marks.type != "yesno":
+        found.append(
+            Finding(
+                ("public", "when"),
+                msg(
+                    "`{field}` is a {type} field; `when` names a yes/no field",
+                    field=marks.id,
+                    type=marks.type,
+                ),
+                msg('add a field with type = "yesno" (e.g. offentlig) and name it here'),
+            )
+        )
+    shown: list[tuple[Place, str]] = [(("public", "summary"), public.summary)] if public.summary else []
+    shown += [(("public", "fields", j), name) for j, name in enumerate(public.fields)]
+    for place, name in shown:
+        field = known(place, name)
+        if field is None:
+            continue
+        why = publicity.names_a_person(process, field)
+        if why is not None:
+            found.append(
+                Finding(
+                    place,
+                    msg("`{field}` names a person ({why}): it can never be public", field=field.id, why=why),
+                    msg(
+                        "leave it out; a field with no personal data needs a name and label that do not say so"
+                    ),
+                )
+            )
+        elif place[1] == "summary" and field.type not in publicity.FREE_TEXT:
+            found.append(
+                Finding(
+                    place,
+                    msg(
+                        "`{field}` is a {type} field; the summary is a text field",
+                        field=field.id,
+                        type=field.type,
+                    ),
+                    msg('add a field with type = "longtext" (e.g. resume) and name it here'),
+                )
+            )
+    found += [
+        Finding(("public", "fields", j), msg("`{field}` is named twice", field=name))
+        for j, name in enumerate(public.fields)
+        if name in public.fields[:j]
+    ]
+    if public.when is None and (public.summary is not None or public.fields):
+        found.append(
+            Finding(
+                ("public",),
+                msg("`summary` and `fields` show nothing without `when`"),
+                msg("name the yes/no field that marks a case public in `when`"),
+            )
+        )
+    return found
 
 
 def _check_to_by(place: Place, process: Process, to_by: ToBy, state_ids: list[str]) -> list[Finding]:

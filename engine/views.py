@@ -49,6 +49,7 @@ from samskab.engine.readmodels import (
     OpeningView,
     OptionView,
     ProcessView,
+    PublicView,
     RelatedCase,
     RoleView,
     StartView,
@@ -448,6 +449,33 @@ def process_view(
             )
             for a in process.actions
         ),
+        public=public_view(process, lang),
+    )
+
+
+def public_view(process: Process, lang: str) -> PublicView:
+    """The process's ``[public]`` table, and in words which cases the website shows."""
+    public = process.public
+    if public.when is None:
+        says = words("no case is on the website", lang)
+    else:
+        said = [
+            words(
+                "cases are on the website while {field} is yes", lang, field=label(process, public.when, lang)
+            )
+        ]
+        if public.summary is not None:
+            said.append(words("their summary: {field}", lang, field=label(process, public.summary, lang)))
+        if public.fields:
+            shown = ", ".join(label(process, f, lang) for f in public.fields)
+            said.append(words("also shown: {fields}", lang, fields=shown))
+        says = "; ".join(said)
+    return PublicView(
+        when=public.when,
+        summary=public.summary,
+        fields=public.fields,
+        door=public.door.get(lang) if public.door is not None else None,
+        says=says,
     )
 
 

@@ -78,6 +78,10 @@ class ProcessesScreen(DataScreen):
         tree.clear()
         tree.root.set_label(f"[b]{escape(view.title)}[/]  ({w('version')} {view.version})")
         tree.root.add_leaf(f"[i]{escape(view.description)}[/]")
+        if view.public.when is not None or view.public.door is not None:
+            tree.root.add_leaf(f"{w('The website')}: {escape(view.public.says)}")
+        if view.public.door is not None:
+            tree.root.add_leaf(f"{w('Which door?')} {escape(view.public.door)}")
         labels = {f.id: f.label for f in view.fields}
         for number, state in enumerate(view.states, start=1):
             mark = f" ({w('start')})" if state.initial else f" ({w('end')})" if state.final else ""
