@@ -9,6 +9,7 @@ from samskab.cli.main import cli
 from samskab.cli.operations import agenda, audit, calendar, demo, outbox, overview, person, report, tick, tui
 from samskab.cli.people import people
 from samskab.cli.processes import processes
+from samskab.cli.publish import publish
 
 for command in (
     processes,
@@ -22,6 +23,7 @@ for command in (
     person,
     people,
     audit,
+    publish,
     tui,
     demo,
 ):

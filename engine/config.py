@@ -23,6 +23,12 @@
     [documents]
     max_size = "25 MB"                 # the largest document a case keeps
 
+    [publish]                          # the website `samskab publish` writes
+    municipality = "Holbæk Kommune"
+    contact = "Borgerservice, tlf. 72 36 36 36, samskabelse@holbaek.dk"
+    contacts = { borgerinitiativ = "ideer@holbaek.dk" }   # a process's own door
+    language = "da"
+
 ``[people]`` seed the database's register of people once, when it has none yet; after
 that they are kept in the database and changed with ``samskab people`` (see
 :mod:`samskab.engine.people`).
@@ -74,12 +80,28 @@ class Documents:
 
 
 @attrs.frozen
+class Publish:
+    """The municipality's website (``samskab publish``): who it is, and whom citizens
+    contact (a function's address, never a person's own)."""
+
+    municipality: str | None = None
+    contact: str | None = None
+    """How citizens reach the municipality about co-creation: words, a phone number, an
+    address of a function (borgerservice@...)."""
+    contacts: dict[str, str] = attrs.field(factory=dict)
+    """A process's own contact, by process id, instead of ``contact``."""
+    language: str = "da"
+    """The website's language: da or en."""
+
+
+@attrs.frozen
 class Config:
     processes: tuple[str, ...] = ()
     people: dict[str, Person] = attrs.field(factory=dict)
     channels: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     delivery: Delivery = attrs.field(factory=Delivery)
     documents: Documents = attrs.field(factory=Documents)
+    publish: Publish = attrs.field(factory=Publish)
     timezone: str = localtime.DEFAULT
     """The municipality's time zone (IANA name): deadlines and times shown."""
 
@@ -139,6 +161,7 @@ def load_config(path: Path, *, required: bool) -> Config:
         _delivery_findings(config.delivery)
         + _zone_findings(config.timezone)
         + _documents_findings(config.documents)
+        + _publish_findings(config.publish)
     )
     if found:
         raise InvalidFiles(structure.problems(found, text, str(path)))
@@ -170,6 +193,12 @@ def _documents_findings(documents: Documents) -> list[Finding]:
                 f"at most {sizes.shown(LARGEST_DOCUMENT, 'en')}",
             )
         ]
+    return []
+
+
+def _publish_findings(publish: Publish) -> list[Finding]:
+    if publish.language not in ("da", "en"):
+        return [Finding(("publish", "language"), f"the language is da or en, not {publish.language!r}")]
     return []
 
 

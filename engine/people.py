@@ -57,7 +57,9 @@ OUTBOX = Permission(msg("retry or dismiss messages"), (ADMIN_ROLE, "drift"))
 AUDIT = Permission(msg("verify the audit trail"), (ADMIN_ROLE, "revisor"))
 MIGRATE = Permission(msg("move running cases to another version of their process"), (ADMIN_ROLE,))
 DELETE_DOCUMENTS = Permission(msg("delete a document's content"), (ADMIN_ROLE, "databeskyttelse"))
-MATRIX = (MANAGE_PEOPLE, ACT_FOR_OTHERS, PERSONAL_DATA, OUTBOX, AUDIT, MIGRATE, DELETE_DOCUMENTS)
+PUBLISH = Permission(msg("publish the municipality's website"), (ADMIN_ROLE, "koordinator"))
+"""Coordinators mark cases public and answer for what the website says of them."""
+MATRIX = (MANAGE_PEOPLE, ACT_FOR_OTHERS, PERSONAL_DATA, OUTBOX, AUDIT, MIGRATE, DELETE_DOCUMENTS, PUBLISH)
 """Beyond these, being registered lets a person read every case (and save its
 documents); opening a case, taking an action and attaching a document need the roles
 its process names (see docs/security.md)."""

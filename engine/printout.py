@@ -47,7 +47,7 @@ def case_html(case: CaseDetail, lang: str, now: dt.datetime, printed_by: str) ->
 
     heading = f"{w('Case')} {case.id}: {escape(case.title)}"
     step = escape(case.state_title) + (f" ({w('closed')})" if case.closed_at else "")
-    facts = [
+    about = [
         (w("Process"), f"{escape(case.process_title)} ({w('version')} {case.version})"),
         (w("Step"), step),
         (w("Owner"), escape(case.owner_name or "")),
@@ -55,36 +55,48 @@ def case_html(case: CaseDetail, lang: str, now: dt.datetime, printed_by: str) ->
         (w("Changed"), escape(moment(case.updated_at, lang))),
     ]
     fields = [(escape(f.label), escape(f.shown)) for f in case.shown_fields]
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{escape(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{heading}</title>",
-        f"<style>{STYLE}</style>",
-        "</head>",
-        "<body>",
+    body = [
         f"<h1>{heading}</h1>",
-        _facts(facts),
+        facts(about),
         *_related(case, lang),
         f"<h2>{w('Fields')}</h2>",
-        _facts(fields) if fields else "<p>–</p>",
+        facts(fields) if fields else "<p>–</p>",
         f"<h2>{w('Deadlines and reminders')}</h2>",
         _deadlines(case.deadlines, lang),
         *([f"<h2>{w('Documents')}</h2>", _documents(case.documents, lang)] if case.documents else []),
         f"<h2>{w('History')}</h2>",
         _history(case.history, lang),
         f"<footer>{w('Printed {at} by {person}', at=moment(now, lang), person=printed_by)} · samskab</footer>",
+    ]
+    return page(lang, heading, f"<style>{STYLE}</style>", body)
+
+
+def page(lang: str, title: str, head: str, body: Iterable[str]) -> str:
+    """An HTML page in ``lang``: its ``title``, what else goes in its head (a style), and
+    its body's parts; each of them escaped already."""
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{escape(lang)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{title}</title>",
+        head,
+        "</head>",
+        "<body>",
+        *body,
         "</body>",
         "</html>",
     ]
     return "\n".join(parts) + "\n"
 
 
-def _facts(pairs: Iterable[tuple[str, str]]) -> str:
+def facts(pairs: Iterable[tuple[str, str]], css: str | None = None) -> str:
     """Labels and values (both escaped already) as a description list."""
-    return "<dl>\n" + "\n".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in pairs) + "\n</dl>"
+    opening = f'<dl class="{css}">' if css else "<dl>"
+    return (
+        opening + "\n" + "\n".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in pairs) + "\n</dl>"
+    )
 
 
 def _related(case: CaseDetail, lang: str) -> list[str]:
@@ -98,7 +110,7 @@ def _related(case: CaseDetail, lang: str) -> list[str]:
     pairs = [(escape(words("Part of", lang)), shown(case.parent))] if case.parent else []
     pairs += [(escape(words("Sub-case", lang)), shown(child)) for child in case.children]
     pairs += [(escape(link.said.capitalize()), shown(link.case)) for link in case.links]
-    return [f"<h2>{escape(words('Related cases', lang))}</h2>", _facts(pairs)] if pairs else []
+    return [f"<h2>{escape(words('Related cases', lang))}</h2>", facts(pairs)] if pairs else []
 
 
 def _deadlines(deadlines: Iterable[DeadlineView], lang: str) -> str:

@@ -64,6 +64,8 @@ from samskab.engine.readmodels import (
     ProcessCount,
     ProcessSummary,
     ProcessView,
+    Publication,
+    PublishReport,
     RefusalView,
     Report,
     StartForm,
@@ -1183,6 +1185,41 @@ class Service:
             raise FileExists(msg("{path} already exists", path=str(path))) from None
         except OSError as error:
             raise file_problem(path, error) from None
+
+    # -- the municipality's website --------------------------------------------------
+
+    @_serial
+    def publication(self, lang: str | None = None) -> Publication:
+        """What the municipality's website shows, in ``lang`` (default: the config's
+        ``[publish] language``, Danish): the cases marked public, with only what their
+        process declares public, and the processes citizens can start. Admins and
+        coordinators may (they mark cases public)."""
+        from samskab.engine import publication
+
+        self._may(people.PUBLISH)
+        return publication.publication(self._engine, lang or self._engine.config.publish.language, self.lang)
+
+    @_serial
+    def publish(self, directory: Path, *, force: bool = False, lang: str | None = None) -> PublishReport:
+        """Write the website (:meth:`publication`) into ``directory`` as plain HTML
+        files, replacing those an earlier run wrote and removing those it no longer has;
+        BadInput for a folder holding other files, unless ``force`` (they are kept)."""
+        from samskab.engine import website
+
+        found = self.publication(lang)
+        site = website.files(found)
+        changed, removed = website.write(directory, site, force=force)
+        return PublishReport(
+            directory=str(directory),
+            files=tuple(site),
+            changed=changed,
+            removed=removed,
+            cases=len(found.cases),
+            doors=len(found.doors),
+            withheld=found.withheld,
+            lang=found.lang,
+            contact=found.contact,
+        )
 
 
 ANCHOR = re.compile(r"samskab-anchor events=(\d+) head=([0-9a-f]{64})")
