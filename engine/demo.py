@@ -112,6 +112,11 @@ def one_page_pdf(lines: tuple[str, ...]) -> bytes:
     return bytes(pdf)
 
 
+def public(summary: str) -> dict[str, str]:
+    """A case marked public, with its summary for the municipality's website."""
+    return {"offentlig": "ja", "resume": summary}
+
+
 def partnerskab(today: dt.date) -> Iterator[Script]:
     def drafted(days: int, org: str, email: str, people: str) -> Step:
         return Step(
@@ -180,7 +185,13 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
         "Lions: Det er mit valg (forebyggelse af mobning)",
         1180,
         "mette",
-        {"organisation": "Lions Club"},
+        {
+            "organisation": "Lions Club",
+            **public(
+                "Lions Club og kommunen forebygger mobning blandt børn og unge med programmet"
+                " Det er mit valg, på skolerne og i klubberne."
+            ),
+        },
         (
             drafted(1150, "Lions Club", "lions@example.dk", people),
             sent(1120, "75.000", "trivsel", "lions@example.dk"),
@@ -216,7 +227,7 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
         "DGI: sund kost og motion i SFO",
         400,
         "jonas",
-        {},
+        public("DGI og kommunen giver børnene i SFO mere bevægelse og sundere mad to eftermiddage om ugen."),
         (
             drafted(380, "DGI", "dgi@example.dk", people),
             sent(350, "120.000", "sundhed", "dgi@example.dk"),
@@ -269,7 +280,10 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
         "Skakklubben: skak i skolen",
         1300,
         "mette",
-        {},
+        public(
+            "Skakklubben lærte elever at spille skak i skoletiden i tre år. Partnerskabet sluttede,"
+            " da klubben ikke længere havde frivillige nok."
+        ),
         (
             drafted(1280, "Skakklubben", "skak@example.dk", people),
             sent(1260, "10.000", "trivsel", "skak@example.dk"),
@@ -411,7 +425,10 @@ def lokalforum(today: dt.date) -> Iterator[Script]:
         "Jyderup: byfornyelse af torvet",
         120,
         "lise",
-        request("Jyderup", "Torvet trænger til fornyelse"),
+        {
+            **request("Jyderup", "Torvet trænger til fornyelse"),
+            **public("Lokalforum Jyderup og kommunen fornyer torvet sammen: nye bænke, træer og en scene."),
+        },
         (
             Step(118, "tildel_kontaktperson", "lise", {"kommunal_kontakt": "Anne fra Plan"}),
             Step(
@@ -438,7 +455,10 @@ def lokalforum(today: dt.date) -> Iterator[Script]:
         "Svinninge: lokal festuge",
         400,
         "lise",
-        request("Svinninge", "Støtte til festugen"),
+        {
+            **request("Svinninge", "Støtte til festugen"),
+            **public("Kommunen støtter byens festuge med et tilskud."),
+        },
         (
             Step(398, "tildel_kontaktperson", "lise", {"kommunal_kontakt": "Kultur"}),
             Step(
@@ -577,7 +597,13 @@ def borgerinitiativ(today: dt.date) -> Iterator[Script]:
         "Bytte-reol på biblioteket",
         90,
         "mette",
-        {"ide": "En reol hvor man bytter ting", "borger_navn": "Lone Berg"},
+        {
+            "ide": "En reol hvor man bytter ting",
+            "borger_navn": "Lone Berg",
+            **public(
+                "En reol på biblioteket, hvor alle kan bytte bøger, spil og ting. Afprøves i tre måneder."
+            ),
+        },
         (
             Step(
                 80,
@@ -614,7 +640,13 @@ def borgerinitiativ(today: dt.date) -> Iterator[Script]:
         "Pop-up skøjtebane i parken",
         200,
         "mette",
-        {"ide": "Skøjtebane om vinteren", "borger_navn": "Mads Kjær"},
+        {
+            "ide": "Skøjtebane om vinteren",
+            "borger_navn": "Mads Kjær",
+            **public(
+                "Idéen om en skøjtebane i parken blev afvist: parken er fredet, og banen ville koste for meget i drift."
+            ),
+        },
         (
             Step(190, "svar_borgeren", "mette", {"svar_til_borger": "Vi undersøger det."}),
             Step(
@@ -631,7 +663,14 @@ def borgerinitiativ(today: dt.date) -> Iterator[Script]:
         "Lektiehjælp i opgangen",
         300,
         "mette",
-        {"ide": "Studerende hjælper børn med lektier", "borger_navn": "Sofie Lund"},
+        {
+            "ide": "Studerende hjælper børn med lektier",
+            "borger_navn": "Sofie Lund",
+            **public(
+                "Studerende hjælper børn med lektier i boligområdet to gange om ugen. Efter en pilot på et"
+                " halvt år er tilbuddet nu i drift."
+            ),
+        },
         (
             Step(295, "svar_borgeren", "mette", {"svar_til_borger": "God idé!"}),
             Step(
@@ -734,7 +773,12 @@ def ungepulje(today: dt.date) -> Iterator[Script]:
         "Filmklub for unge",
         120,
         "ida",
-        applying("Filmklubben", "Projektor og film", "6.000"),
+        {
+            **applying("Filmklubben", "Projektor og film", "6.000"),
+            **public(
+                "Unge viser film for unge på biblioteket hver anden fredag, med en projektor fra puljen."
+            ),
+        },
         (
             Step(115, "klar_til_moede", "ida"),
             Step(100, "bevilg", "ungebyraad", {"bevilget": "5.000", "moede_dato": _date(100, today)}),
