@@ -456,19 +456,18 @@ def process_view(
 def public_view(process: Process, lang: str) -> PublicView:
     """The process's ``[public]`` table, and in words which cases the website shows."""
     public = process.public
+
+    def quoted(field_id: str) -> str:
+        return f"«{label(process, field_id, lang)}»"
+
     if public.when is None:
         says = words("no case is on the website", lang)
     else:
-        said = [
-            words(
-                "cases are on the website while {field} is yes", lang, field=label(process, public.when, lang)
-            )
-        ]
+        said = [words("cases are on the website while {field} is yes", lang, field=quoted(public.when))]
         if public.summary is not None:
-            said.append(words("their summary: {field}", lang, field=label(process, public.summary, lang)))
+            said.append(words("their summary: {field}", lang, field=quoted(public.summary)))
         if public.fields:
-            shown = ", ".join(label(process, f, lang) for f in public.fields)
-            said.append(words("also shown: {fields}", lang, fields=shown))
+            said.append(words("also shown: {fields}", lang, fields=", ".join(map(quoted, public.fields))))
         says = "; ".join(said)
     return PublicView(
         when=public.when,
