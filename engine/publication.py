@@ -109,7 +109,7 @@ def _public_cases(
         process = engine.compiled_for(case).process
         if process.public.when is None or case.fields.get(process.public.when) is not True:
             continue
-        public = public_case(case, process, engine.store.history(case.id), lang)
+        public = _public_case(case, process, engine.store.history(case.id), lang)
         named = _naming(public, _personal_texts(case, process, people), reader)
         if named is None:
             shown.append(public)
@@ -124,7 +124,7 @@ def _public_cases(
     return shown, withheld
 
 
-def public_case(case: Case, process: Process, history: Iterable[Event], lang: str) -> PublicCase:
+def _public_case(case: Case, process: Process, history: Iterable[Event], lang: str) -> PublicCase:
     """What the website shows of ``case``: what ``process`` declares public only."""
     public = process.public
     summary = case.fields.get(public.summary) if public.summary else None
