@@ -11,9 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import ADMIN, PROCESSES
-from pilot import NOW
+from pilot import NOW, app_for, settle
+from rich.text import Text
+from textual.widgets import OptionList, Tree
 
 from samskab.engine.config import os_account
+from samskab.tui.screens.processes import ProcessesScreen
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 VOID = {"meta", "link", "br", "hr", "img", "input"}
@@ -461,3 +464,31 @@ def test_processes_show_says_what_the_website_shows(samskab):
     assert "Hjemmesiden: ingen sager vises" in samskab("--lang", "da", "processes", "show", "hoering").stdout
     shown = samskab.json("processes", "show", "frivillig")["public"]
     assert shown["when"] is None and shown["door"].startswith("Do you want to volunteer?")
+
+
+async def test_the_process_screen_says_what_the_website_shows(engine):
+    async with app_for(engine).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot, ProcessesScreen)
+        processes = pilot.app.screen.query_one("#process-list", OptionList)
+        for process, said in (
+            (
+                "borgerinitiativ",
+                [
+                    "Hjemmesiden: sager vises, mens «Vis på kommunens hjemmeside» er ja",
+                    "Hvilken dør? Har du en idé",
+                ],
+            ),
+            ("frivillig", ["Hjemmesiden: ingen sager vises", "Hvilken dør? Vil du være frivillig?"]),
+            ("omstillingsgruppe", []),
+        ):
+            processes.highlighted = next(
+                i for i in range(processes.option_count) if processes.get_option_at_index(i).id == process
+            )
+            await settle(pilot)
+            tree = pilot.app.screen.query_one("#process-tree", Tree)
+            lines = [Text.from_markup(str(node.label)).plain for node in tree.root.children]
+            shown = lines[1 : 1 + len(said)]  # after the description, before the first step
+            assert all(line.startswith(start) for line, start in zip(shown, said, strict=True)), lines
+            assert lines[1 + len(said)].startswith("1. "), lines
