@@ -4,6 +4,7 @@
 :class:`Engine` is what the command line, the terminal UI and scripts use.
 """
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -1215,7 +1216,8 @@ class Engine:
             saved = len(report.reminders + report.deadlines + report.actions + report.skipped)
             for case, event in held:  # plugins hear of what is saved, once it is
                 self._after(case, event)
-        self.store.tidy()
+        with contextlib.suppress(Busy):  # another writer: tidied at the next tick
+            self.store.tidy()
         self.store.audit_checkpoint(now)
         return attrs.evolve(report, delivery=self.deliver())
 

@@ -322,16 +322,14 @@ END""",
 
 # The search index: each case's folded title and field values (``search``, kept by the
 # store) indexed by their three-letter pieces, so that a search reads the cases that
-# match, not every case. The index holds no copy of the text (content='cases'), nor where
-# in it each piece is (detail=none); the store checks the cases it finds for the whole
-# text. A case whose text changed waits in ``cases_search_pending`` (with the text the
-# index holds for it, to take out) until the store indexes the waiting ones together
-# (``SqliteStore.tidy``, at each tick): an action does not pay for indexing, and a search
-# looks at the waiting cases one by one.
+# match, not every case. The index holds no copy of the text (content='cases'). A case
+# whose text changed waits in ``cases_search_pending`` (with the text the index holds for
+# it, to take out) until the store indexes the waiting ones together (``SqliteStore.tidy``,
+# at each tick): an action does not pay for indexing, and a search looks at the waiting
+# cases one by one.
 _CASE_SEARCH = (
     """CREATE VIRTUAL TABLE cases_search USING fts5(
-    search, content='cases', content_rowid='id', tokenize='trigram case_sensitive 1',
-    detail=none, columnsize=0)""",
+    search, content='cases', content_rowid='id', tokenize='trigram case_sensitive 1', columnsize=0)""",
     "INSERT INTO cases_search (cases_search) VALUES ('rebuild')",
     "CREATE TABLE cases_search_pending (id INTEGER PRIMARY KEY, indexed TEXT)",
     """CREATE TRIGGER cases_search_insert AFTER INSERT ON cases WHEN NEW.id != -1 BEGIN

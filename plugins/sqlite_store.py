@@ -289,14 +289,13 @@ class SqliteStore(SqlStore):
             return "0", []
         if len(needle) < 3:
             return "instr(search, ?) > 0", [needle]
-        # The index finds the cases with pieces that cover the text (and those waiting
-        # to be indexed); the text itself says which hold the pieces in order.
-        starts = sorted({*range(0, len(needle) - 2, 3), len(needle) - 3})
-        pieces = {needle[i : i + 3] for i in starts}
-        phrase = " AND ".join('"' + piece.replace('"', '""') + '"' for piece in sorted(pieces))
+        # The index finds the text in the cases it knows as they are; those waiting to
+        # be indexed are looked at one by one.
+        phrase = '"' + needle.replace('"', '""') + '"'
+        waiting = "id IN (SELECT id FROM cases_search_pending)"
         return (
-            "(id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?)"
-            " OR id IN (SELECT id FROM cases_search_pending)) AND instr(search, ?) > 0",
+            f"((id IN (SELECT rowid FROM cases_search WHERE cases_search MATCH ?) AND NOT {waiting})"
+            f" OR ({waiting} AND instr(search, ?) > 0))",
             [phrase, needle],
         )
 
@@ -432,7 +431,10 @@ class SqliteStore(SqlStore):
 
     def tidy(self) -> None:
         """The cases whose text changed since (``cases_search_pending``) indexed for
-        search: what the index holds for each taken out, its text now put in."""
+        search: what the index holds for each taken out, its text now put in. Without
+        any, nothing is written (another tick may be writing)."""
+        if self.conn.execute("SELECT 1 FROM cases_search_pending LIMIT 1").fetchone() is None:
+            return
         with self._writing():
             self.conn.execute(
                 "INSERT INTO cases_search (cases_search, rowid, search)"

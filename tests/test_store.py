@@ -102,14 +102,22 @@ def test_reading_a_current_database_does_not_import_sqlite_utils(samskab, workdi
                 order_by="next_due",
                 limit=200,
             ),
-            "cases_open_next_due",
+            "cases_due_order",
         ),
         (CaseFilter(order_by="updated_at", limit=200), "idx_cases_updated_at"),
+        (CaseFilter(open_only=True, order_by="next_due", limit=100), "cases_due_order"),
+        (CaseFilter(open_only=True, owner="mette", order_by="next_due", limit=100), "cases_owner"),
+        (
+            CaseFilter(open_only=True, process_id="partnerskab", order_by="next_due", limit=100),
+            "cases_process_due",
+        ),
+        (CaseFilter(open_only=True, order_by="title", limit=100), "cases_title_key"),
     ],
 )
 def test_lists_read_in_index_order_without_sorting_every_case(workdir, where, index):
-    """The overdue list and the list by last change stay fast with a million cases: the
-    database walks an index instead of sorting every case."""
+    """The lists a screen opens on (open cases by deadline, mine, one process's, by
+    title), the overdue list and the list by last change stay fast with a million
+    cases: the database walks an index instead of sorting every case."""
     engine = engine_on(workdir / "s.db")
     engine.new_case("partnerskab", "Lions")
     statements = []
@@ -119,6 +127,24 @@ def test_lists_read_in_index_order_without_sorting_every_case(workdir, where, in
     query = next(s for s in statements if s.startswith("SELECT"))
     plan = str(engine.store.conn.execute(f"EXPLAIN QUERY PLAN {query}").fetchall())
     assert index in plan and "TEMP B-TREE" not in plan
+
+
+def test_counts_a_screen_opens_on_read_the_counts_not_the_cases(workdir):
+    """How many open cases, per process, mine: a few rows of ``case_counts``, not a
+    count of every case."""
+    engine = engine_on(workdir / "s.db")
+    case = engine.new_case("partnerskab", "Lions")
+    statements = []
+    engine.store.conn.set_trace_callback(statements.append)
+    for where in (
+        CaseFilter(open_only=True),
+        CaseFilter(process_id="partnerskab", open_only=True),
+        CaseFilter(owner=case.owner, open_only=True),
+        CaseFilter(process_id="partnerskab", state="dialog"),
+    ):
+        assert engine.store.count_cases(where) == 1
+    engine.store.conn.set_trace_callback(None)
+    assert len(statements) == 4 and all("FROM case_counts" in s for s in statements)
 
 
 def test_the_config_beside_the_database_file_is_read_whatever_the_url(samskab, workdir):
