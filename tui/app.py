@@ -23,14 +23,7 @@ from samskab.engine.service import Service
 from samskab.tui.i18n import Words, translate_bindings, translate_commands
 from samskab.tui.messages import DataChanged
 from samskab.tui.palette import CaseSearch, SamskabPalette
-from samskab.tui.screens.agenda import AgendaScreen
-from samskab.tui.screens.case import CaseScreen
 from samskab.tui.screens.cases import CasesScreen
-from samskab.tui.screens.dashboard import DashboardScreen
-from samskab.tui.screens.help import HelpScreen
-from samskab.tui.screens.new_case import NewCaseScreen
-from samskab.tui.screens.outbox import OutboxScreen
-from samskab.tui.screens.processes import ProcessesScreen
 
 T = TypeVar("T")
 
@@ -130,11 +123,18 @@ class SamskabApp(App[None]):
                 )
             )
 
+    # The screens other than the case list are imported when first opened: the list
+    # paints sooner.
+
     def action_help(self) -> None:
+        from samskab.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(type(self.screen)))
 
     def open_case(self, case_id: int) -> None:
+        from samskab.tui.screens.case import CaseScreen
+
         self.push_screen(CaseScreen(case_id))
 
     def get_key_display(self, binding: Binding) -> str:
@@ -152,6 +152,12 @@ class SamskabApp(App[None]):
             self.push_screen(screen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from samskab.tui.screens.agenda import AgendaScreen
+        from samskab.tui.screens.dashboard import DashboardScreen
+        from samskab.tui.screens.new_case import NewCaseScreen
+        from samskab.tui.screens.outbox import OutboxScreen
+        from samskab.tui.screens.processes import ProcessesScreen
+
         w = self.words
         yield SystemCommand(w("New case"), w("Choose a process"), lambda: self.show(NewCaseScreen))
         yield SystemCommand(

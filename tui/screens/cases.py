@@ -11,15 +11,7 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, 
 from samskab.engine.messages import day, from_today
 from samskab.engine.readmodels import FIELD_ORDER, CaseFilter, CasePage, CaseSummary, ProcessView
 from samskab.tui.messages import DataChanged
-from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.base import SamskabScreen
-from samskab.tui.screens.case import CaseScreen
-from samskab.tui.screens.columns import ColumnsDialog
-from samskab.tui.screens.dashboard import DashboardScreen
-from samskab.tui.screens.export_dialog import cases_dialog
-from samskab.tui.screens.new_case import NewCaseScreen
-from samskab.tui.screens.outbox import OutboxScreen
-from samskab.tui.screens.processes import ProcessesScreen
 from samskab.tui.widgets.case_table import ASCENDING, DESCENDING, CaseTable, fit, fit_widths
 
 PAGE = 200
@@ -380,6 +372,8 @@ class CasesScreen(SamskabScreen):
         if process is None:
             return
 
+        from samskab.tui.screens.columns import ColumnsDialog
+
         def chosen(columns: tuple[str, ...] | None) -> None:
             if columns is not None:
                 self.chosen_columns[process.id] = columns
@@ -414,25 +408,37 @@ class CasesScreen(SamskabScreen):
 
     @on(DataTable.RowSelected)
     def row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(CaseScreen(int(str(event.row_key.value))))
+        self.samskab.open_case(int(str(event.row_key.value)))
 
     def action_new_case(self) -> None:
+        from samskab.tui.screens.new_case import NewCaseScreen
+
         self.app.push_screen(NewCaseScreen())
 
     def action_agenda(self) -> None:
+        from samskab.tui.screens.agenda import AgendaScreen
+
         self.app.push_screen(AgendaScreen())
 
     def action_dashboard(self) -> None:
+        from samskab.tui.screens.dashboard import DashboardScreen
+
         self.app.push_screen(DashboardScreen())
 
     def action_processes(self) -> None:
+        from samskab.tui.screens.processes import ProcessesScreen
+
         self.app.push_screen(ProcessesScreen())
 
     def action_outbox(self) -> None:
+        from samskab.tui.screens.outbox import OutboxScreen
+
         self.app.push_screen(OutboxScreen())
 
     def action_export(self) -> None:
         """Write the list as filtered and sorted on screen to a spreadsheet."""
+        from samskab.tui.screens.export_dialog import cases_dialog
+
         self.app.push_screen(cases_dialog(self.samskab, self.where(0)))
 
     def action_search(self) -> None:
