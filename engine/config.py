@@ -28,14 +28,21 @@
     contact = "Borgerservice, tlf. 72 36 36 36, samskabelse@holbaek.dk"
     contacts = { borgerinitiativ = "ideer@holbaek.dk" }   # a process's own door
     language = "da"
+    [serve]                            # samskab serve, behind the municipality's login
+    identity_header = "X-Remote-User"  # the proxy sets it to the person's account or e-mail
+    trusted_proxies = ["127.0.0.1", "::1"]  # the default: the header only from these
+    public_url = "https://samskab.kommune.dk"
 
 ``[people]`` seed the database's register of people once, when it has none yet; after
 that they are kept in the database and changed with ``samskab people`` (see
 :mod:`samskab.engine.people`).
 """
 
+import ipaddress
 import os
 import pwd
+import re
+import urllib.parse
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -79,6 +86,27 @@ class Documents:
         return sizes.parse(self.max_size)
 
 
+HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+"""What an HTTP header's name may be (a token, RFC 9110)."""
+
+
+@attrs.frozen
+class Serve:
+    """``samskab serve``: from where a browser's session learns who it acts as (see
+    docs/security.md)."""
+
+    identity_header: str | None = None
+    """The header the reverse proxy in front of samskab sets to the logged-in person's
+    account or e-mail address. Unset: samskab serves on loopback only, as the account
+    running it."""
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    """The addresses (or networks, ``10.0.0.0/24``) the header is taken from; a request
+    from anywhere else is refused."""
+    public_url: str | None = None
+    """The address people open in their browsers (the proxy's), e.g.
+    ``https://samskab.kommune.dk``; needed with ``identity_header``."""
+
+
 @attrs.frozen
 class Publish:
     """The municipality's website (``samskab publish``): who it is, and whom citizens
@@ -102,6 +130,7 @@ class Config:
     delivery: Delivery = attrs.field(factory=Delivery)
     documents: Documents = attrs.field(factory=Documents)
     publish: Publish = attrs.field(factory=Publish)
+    serve: Serve = attrs.field(factory=Serve)
     timezone: str = localtime.DEFAULT
     """The municipality's time zone (IANA name): deadlines and times shown."""
 
@@ -162,6 +191,7 @@ def load_config(path: Path, *, required: bool) -> Config:
         + _zone_findings(config.timezone)
         + _documents_findings(config.documents)
         + _publish_findings(config.publish)
+        + _serve_findings(config.serve)
     )
     if found:
         raise InvalidFiles(structure.problems(found, text, str(path)))
@@ -200,6 +230,54 @@ def _publish_findings(publish: Publish) -> list[Finding]:
     if publish.language not in ("da", "en"):
         return [Finding(("publish", "language"), f"the language is da or en, not {publish.language!r}")]
     return []
+
+
+def _serve_findings(serve: Serve) -> list[Finding]:
+    found = []
+    header = serve.identity_header
+    if header is not None and not HEADER_NAME.match(header):
+        found.append(
+            Finding(
+                ("serve", "identity_header"), f"{header!r} is not a header's name", 'e.g. "X-Remote-User"'
+            )
+        )
+    for address in serve.trusted_proxies:
+        try:
+            ipaddress.ip_network(address, strict=False)
+        except ValueError:
+            found.append(
+                Finding(
+                    ("serve", "trusted_proxies"),
+                    f"{address!r} is not an IP address or network",
+                    'e.g. "127.0.0.1" or "10.0.0.0/24"',
+                )
+            )
+    if serve.public_url is not None and not public_url(serve.public_url):
+        found.append(
+            Finding(
+                ("serve", "public_url"),
+                f"{serve.public_url!r} is not a web address people can open",
+                'e.g. "https://samskab.kommune.dk" (http or https, a host, no query)',
+            )
+        )
+    return found
+
+
+def public_url(url: str) -> str | None:
+    """``url`` without a trailing slash, if it is an http(s) address with a host and no
+    user name, query or fragment; else None."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or "@" in parts.netloc:
+        return None
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return None
+    if parts.query or parts.fragment or url.endswith("?") or url.endswith("#"):
+        return None
+    return url.rstrip("/")
 
 
 def _zone_findings(name: str) -> list[Finding]:

@@ -720,4 +720,25 @@ DANISH = {
     "their summary: {field}": "resumé: {field}",
     "also shown: {fields}": "desuden vises: {fields}",
     "no contact in the config's [publish]: the doors name only the municipality": "ingen contact i konfigurationens [publish]: dørene nævner kun kommunen",
+    # -- samskab serve: the terminal UI in web browsers
+    "no one is registered for samskab serve to act as": "ingen er registreret, som samskab serve kan handle som",
+    "a page from {origin} may not open samskab": "en side fra {origin} må ikke åbne samskab",
+    "open samskab at the address `samskab serve` printed, with its token": "åbn samskab på den adresse, `samskab serve` skrev, med dens adgangsnøgle",
+    "samskab takes who you are only from the login in front of it; this request came from {address}": "samskab tager kun imod, hvem du er, fra login-tjenesten foran den; denne forespørgsel kom fra {address}",
+    "no one is logged in: the login in front of samskab sent no {header}": "ingen er logget ind: login-tjenesten foran samskab sendte ingen {header}",
+    "the login in front of samskab sent {header} more than once": "login-tjenesten foran samskab sendte {header} mere end én gang",
+    "samskab serves the terminal UI on {address}": "samskab viser brugerfladen på {address}",
+    "Opening samskab …": "Åbner samskab …",
+    "The session has ended.": "Sessionen er slut.",
+    "Open again": "Åbn igen",
+    "samskab serves on {host} only behind a login": "samskab viser kun brugerfladen på {host} bag et login",
+    "set [serve] identity_header in {file} to the header your reverse proxy sets, or serve on 127.0.0.1": "sæt [serve] identity_header i {file} til den header, jeres reverse proxy sætter, eller brug 127.0.0.1",
+    "[serve] public_url is not set in {file}": "[serve] public_url er ikke sat i {file}",
+    "behind a login, samskab needs the address people open, e.g. https://samskab.kommune.dk": "bag et login skal samskab kende den adresse, folk åbner, fx https://samskab.kommune.dk",
+    "cannot serve on {host}:{port}: {error}": "kan ikke vise brugerfladen på {host}:{port}: {error}",
+    "samskab serve needs {package}": "samskab serve kræver {package}",
+    "install it with: pip install 'samskab[serve]'": "installér det med: pip install 'samskab[serve]'",
+    "in a web browser, samskab does not read or write files on the server: attach,"
+    " export and save documents with samskab on the server itself": "i en webbrowser læser og skriver samskab ikke filer på serveren: vedhæft,"
+    " eksportér og gem dokumenter med samskab på selve serveren",
 }

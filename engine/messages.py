@@ -84,6 +84,12 @@ def text(message: str, lang: str) -> str:
     return message.get(lang) if isinstance(message, Msg) else str(message)
 
 
+def quoted(value: str, limit: int = 100) -> str:
+    """Text from outside (a header a browser or proxy sent) fit to say back: at most
+    ``limit`` characters, each one that does not print (a control character) as ``?``."""
+    return "".join(c if c.isprintable() else "?" for c in value[:limit])
+
+
 def day(when: dt.date | None, lang: str) -> str:
     """A date, or the local date of a time, as people write it: 23.12.2026 (da),
     2026-12-23 (en)."""

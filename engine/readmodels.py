@@ -841,6 +841,22 @@ class PersonView:
 
 
 @attrs.frozen
+class ServeSettings:
+    """How ``samskab serve`` learns who a browser's session acts as (the config's
+    ``[serve]``, checked: see docs/security.md)."""
+
+    identity_header: str | None
+    """The header the reverse proxy sets to the logged-in person; None: no proxy, so
+    loopback only, as the account running samskab."""
+    trusted_proxies: tuple[str, ...]
+    """The addresses and networks the header is taken from."""
+    public_url: str | None
+    """The address people open (without a trailing slash); None: samskab's own."""
+    config_file: str
+    """Where these were read (or would be), to name in an error."""
+
+
+@attrs.frozen
 class PeopleChange:
     """A change to the register of people, from its history."""
 

@@ -26,11 +26,11 @@ import pluggy
 
 from samskab.engine import audit, deadlines, documents, fieldtypes, links, localtime, people, settings, views
 from samskab.engine.cases import DEADLINE, Case, Event
-from samskab.engine.config import Actor, Person
+from samskab.engine.config import Actor, Person, names
 from samskab.engine.core import LARGEST_ID, Engine, open_engine
 from samskab.engine.definition import Field, Option, Process, Text
 from samskab.engine.errors import BadInput, FileExists, NotFound, Refused, SamskabError, file_problem
-from samskab.engine.messages import day, due_day, msg, text, words
+from samskab.engine.messages import day, due_day, msg, quoted, text, words
 from samskab.engine.plugins import get_plugin_manager
 from samskab.engine.private import open_private
 from samskab.engine.readmodels import (
@@ -68,6 +68,7 @@ from samskab.engine.readmodels import (
     PublishReport,
     RefusalView,
     Report,
+    ServeSettings,
     StartForm,
     StepCount,
     Table,
@@ -102,6 +103,9 @@ class Service:
         self.lang = lang
         self._lock = threading.RLock()
         self._warn_about_files = True
+        self._server_files = True
+        """False in a web browser's session: the files here are the server's, not the
+        person's (:meth:`in_a_browser`)."""
 
     def acting_as(self, person: str | None) -> "Service":
         """The same database with ``person`` acting (``--as``): needs the admin role."""
@@ -114,7 +118,24 @@ class Service:
             raise
         acting = Service(self._engine, as_person, self.lang)
         acting._lock = self._lock  # one connection, one lock
+        acting._server_files = self._server_files
         return acting
+
+    def in_a_browser(self) -> "Service":
+        """This service for a session in a web browser (``samskab serve``): the files it
+        could read or write are the server's, with the rights of the account serving, so
+        attaching a file and writing one (an export, a saved document) are refused."""
+        self._server_files = False
+        return self
+
+    def _files_here(self) -> None:
+        if not self._server_files:
+            raise Refused(
+                msg(
+                    "in a web browser, samskab does not read or write files on the server: attach,"
+                    " export and save documents with samskab on the server itself"
+                )
+            )
 
     @property
     def actor(self) -> Actor:
@@ -694,6 +715,7 @@ class Service:
         case's process names may, and admins. BadInput for a file that cannot be read or
         is larger than the config's ``[documents] max_size``."""
         acting = self._may()
+        self._files_here()
         engine = self._engine
         limit = engine.config.documents.max_bytes
 
@@ -923,6 +945,44 @@ class Service:
         if person is None:
             return PersonView(acting.id, None, None, self.lang, (), words("every role", self.lang))
         return self._person_view(acting.id, person)
+
+    @_serial
+    def serve_settings(self) -> ServeSettings:
+        """The config's ``[serve]``, for ``samskab serve``. With an identity header the
+        account serving acts on each logged-in person's behalf, so it needs the right to
+        (admin), and someone must be registered to act as."""
+        serve = self._engine.config.serve
+        if serve.identity_header is None:
+            self._may()
+        else:
+            self._may(people.ACT_FOR_OTHERS)
+            if not self._engine.register():
+                raise Refused(
+                    msg("no one is registered for samskab serve to act as"),
+                    [msg("an admin registers people with `samskab people add`")],
+                )
+        return ServeSettings(
+            serve.identity_header,
+            serve.trusted_proxies,
+            serve.public_url.rstrip("/") if serve.public_url else None,
+            self._engine.config_origin,
+        )
+
+    @_serial
+    def served_person(self, claimed: str) -> PersonView:
+        """The registered person ``claimed`` names (their account, or their e-mail
+        address, ignoring case): whom a session of ``samskab serve`` acts as when the
+        login in front of it says so. Needs the right to act on others' behalf; NotFound
+        unless exactly one registered person is named."""
+        self._may(people.ACT_FOR_OTHERS)
+        register = self._engine.register()
+        named = [pid for pid, person in register.items() if names(claimed, pid, person.email)]
+        if len(named) != 1:
+            raise NotFound(
+                msg("{actor} is not registered in this database", actor=quoted(claimed) or '""'),
+                [msg("an admin registers people with `samskab people add`")],
+            )
+        return self._person_view(named[0], register[named[0]])
 
     def _person_view(self, person_id: str, person: Person) -> PersonView:
         return PersonView(
@@ -1173,6 +1233,7 @@ class Service:
     def write_private(self, path: Path, data: bytes, *, replace: bool = True) -> None:
         """Write a file that holds personal data (a calendar, an export): owner-only.
         ``replace``: a file already there is replaced (else FileExists, and it is kept)."""
+        self._files_here()
         folder = path.parent
         if not folder.is_dir():
             raise BadInput(msg("{path}: there is no folder {folder}", path=str(path), folder=str(folder)))
