@@ -10,6 +10,7 @@ from samskab.cli.operations import agenda, audit, calendar, demo, outbox, overvi
 from samskab.cli.people import people
 from samskab.cli.processes import processes
 from samskab.cli.publish import publish
+from samskab.cli.serve import serve
 
 for command in (
     processes,
@@ -26,6 +27,7 @@ for command in (
     publish,
     tui,
     demo,
+    serve,
 ):
     cli.add_command(command)
 

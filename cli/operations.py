@@ -296,15 +296,19 @@ def audit_anchor(settings: Settings, as_json: bool) -> None:
 
 
 @click.command()
+@as_option
+@click.option("--browser", is_flag=True, hidden=True, help="A session of `samskab serve` (no files here).")
 @click.pass_obj
-def tui(settings: Settings) -> None:
+def tui(settings: Settings, person: str | None, browser: bool) -> None:
     """Open the terminal UI (the default command).
 
     Without a terminal (output to a pipe or a file) it prints an overview instead.
     """
-    service = settings.service()
+    service = settings.service(person)
     service.check_access()  # an account not registered is told so here, not in the UI
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if browser:  # drawn in a web browser by samskab serve: the files here are not the person's
+        service = service.in_a_browser()
+    elif not (sys.stdin.isatty() and sys.stdout.isatty()):
         click.echo(render.overview_text(service.overview(), settings.lang))
         return
     from samskab.tui.app import run
