@@ -25,7 +25,6 @@ def serve(settings: Settings, host: str, port: int) -> None:
     acts as that person; without one, as your account, and only on this machine
     (127.0.0.1), at the address printed with its token.
     """
-    service = settings.service()
     try:
         from samskab.tui.serve import serve as serve_sessions
     except ImportError as missing:  # textual-serve and aiohttp come with the serve extra
@@ -33,16 +32,18 @@ def serve(settings: Settings, host: str, port: int) -> None:
             msg("samskab serve needs {package}", package=missing.name or "textual-serve"),
             [msg("install it with: pip install 'samskab[serve]'")],
         ) from None
+    service = settings.service()
 
-    def session(person: PersonView | None) -> list[str]:
+    def session(person: PersonView | None) -> tuple[list[str], dict[str, str]]:
         """``samskab tui`` on the same database and files, for ``person`` (in their
-        language), or for the account serving."""
-        command = [sys.executable, "-m", "samskab", "--db", settings.db]
+        language), or for the account serving; the database in its environment, where
+        `ps` does not show it (a URL may hold a password)."""
+        command = [sys.executable, "-m", "samskab"]
         if settings.config is not None:
             command += ["--config", str(settings.config)]
         for directory in settings.processes:
             command += ["--processes", str(directory)]
         command += ["--lang", person.language if person else settings.lang, "tui", "--browser"]
-        return command + ([f"--as={person.id}"] if person else [])
+        return command + ([f"--as={person.id}"] if person else []), {"SAMSKAB_DB": settings.db}
 
     serve_sessions(service, session, host, port)

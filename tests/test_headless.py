@@ -1,4 +1,5 @@
-"""The engine and the command line stay headless: they never import the terminal UI."""
+"""The engine and the command line stay headless: they never import the terminal UI (nor
+the web server `samskab serve` starts)."""
 
 import subprocess
 import sys
@@ -10,7 +11,8 @@ def test_engine_and_cli_do_not_import_textual():
     code = (
         "import sys, samskab.engine, samskab.engine.core, samskab.cli, samskab.engine.views, samskab.engine.demo;"
         "from samskab.engine.plugins import make_plugin_manager; make_plugin_manager();"
-        "print([m for m in sys.modules if m.split('.')[0] in ('textual',) or m.startswith('samskab.tui')])"
+        "print([m for m in sys.modules if m.split('.')[0] in ('textual', 'textual_serve', 'aiohttp')"
+        " or m.startswith('samskab.tui')])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

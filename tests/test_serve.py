@@ -11,6 +11,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 import threading
 import zlib
@@ -31,13 +32,13 @@ ESCAPE_SEQUENCE = re.compile(
 
 
 class Served:
-    """``samskab -v serve`` on a free loopback port, as an operator starts it; what it
-    says and logs kept, the address it printed at hand."""
+    """``samskab -v [OPTIONS] serve`` on a free loopback port, as an operator starts it;
+    what it says and logs kept, the address it printed at hand."""
 
-    def __init__(self, *args: str, port: int | None = None):
+    def __init__(self, *options: str, port: int | None = None):
         self.port = port or free_port()
         self.process = subprocess.Popen(
-            [SAMSKAB, "-v", "serve", "--port", str(self.port), *args],
+            [SAMSKAB, "-v", *options, "serve", "--port", str(self.port)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -66,8 +67,8 @@ class Served:
 def serve():
     started: list[Served] = []
 
-    def start(*args: str, port: int | None = None) -> Served:
-        started.append(Served(*args, port=port))
+    def start(*options: str, port: int | None = None) -> Served:
+        started.append(Served(*options, port=port))
         return started[-1]
 
     yield start
@@ -231,6 +232,15 @@ def test_behind_a_login_the_account_serving_must_be_an_admin(samskab, workdir):
     assert f"{os_account()} may not act on someone else's behalf" in refused.stderr
 
 
+def test_without_the_serve_extra_it_says_how_to_install_it(tmp_path):
+    code = "import sys; sys.modules['textual_serve'] = None; from samskab.cli import cli; cli(['serve'])"
+    said = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert said.returncode == 2, said.stderr
+    assert "samskab serve needs textual_serve" in said.stderr
+    assert "pip install 'samskab[serve]'" in said.stderr
+    assert list(tmp_path.iterdir()) == []  # no database made
+
+
 def test_a_mistake_in_serve_settings_is_a_clear_error(samskab, workdir):
     (workdir / "samskab.toml").write_text(
         '[serve]\nidentity_header = "X Remote User"\ntrusted_proxies = ["proxy.kommune.dk"]\n'
@@ -244,8 +254,8 @@ def test_a_mistake_in_serve_settings_is_a_clear_error(samskab, workdir):
 
 
 async def test_without_a_login_only_the_address_with_its_token_opens_a_session(serve, samskab):
-    samskab("demo", now=NOW)
-    served = serve()
+    samskab("--db", "kommune.db", "demo", now=NOW)
+    served = serve("--db", "kommune.db")
     token = served.address.split("?token=")[1]
     async with aiohttp.ClientSession() as http:
         for path in ("/", "/?token=guessed", "/ws", "/ws/guessed"):
@@ -257,7 +267,9 @@ async def test_without_a_login_only_the_address_with_its_token_opens_a_session(s
         websocket = await http.ws_connect(f"{served.base}/ws/{token}?width=100&height=30")
         browser = Browser(websocket)
         await browser.wait_for(f"samskab · {os_account()} (every role)")  # as in a terminal
+        await browser.wait_for("40 cases")  # of kommune.db
         await websocket.close()
+    assert not Path("samskab.db").exists()
 
 
 # -- a real browser ----------------------------------------------------------------------

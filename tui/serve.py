@@ -57,9 +57,9 @@ SECURITY_HEADERS = {
 """Sent with every response: nothing is loaded from elsewhere (textual-serve's own page
 asks Google for a font), the page is never framed, and no address leaves in a Referer."""
 
-Command = Callable[[PersonView | None], list[str]]
-"""The command line of a session: ``samskab tui`` for that person (None: the account
-serving)."""
+Command = Callable[[PersonView | None], tuple[list[str], dict[str, str]]]
+"""The command line of a session, ``samskab tui`` for that person (None: the account
+serving), and what to add to its environment."""
 
 
 def is_loopback(host: str) -> bool:
@@ -127,10 +127,15 @@ class Gate:
 class Session(AppService):
     """One browser's app: ``samskab tui`` started without a shell, for one person."""
 
-    def __init__(self, command: list[str], person: PersonView | None, **options: object):
-        super().__init__(shlex.join(command), **options)  # type: ignore[arg-type]
-        self.argv = command
+    def __init__(
+        self, command: tuple[list[str], dict[str, str]], person: PersonView | None, **options: object
+    ):
+        self.argv, self.environment = command
+        super().__init__(shlex.join(self.argv), **options)  # type: ignore[arg-type]
         self.person = person
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        return {**super()._build_environment(width=width, height=height), **self.environment}
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
         self._process = process = await asyncio.create_subprocess_exec(
@@ -153,7 +158,7 @@ class SamskabServer(Server):
     """textual-serve's server, deciding for each request who it acts as (:class:`Gate`)."""
 
     def __init__(self, gate: Gate, command: Command, host: str, port: int, public_url: str):
-        super().__init__(shlex.join(command(None)), host=host, port=port, public_url=public_url)
+        super().__init__(shlex.join(command(None)[0]), host=host, port=port, public_url=public_url)
         self.gate = gate
         self.session_command = command
         self.lang = gate.service.lang
@@ -290,7 +295,8 @@ def refusal(refused: SamskabError) -> web.Response:
         items = "".join(f"<li>{html.escape(line.removeprefix('  - '))}</li>" for line in rest)
         parts.append(f'<section lang="{lang}"><h1>{html.escape(first)}</h1><ul>{items}</ul></section>')
     page = (
-        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>samskab</title></head><body>'
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>samskab</title>'
+        "<style>body { font-family: sans-serif; margin: 2em; max-width: 45em; }</style></head><body>"
         + "".join(parts)
         + "</body></html>"
     )
