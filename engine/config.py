@@ -28,6 +28,7 @@
     contact = "Borgerservice, tlf. 72 36 36 36, samskabelse@holbaek.dk"
     contacts = { borgerinitiativ = "ideer@holbaek.dk" }   # a process's own door
     language = "da"
+
     [serve]                            # samskab serve, behind the municipality's login
     identity_header = "X-Remote-User"  # the proxy sets it to the person's account or e-mail
     trusted_proxies = ["127.0.0.1", "::1"]  # the default: the header only from these
