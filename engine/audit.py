@@ -64,11 +64,12 @@ from samskab.engine.messages import msg
 GENESIS = "0" * 64
 
 
-def digest(event: Event) -> str:
-    """sha256 of the event's content as JSON with sorted keys (its id and links left out).
-    Its time is hashed as the text ``clock.to_text`` writes, as it always was."""
+def digest(event: Event, case_id: int | None = None) -> str:
+    """sha256 of the event's content as JSON with sorted keys (its id and links left out),
+    on case ``case_id`` if given (else its own ``case_id``). Its time is hashed as the
+    text ``clock.to_text`` writes, as it always was."""
     content = {
-        "case": event.case_id,
+        "case": event.case_id if case_id is None else case_id,
         "at": clock.to_text(event.at),
         "actor": event.actor,
         "kind": event.kind,
@@ -84,6 +85,8 @@ def digest(event: Event) -> str:
         content["owner"] = event.owner
     if event.link_kind is not None:
         content["link"] = {"kind": event.link_kind, "case": event.link_case}
+    if event.imported is not None:
+        content["imported"] = event.imported
     return hashlib.sha256(jsontext.dumps(content).encode()).hexdigest()
 
 
@@ -120,6 +123,11 @@ class Key:
         """A stable name of this database, for ids that must be unique across
         installations (calendar UIDs, message ids)."""
         return self._mac("installation")[:16]
+
+    def imported(self, text: str) -> str:
+        """The key of a row imported from a file (``Event.imported``), made from what
+        the row holds: the same for the same row, naming nothing without the key."""
+        return self._mac("imported:" + text)[:32]
 
     def pseudonym(self, text: str) -> str:
         """Stable per person, not reversible without the key (from a list of addresses)."""

@@ -87,6 +87,10 @@ class Event:
     ``engine.links``) by a ``created`` event (opened as a sub-case, a renewal ...) or a
     ``link`` event, or no longer by an ``unlink`` event."""
     link_case: int | None = None
+    imported: str | None = None
+    """On a ``created`` event of a case imported from a file (``engine.importing``): the
+    key of the row it came from, so that a row imported again is known and not opened
+    twice. An HMAC under the audit key, naming nothing by itself."""
 
 
 @attrs.frozen

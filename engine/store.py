@@ -207,6 +207,25 @@ class Store(Protocol):
         per (channel, recipient).
         """
 
+    def import_cases(self, cases: Sequence[NewCase]) -> list[Case | None]:
+        """Open ``cases`` (a batch imported from a file), in one transaction, each as
+        :meth:`create_case` opens a case, but for those already imported; for each, in
+        order, the case as stored, or None where it was imported already.
+
+        Each case's event carries its ``imported`` key (``engine.cases.Event``), each a
+        different one; an imported case has no messages (``outbox`` is None) and its
+        event links to no case. A case whose key an event of the history has already
+        is skipped: found and skipped inside the transaction, so that of two imports of
+        the same rows at once, only one opens each (the other skips it, or is
+        :class:`engine.errors.Busy` with nothing written). Otherwise as one
+        :meth:`create_case` after another: ids in order, the events appended to the
+        chains in order, deadlines open and unfired, ``next_due`` the earliest deadline.
+        """
+
+    def imported_cases(self, keys: Sequence[str]) -> dict[str, int]:
+        """Of ``keys`` (``Event.imported``), those an event of the history carries, each
+        with the number of the case it opened; the others are left out."""
+
     def commit_action(
         self,
         case: Case,

@@ -210,6 +210,17 @@ def p008_cost_by_the_page(conn: psycopg.Connection) -> None:
     """)
 
 
+@migration
+def p007_imported_cases(conn: psycopg.Connection) -> None:
+    """As the SQLite store's m014: the event that opens a case imported from a file keeps
+    the key of the row it came from, unique, so a row imported again is found instead of
+    opened a second time. (Numbered before p008, released after it: applied after it.)"""
+    conn.execute("""
+        ALTER TABLE events ADD COLUMN imported text;
+        CREATE UNIQUE INDEX events_imported ON events (imported) WHERE imported IS NOT NULL;
+    """)
+
+
 LATEST = MIGRATIONS[-1][0]
 
 

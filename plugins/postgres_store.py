@@ -324,6 +324,40 @@ class PostgresStore(SqlStore):
             )
         )[0]
 
+    def _insert_cases(self, rows: list[dict[str, Any]]) -> list[int]:
+        columns = list(rows[0])
+        cursor = self.conn.cursor()
+        cursor.executemany(
+            f"INSERT INTO cases ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) RETURNING id",
+            [list(row.values()) for row in rows],
+            returning=True,
+        )
+        ids = []
+        while True:
+            ids.append(_one(cursor)[0])
+            if not cursor.nextset():
+                return ids
+
+    def _append_first_events(self, events: list[tuple[int, Event]]) -> None:
+        """As :meth:`_append` appends each: the cases are new, so no head is there to lock."""
+        key = self._require_key()
+        found = self._first_links(events)
+        self.conn.cursor().executemany(
+            f"{sql_rows.INSERT_EVENT}) VALUES ({sql_rows.EVENT_VALUES})", [row for row, _ in found]
+        )
+        self.conn.cursor().executemany(
+            "INSERT INTO audit_heads (case_id, count, last, mac) VALUES (?, 1, ?, ?)",
+            [
+                (case_id, case_link, key.head(case_id, 1, case_link))
+                for (case_id, _), (_, case_link) in zip(events, found, strict=True)
+            ],
+        )
+
+    def _hold_for_import(self) -> None:
+        # Imports queue among themselves, so that of two importing the same rows at once
+        # the second finds them imported; other writers do not wait.
+        self.conn.execute("SELECT pg_advisory_xact_lock(hashtext('samskab import: ' || ?))", (self.schema,))
+
     def _swap(self, case: Case, columns: dict[str, Any]) -> None:
         # The case's row locked, then its revision compared: writers of other cases go
         # on; another of this case waits here, then finds the revision moved.
@@ -385,7 +419,7 @@ class PostgresStore(SqlStore):
         case_link = key.link(last, digest)
         (event_id,) = _one(
             self.conn.execute(
-                sql_rows.INSERT_EVENT + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                f"{sql_rows.INSERT_EVENT}) VALUES ({sql_rows.EVENT_VALUES}) RETURNING id",
                 (*sql_rows.event_row(case_id, event), digest, case_link),
             )
         )

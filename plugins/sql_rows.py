@@ -26,7 +26,7 @@ from samskab.engine.store import OutboxRow, StoredDocument
 
 EVENT_COLUMNS = (
     "case_id, at, actor, kind, action, from_state, to_state, changes, note, id, account, owner,"
-    " link_kind, link_case"
+    " link_kind, link_case, imported"
 )
 EVENT_WIDTH = EVENT_COLUMNS.count(",") + 1
 """How many columns ``EVENT_COLUMNS`` are: an audit row's digest and links come after."""
@@ -76,14 +76,18 @@ def event_row(case_id: int, event: Event) -> tuple[Any, ...]:
         event.owner,
         event.link_kind,
         event.link_case,
+        event.imported,
     )
 
 
 INSERT_EVENT = (
     "INSERT INTO events (case_id, at, actor, kind, action, from_state, to_state, changes, note, account,"
-    " owner, link_kind, link_case, digest, case_link"
+    " owner, link_kind, link_case, imported, digest, case_link"
 )
 """How both stores begin to insert an event (``event_row``, then its digest and case link)."""
+EVENT_VALUES = ", ".join("?" * (EVENT_WIDTH + 1))
+"""The placeholders of ``INSERT_EVENT``'s values: ``event_row``'s (every column but the
+id), the digest and the case link."""
 
 
 _NUMBER_TEXT = re.compile(r"(?=.*[0-9])[0-9.-]+")

@@ -81,6 +81,33 @@ class SqlStore(Store):
         transaction under way; its id."""
         raise NotImplementedError
 
+    def _insert_cases(self, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert the rows of new cases (each by column, all with the same columns), in
+        order, in the transaction under way; their ids, in that order."""
+        raise NotImplementedError
+
+    def _append_first_events(self, events: list[tuple[int, Event]]) -> None:
+        """Append each (case, event): the first event of a case inserted in the
+        transaction under way, which has none yet; as ``_append`` appends one."""
+        raise NotImplementedError
+
+    def _first_links(self, events: list[tuple[int, Event]]) -> list[tuple[tuple[Any, ...], str]]:
+        """Each (case, its first event) as ``INSERT_EVENT`` takes it, but for the chain a
+        store may add (``event_row``, then its digest and case link), and the case link:
+        what both stores append for a case opened without a history."""
+        key = self._require_key()
+        found = []
+        for case_id, event in events:
+            digest = audit.digest(event, case_id)
+            link = key.link(None, digest)
+            found.append(((*sql_rows.event_row(case_id, event), digest, link), link))
+        return found
+
+    def _hold_for_import(self) -> None:
+        """First in an import's transaction: no other import of the same rows can come
+        between finding which of them are imported already and importing the rest."""
+        raise NotImplementedError
+
     def _searched(self, title: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Columns a store keeps to search and sort cases by their title and fields."""
         return {"title_key": collation.key(title), **self._searched_fields(title, fields)}
@@ -152,9 +179,17 @@ class SqlStore(Store):
     def _create(self, new: NewCase) -> Case:
         """Insert a case with its first event, deadlines and messages, in the transaction
         under way."""
-        case, deadlines = new.case, new.deadlines
-        due = sql_rows.next_due(deadlines)
-        values = {
+        case, due = new.case, sql_rows.next_due(new.deadlines)
+        case_id = self._insert_case(self._case_row(case, due), case.id if case.id < 0 else None)
+        created = attrs.evolve(case, id=case_id, next_due=due)
+        event_id = self._appended(case_id, new.event)
+        self._insert_deadlines(case_id, new.deadlines)
+        self._insert_outbox(case_id, event_id, new.event.at, new.outbox(created) if new.outbox else ())
+        return created
+
+    def _case_row(self, case: Case, due: dt.datetime | None) -> dict[str, Any]:
+        """A new case's row, by column (its id aside), ``due`` its ``next_due``."""
+        return {
             "title": case.title,
             "process_id": case.process_id,
             "version": case.version,
@@ -169,12 +204,47 @@ class SqlStore(Store):
             "owner": case.owner,
             **self._searched(case.title, dict(case.fields)),
         }
-        case_id = self._insert_case(values, case.id if case.id < 0 else None)
-        created = attrs.evolve(case, id=case_id, next_due=due)
-        event_id = self._appended(case_id, new.event)
-        self._insert_deadlines(case_id, deadlines)
-        self._insert_outbox(case_id, event_id, new.event.at, new.outbox(created) if new.outbox else ())
-        return created
+
+    def import_cases(self, cases: Sequence[NewCase]) -> list[Case | None]:
+        with self._writing():
+            self._hold_for_import()
+            keys = [new.event.imported for new in cases]
+            if None in keys or len(set(keys)) != len(keys):
+                raise ValueError("every imported case needs a key of its own")
+            if any(new.outbox is not None or new.event.link_kind is not None for new in cases):
+                raise ValueError("an imported case has no messages and no links")
+            done = self.imported_cases([key for key in keys if key is not None])
+            fresh = [new for new in cases if new.event.imported not in done]
+            if not fresh:
+                return [None] * len(cases)
+            dues = [sql_rows.next_due(new.deadlines) for new in fresh]
+            ids = self._insert_cases(
+                [self._case_row(new.case, due) for new, due in zip(fresh, dues, strict=True)]
+            )
+            self._append_first_events([(case_id, new.event) for case_id, new in zip(ids, fresh, strict=True)])
+            self.conn.cursor().executemany(
+                f"INSERT INTO deadlines {_DEADLINE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    _deadline_row(case_id, d)
+                    for case_id, new in zip(ids, fresh, strict=True)
+                    for d in new.deadlines
+                ],
+            )
+        created = {
+            new.event.imported: attrs.evolve(new.case, id=case_id, next_due=due)
+            for new, case_id, due in zip(fresh, ids, dues, strict=True)
+        }
+        return [created.get(key) for key in keys]
+
+    def imported_cases(self, keys: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), _AT_ONCE):
+            clause, params = self._any("imported", keys[start : start + _AT_ONCE])
+            for key, case_id in self.conn.execute(
+                f"SELECT imported, case_id FROM events WHERE {clause}", params
+            ):
+                found[key] = case_id
+        return found
 
     def _appended(self, case_id: int, event: Event) -> int:
         """Append ``event`` (``_append``) and make or remove the link it names, if it
@@ -308,21 +378,8 @@ class SqlStore(Store):
                 ],
             )
         self.conn.cursor().executemany(
-            'INSERT INTO deadlines (case_id, state, kind, due_at, action, "before", rule, anchor)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    case_id,
-                    d.state,
-                    d.kind,
-                    clock.to_text(d.due_at),
-                    d.action,
-                    d.before,
-                    d.rule,
-                    sql_rows.to_text(d.anchor),
-                )
-                for d in deadlines
-            ],
+            f"INSERT INTO deadlines {_DEADLINE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [_deadline_row(case_id, d) for d in deadlines],
         )
 
     def _insert_outbox(
@@ -887,4 +944,24 @@ def _counted(where: CaseFilter) -> bool:
             offset=0,
         )
         == _COUNTED
+    )
+
+
+_AT_ONCE = 500
+"""Keys asked for in one statement: well under what SQLite takes as parameters."""
+
+_DEADLINE_COLUMNS = '(case_id, state, kind, due_at, action, "before", rule, anchor)'
+
+
+def _deadline_row(case_id: int, d: Deadline) -> tuple[Any, ...]:
+    """A deadline's values for ``_DEADLINE_COLUMNS``."""
+    return (
+        case_id,
+        d.state,
+        d.kind,
+        clock.to_text(d.due_at),
+        d.action,
+        d.before,
+        d.rule,
+        sql_rows.to_text(d.anchor),
     )

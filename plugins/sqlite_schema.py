@@ -383,3 +383,12 @@ def m015_cost_by_the_page(db: sqlite_utils.Database) -> None:
     )
     for statement in (*_CASE_COUNTS, *_CASE_SEARCH):
         db.execute(statement)
+
+
+@migrations()
+def m014_imported_cases(db: sqlite_utils.Database) -> None:
+    """Cases imported from a file (``samskab cases import``): the event that opens one
+    keeps the key of the row it came from, unique, so a row imported again is found (by
+    this index) instead of opened a second time. (Numbered before m015, released after it.)"""
+    db.table("events").add_column("imported", str)
+    db.execute("CREATE UNIQUE INDEX events_imported ON events(imported) WHERE imported IS NOT NULL")

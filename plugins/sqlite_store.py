@@ -135,6 +135,7 @@ MIGRATIONS = (
     "m011_deadline_rules",
     "m012_case_links",
     "m015_cost_by_the_page",
+    "m014_imported_cases",
 )
 """Every migration in ``plugins.sqlite_schema``, in order; a test keeps the two in step.
 A database is current when it has applied all of them, so one that came after a
@@ -267,6 +268,43 @@ class SqliteStore(SqlStore):
         )
         return _row_id(cursor)
 
+    def _insert_cases(self, rows: list[dict[str, Any]]) -> list[int]:
+        # Numbered on from the last case, as _insert_case numbers one: SQLite has one
+        # writer at a time, so no other case can take these numbers meanwhile.
+        (last,) = self.conn.execute("SELECT max(coalesce(max(id), 0), 0) FROM cases").fetchone()
+        ids = list(range(last + 1, last + 1 + len(rows)))
+        columns = list(rows[0])
+        self.conn.executemany(
+            f"INSERT INTO cases (id, {', '.join(columns)}) VALUES (?, {', '.join('?' for _ in columns)})",
+            [(case_id, *row.values()) for case_id, row in zip(ids, rows, strict=True)],
+        )
+        return ids
+
+    def _append_first_events(self, events: list[tuple[int, Event]]) -> None:
+        """As :meth:`_append` appends each, with the database's head read and written once."""
+        key = self._require_key()
+        head = self.conn.execute(
+            "SELECT count, last FROM audit_heads WHERE case_id = ?", (audit.DATABASE,)
+        ).fetchone()
+        count, chain = head if head else (0, None)
+        rows, heads = [], []
+        for (case_id, _), (row, case_link) in zip(events, self._first_links(events), strict=True):
+            chain = key.link(chain, row[-2])
+            count += 1
+            rows.append((*row, chain))
+            heads.append((case_id, 1, case_link, key.head(case_id, 1, case_link)))
+        assert chain is not None
+        heads.append((audit.DATABASE, count, chain, key.head(audit.DATABASE, count, chain)))
+        self.conn.executemany(f"{sql_rows.INSERT_EVENT}, chain) VALUES ({sql_rows.EVENT_VALUES}, ?)", rows)
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO audit_heads (case_id, count, last, mac) VALUES (?, ?, ?, ?)", heads
+        )
+
+    def _hold_for_import(self) -> None:
+        # A write that changes nothing takes the write lock first: another import of the
+        # same rows waits for this one to commit, then finds them imported.
+        self.conn.execute("UPDATE audit_heads SET count = count WHERE 0")
+
     def _swap(self, case: Case, columns: dict[str, Any]) -> None:
         # The compare-and-swap comes first, so the transaction takes the write lock
         # before it reads anything: no stale snapshot can be upgraded.
@@ -345,7 +383,7 @@ class SqliteStore(SqlStore):
         chain = key.link(heads[audit.DATABASE][1], digest)
         event_id = _row_id(
             self.conn.execute(
-                sql_rows.INSERT_EVENT + ", chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"{sql_rows.INSERT_EVENT}, chain) VALUES ({sql_rows.EVENT_VALUES}, ?)",
                 (*sql_rows.event_row(case_id, event), digest, case_link, chain),
             )
         )

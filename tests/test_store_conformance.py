@@ -34,7 +34,7 @@ from samskab.engine.cases import (
     Link,
 )
 from samskab.engine.core import open_engine
-from samskab.engine.errors import BadInput, Conflict, NotFound
+from samskab.engine.errors import BadInput, Busy, Conflict, NotFound
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter, Period
 from samskab.engine.store import NewCase, Outgoing, Store, StoredDefinition, StoredDocument
@@ -409,6 +409,95 @@ def test_create_case_keeps_the_owner_given_and_its_event_names_them(store, open_
     [stored] = store.history(created.id)
     assert stored == attrs.evolve(event, case_id=created.id, id=stored.id)
     assert replayed(store) == 1
+
+
+def imported(store: Store, key: str, title: str = "Lions", **more) -> NewCase:
+    """A case imported from a file, as the engine imports one: its event carries the row's key."""
+    new = opening(store, title, **more)
+    return NewCase(
+        new.case, attrs.evolve(new.event, imported=key, note="importeret fra x.csv"), new.deadlines
+    )
+
+
+def test_import_cases_opens_each_in_order_with_its_event_and_deadlines(store, open_store):
+    before = new_case(store, "Before")
+    batch = [
+        imported(
+            store,
+            "k1",
+            "Lions",
+            state="aktiv",
+            fields={"tilskud": "12500.00"},
+            deadlines=(
+                deadline(at(20), state="aktiv"),
+                deadline(at(10), REMINDER, state="aktiv", before="P10D"),
+            ),
+        ),
+        imported(store, "k2", "Spejderne", owner="anna"),
+    ]
+    made = store.import_cases(batch)
+    assert [c.title for c in made] == ["Lions", "Spejderne"]
+    assert before.id < made[0].id < made[1].id
+    for new, case in zip(batch, made, strict=True):
+        assert case == attrs.evolve(new.case, id=case.id, next_due=at(20) if case.title == "Lions" else None)
+        assert open_store().get_case(case.id) == case
+        [event] = store.history(case.id)
+        assert event == attrs.evolve(new.event, case_id=case.id, id=event.id)
+    assert [(d.kind, d.due_at) for d in store.deadlines(made[0].id)] == [
+        (REMINDER, at(10)),
+        (DEADLINE, at(20)),
+    ]
+    assert store.outbox() == []
+    assert replayed(store) == 3
+
+
+def test_import_cases_skips_what_was_imported_before_and_is_whole_or_nothing(store):
+    [first] = store.import_cases([imported(store, "k1")])
+    assert first is not None
+    again = store.import_cases([imported(store, "k1", "Lions again"), imported(store, "k2", "Spejderne")])
+    assert again[0] is None and again[1] is not None and again[1].title == "Spejderne"
+    assert [c.title for c in store.list_cases(CaseFilter())] == ["Lions", "Spejderne"]
+    before = everything(store)
+    unwritable = imported(store, "k3", fields={"not json": object()})
+    with pytest.raises(Exception):  # noqa: B017 - whatever the store raises, nothing is kept
+        store.import_cases([imported(store, "k4", "Half"), unwritable])
+    assert everything(store) == before
+    assert store.import_cases([imported(store, "k4", "After")])[0] is not None
+    assert verified(store) == 3
+
+
+def test_import_cases_of_two_stores_at_once_open_each_row_once(open_store):
+    stores = [open_store(), open_store()]
+    rows = [imported(stores[0], f"k{i}", f"Case {i}") for i in range(20)]
+    ready = threading.Barrier(2)
+    results: list = []
+
+    def run(one: Store) -> None:
+        ready.wait()
+        try:
+            results.append(one.import_cases(rows))
+        except Busy:  # nothing written: a run again finds what the other opened
+            results.append(one.import_cases(rows))
+
+    threads = [threading.Thread(target=run, args=(one,)) for one in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    opened = [case for result in results for case in result if case is not None]
+    assert sorted(c.title for c in opened) == sorted(r.case.title for r in rows)
+    assert stores[0].count_cases(CaseFilter()) == 20
+    assert replayed(stores[0]) == 20
+
+
+def test_imported_cases_are_the_keys_the_history_holds_with_their_cases(store, open_store):
+    made = store.import_cases([imported(store, "k1"), imported(store, "k2", "Spejderne")])
+    new_case(store, "Not imported")
+    assert open_store().imported_cases(["k2", "k1", "nope"]) == {"k1": made[0].id, "k2": made[1].id}
+    assert store.imported_cases([]) == {}
+    keys = [f"many{i}" for i in range(1200)]  # more than one statement asks for
+    store.import_cases([imported(store, key, key) for key in keys])
+    assert len(store.imported_cases(keys)) == 1200
 
 
 def test_commit_action_writes_state_fields_event_deadlines_and_outbox_together(store, open_store):
