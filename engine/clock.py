@@ -6,6 +6,7 @@ as the times do. A ``SAMSKAB_NOW`` without an offset is read as UTC.
 """
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable
 
@@ -48,9 +49,11 @@ def parse_moment(text: str, *, source: str = "time") -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
+@functools.lru_cache(maxsize=4096)
 def to_text(moment: dt.datetime) -> str:
     """A time as ISO 8601 text in UTC, to the second: ``2026-03-01T09:30:00+00:00``. A
-    time without a timezone is refused (ValueError): it could be any of them."""
+    time without a timezone is refused (ValueError): it could be any of them. Remembered:
+    many rows written at once share their times (an import's cases, their deadlines)."""
     if moment.tzinfo is not dt.UTC:
         if moment.utcoffset() is None:
             raise ValueError(f"{moment.isoformat()} has no timezone")

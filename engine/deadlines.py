@@ -42,15 +42,18 @@ def plan(
     entered: dt.datetime,
     *,
     rules: Collection[str | None] | None = None,
+    now: dt.datetime | None = None,
 ) -> list[Deadline]:
     """The deadline and reminder rows for a case that has entered ``state_id`` at
     ``entered``: of every deadline of the step, or only of those whose id is in ``rules``
-    (replanned when a date they count from changed, at ``entered``)."""
+    (replanned when a date they count from changed, at ``entered``). A recurring
+    deadline's first occurrence is the first falling due after ``now`` (default:
+    ``entered``; later for a case entered long before it is recorded, as one imported)."""
     return [
         row
         for rule in process.state(state_id).all_deadlines
         if rules is None or rule.id in rules
-        for row in _rows(case_id, state_id, rule, values, entered, entered)
+        for row in _rows(case_id, state_id, rule, values, entered, now or entered)
     ]
 
 

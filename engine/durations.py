@@ -1,11 +1,16 @@
 """ISO 8601 durations (P3Y, P6W, P14D) as process files write deadlines, read by isodate."""
 
 import datetime as dt
+import functools
 
 import isodate
 
 
+@functools.lru_cache(maxsize=256)
 def parse(text: str) -> dt.timedelta | isodate.Duration:
+    """The duration ``text`` says; remembered, since a few durations (those of the
+    process files) are counted with again and again. Both kinds are used as values
+    only, never changed in place."""
     return isodate.parse_duration(text)
 
 

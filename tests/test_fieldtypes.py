@@ -1,6 +1,8 @@
 """Values as Danish coordinators type them, read into what is stored."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from samskab.engine import fieldtypes
 from samskab.engine.definition import Field, Option, Text
@@ -125,3 +127,27 @@ def test_anything_but_a_web_address_is_refused_saying_why_with_an_example(typed,
     assert said in str(refused.value.message)
     assert "(e.g. https://kommune.dk/dagsorden)" in str(refused.value.message)
     assert "(fx https://kommune.dk/dagsorden)" in refused.value.message.get("da")
+
+
+_LOCAL = st.text(alphabet="abcXYZ019.!#$%&'*+-/=?^_`{|}~\"(),:;<>@[\\] æ", min_size=0, max_size=70)
+_LABEL = st.one_of(
+    st.text(alphabet="abz09-", min_size=1, max_size=64),
+    st.sampled_from(
+        ["æøå", "xn--d", "xn--bcher-kva", "localhost", "local", "test", "invalid", "123", "a" * 63]
+    ),
+)
+_DOMAIN = st.one_of(
+    st.lists(_LABEL, min_size=1, max_size=5).map(".".join),
+    st.sampled_from(
+        ["[127.0.0.1]", "x.dk.", ".x.dk", "x..dk", "kommune.dk", "\u0301x.dk", "x.dk>", "a" * 250 + ".dk"]
+    ),
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(local=_LOCAL, domain=_DOMAIN)
+def test_an_address_is_an_email_exactly_when_email_validator_says_so(local, domain):
+    """is_email checks a plain address in its parts, its domain once for all addresses at
+    it: always as email-validator checks the whole address."""
+    address = f"{local}@{domain}"
+    assert fieldtypes.is_email(address) == (fieldtypes._validated(address) is not None)
