@@ -12,7 +12,7 @@ import logging
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -60,6 +60,10 @@ from samskab.engine.readmodels import CaseFilter, DeliveryReport
 from samskab.engine.registry import Registry
 from samskab.engine.store import NewCase, Outgoing, Store, StoredDocument
 from samskab.engine.suggest import did_you_mean
+
+if TYPE_CHECKING:  # read only for an import
+    from samskab.engine.readmodels import ImportReport
+    from samskab.engine.sheets import Sheet
 
 log = logging.getLogger(__name__)
 
@@ -1170,6 +1174,40 @@ class Engine:
             )
             self._after(updated, event)
         return found
+
+    # -- importing ---------------------------------------------------------------
+
+    def import_file(
+        self,
+        sheet: "Sheet",
+        process_id: str,
+        mapping: Mapping[str, str],
+        actor: Actor,
+        *,
+        dry_run: bool,
+        lang: str,
+    ) -> "ImportReport":
+        """Open a case of ``process_id`` for each row of ``sheet`` (``engine.importing``)
+        as ``actor``, who may (the service's to decide); ``dry_run``: only say what would
+        be opened, and what is wrong."""
+        from samskab.engine.importing import Import
+
+        definition = self.registry.latest(process_id)
+        assert self.audit_key is not None, "open_engine sets the key"
+        return Import(
+            self.store,
+            definition,
+            sheet,
+            mapping,
+            actor,
+            self.audit_key,
+            register=self.register(),
+            owner_reasons=self.owner_reasons,
+            now=self.now(),
+            lang=lang,
+            pin=lambda: self.registry.pin(definition),
+            after=self._after if self.pm.hook.after_action.get_hookimpls() else None,
+        ).run(dry_run=dry_run)
 
     # -- deadlines ---------------------------------------------------------------
 

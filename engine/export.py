@@ -18,8 +18,10 @@ the separators of the reader's locale), dates ``dd.mm.yyyy`` in Danish and
 
 Formula injection (OWASP's CSV injection): a text beginning with ``=``, ``+``, ``-``,
 ``@``, a tab or a line break is a formula, or starts one, to a spreadsheet. In CSV it gets
-a leading ``'``; in XLSX it is written as text with Excel's quote prefix (what typing
-``'`` before it does), so it shows as written and stays text when the cell is edited.
+a leading ``'`` (as does a text that would read as one so guarded: ``'=x`` is ``''=x``, so
+that :func:`unguarded` gives back every text exactly, for ``samskab cases import``); in
+XLSX it is written as text with Excel's quote prefix (what typing ``'`` before it does), so
+it shows as written and stays text when the cell is edited.
 """
 
 import csv
@@ -71,6 +73,17 @@ def is_formula(text: str) -> bool:
     return text.startswith(FORMULA_STARTS)
 
 
+def _guarded(text: str) -> bool:
+    """Whether ``text`` gets a ``'`` in CSV: a formula, or a formula so guarded already."""
+    return is_formula(text.lstrip("'"))
+
+
+def unguarded(cell: str) -> str:
+    """A CSV cell's text as it was before the export guarded it (``'=SUM(A1)`` is
+    ``=SUM(A1)``); any other text as it is."""
+    return cell[1:] if cell.startswith("'") and _guarded(cell[1:]) else cell
+
+
 def _plain(value: Any) -> str:
     """A number as digits and a point, never in exponent notation."""
     if isinstance(value, int):
@@ -110,7 +123,7 @@ def _csv_cell(column: Column, value: Any, lang: str) -> str:
 
 
 def _csv_text(text: str) -> str:
-    return "'" + text if is_formula(text) else text
+    return "'" + text if _guarded(text) else text
 
 
 # -- XLSX --------------------------------------------------------------------------------

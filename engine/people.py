@@ -59,7 +59,20 @@ MIGRATE = Permission(msg("move running cases to another version of their process
 DELETE_DOCUMENTS = Permission(msg("delete a document's content"), (ADMIN_ROLE, "databeskyttelse"))
 PUBLISH = Permission(msg("publish the municipality's website"), (ADMIN_ROLE, "koordinator"))
 """Coordinators mark cases public and answer for what the website says of them."""
-MATRIX = (MANAGE_PEOPLE, ACT_FOR_OTHERS, PERSONAL_DATA, OUTBOX, AUDIT, MIGRATE, DELETE_DOCUMENTS, PUBLISH)
+IMPORT = Permission(msg("import cases from a file"), (ADMIN_ROLE,))
+"""An import opens cases in any step, past the roles and conditions of the actions that
+would have led there: an admin's to do, as moving cases to another version is."""
+MATRIX = (
+    MANAGE_PEOPLE,
+    ACT_FOR_OTHERS,
+    PERSONAL_DATA,
+    OUTBOX,
+    AUDIT,
+    MIGRATE,
+    DELETE_DOCUMENTS,
+    PUBLISH,
+    IMPORT,
+)
 """Beyond these, being registered lets a person read every case (and save its
 documents); opening a case, taking an action and attaching a document need the roles
 its process names (see docs/security.md)."""

@@ -641,6 +641,80 @@ class Migration:
     staying: int
 
 
+# -- importing cases from a file ------------------------------------------------------------
+
+
+@attrs.frozen
+class ImportColumn:
+    """A column of a file to import, and what it holds."""
+
+    column: str
+    """Its heading, as the file has it."""
+    letter: str
+    """Where it is, as a spreadsheet names it: A, B, ... AA."""
+    target: str | None
+    """A field's id, or title, step, owner, opened, closed or reference; None: left out."""
+    target_title: str
+    """That in words: the field's label, "Titel", "udeladt"."""
+
+
+@attrs.frozen
+class ImportProblem:
+    """Why a row of a file cannot be imported (or the file, or one of its headings)."""
+
+    row: int | None
+    """The row as the spreadsheet numbers it (the headings' row for a heading); None:
+    the file as a whole, or an option given."""
+    column: str | None
+    """The column's heading (or its letters, without one)."""
+    what: str
+    suggestion: str | None
+
+
+@attrs.frozen
+class ImportedRow:
+    """A row of a file and the case it opened (or would open, or opened before)."""
+
+    row: int
+    case: int | None
+    """The case's number; None in a dry run."""
+    title: str
+    state: str
+    state_title: str
+    owner: str
+    next_deadline_day: dt.date | None
+    """Its next deadline's last day (local)."""
+
+
+@attrs.frozen
+class ImportReport:
+    """What importing a file did, or (``dry_run``) would do; with ``problems``, nothing
+    was written."""
+
+    process: str
+    process_title: str
+    file: str
+    kind: str
+    """csv or xlsx."""
+    dry_run: bool
+    rows: int
+    """The rows read (empty ones aside), the headings aside."""
+    columns: tuple[ImportColumn, ...]
+    created: int
+    """Cases opened (in a dry run: that would be; with problems: 0)."""
+    already: int
+    """Rows imported before (by an earlier import of them), left as they are."""
+    steps: tuple[StepCount, ...]
+    """The cases opened (or that would be) per step."""
+    cases: tuple[ImportedRow, ...]
+    """The first of them, row by row."""
+    already_imported: tuple[ImportedRow, ...]
+    """The first rows imported before, each with the case it opened then."""
+    problems: tuple[ImportProblem, ...]
+    """Every problem found, up to a thousand (``problems_total`` counts them all)."""
+    problems_total: int
+
+
 # -- the report ---------------------------------------------------------------------------
 
 

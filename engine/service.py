@@ -52,6 +52,7 @@ from samskab.engine.readmodels import (
     Erasure,
     FieldSpec,
     FileProblem,
+    ImportReport,
     MigratedCase,
     Migration,
     OptionView,
@@ -469,6 +470,38 @@ class Service:
             register=engine.register(),
             fields_of=versions,
             only=where.columns,
+        )
+
+    @_serial
+    def import_table(self, process_id: str, *, open_only: bool = False) -> Table:
+        """Every case of ``process_id`` (``open_only``: but the closed ones) as a table
+        that :meth:`import_cases` reads back: title, step, owner, the days it was opened
+        and closed, and a column for each field of the process's latest version, headed
+        by its label."""
+        self._may()
+        from samskab.engine import tables
+
+        process = self._engine.process(process_id).process
+        where = CaseFilter(process_id=process_id, open_only=open_only)
+        found = ((case, self._engine.compiled_for(case).process) for case in self._engine.iter_cases(where))
+        return tables.import_table(process.title.get(self.lang), process, found, self.lang)
+
+    @_serial
+    def import_cases(
+        self, path: Path, process_id: str, mapping: dict[str, str] | None = None, *, dry_run: bool = False
+    ) -> ImportReport:
+        """Open a case of ``process_id`` for each row of a CSV or XLSX file (admin only):
+        every row checked first, every problem reported, nothing written if there is one;
+        then written in batches, each case's history saying which file and row it came
+        from. A row imported before is left as it is. ``mapping``: column -> field where
+        a heading does not say it ("" leaves the column out). ``dry_run``: only say what
+        would be opened (``engine.importing``)."""
+        acting = self._may(people.IMPORT)
+        from samskab.engine import sheets
+
+        sheet = sheets.open_sheet(path)
+        return self._engine.import_file(
+            sheet, process_id, mapping or {}, acting, dry_run=dry_run, lang=self.lang
         )
 
     def table_file(self, tables: Table | tuple[Table, ...], fmt: str) -> bytes:

@@ -8,11 +8,12 @@ titles, texts as they are.
 """
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from samskab.engine import fieldtypes, views
+from samskab.engine import fieldtypes, localtime, views
 from samskab.engine.cases import Case
 from samskab.engine.config import Person
 from samskab.engine.definition import Field, Process
@@ -81,6 +82,40 @@ def case_table(
         for field in fields:
             row.append(_value(process.field(field.id), case.fields.get(field.id), lang))
         rows.append(tuple(row))
+    return Table(title, columns, tuple(rows))
+
+
+def import_table(title: str, process: Process, cases: Iterable[tuple[Case, Process]], lang: str) -> Table:
+    """``cases`` of ``process`` (each with the version it runs on) as ``samskab cases
+    import`` reads them back (``importing.headings``): title, step, owner, the days it was
+    opened and closed, and each field of ``process``, typed as in :func:`case_table`
+    (yes/no and choices as their words, which import reads too)."""
+    from samskab.engine import importing
+
+    kinds = {"opened": "date", "closed": "date"} | {
+        f.id: _FIELD_KINDS.get(f.type, "text") for f in process.fields
+    }
+    named = importing.headings(process, lang)
+    columns = tuple(Column(target, heading, kinds.get(target, "text")) for target, heading in named)
+    steps = Counter(s.title.get(lang).casefold() for s in process.states)
+    rows = []
+    for case, version in cases:
+        step = version.state(case.state).title.get(lang)
+        shown = {
+            "title": case.title,
+            "step": step if steps[step.casefold()] == 1 else case.state,
+            "owner": case.owner,
+            "opened": localtime.local(case.created_at).date(),
+            "closed": localtime.local(case.closed_at).date() if case.closed_at else None,
+        }
+        rows.append(
+            tuple(
+                shown[target]
+                if target in shown
+                else _value(version.field(target), case.fields.get(target), lang)
+                for target, _ in named
+            )
+        )
     return Table(title, columns, tuple(rows))
 
 
