@@ -1,6 +1,7 @@
-"""``samskab cases``: new, list, show, advance, comment, correct, handover, link, unlink, and
-the documents kept with a case."""
+"""``samskab cases``: new, list, show, advance, comment, correct, handover, link, unlink, the
+documents kept with a case, and import and export of many cases as a spreadsheet."""
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from samskab.engine.readmodels import CaseDetail, CaseFilter, to_json
 @click.group()
 def cases() -> None:
     """Cases: new, list, show, advance, comment, correct, handover, link, unlink; attach,
-    documents, document, document-delete."""
+    documents, document, document-delete; import, export."""
 
 
 @cases.command("new")
@@ -163,6 +164,78 @@ def cases_list(
         return
     for row in rows:
         click.echo(render.case_line(row, settings.lang))
+
+
+@cases.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--process", "process_id", required=True, help="The process the cases run.")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Read COLUMN as FIELD (a field id, or title, step, owner, opened, closed, reference); "
+    "COLUMN= leaves it out (repeatable).",
+)
+@click.option("--dry-run", is_flag=True, help="Check every row and say what would be opened; save nothing.")
+@json_option
+@click.pass_obj
+def cases_import(
+    settings: Settings, file: Path, process_id: str, maps: tuple[str, ...], dry_run: bool, as_json: bool
+) -> None:
+    """Open a case for each row of a CSV or XLSX file (admin): the first row names the
+    columns (fields by id or label; Titel, Trin, Ansvarlig, Oprettet, Afsluttet). Every
+    row is checked first and every problem said, with exit status 2 and nothing saved;
+    rows imported before are left as they are. `cases export` writes such a file."""
+    mapping = parse_sets(maps, "--map", "COLUMN=FIELD")
+    found = settings.service().import_cases(file, process_id, mapping, dry_run=dry_run)
+    if as_json:
+        echo_json(to_json(found))
+    else:
+        click.echo(render.import_text(found, settings.lang), err=bool(found.problems_total))
+    if found.problems_total:
+        sys.exit(2)
+
+
+@cases.command("export")
+@click.option("--process", "process_id", required=True, help="The process whose cases to write.")
+@click.option("--open", "open_only", is_flag=True, help="Only the open cases.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(EXPORTS),
+    help="csv or xlsx [default: the suffix of -o].",
+)
+@output_option
+@force_option
+@json_option
+@click.pass_obj
+def cases_export(
+    settings: Settings,
+    process_id: str,
+    open_only: bool,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Write every case of a process as `cases import` reads it back (title, step, owner,
+    dates, a column per field): to move cases to another database, or to edit them in a
+    spreadsheet. --json says what was written to the file."""
+    if as_json and (output is None or str(output) == "-"):
+        raise click.UsageError("--json says what was written to a file: give one with -o FILE")
+    fmt = file_format(fmt, output, EXPORTS, False)
+    if fmt == "text":
+        raise click.UsageError(f"say which format to write: --format {'|'.join(EXPORTS)}")
+    service = settings.service()
+    table = service.import_table(process_id, open_only=open_only)
+    if not write_file(service, service.table_file(table, fmt), output, force, binary=fmt == "xlsx"):
+        return
+    if as_json:
+        echo_json({"written_to": str(output), "format": fmt, "cases": len(table.rows)})
+    else:
+        said = words("Wrote {count} case(s) to {path}", settings.lang, count=len(table.rows), path=output)
+        click.echo(said, err=True)
 
 
 @cases.command("show")

@@ -11,6 +11,9 @@ from samskab.engine.readmodels import (
     DocumentView,
     Erasure,
     FieldBreakdown,
+    ImportedRow,
+    ImportProblem,
+    ImportReport,
     Migration,
     OutboxItem,
     Overview,
@@ -381,3 +384,59 @@ def publish_text(report: PublishReport, lang: str) -> str:
             words("Removed (no longer on the website): {files}", lang, files=", ".join(report.removed))
         )
     return "\n".join(lines)
+
+
+def import_text(found: ImportReport, lang: str) -> str:
+    """What an import did (or, in a dry run, would do), or every problem that stopped it."""
+    lines = [
+        words(
+            "{file} ({kind}): {rows} row(s) for {process}",
+            lang,
+            file=found.file,
+            kind=found.kind.upper(),
+            rows=found.rows,
+            process=found.process_title,
+        )
+    ]
+    for column in found.columns:
+        lines.append(f"  {column.letter:>3} {column.column[:36]:<36} → {column.target_title}")
+    if found.problems_total:
+        for problem in found.problems:
+            lines.append(import_problem(problem, lang))
+        if found.problems_total > len(found.problems):
+            lines.append(
+                words("... and {count} more", lang, count=found.problems_total - len(found.problems))
+            )
+        lines.append(words("{count} problem(s): nothing was imported", lang, count=found.problems_total))
+        return "\n".join(lines)
+    if found.dry_run:
+        lines.append(words("{count} case(s) would be opened", lang, count=found.created))
+    else:
+        lines.append(words("{count} case(s) opened", lang, count=found.created))
+    for step in found.steps:
+        lines.append(f"  {step.count:>7}  {step.title}")
+    lines += [_imported_row(row, lang) for row in found.cases]
+    if found.created > len(found.cases):
+        lines.append("  ...")
+    if found.already:
+        lines.append(
+            words("{count} row(s) were imported before and are left as they are", lang, count=found.already)
+        )
+        lines += [_imported_row(row, lang) for row in found.already_imported]
+    if found.dry_run:
+        lines.append(words("Nothing was saved (--dry-run).", lang))
+    return "\n".join(lines)
+
+
+def import_problem(problem: ImportProblem, lang: str) -> str:
+    where = [words("row {row}", lang, row=problem.row)] if problem.row is not None else []
+    if problem.column:
+        where.append(words("column {column}", lang, column=problem.column))
+    hint = f" ({problem.suggestion})" if problem.suggestion else ""
+    return f"  {', '.join(where) or words('the file', lang)}: {problem.what}{hint}"
+
+
+def _imported_row(row: ImportedRow, lang: str) -> str:
+    case = words("case {case}", lang, case=row.case) if row.case is not None else words("new", lang)
+    due = f"  {words('deadline', lang)} {day(row.next_deadline_day, lang)}" if row.next_deadline_day else ""
+    return f"  {words('row {row}', lang, row=row.row):>10}  {case:<10} {row.title[:32]:<32}  {row.state_title}  ({row.owner}){due}"

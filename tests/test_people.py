@@ -58,6 +58,7 @@ def coordinator_only(samskab, workdir):
         (["outbox", "retry", "1"], "administrator, operations"),
         (["audit", "verify"], "administrator, auditor"),
         (["cases", "document-delete", "1", "1", "--reason", "x", "--yes"], "administrator, data protection"),
+        (["cases", "import", "sager.csv", "--process", "partnerskab"], "administrator"),
     ],
 )
 def test_what_needs_a_role_is_refused_without_it_whatever_the_config(
