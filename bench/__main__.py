@@ -5,8 +5,8 @@ machines drift from run to run. Each measurement runs in its own process, so tha
 peak memory is its own.
 
     python -m bench                  # the full run (about five minutes)
-    python -m bench --cases 20 --peer-cases 5 --scale-cases 2000 --tui-cases 30 --startup-runs 1
-                                     # a tiny run, as the test suite does
+    python -m bench --cases 20 --peer-cases 5 --scale-cases 2000 --tui-cases 30 --startup-runs 1 \
+        --import-rows 50             # a tiny run, as the test suite does
 """
 
 import argparse
@@ -178,6 +178,43 @@ def scale(cases: int, tmp: Path) -> dict:
     return results
 
 
+def importing(rows: int, rounds: int, tmp: Path) -> dict:
+    path = tmp / "partnerskaber.csv"
+    measure("bench.importing", "file", str(path), str(rows))
+    runs: dict[str, list[dict]] = {"engine": [], "sqlite3": []}
+    for number in range(rounds):  # in turn, each side on a new database
+        for side in ("engine", "sqlite3") if number % 2 == 0 else ("sqlite3", "engine"):
+            db = tmp / f"import-{side}-{number}.db"
+            runs[side].append(measure("bench.importing", side, str(path), str(db)))
+    ratios = [
+        ours["import_s"] / base["import_s"]
+        for ours, base in zip(runs["engine"], runs["sqlite3"], strict=True)
+    ]
+    results = {
+        **{
+            side: {
+                "import_s": statistics.median(r["import_s"] for r in measured),
+                "peak_rss_mb": max(r["peak_rss_mb"] for r in measured),
+                "created": measured[0]["created"],
+            }
+            for side, measured in runs.items()
+        },
+        "ratios": ratios,
+        "ratio": statistics.median(ratios),
+    }
+    ours, base = results["engine"], results["sqlite3"]
+    print(f"\nImporting a CSV file of {rows} partnerships (cases import), median of {rounds}")
+    print(
+        f"  samskab {ours['import_s']:8.1f} s   ({ours['import_s'] / rows * 1e6:.0f} µs a row; target 100,000 in < 15 s),"
+        f" peak {ours['peak_rss_mb']:.0f} MB"
+    )
+    print(
+        f"  sqlite3 {base['import_s']:8.1f} s   (the rows stored unchecked), peak {base['peak_rss_mb']:.0f} MB;"
+        f" samskab takes {results['ratio']:.1f}x as long"
+    )
+    return results
+
+
 def startup(runs: int) -> dict:
     figures = json.loads(
         subprocess.run(
@@ -211,6 +248,7 @@ def main(argv: list[str] | None = None) -> dict:
         "--tui-cases", default="10000,100000", help="comma-separated database sizes for the UI's first paint"
     )
     parser.add_argument("--startup-runs", type=int, default=15)
+    parser.add_argument("--import-rows", type=int, default=100_000, help="rows of the file to import")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         results = {
@@ -219,6 +257,7 @@ def main(argv: list[str] | None = None) -> dict:
             "scale": scale(args.scale_cases, Path(tmp)),
             "startup": startup(args.startup_runs),
             "first_paint": first_paint([int(n) for n in args.tui_cases.split(",")], args.rounds, Path(tmp)),
+            "importing": importing(args.import_rows, min(args.rounds, 3), Path(tmp)),
         }
     print(json.dumps(results))
     return results

@@ -18,6 +18,8 @@ def test_every_benchmark_runs_at_a_tiny_size(capsys):
             "30",
             "--startup-runs",
             "1",
+            "--import-rows",
+            "50",
         ]
     )
     for synchronous in ("NORMAL", "FULL"):
@@ -32,5 +34,6 @@ def test_every_benchmark_runs_at_a_tiny_size(capsys):
         "spiffworkflow_s_per_step",
     }
     assert results["startup"]["cases_show_s"] > 0
+    assert results["importing"]["engine"]["created"] == results["importing"]["sqlite3"]["created"] == 50
     out = capsys.readouterr().out
     assert "ratio = engine speed per action" in out and "first painted case list" in out
