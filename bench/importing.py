@@ -17,6 +17,7 @@ memory figure is its own:
 """
 
 import csv
+import itertools
 import json
 import random
 import sqlite3
@@ -100,7 +101,7 @@ def measure_sqlite3(path: str, db: str) -> dict:
         rows = csv.reader(file, delimiter=";")
         headings = next(rows)
         batch: list[list[str]] = []
-        for row in [*rows, None]:
+        for row in itertools.chain(rows, [None]):
             if row is not None:
                 batch.append(row)
                 if len(batch) < BATCH:
