@@ -53,26 +53,30 @@ def advance_engine(path: str, synchronous: str, first: int, count: int) -> float
     return time.perf_counter() - started
 
 
-def _connect(path: str, synchronous: str = "NORMAL") -> sqlite3.Connection:
+def connect(path: str, synchronous: str = "NORMAL") -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute(f"PRAGMA synchronous = {synchronous}")
     return conn
 
 
+SAMSKAB_SHAPED = """
+    CREATE TABLE cases (id INTEGER PRIMARY KEY, title TEXT, process_id TEXT, version INTEGER,
+        definition_sha256 TEXT, state TEXT, fields TEXT, created_at TEXT, updated_at TEXT,
+        closed_at TEXT, revision INTEGER, next_due TEXT, owner TEXT);
+    CREATE TABLE events (id INTEGER PRIMARY KEY, case_id INTEGER REFERENCES cases(id), at TEXT,
+        actor TEXT, kind TEXT, action TEXT, from_state TEXT, to_state TEXT, changes TEXT, note TEXT);
+    CREATE INDEX cases_state ON cases(process_id, state);
+    CREATE INDEX cases_updated ON cases(updated_at);
+    CREATE INDEX events_case ON events(case_id);
+"""
+"""The baselines' tables: cases and events as samskab keeps them (fewer indexes)."""
+
+
 def build_sqlite3(n: int, path: str) -> float:
     """The rows and indexes samskab keeps for the same cases, written by hand."""
-    conn = _connect(path)
-    conn.executescript("""
-        CREATE TABLE cases (id INTEGER PRIMARY KEY, title TEXT, process_id TEXT, version INTEGER,
-            definition_sha256 TEXT, state TEXT, fields TEXT, created_at TEXT, updated_at TEXT,
-            closed_at TEXT, revision INTEGER);
-        CREATE TABLE events (id INTEGER PRIMARY KEY, case_id INTEGER REFERENCES cases(id), at TEXT,
-            actor TEXT, kind TEXT, action TEXT, from_state TEXT, to_state TEXT, changes TEXT, note TEXT);
-        CREATE INDEX cases_state ON cases(process_id, state);
-        CREATE INDEX cases_updated ON cases(updated_at);
-        CREATE INDEX events_case ON events(case_id);
-    """)
+    conn = connect(path)
+    conn.executescript(SAMSKAB_SHAPED)
     started = time.perf_counter()
     for i in range(n):
         conn.execute("BEGIN")
@@ -90,7 +94,7 @@ def build_sqlite3(n: int, path: str) -> float:
 
 
 def advance_sqlite3(path: str, synchronous: str, first: int, count: int) -> float:
-    conn = _connect(path, synchronous)
+    conn = connect(path, synchronous)
     fields = json.dumps(VALUES)
     started = time.perf_counter()
     for case_id in range(first, first + count):

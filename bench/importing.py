@@ -20,7 +20,6 @@ import csv
 import itertools
 import json
 import random
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -80,21 +79,11 @@ def measure_engine(path: str, db: str) -> dict:
 
 
 def measure_sqlite3(path: str, db: str) -> dict:
+    from bench.actions import SAMSKAB_SHAPED, connect
     from samskab.engine.importing import BATCH
 
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.executescript("""
-        CREATE TABLE cases (id INTEGER PRIMARY KEY, title TEXT, process_id TEXT, version INTEGER,
-            definition_sha256 TEXT, state TEXT, fields TEXT, created_at TEXT, updated_at TEXT,
-            closed_at TEXT, revision INTEGER, next_due TEXT, owner TEXT);
-        CREATE TABLE events (id INTEGER PRIMARY KEY, case_id INTEGER REFERENCES cases(id), at TEXT,
-            actor TEXT, kind TEXT, action TEXT, from_state TEXT, to_state TEXT, changes TEXT, note TEXT);
-        CREATE INDEX cases_state ON cases(process_id, state);
-        CREATE INDEX cases_updated ON cases(updated_at);
-        CREATE INDEX events_case ON events(case_id);
-    """)
+    conn = connect(db)
+    conn.executescript(SAMSKAB_SHAPED)
     started = time.perf_counter()
     created, last = 0, 0
     with open(path, encoding="utf-8-sig", newline="") as file:

@@ -1190,7 +1190,7 @@ class Engine:
         """Open a case of ``process_id`` for each row of ``sheet`` (``engine.importing``)
         as ``actor``, who may (the service's to decide); ``dry_run``: only say what would
         be opened, and what is wrong."""
-        from samskab.engine.importing import Import
+        from samskab.engine.importing import Import, Importer
 
         definition = self.registry.latest(process_id)
         assert self.audit_key is not None, "open_engine sets the key"
@@ -1199,12 +1199,8 @@ class Engine:
             definition,
             sheet,
             mapping,
-            actor,
+            Importer(actor, self.register(), self.owner_reasons, self.now(), lang),
             self.audit_key,
-            register=self.register(),
-            owner_reasons=self.owner_reasons,
-            now=self.now(),
-            lang=lang,
             pin=lambda: self.registry.pin(definition),
             after=self._after if self.pm.hook.after_action.get_hookimpls() else None,
         ).run(dry_run=dry_run)

@@ -77,15 +77,15 @@ _ALSO = {OPENED: ("opened",), CLOSED: ("closed", "lukket"), REFERENCE: ("ekstern
 
 def headings(process: Process, lang: str) -> list[tuple[str, str]]:
     """What ``cases export`` writes, (what the column holds, its heading) in ``lang``:
-    title, step, owner, the dates opened and closed, then each field by its label (by its
-    id where another column has the same heading): what :class:`Columns` reads back."""
+    title, step, owner, the dates opened and closed, then each field by its label, or by
+    its id where the label would not read back as that field (:class:`Columns`: another
+    field or column is called so too)."""
+    names = _names(process)
     named = [(target, words(english, lang)) for target, english in COLUMNS.items() if target != REFERENCE]
-    named += [(field.id, field.label.get(lang)) for field in process.fields]
-    taken = Counter(_folded(heading) for _, heading in named)
-    return [
-        (target, heading if taken[_folded(heading)] == 1 or target in COLUMNS else target)
-        for target, heading in named
-    ]
+    for field in process.fields:
+        label = field.label.get(lang)
+        named.append((field.id, label if names.get(_folded(label)) == field.id else field.id))
+    return named
 
 
 def _folded(heading: str) -> str:
@@ -119,7 +119,7 @@ class Columns:
     ) -> "Columns":
         names = _names(process)
         known = set(COLUMNS) | {f.id for f in process.fields}
-        wanted = {_folded(column): target.strip() for column, target in mapping.items()}
+        wanted = {_folded(column): (column, target.strip()) for column, target in mapping.items()}
         headings = tuple(_plain(cell) for cell in cells)
         problems: list[ImportProblem] = []
         targets: list[str | None] = []
@@ -132,7 +132,7 @@ class Columns:
             folded = _folded(heading)
             target: str | None = None
             if folded in wanted:
-                target = wanted.pop(folded) or None
+                target = wanted.pop(folded)[1] or None
                 if target is not None and target not in known:
                     problem(
                         heading,
@@ -165,7 +165,7 @@ class Columns:
             if target is not None:
                 seen[target] = heading
             targets.append(target)
-        for column in wanted:
+        for column, _ in wanted.values():
             problems.append(
                 _problem(
                     None,
@@ -206,20 +206,19 @@ _AMBIGUOUS = "\x00"
 
 
 def _names(process: Process) -> dict[str, str]:
-    """Every heading taken, folded, and what it names (``_AMBIGUOUS``: more than one)."""
-    names: dict[str, str] = {}
-
-    def add(heading: str, target: str) -> None:
-        folded = _folded(heading)
-        names[folded] = target if names.get(folded, target) == target else _AMBIGUOUS
-
-    for target, english in COLUMNS.items():
-        for heading in (target, english, words(english, "da"), *_ALSO.get(target, ())):
-            add(heading, target)
+    """Every heading taken, folded, and what it names (``_AMBIGUOUS``: more than one
+    field). The columns every case has come first: a field called so (labelled "Titel")
+    is named by its other names, as ``headings`` writes it."""
+    names = {
+        _folded(heading): target
+        for target, english in COLUMNS.items()
+        for heading in (target, english, words(english, "da"), *_ALSO.get(target, ()))
+    }
+    fields: dict[str, str] = {}
     for field in process.fields:
-        for heading in (field.id, field.label.da, field.label.get("en")):
-            add(heading, field.id)
-    return names
+        for heading in {_folded(h) for h in (field.id, field.label.da, field.label.get("en"))} - names.keys():
+            fields[heading] = field.id if fields.get(heading, field.id) == field.id else _AMBIGUOUS
+    return names | fields
 
 
 def _suggestion(heading: str, process: Process, lang: str) -> Msg:
@@ -272,26 +271,29 @@ class Row:
     """What the row's key is made from, where there is no reference: what it holds."""
 
 
+@attrs.frozen
+class Importer:
+    """Who imports (the service has decided they may), when, in which language, and who
+    may own a case of a process (the engine's rule, over ``register``)."""
+
+    actor: Actor
+    register: Mapping[str, Person]
+    owner_reasons: Callable[[Process, str], list[str]]
+    now: dt.datetime
+    lang: str
+
+
 class Reader:
     """Reads and checks the rows of one file for one process, as one person imports it."""
 
-    def __init__(
-        self,
-        process: Process,
-        columns: Columns,
-        actor: Actor,
-        register: Mapping[str, Person],
-        owner_reasons: Callable[[Process, str], list[str]],
-        now: dt.datetime,
-        lang: str,
-    ):
+    def __init__(self, process: Process, columns: Columns, importer: Importer):
         self.process = process
         self.columns = columns
-        self.actor = actor
-        self.now = now
-        self.lang = lang
-        self._register = register
-        self._owner_reasons = owner_reasons
+        self.actor = importer.actor
+        self.now = importer.now
+        self.lang = importer.lang
+        self._register = importer.register
+        self._owner_reasons = importer.owner_reasons
         self._fields = [f for f in process.fields if f.id in columns.targets]
         self._steps = _steps(process)
         self._required = {s.id: _required_in(process, s.id) for s in process.states}
@@ -612,23 +614,19 @@ class Import:
         definition: Definition,
         sheet: sheets.Sheet,
         mapping: Mapping[str, str],
-        actor: Actor,
+        importer: Importer,
         key: Key,
         *,
-        register: Mapping[str, Person],
-        owner_reasons: Callable[[Process, str], list[str]],
-        now: dt.datetime,
-        lang: str,
         pin: Callable[[], object],
         after: Callable[[Case, Event], None] | None,
     ):
         self.store = store
         self.process = definition.process
         self.sheet = sheet
-        self.actor = actor
+        self.actor = importer.actor
         self.key = key
-        self.now = now
-        self.lang = lang
+        self.now = importer.now
+        self.lang = lang = importer.lang
         self._sha256 = definition.sha256
         self._pin = pin
         self._after = after
@@ -639,7 +637,7 @@ class Import:
         for number, cells in sheet.rows():
             if not all(sheets.is_empty(cell) for cell in cells):
                 columns = Columns.read(number, cells, self.process, mapping, lang)
-                self.reader = Reader(self.process, columns, actor, register, owner_reasons, now, lang)
+                self.reader = Reader(self.process, columns, importer)
                 self._problems = list(columns.problems)
                 break
         else:

@@ -23,8 +23,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import attrs
-
 from samskab.engine.errors import BadInput, file_problem
 from samskab.engine.export import unguarded
 from samskab.engine.messages import msg
@@ -41,14 +39,16 @@ _WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 _SEPARATORS = (";", ",", "\t")
 
 
-@attrs.frozen
 class Sheet:
-    """A file to read rows from: ``kind`` is ``csv`` or ``xlsx``."""
+    """A file to read rows from, as often as asked: ``kind`` is ``csv`` or ``xlsx``."""
 
-    path: Path
-    kind: str
-    separator: str | None = None
-    """Between a CSV file's values."""
+    def __init__(self, path: Path, kind: str, *, separator: str = ",", workbook_sheet: Any = None):
+        self.path = path
+        self.kind = kind
+        self.separator = separator
+        """Between a CSV file's values."""
+        self._workbook_sheet = workbook_sheet
+        """A workbook's first sheet, read once (python-calamine reads it whole)."""
 
     def rows(self) -> Iterator[tuple[int, list[Cell]]]:
         """(row number, its cells) for every row, the heading's first; cells of a row
@@ -60,7 +60,7 @@ class Sheet:
         number = 0
         try:
             with self.path.open(encoding="utf-8-sig", newline="") as file:
-                reader = csv.reader(file, delimiter=self.separator or ",")
+                reader = csv.reader(file, delimiter=self.separator)
                 for number, cells in enumerate(reader, start=1):
                     yield number, [_csv_cell(c) if c[:1] == "'" or "\r" in c else c for c in cells]
         except UnicodeDecodeError:
@@ -77,7 +77,7 @@ class Sheet:
             raise file_problem(self.path, error) from None
 
     def _workbook_rows(self) -> Iterator[tuple[int, list[Cell]]]:
-        sheet = _first_sheet(self.path)
+        sheet = self._workbook_sheet
         # The reader gives every row from the first, but each from the first column used.
         before: list[Cell] = [""] * (sheet.start or (0, 0))[1]
         for index, cells in enumerate(sheet.iter_rows(), start=1):
@@ -93,8 +93,7 @@ def open_sheet(path: Path) -> Sheet:
     except OSError as error:
         raise file_problem(path, error) from None
     if start.startswith(_WORKBOOKS):
-        _first_sheet(path)  # a damaged workbook is said now, before anything is read
-        return Sheet(path, "xlsx")
+        return Sheet(path, "xlsx", workbook_sheet=_first_sheet(path))
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or not _is_text(start):
         raise BadInput(
             msg("{path} is neither an XLSX workbook nor a CSV file in UTF-8", path=str(path)),
@@ -102,7 +101,7 @@ def open_sheet(path: Path) -> Sheet:
         )
     heading = start.removeprefix(codecs.BOM_UTF8).split(b"\n", 1)[0].decode("utf-8", "replace")
     separator = max(_SEPARATORS, key=heading.count)
-    return Sheet(path, "csv", separator)
+    return Sheet(path, "csv", separator=separator)
 
 
 def _is_text(start: bytes) -> bool:

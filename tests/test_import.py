@@ -147,9 +147,14 @@ def test_columns_by_id_or_label_in_either_language_and_map(samskab, workdir):
         "Lions,partnerskab@lions.dk,trivsel,skal ikke med,10",
         headings="title,Organisation's contact (e-mail),indsatsomraade,Noter,Tilskud i alt",
     )
-    found = json_report(samskab, str(file), "--process", "partnerskab")["problems"]
-    assert [(p["row"], p["column"]) for p in found] == [(1, "Noter"), (1, "Tilskud i alt")]
+    found = json_report(samskab, str(file), "--process", "partnerskab", "--map", "Bemærkning=")["problems"]
+    assert [(p["row"], p["column"]) for p in found] == [
+        (1, "Noter"),
+        (1, "Tilskud i alt"),
+        (None, "Bemærkning"),
+    ]
     assert "leave it out with --map Noter=" in found[0]["suggestion"]
+    assert found[2]["what"] == "--map names a column the file does not have"
     report = imported(
         samskab, str(file), "--process", "partnerskab", "--map", "Noter=", "--map", "tilskud i alt=tilskud"
     )
