@@ -141,6 +141,9 @@ MIGRATIONS = (
 A database is current when it has applied all of them, so one that came after a
 later-numbered one (m010 after m011) is still applied to a database made in between."""
 LATEST = MIGRATIONS[-1]
+_CASES_A_STATEMENT = 500
+"""Cases inserted by one statement (:meth:`SqliteStore._insert_cases`): their values stay
+well under the parameters SQLite takes in one."""
 
 
 class SqliteStore(SqlStore):
@@ -274,10 +277,15 @@ class SqliteStore(SqlStore):
         (last,) = self.conn.execute("SELECT max(coalesce(max(id), 0), 0) FROM cases").fetchone()
         ids = list(range(last + 1, last + 1 + len(rows)))
         columns = list(rows[0])
-        self.conn.executemany(
-            f"INSERT INTO cases (id, {', '.join(columns)}) VALUES (?, {', '.join('?' for _ in columns)})",
-            [(case_id, *row.values()) for case_id, row in zip(ids, rows, strict=True)],
-        )
+        one = f"({', '.join('?' * (len(columns) + 1))})"
+        # Many cases a statement: the search index (cases_search, filled by a trigger)
+        # takes a statement's cases about three times faster than one case a statement.
+        for start in range(0, len(rows), _CASES_A_STATEMENT):
+            some = range(start, min(start + _CASES_A_STATEMENT, len(rows)))
+            self.conn.execute(
+                f"INSERT INTO cases (id, {', '.join(columns)}) VALUES {', '.join([one] * len(some))}",
+                [value for i in some for value in (ids[i], *rows[i].values())],
+            )
         return ids
 
     def _append_first_events(self, events: list[tuple[int, Event]]) -> None:

@@ -116,6 +116,12 @@ def test_a_csv_file_opens_a_case_per_row_each_in_its_step_with_its_history_and_d
     # Six weeks for the signature, counted from the start of the day the case was opened.
     assert [(d["kind"], d["day"]) for d in show(samskab, 3)["deadlines"]] == [("deadline", "2026-12-13")]
     assert samskab("audit", "verify", now=NOW).stdout.startswith("ok: 3 events")
+    # Found and counted as every case is.
+    assert [c["id"] for c in cases(samskab, "--search", "lions club ålholm")] == [1]
+    [partnerships] = [
+        p for p in samskab.json("overview", now=NOW)["processes"] if p["process"] == "partnerskab"
+    ]
+    assert partnerships["active"] == 3
 
 
 def test_importing_sends_no_message_where_opening_a_case_would(samskab, workdir):
