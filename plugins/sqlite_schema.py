@@ -291,6 +291,16 @@ def m012_case_links(db: sqlite_utils.Database) -> None:
     db.table("links").create_index(["other_id", "kind"])
 
 
+@migrations()
+def m014_imported_cases(db: sqlite_utils.Database) -> None:
+    """Cases imported from a file (``samskab cases import``): the event that opens one
+    keeps the key of the row it came from, unique, so a row imported again is found (by
+    this index) instead of opened a second time. (Released after m015: applied after it to
+    a database made before.)"""
+    db.table("events").add_column("imported", str)
+    db.execute("CREATE UNIQUE INDEX events_imported ON events(imported) WHERE imported IS NOT NULL")
+
+
 # Each change of a case's process, step, owner or openness moves one count, so that how
 # many cases there are per process, step and owner is read from a few rows, however many
 # cases there are. The register of people (case -1) is not a case.
@@ -383,12 +393,3 @@ def m015_cost_by_the_page(db: sqlite_utils.Database) -> None:
     )
     for statement in (*_CASE_COUNTS, *_CASE_SEARCH):
         db.execute(statement)
-
-
-@migrations()
-def m014_imported_cases(db: sqlite_utils.Database) -> None:
-    """Cases imported from a file (``samskab cases import``): the event that opens one
-    keeps the key of the row it came from, unique, so a row imported again is found (by
-    this index) instead of opened a second time. (Numbered before m015, released after it.)"""
-    db.table("events").add_column("imported", str)
-    db.execute("CREATE UNIQUE INDEX events_imported ON events(imported) WHERE imported IS NOT NULL")

@@ -134,8 +134,8 @@ MIGRATIONS = (
     "m010_documents",
     "m011_deadline_rules",
     "m012_case_links",
-    "m015_cost_by_the_page",
     "m014_imported_cases",
+    "m015_cost_by_the_page",
 )
 """Every migration in ``plugins.sqlite_schema``, in order; a test keeps the two in step.
 A database is current when it has applied all of them, so one that came after a

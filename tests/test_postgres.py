@@ -81,6 +81,7 @@ def test_a_schema_is_made_only_by_a_command_that_writes(samskab, postgres, postg
         ("p004_documents",),
         ("p005_case_links",),
         ("p008_cost_by_the_page",),
+        ("p007_imported_cases",),
     ]
 
 
