@@ -52,9 +52,10 @@ from samskab.engine.sheets import Cell
 from samskab.engine.store import NewCase, Store
 from samskab.engine.suggest import did_you_mean
 
-BATCH = 2000
-"""Rows written in one transaction: enough that a commit costs little per case, few
-enough that an interrupted import has little to do again."""
+BATCH = 5000
+"""Rows written in one transaction: enough that a commit costs little per case (each page
+of an index it changes is written once for many cases), few enough that another writer
+waits only a moment and an interrupted import has little to do again."""
 SHOWN = 20
 """Cases a report lists one by one (the rest it counts)."""
 MOST_PROBLEMS = 1000

@@ -285,7 +285,7 @@ def test_an_import_stopped_half_way_goes_on_where_it_stopped(samskab, workdir):
     again, it opens the rest, each row once."""
     from samskab.engine.importing import BATCH
 
-    total = 4 * BATCH
+    total = 2 * BATCH + 1
     file = csv_file(workdir / "p.csv", *(f"Partnerskab {i};dialog;;Forening {i};;;" for i in range(total)))
     samskab("cases", "list", now=NOW)  # the database and its key, made
     env = {"SAMSKAB_NOW": NOW, "SAMSKAB_LOAD_PLUGINS": "", "PATH": str(Path(sys.executable).parent)}
