@@ -8,14 +8,15 @@ name), the date it was opened and, for a case that ended, closed, and a referenc
 file's own. ``--map COLUMN=FIELD`` says it where the heading does not (``COLUMN=``: leave
 the column out). ``samskab cases export`` writes exactly these headings (:func:`headings`).
 
-It goes in two passes over the file, neither holding more than a batch of rows:
+It goes in two passes, neither holding more than a batch of rows in memory:
 
-1. Every row is read as opening a case reads what a person typed (``engine.fieldtypes``),
-   and checked (:class:`Reader`): a title, a step the process has, the fields that step
-   needs, an owner who may own such a case, dates not in the future. Every problem of
-   every row is collected (row, column, what, a suggestion); if there is one, nothing is
-   written.
-2. Otherwise the rows are written in batches of :data:`BATCH`, each one transaction
+1. Every row of the file is read as opening a case reads what a person typed
+   (``engine.fieldtypes``), and checked (:class:`Reader`): a title, a step the process
+   has, the fields that step needs, an owner who may own such a case, dates not in the
+   future. Every problem of every row is collected (row, column, what, a suggestion); if
+   there is one, nothing is written. The rows as read wait in a temporary file of the
+   import's own (owner-only, gone when it is closed).
+2. Otherwise those rows are written in batches of :data:`BATCH`, each one transaction
    (``Store.import_cases``): a batch is there whole or not at all. Each case's first event
    says "importeret fra FILE, række N" and who imported it, in the audit chain as every
    event is; its deadlines are planned from the date it was opened. No message is sent (an
@@ -547,7 +548,7 @@ def _typed(field: Field, cell: Cell) -> str:
         return format(_decimal(cell) if field.type == "money" else Decimal(repr(cell)), "f").replace(".", ",")
     if isinstance(cell, dt.datetime) and field.type == "date":
         return cell.date().isoformat()
-    return _plain(cell) if not isinstance(cell, str) else cell
+    return _plain(cell)
 
 
 def _decimal(number: float | int) -> Decimal:
