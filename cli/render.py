@@ -62,8 +62,10 @@ def process_text(view: ProcessView, lang: str) -> str:
             if action.requires:
                 needs = ", ".join(f"{labels.get(f, f)} [{f}]" for f in action.requires)
                 lines.append(f"      {words('requires', lang)}: {needs}")
-            for condition in (*(g.says for g in action.guards), *action.required_when):
-                lines.append(f"      {words('only if', lang)}: {condition}")
+            for rule in action.required_when:
+                lines.append(f"      {words('requires', lang)}: {rule}")
+            for guard in action.guards:
+                lines.append(f"      {words('only if', lang)}: {guard.says}")
             if action.note_required:
                 lines.append(f"      {words('a note (the reason) is required', lang)}")
             lines += [f"      {opening.words}" for opening in action.opens]

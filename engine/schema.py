@@ -50,10 +50,8 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         schema = dict(_type_schema(hints[attribute.name], defs))
         if "doc" in attribute.metadata:
             schema["description"] = attribute.metadata["doc"]
-        if "enum" in attribute.metadata and schema.get("type") == "array":
-            schema["items"] = {**schema.get("items", {}), "enum": list(attribute.metadata["enum"])}
-        elif "enum" in attribute.metadata:
-            schema["enum"] = list(attribute.metadata["enum"])
+        if "enum" in attribute.metadata:
+            schema = _only(schema, list(attribute.metadata["enum"]))
         properties[name] = schema
         if attribute.default is attrs.NOTHING:
             required.append(name)
@@ -63,6 +61,16 @@ def _class_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
         "required": required,
         "additionalProperties": False,
     }
+
+
+def _only(schema: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
+    """``schema`` taking only ``allowed`` values: a value itself, or each item of a list
+    (``external_sees = "note"`` or ``["note", "fields"]``)."""
+    if "anyOf" in schema:
+        return {**schema, "anyOf": [_only(option, allowed) for option in schema["anyOf"]]}
+    if schema.get("type") == "array":
+        return {**schema, "items": {**schema.get("items", {}), "enum": allowed}}
+    return {**schema, "enum": allowed}
 
 
 def process_schema() -> dict[str, Any]:

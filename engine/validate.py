@@ -17,6 +17,7 @@ from samskab.engine.definition import (
     FIELD_TYPES,
     LEVELS,
     NOTIFY_ON,
+    Action,
     DayOfYear,
     Deadline,
     Field,
@@ -276,7 +277,7 @@ def _check_deadline_dates(process: Process) -> list[Finding]:
         for i, action in enumerate(process.actions):
             if (
                 state.id in action.targets
-                and date_field not in action.required()
+                and date_field not in _required_into(action, state.id)
                 and (any(source != state.id for source in action.from_))
             ):
                 found.append(
@@ -288,6 +289,24 @@ def _check_deadline_dates(process: Process) -> list[Finding]:
                     )
                 )
     return found
+
+
+def _required_into(action: Action, state_id: str) -> set[str]:
+    """The fields ``action`` requires whenever it leads to ``state_id``: those it always
+    requires, and those it requires while its choice (``to_by``) is an option leading
+    there, for every such option (an informal hearing's meeting date)."""
+    required = set(action.required())
+    if action.to_by is None:
+        return required
+    options = {value for value, target in action.to_by.states.items() if target == state_id}
+    by_option: dict[str, set[str]] = {}
+    for rule in action.requires_when:
+        when = rule.when
+        if when.name == "equals" and when.field == action.to_by.field and when.value in options:
+            by_option.setdefault(str(when.value), set()).update(rule.fields)
+    if options and set(by_option) == options:
+        required |= set.intersection(*by_option.values())
+    return required
 
 
 _OFFSETS = ("after", "before", "after_working_days", "before_working_days")

@@ -154,7 +154,7 @@ def test_a_guard_compares_two_fields(samskab, pulje):
 def test_conditions_are_shown_in_words(samskab, pulje):
     text = samskab("--lang", "da", "processes", "show", "pulje").stdout
     assert "kun hvis: Bevilget beløb er højst Ansøgt beløb" in text
-    assert "kun hvis: Bevilget beløb, når Støtte er Tilskud" in text
+    assert "kræver: Bevilget beløb, når Støtte er Tilskud" in text
     guard = samskab.json("processes", "show", "pulje")["actions"][0]["guards"][0]
     assert guard == {
         "name": "at_most",

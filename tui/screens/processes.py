@@ -92,10 +92,11 @@ class ProcessesScreen(DataScreen):
                 leaf = (
                     f"→ {escape(action.title)}  ⇒ {escape(action.to_title)}  [dim]({escape(action.who)})[/]"
                 )
-                if action.requires:
-                    needs = ", ".join(labels.get(f, f) for f in action.requires)
-                    leaf += f"  [dim]{w('requires')}: {escape(needs)}[/]"
-                conditions = [g.says for g in action.guards] + list(action.required_when)
+                needs = [", ".join(labels.get(f, f) for f in action.requires)] if action.requires else []
+                needs += action.required_when
+                if needs:
+                    leaf += f"  [dim]{w('requires')}: {escape('; '.join(needs))}[/]"
+                conditions = [g.says for g in action.guards]
                 if conditions:
                     leaf += f"  [dim]{w('only if')}: {escape('; '.join(conditions))}[/]"
                 node.add_leaf(leaf)
