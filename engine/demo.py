@@ -5,8 +5,9 @@ them with its clock set back, so the history, deadlines and reminders are exactl
 what a municipality would have after working this way. Some cases are overdue. The
 coordinators (mette, jonas, sara, lise, karin, ida) each own the cases they opened, or
 were handed, so "mine" is a part of the list for each of them. The standing local
-forums have their dialogues as sub-cases, and a renewed partnership its renewal as a
-linked case (the last scripts, so the other cases keep their numbers).
+forums have their dialogues as sub-cases, a question to the Advisory Board its local
+translations, a participatory budget its proposals, and a renewed partnership its
+renewal as a linked case (the last scripts, so the other cases keep their numbers).
 """
 
 import datetime as dt
@@ -292,7 +293,7 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
                 150,
                 "afslut",
                 "borgmester",
-                {"evaluering": "Få deltagere det sidste år."},
+                {"evaluering": "Få deltagere det sidste år.", "timer_brugt": "120"},
                 "Klubben har ikke længere frivillige nok.",
             ),
         ),
@@ -301,7 +302,7 @@ def partnerskab(today: dt.date) -> Iterator[Script]:
 
 def omstillingsgruppe(today: dt.date) -> Iterator[Script]:
     members = {
-        "antal_foraeldre": "8",
+        "antal_brugere": "8",
         "antal_frivillige": "5",
         "antal_medarbejdere": "8",
         "antal_politikere": "4",
@@ -526,27 +527,15 @@ def advisory_board(today: dt.date) -> Iterator[Script]:
             "spoergsmaal": "Hvordan favner fællesskaberne nye borgere?",
         },
         (
-            Step(140, "saet_paa_dagsorden", "karin", {"moede_dato": _date(120, today)}),
+            Step(140, "saet_paa_dagsorden", "karin", {"moede_dato": _date(8, today)}),
             Step(
-                120,
+                8,
                 "registrer_droeftelse",
                 "karin",
                 {
                     "konklusioner": "Start i de eksisterende foreninger.",
                     "ideer": "Velkomstambassadører; åbne træninger.",
                 },
-            ),
-            Step(
-                110,
-                "send_videre",
-                "karin",
-                {"modtagere": "Lokalrådene, Frivilligcenter Odense", "sendt_dato": _date(110, today)},
-            ),
-            Step(
-                80,
-                "modtag_tilbagemelding",
-                "karin",
-                {"tilbagemelding": "Lokalrådet i Vollsmose vil prøve idéen."},
             ),
         ),
     )
@@ -733,17 +722,17 @@ def borgerbudget(today: dt.date) -> Iterator[Script]:
                 145,
                 "send_til_afstemning",
                 "jonas",
-                {
-                    "vurdering": "12 af 40 forslag kan gennemføres",
-                    "antal_egnede": "12",
-                    "afstemningsfrist": _date(110, today),
-                },
+                {"antal_egnede": "12", "afstemningsfrist": _date(110, today)},
             ),
             Step(
                 105,
                 "offentliggoer_resultat",
                 "jonas",
-                {"antal_stemmer": "2.314", "valgte_forslag": "Bænke i parken; legeplads; byhave"},
+                {
+                    "antal_stemmer": "2.314",
+                    "valgte_forslag": "Bænke i parken; legeplads; byhave",
+                    "stille_borgere": "nej",
+                },
             ),
         ),
     )
@@ -797,7 +786,7 @@ def ungepulje(today: dt.date) -> Iterator[Script]:
                 40,
                 "afslaa",
                 "ungebyraad",
-                {"moede_dato": _date(40, today)},
+                {"moede_dato": _date(40, today), "afslagsgrund": "beloeb"},
                 "Beløbet er over halvdelen af puljen; søg gerne igen med en mindre tur.",
             ),
         ),
@@ -816,7 +805,12 @@ def hoering(today: dt.date) -> Iterator[Script]:
                 28,
                 "send_i_hoering",
                 "karin",
-                {"hoeringsmateriale": "https://www.example.dk/hoeringer/medborgerskabspolitik-2027"},
+                {
+                    "hoeringsform": "formel",
+                    "hoeringsmateriale": "https://www.example.dk/hoeringer/medborgerskabspolitik-2027",
+                    "hoer_ungebyraadet": "ja",
+                    "ungebyraad_email": "ungebyraadet@example.dk",
+                },
                 attach=(
                     Attachment(
                         "Medborgerskabspolitik 2027, høringsudkast.pdf",
@@ -825,7 +819,12 @@ def hoering(today: dt.date) -> Iterator[Script]:
                 ),
             ),
             Step(20, "registrer_svar", "karin", {"seneste_svar": "Handicaprådet: tilgængelighed mangler"}),
-            Step(10, "registrer_svar", "karin", {"seneste_svar": "Ungebyrådet: flere unge i udvalgene"}),
+            Step(
+                10,
+                "ungebyraadet_svarer",
+                "ungebyraad",
+                {"ungebyraad_svar": "Flere unge i de politiske udvalg; møder efter skoletid."},
+            ),
         ),
     )
     yield Script(
@@ -839,13 +838,23 @@ def hoering(today: dt.date) -> Iterator[Script]:
                 118,
                 "send_i_hoering",
                 "karin",
-                {"hoeringsmateriale": "https://www.example.dk/hoeringer/frivillighedspolitik"},
+                {
+                    "hoeringsform": "formel",
+                    "hoeringsmateriale": "https://www.example.dk/hoeringer/frivillighedspolitik",
+                    "hoer_ungebyraadet": "nej",
+                },
             ),
             Step(
                 60,
                 "indstil",
                 "karin",
-                {"hvidbog": "23 svar; 5 ændringer", "aendringer": "Nyt afsnit om unge frivillige"},
+                {
+                    "hvidbog": "23 svar; 5 ændringer",
+                    "aendringer": "Nyt afsnit om unge frivillige",
+                    "stille_borgere": "nej",
+                    "timer_brugt": "45",
+                    "udgifter": "3.500",
+                },
                 attach=(
                     Attachment(
                         "Hvidbog om frivillighedspolitikken.pdf",
@@ -859,7 +868,24 @@ def hoering(today: dt.date) -> Iterator[Script]:
         ),
     )
     yield Script(
-        "hoering", "Politik for borgerinddragelse", 8, "karin", {"dokument": "Borgerinddragelsespolitik"}
+        "hoering",
+        "Politik for borgerinddragelse",
+        8,
+        "karin",
+        {"dokument": "Borgerinddragelsespolitik", "hoeringsparter": "Borgere, foreninger og medarbejdere"},
+        (
+            Step(
+                6,
+                "send_i_hoering",
+                "karin",
+                {
+                    "hoeringsform": "uformel",
+                    "dialogmoede_dato": _date(-5, today),
+                    "hoer_ungebyraadet": "ja",
+                    "ungebyraad_email": "ungebyraadet@example.dk",
+                },
+            ),
+        ),
     )
 
 
@@ -917,8 +943,9 @@ def frivillig(today: dt.date) -> Iterator[Script]:
 
 
 def linked(today: dt.date) -> Iterator[Script]:
-    """Cases that open others: a partnership renewed by a new, linked agreement, and
-    the standing local forums with their dialogues as sub-cases."""
+    """Cases that open others: a partnership renewed by a new, linked agreement, the
+    standing local forums with their dialogues as sub-cases, a question to the Advisory
+    Board with its local translations and a participatory budget with its proposals."""
     yield Script(
         "partnerskab",
         "Ungdomsklubben: natcafé for unge",
@@ -955,7 +982,10 @@ def linked(today: dt.date) -> Iterator[Script]:
                 80,
                 "forny",
                 "borgmester",
-                {"evaluering": "Natcaféen bruges af 40 unge om ugen; begge parter vil fortsætte."},
+                {
+                    "evaluering": "Natcaféen bruges af 40 unge om ugen; begge parter vil fortsætte.",
+                    "timer_brugt": "310",
+                },
                 "Ny aftale med flere aftener.",
             ),
             Opened(
@@ -1020,6 +1050,107 @@ def linked(today: dt.date) -> Iterator[Script]:
             dialogue(700, "busforbindelse", "Bussen til Holbæk kører for sjældent"),
             Opened(1, Step(690, "afvis", "lise", note="Busplanen er regionens.")),
             Step(200, "nedlaeg", "lise", note="Lagt sammen med Lokalforum Tølløse."),
+        ),
+    )
+
+    def translation(days: int, association: str, email: str) -> Step:
+        return Step(days, "send_til_forening", "karin", {"forening": association, "forening_email": email})
+
+    yield Script(
+        "advisory_board",
+        "Fællesskaber der favner de ensomme",
+        130,
+        "karin",
+        {
+            "forvaltning": "Ældre- og Handicapforvaltningen",
+            "forvaltning_email": "aeldre@example.dk",
+            "spoergsmaal": "Hvordan kan foreningerne favne borgere, der er ensomme?",
+        },
+        (
+            Step(125, "saet_paa_dagsorden", "karin", {"moede_dato": _date(80, today)}),
+            Step(
+                80,
+                "registrer_droeftelse",
+                "karin",
+                {
+                    "konklusioner": "Ensomme kommer sjældent af sig selv; de skal inviteres af nogen, de kender.",
+                    "ideer": "Besøgsvenner, der tager med til foreningen første gang; åbne fællesspisninger.",
+                },
+            ),
+            translation(75, "Vollsmose Lokalråd", "vollsmose@example.dk"),
+            translation(75, "Frivilligcenter Odense", "frivilligcenter@example.dk"),
+            translation(74, "Dalum Idrætsforening", "dalum@example.dk"),
+            Opened(
+                1,
+                Step(
+                    40,
+                    "meld_tilbage",
+                    "karin",
+                    {
+                        "tilbagemelding": "Fællesspisning hver anden torsdag i beboerhuset; 30 deltagere.",
+                        "udbytte": "ny_aktivitet",
+                        "nye_borgere": "ja",
+                    },
+                ),
+            ),
+            Opened(
+                2,
+                Step(
+                    30,
+                    "meld_tilbage",
+                    "karin",
+                    {
+                        "tilbagemelding": "Besøgsvennerne tager med til aktiviteterne første gang.",
+                        "udbytte": "aendret",
+                        "nye_borgere": "ja",
+                    },
+                ),
+            ),
+        ),
+    )
+
+    def proposal(days: int, title: str, text: str, by: str, price: str) -> Step:
+        return Step(
+            days,
+            "registrer_forslag",
+            "jonas",
+            {"forslag_titel": title, "forslag": text, "forslagsstiller": by, "anslaaet_pris": price},
+        )
+
+    def reviewed(which: int, days: int, review: str, price: str) -> Opened:
+        return Opened(which, Step(days, "egnet", "jonas", {"vurdering": review, "pris": price}))
+
+    yield Script(
+        "borgerbudget",
+        "Borgerbudget Vestbyen 2026",
+        70,
+        "jonas",
+        {
+            "omraade": "Vestbyen",
+            "pulje": "300.000",
+            "forslagsfrist": _date(20, today),
+            "inklusion": "Forslag indsamlet på skolen, i moskéen og ved fællesspisningen",
+        },
+        (
+            proposal(60, "Legeplads ved søen", "En naturlegeplads ved søen", "Forældrerådet", "180.000"),
+            proposal(50, "Bænke langs stien", "Ti bænke langs stien til centret", "Seniorklubben", "40.000"),
+            proposal(40, "Kunstgræsbane", "En kunstgræsbane ved skolen", "Vestbyen IF", "1.200.000"),
+            proposal(25, "Byhave ved biblioteket", "Højbede, som alle må passe", "Nabo-netværket", "25.000"),
+            reviewed(1, 15, "Kan laves inden for puljen; placeres væk fra søbredden.", "170.000"),
+            reviewed(2, 14, "Kan gennemføres; Park og Vej sætter bænkene op.", "45.000"),
+            Opened(
+                3,
+                Step(
+                    12,
+                    "afvis",
+                    "jonas",
+                    {
+                        "afslagsgrund": "pris",
+                        "vurdering": "En kunstgræsbane koster fire gange puljen; søg gerne Idrætspuljen.",
+                        "pris": "1.200.000",
+                    },
+                ),
+            ),
         ),
     )
 

@@ -462,6 +462,10 @@ def test_a_database_from_before_several_deadlines_per_step_keeps_running(samskab
         "send_i_hoering",
         "--set",
         "hoeringsparter=Alle",
+        "--set",
+        "hoeringsform=formel",
+        "--set",
+        "hoer_ungebyraadet=nej",
         now="2026-02-02T10:00",
     )
     with sqlite3.connect(workdir / "samskab.db") as conn:  # as a samskab from before left it

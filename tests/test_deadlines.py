@@ -189,6 +189,10 @@ def test_a_case_that_fails_in_tick_is_recorded_and_tick_goes_on(samskab, registe
             "send_i_hoering",
             "--set",
             "hoeringsparter=Alle",
+            "--set",
+            "hoeringsform=formel",
+            "--set",
+            "hoer_ungebyraadet=nej",
             now="2026-02-02",
         )
     said = samskab("tick", now="2026-03-16T08:00").stdout

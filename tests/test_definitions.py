@@ -67,9 +67,9 @@ def test_guard_naming_python_code_is_refused(samskab, workdir):
 
 
 def test_wrong_types_and_toml_syntax(samskab, workdir):
-    path, _ = write_broken(workdir, [("version = 4", 'version = "4"'), ("final = true", "final = 1")])
+    path, _ = write_broken(workdir, [("version = 5", 'version = "5"'), ("final = true", "final = 1")])
     err = samskab("processes", "check", str(path), exit=2).stderr
-    assert "version: expected a whole number, got the text '4'" in err
+    assert "version: expected a whole number, got the text '5'" in err
     assert "final: expected true or false, got the number 1" in err
     (workdir / "syntax.toml").write_text('id = "x"\nversion = \n')
     err = samskab("processes", "check", "syntax.toml", exit=2).stderr
@@ -80,7 +80,7 @@ def test_two_files_claiming_the_same_id_and_version(samskab, workdir):
     for name in ("a.toml", "b.toml"):
         (workdir / name).write_text((PROCESSES / "partnerskab.toml").read_text(encoding="utf-8"))
     err = samskab("processes", "check", "a.toml", "b.toml", exit=2).stderr
-    assert "b.toml:8: id: process `partnerskab` version 4 is also defined in a.toml" in err
+    assert "b.toml:8: id: process `partnerskab` version 5 is also defined in a.toml" in err
 
 
 def test_builtin_processes_pass_the_check(samskab):
@@ -139,8 +139,8 @@ def test_show_prints_steps_actions_roles_and_deadlines(samskab):
 
 def test_processes_list(samskab):
     rows = {row["id"]: row for row in samskab.json("processes", "list")}
-    assert len(rows) == 10
-    assert {"version": 4, "level": "lokalsamfund"}.items() <= rows["partnerskab"].items()
+    assert len(rows) == 12
+    assert {"version": 5, "level": "lokalsamfund"}.items() <= rows["partnerskab"].items()
 
 
 def test_the_library_page_says_every_field_type():

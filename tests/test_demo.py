@@ -47,4 +47,4 @@ def test_demo_is_built_all_or_nothing(samskab, workdir, register_plugin):
     assert sorted(p.name for p in workdir.iterdir()) == []
     veto.vetoing = False
     samskab("demo", now="2026-11-23T08:00")
-    assert len(samskab.json("cases", "list", "--all")) == 56
+    assert len(samskab.json("cases", "list", "--all")) == 65

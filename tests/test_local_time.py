@@ -64,7 +64,15 @@ def test_a_date_deadline_runs_to_the_end_of_its_local_day(samskab, last_day, sti
 )
 def test_a_timed_deadline_keeps_its_local_hour_across_summer_time(samskab, sent, closes_at):
     number = new(samskab, "hoering", "dokument=Politik", now=sent)
-    advance(samskab, number, "send_i_hoering", "hoeringsparter=Alle", now=sent)
+    advance(
+        samskab,
+        number,
+        "send_i_hoering",
+        "hoeringsparter=Alle",
+        "hoeringsform=formel",
+        "hoer_ungebyraadet=nej",
+        now=sent,
+    )
     before = closes_at.replace("10:00", "09:59")
     assert samskab.json("tick", now=before)["actions"] == []
     assert [e["action"] for e in samskab.json("tick", now=closes_at)["actions"]] == ["luk_hoering"]

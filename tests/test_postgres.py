@@ -21,6 +21,8 @@ from samskab.tui.screens.cases import CasesScreen
 
 PM = make_plugin_manager(load_entrypoints=False)
 SETUP = Actor("setup", None)
+HEARING = {"hoeringsparter": "Alle", "hoeringsform": "formel", "hoer_ungebyraadet": False}
+"""What sends a hearing into its six weeks, which close by themselves."""
 
 
 def engine_on(url):
@@ -53,7 +55,19 @@ def test_the_command_line_end_to_end(samskab, postgres_url, workdir):
     shown = samskab.json(*db, "cases", "show", str(case["id"]))
     assert shown["state"] == "aftaleudkast" and shown["revision"] == 2
     hearing = samskab.json(*db, "cases", "new", "hoering", "--title", "Politik", "--set", "dokument=Politik")
-    samskab(*db, "cases", "advance", str(hearing["id"]), "send_i_hoering", "--set", "hoeringsparter=Alle")
+    samskab(
+        *db,
+        "cases",
+        "advance",
+        str(hearing["id"]),
+        "send_i_hoering",
+        "--set",
+        "hoeringsparter=Alle",
+        "--set",
+        "hoeringsform=formel",
+        "--set",
+        "hoer_ungebyraadet=nej",
+    )
     tick = samskab.json(*db, "tick", now="2027-06-01")
     assert [(e["case"], e["action"]) for e in tick["actions"]] == [(hearing["id"], "luk_hoering")]
     assert samskab.json(*db, "audit", "verify")["broken"] is None
@@ -324,7 +338,7 @@ def test_writers_of_different_cases_never_wait_for_each_other(postgres_url):
     setup = engine_on(postgres_url)
     cases = [setup.new_case("hoering", f"Politik {i}", {"dokument": "Politik"}, SETUP).id for i in range(4)]
     for case_id in cases:
-        setup.advance(case_id, "send_i_hoering", {"hoeringsparter": "Alle"}, actor=SETUP)
+        setup.advance(case_id, "send_i_hoering", HEARING, actor=SETUP)
     start = threading.Barrier(len(cases))
     failures: list[Exception] = []
 
@@ -354,7 +368,7 @@ def test_writers_of_different_cases_never_wait_for_each_other(postgres_url):
 def test_two_writers_of_one_case_at_once_one_wins(postgres_url):
     setup = engine_on(postgres_url)
     case = setup.new_case("hoering", "Politik", {"dokument": "Politik"}, SETUP)
-    setup.advance(case.id, "send_i_hoering", {"hoeringsparter": "Alle"}, actor=SETUP)
+    setup.advance(case.id, "send_i_hoering", HEARING, actor=SETUP)
     seen = setup.case(case.id).revision
     start = threading.Barrier(2)
     outcomes: list[str] = []
@@ -391,7 +405,7 @@ def test_processes_racing_on_the_same_cases_lose_nothing(postgres_url, workdir):
     setup = engine_on(postgres_url)
     for i in range(3):
         case = setup.new_case("hoering", f"Politik {i}", {"dokument": "Politik"}, SETUP)
-        setup.advance(case.id, "send_i_hoering", {"hoeringsparter": "Alle"}, actor=SETUP)
+        setup.advance(case.id, "send_i_hoering", HEARING, actor=SETUP)
     import json
     import time
 
@@ -418,7 +432,7 @@ def test_audit_verify_while_others_write_finds_nothing_broken(postgres_url):
 
     setup = engine_on(postgres_url)
     case = setup.new_case("hoering", "Politik", {"dokument": "Politik"}, SETUP)
-    setup.advance(case.id, "send_i_hoering", {"hoeringsparter": "Alle"}, actor=SETUP)
+    setup.advance(case.id, "send_i_hoering", HEARING, actor=SETUP)
     done = threading.Event()
 
     def coordinator() -> None:

@@ -1,14 +1,15 @@
-"""The ten built-in processes, walked through the command line path by path.
+"""The twelve built-in processes, walked through the command line path by path.
 
-For every action of every process there is a walk from the initial step, through that
-action, to a final step. Before each action the walk first tries it without its
-required fields and note, and must be refused; a step whose deadline takes an action
-by itself is also walked by `samskab tick` on a clock past the deadline. An action
-that waits for the case's sub-cases is refused while they are open; each is then walked
-to an end of its own.
+For every action of every process, and every step a choice lets it lead to, there is a
+walk from the initial step, through that action, to a final step. Before each action the
+walk first tries it without its required fields and note, and must be refused; a step
+whose deadline takes an action by itself is also walked by `samskab tick` on a clock past
+the deadline. An action that waits for the case's sub-cases is refused while they are
+open; each is then walked to an end of its own.
 """
 
 import datetime as dt
+import tomllib
 from collections import deque
 
 import pytest
@@ -18,24 +19,38 @@ PROCESS_IDS = sorted(path.stem for path in PROCESSES.glob("*.toml"))
 START = dt.datetime(2026, 1, 5, 9, 0)
 
 
-def test_the_library_holds_the_ten_processes():
+def test_the_library_holds_its_twelve_processes():
     assert PROCESS_IDS == [
         "advisory_board",
         "borgerbudget",
         "borgerinitiativ",
+        "budgetforslag",
         "forum",
         "frivillig",
         "hoering",
         "lokalforum",
         "omstillingsgruppe",
+        "oversaettelse",
         "partnerskab",
         "ungepulje",
     ]
 
 
 def moves(process):
-    """(action, from, to) for every way out of every state."""
-    return [(a, source, a["to"]) for a in process["actions"] for source in a["from"]]
+    """(action, from, to) for every way out of every state: one per step an action may
+    lead to (a choice picks among several)."""
+    return [(a, source, to) for a in process["actions"] for source in a["from"] for to in a["targets"]]
+
+
+def choosing(process_id: str, action_id: str, target: str) -> dict[str, str]:
+    """The option of the choice that makes ``action_id`` lead to ``target`` (its
+    ``to_by``, as the process file says it), or nothing for an action with one step."""
+    text = (PROCESSES / f"{process_id}.toml").read_text(encoding="utf-8")
+    action = next(a for a in tomllib.loads(text)["actions"] if a["id"] == action_id)
+    if "to_by" not in action:
+        return {}
+    option = next(o for o, to in action["to_by"]["states"].items() if to == target)
+    return {action["to_by"]["field"]: option}
 
 
 def shortest(process, start, goal):
@@ -115,8 +130,10 @@ class Walker:
             "choice": (field.get("options") or [{"id": ""}])[0]["id"],
         }[field["type"]]
 
-    def sets(self, action: dict) -> list[str]:
-        return [a for f in action["fields"] for a in ("--set", f"{f}={self.value(f, action)}")]
+    def sets(self, action: dict, target: str | None = None) -> list[str]:
+        chosen = choosing(self.process["id"], action["id"], target) if target else {}
+        values = {f: self.value(f, action) for f in action["fields"]} | chosen
+        return [a for f, value in values.items() for a in ("--set", f"{f}={value}")]
 
     def take(self, action: dict, target: str) -> None:
         self.now += dt.timedelta(days=1)
@@ -128,7 +145,7 @@ class Walker:
             assert "cannot take" in refused.stderr
         note = ["--note", "Begrundelse"] if action["note_required"] else []
         self.case = self.samskab.json(
-            "cases", "advance", self.number, action["id"], *self.sets(action), *note, now=self.stamp()
+            "cases", "advance", self.number, action["id"], *self.sets(action, target), *note, now=self.stamp()
         )
         assert self.case["state"] == target
 

@@ -19,7 +19,15 @@ def overdue_ids(samskab, now):
 
 def test_hoering_runs_six_weeks_and_closes_by_itself(samskab):
     number = new(samskab, "hoering", "dokument=Medborgerskabspolitik", now="2026-02-01")
-    advance(samskab, number, "send_i_hoering", "hoeringsparter=Lokalfora", now="2026-02-02")
+    advance(
+        samskab,
+        number,
+        "send_i_hoering",
+        "hoeringsparter=Lokalfora",
+        "hoeringsform=formel",
+        "hoer_ungebyraadet=nej",
+        now="2026-02-02",
+    )
     advance(samskab, number, "registrer_svar", "seneste_svar=Handicaprådet", now="2026-02-10")
     case = advance(samskab, number, "registrer_svar", "seneste_svar=Ungebyrådet", now="2026-02-11")
     assert case["fields"]["antal_svar"] == 2
@@ -120,7 +128,7 @@ def test_omstillingsgruppe_meets_four_times_before_its_proposal(samskab):
         samskab,
         number,
         "start_moeder",
-        "antal_foraeldre=8",
+        "antal_brugere=8",
         "antal_frivillige=5",
         "antal_medarbejdere=8",
         "antal_politikere=4",

@@ -25,7 +25,12 @@ def test_two_processes_racing_on_the_same_cases(workdir):
     engine = engine_on(db)
     for i in range(4):
         case = engine.new_case("hoering", f"Politik {i}", {"dokument": "Politik"}, Actor("setup", None))
-        engine.advance(case.id, "send_i_hoering", {"hoeringsparter": "Alle"}, actor=Actor("setup", None))
+        engine.advance(
+            case.id,
+            "send_i_hoering",
+            {"hoeringsparter": "Alle", "hoeringsform": "formel", "hoer_ungebyraadet": False},
+            actor=Actor("setup", None),
+        )
     start_at = str(time.time() + 2)
     workers = [
         subprocess.Popen(

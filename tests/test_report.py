@@ -128,9 +128,10 @@ def test_report_as_text_in_danish(samskab):
 
 def test_what_a_process_does_not_record_is_said(samskab):
     samskab("demo", now=NOW)
-    volunteers = process(samskab.json("report", now=NOW), "frivillig")
-    assert volunteers["missing"] == ["amounts of money", "hours or other numbers"]
-    ended = next(o for o in volunteers["outcomes"] if o["state"] == "stoppet")
+    report = samskab.json("report", now=NOW)
+    assert process(report, "oversaettelse")["missing"] == ["amounts of money", "hours or other numbers"]
+    assert process(report, "frivillig")["missing"] == []
+    ended = next(o for o in process(report, "frivillig")["outcomes"] if o["state"] == "stoppet")
     assert ended["notes_only"] is True
 
 

@@ -157,7 +157,9 @@ async def test_6_cases_that_reached_quiet_citizens(engine):
 async def test_dashboard_fits_80_columns_and_says_what_is_not_recorded(engine):
     async with app_for(engine).run_test(size=(80, 24)) as pilot:
         table = await dashboard(pilot)
-        assert ("", "Registreres ikke: pengebeløb, timer eller andre tal") in section(table, "Frivillig")
+        assert ("", "Registreres ikke: pengebeløb, timer eller andre tal") in section(
+            table, "Lokal oversættelse"
+        )
         assert table.columns[table.coordinate_to_cell_key((0, 0)).column_key].get_render_width(table) <= 20
 
 
