@@ -362,7 +362,7 @@ def test_every_json_answer_has_one_shape_errors_too(samskab):
 
 
 def test_json_from_commands_that_change_something(samskab, workdir):
-    assert samskab.json("processes", "check") == {"checked": 10, "problems": []}
+    assert samskab.json("processes", "check") == {"checked": 12, "problems": []}
     copied = samskab.json("processes", "copy", "partnerskab", "lokal", "--to", "mine")
     assert copied["path"].endswith("lokal.toml") and (workdir / "mine" / "lokal.toml").exists()
     samskab("people", "add", "anna", "--role", "koordinator")

@@ -181,6 +181,23 @@ def test_a_guard_value_that_can_never_fit_its_field_is_found_by_check(samskab, w
     assert f"mit.toml:{line}:" in result.stderr
 
 
+def test_a_condition_that_can_never_hold_is_found_with_a_suggestion(samskab, workdir):
+    """`equals = "ja"` on a yes/no field would never hold: the check says where, and how
+    to write it; so for the condition of a field required only sometimes."""
+    text = (
+        (PROCESSES / "frivillig.toml").read_text(encoding="utf-8").replace('id = "frivillig"', 'id = "mit"')
+    )
+    old = 'guards = [{ name = "changed", field = "startdato" }]'
+    when = 'requires_when = [{ fields = ["telefon"], when = { name = "equals", field = "boerneattest", value = "ja" } }]'
+    (workdir / "mit.toml").write_text(text.replace(old, f"{old}\n{when}"), encoding="utf-8")
+    result = samskab("processes", "check", str(workdir / "mit.toml"), exit=2)
+    line = text.splitlines().index(old) + 2
+    assert (
+        f"mit.toml:{line}: actions[4].requires_when[0].when.value: "
+        "`'ja'` does not fit the yesno field `boerneattest` (write true or false)"
+    ) in result.stderr
+
+
 @pytest.mark.parametrize(
     "text, said",
     [

@@ -73,7 +73,7 @@ def test_hook_create_store(samskab, register_plugin, workdir):
     samskab("--db", "elsewhere:demo", "demo", now="2026-11-23T08:00")
     samskab("--db", "elsewhere:demo", "demo", now="2026-11-23T08:00")  # there already: kept
     assert created == ["elsewhere:demo"]
-    assert len(samskab.json("--db", "elsewhere:demo", "cases", "list", "--all")) == 56
+    assert len(samskab.json("--db", "elsewhere:demo", "cases", "list", "--all")) == 65
     assert not (workdir / "samskab.db").exists()
 
 

@@ -21,7 +21,7 @@ from samskab.tui.screens.cases import CasesScreen
 
 PM = make_plugin_manager(load_entrypoints=False)
 SETUP = Actor("setup", None)
-HEARING = {"hoeringsparter": "Alle", "hoeringsform": "formel", "hoer_ungebyraadet": False}
+HEARING = {"hoeringsparter": "Alle", "hoeringsform": "formel", "hoer_ungebyraadet": "nej"}
 """What sends a hearing into its six weeks, which close by themselves."""
 
 

@@ -28,7 +28,7 @@ def test_two_processes_racing_on_the_same_cases(workdir):
         engine.advance(
             case.id,
             "send_i_hoering",
-            {"hoeringsparter": "Alle", "hoeringsform": "formel", "hoer_ungebyraadet": False},
+            {"hoeringsparter": "Alle", "hoeringsform": "formel", "hoer_ungebyraadet": "nej"},
             actor=Actor("setup", None),
         )
     start_at = str(time.time() + 2)
