@@ -17,6 +17,17 @@ PROCESSES = Path(__file__).parent.parent / "processes"
 SAMSKAB = str(Path(sys.executable).parent / "samskab")
 """The installed command, as a user runs it."""
 
+FORMAL_HEARING = (
+    "--set",
+    "hoeringsparter=Alle",
+    "--set",
+    "hoeringsform=formel",
+    "--set",
+    "hoer_ungebyraadet=nej",
+)
+"""What `cases advance N send_i_hoering` takes to send a hearing into its six formal weeks,
+which close by themselves: a deadline's automatic action many tests need."""
+
 ADMIN = f'[people.{os_account()}]\nroles = ["admin", "koordinator"]\n'
 """Config lines registering the account that runs the tests as an admin (who may use
 --as) and a coordinator (who opens partnerships), when the database is first used."""

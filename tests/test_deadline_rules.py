@@ -9,6 +9,7 @@ from pathlib import Path
 import holidays
 import icalendar
 import pytest
+from conftest import FORMAL_HEARING
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
@@ -460,12 +461,7 @@ def test_a_database_from_before_several_deadlines_per_step_keeps_running(samskab
         "advance",
         str(number),
         "send_i_hoering",
-        "--set",
-        "hoeringsparter=Alle",
-        "--set",
-        "hoeringsform=formel",
-        "--set",
-        "hoer_ungebyraadet=nej",
+        *FORMAL_HEARING,
         now="2026-02-02T10:00",
     )
     with sqlite3.connect(workdir / "samskab.db") as conn:  # as a samskab from before left it

@@ -1,5 +1,7 @@
 """Deadlines are rows fired by `samskab tick`, on the clock SAMSKAB_NOW sets."""
 
+from conftest import FORMAL_HEARING
+
 
 def signed_partnership(samskab, signed="2026-03-01"):
     number = str(
@@ -187,12 +189,7 @@ def test_a_case_that_fails_in_tick_is_recorded_and_tick_goes_on(samskab, registe
             "advance",
             str(made["id"]),
             "send_i_hoering",
-            "--set",
-            "hoeringsparter=Alle",
-            "--set",
-            "hoeringsform=formel",
-            "--set",
-            "hoer_ungebyraadet=nej",
+            *FORMAL_HEARING,
             now="2026-02-02",
         )
     said = samskab("tick", now="2026-03-16T08:00").stdout

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import jsonschema
 import pytest
-from conftest import ADMIN, SAMSKAB
+from conftest import ADMIN, FORMAL_HEARING, SAMSKAB
 from servers import Mailbox
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -360,12 +360,7 @@ def test_calendar_holds_every_open_deadline_and_reminder(samskab, configured):
         "advance",
         other,
         "send_i_hoering",
-        "--set",
-        "hoeringsparter=Alle",
-        "--set",
-        "hoeringsform=formel",
-        "--set",
-        "hoer_ungebyraadet=nej",
+        *FORMAL_HEARING,
         "--as",
         "karin",
         now="2026-03-02",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import ADMIN
+from conftest import ADMIN, FORMAL_HEARING
 from pilot import app_for, settle, table_ids
 
 from samskab.engine.config import Actor
@@ -61,12 +61,7 @@ def test_the_command_line_end_to_end(samskab, postgres_url, workdir):
         "advance",
         str(hearing["id"]),
         "send_i_hoering",
-        "--set",
-        "hoeringsparter=Alle",
-        "--set",
-        "hoeringsform=formel",
-        "--set",
-        "hoer_ungebyraadet=nej",
+        *FORMAL_HEARING,
     )
     tick = samskab.json(*db, "tick", now="2027-06-01")
     assert [(e["case"], e["action"]) for e in tick["actions"]] == [(hearing["id"], "luk_hoering")]
