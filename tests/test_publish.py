@@ -431,7 +431,7 @@ def test_a_public_field_that_names_a_person_or_is_unknown_is_a_mistake_in_the_fi
 
     bound = write_process(
         workdir,
-        lambda text: text.replace('id = "borger"\n', 'id = "borger"\nbound_to = ["sted"]\n'),
+        lambda text: text.replace('bound_to = ["borger_email"]', 'bound_to = ["borger_email", "sted"]'),
     )
     err = samskab("processes", "check", str(bound), exit=2).stderr
     assert "public.fields[0]: `sted` names a person (the role borger is bound to it)" in err
