@@ -147,7 +147,7 @@ async def test_a_session_acts_as_the_person_the_login_names(serve, samskab, demo
         for _ in range(2):  # drawn again as its cursor blinks: the search box has the focus
             await browser.wait_for("Search titles and fields")
         await browser.press("FDF")
-        await browser.wait_for("1 of 40 cases")
+        await browser.wait_for("1 of 44 cases")
         await browser.press("\x1b")  # back to the list
         await browser.wait_for("New case")  # its keys in the footer
         await browser.press("\r")  # open the case
@@ -267,7 +267,7 @@ async def test_without_a_login_only_the_address_with_its_token_opens_a_session(s
         websocket = await http.ws_connect(f"{served.base}/ws/{token}?width=100&height=30")
         browser = Browser(websocket)
         await browser.wait_for(f"samskab · {os_account()} (every role)")  # as in a terminal
-        await browser.wait_for("40 cases")  # of kommune.db
+        await browser.wait_for("44 cases")  # of kommune.db
         await websocket.close()
     assert not Path("samskab.db").exists()
 
