@@ -7,16 +7,26 @@ ahead, so that about DUE pending deadlines are due at NOW and the rest lie in th
 The demo is built through the engine once; its rows are then copied with plain SQL,
 since building millions of cases one action at a time would take hours. The copies'
 audit links are the template's, so `audit verify` on such a database reports them; the
-benchmarks read, list and tick, which is what the copies are for.
+benchmarks read, list and tick, which is what the copies are for. They keep these
+databases between runs (:func:`cached`), and before each tick set the next deadlines
+due (:func:`arm`).
 """
 
 import datetime as dt
+import hashlib
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+BUILD = 1
+"""How :func:`build` builds: one more whenever it builds otherwise, so that databases
+kept by :func:`cached` are built anew."""
 
 NOW = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
 STAMP = "%Y-%m-%dT%H:%M:%S+00:00"
@@ -136,24 +146,78 @@ def build(path: str, n: int, due: int = 1000) -> dict:
         if copy % 2000 == 0:
             conn.execute("COMMIT")
             conn.execute("BEGIN")
-    # DUE pending deadlines fall due now, spread over the database; their cases follow.
-    stamp = (NOW - dt.timedelta(days=1)).strftime(STAMP)
-    conn.execute(
-        "CREATE TEMP TABLE due AS SELECT id, case_id FROM deadlines WHERE fired_at IS NULL"
-        " AND closed_at IS NULL AND kind = 'deadline' AND case_id > ? ORDER BY (id * 7919) % 1000003 LIMIT ?",
-        (size, due),
-    )
-    conn.execute("UPDATE deadlines SET due_at = ? WHERE id IN (SELECT id FROM due)", (stamp,))
-    conn.execute("UPDATE cases SET next_due = ? WHERE id IN (SELECT case_id FROM due)", (stamp,))
     # The search index made whole at once, as tick's tidying would.
     conn.execute("DELETE FROM cases_search_pending")
     conn.execute("INSERT INTO cases_search (cases_search) VALUES ('rebuild')")
     conn.execute("COMMIT")
+    conn.close()
+    arm(str(target), due, above=size)
+    conn = sqlite3.connect(target, isolation_level=None)
     conn.execute("ANALYZE")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
     conn.close()
-    return {"cases": cases, "bytes_per_case": target.stat().st_size / cases, "due": due}
+    return {"cases": cases, "bytes_per_case": target.stat().st_size / cases, "due": due, "template": size}
+
+
+def arm(path: str, due: int, above: int) -> int:
+    """Make DUE pending deadlines due at NOW, counting those that are already (a tick
+    fires them: this sets the next ones, so that each tick has as many to fire), of
+    cases numbered above ``above`` (the template's cases keep their history as it is),
+    spread over the database; their cases' next deadline follows. How many it set."""
+    stamp = (NOW - dt.timedelta(days=1)).strftime(STAMP)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=60)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("BEGIN IMMEDIATE")
+    (already,) = conn.execute(
+        "SELECT count(*) FROM deadlines WHERE fired_at IS NULL AND closed_at IS NULL AND due_at <= ?",
+        (NOW.strftime(STAMP),),
+    ).fetchone()
+    conn.execute(
+        "CREATE TEMP TABLE due AS SELECT id, case_id FROM deadlines WHERE fired_at IS NULL"
+        " AND closed_at IS NULL AND kind = 'deadline' AND case_id > ? AND due_at > ?"
+        " ORDER BY (id * 7919) % 1000003 LIMIT ?",
+        (above, NOW.strftime(STAMP), max(0, due - already)),
+    )
+    conn.execute("UPDATE deadlines SET due_at = ? WHERE id IN (SELECT id FROM due)", (stamp,))
+    conn.execute("UPDATE cases SET next_due = ? WHERE id IN (SELECT case_id FROM due)", (stamp,))
+    (armed,) = conn.execute("SELECT count(*) FROM due").fetchone()
+    conn.execute("COMMIT")
+    conn.close()
+    return armed
+
+
+CONFIG = '[channels.journal]\ntype = "log"\npath = "{log}"\n'
+"""Beside each kept database: what tick delivers goes to a journal there."""
+
+
+def cached(folder: Path, n: int, due: int = 1000) -> tuple[Path, dict]:
+    """The realistic database of N cases in a folder of its own under ``folder``, built
+    the first time only, and what :func:`build` said of it. A folder is named for what
+    made its database (:data:`BUILD`, the demo, the schema), so a change to any of them
+    builds anew; older builds of the same size are removed. The benchmarks tick these
+    databases (:func:`arm` sets the next deadlines due): they are kept for their size,
+    not as they were built."""
+    made_by = hashlib.sha256(str(BUILD).encode())
+    for source in ("engine/demo.py", "plugins/sqlite_schema.py"):
+        made_by.update((ROOT / source).read_bytes())
+    home = folder / f"realistic-{n}-due{due}-{made_by.hexdigest()[:12]}"
+    built = home / "built.json"
+    if not built.exists():
+        for older in folder.glob(f"realistic-{n}-due{due}-*"):
+            shutil.rmtree(older)
+        home.mkdir(parents=True)
+        (home / "samskab.toml").write_text(CONFIG.format(log=home / "journal.log"))
+        print(f"Building a realistic database of {n:,} cases in {home} (once)", file=sys.stderr)
+        building = subprocess.run(  # in a process of its own: it sets SAMSKAB_NOW
+            [sys.executable, "-m", "bench.realistic", str(home / "samskab.db"), str(n), str(due)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        built.write_text(building.stdout.strip().splitlines()[-1])
+    return home / "samskab.db", json.loads(built.read_text())
 
 
 if __name__ == "__main__":

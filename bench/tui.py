@@ -1,8 +1,7 @@
 """Start-up of the terminal UI: wall time from process start to the first painted page of
-the case list, on a database of N cases; and, as the baseline, a bare Textual app
-painting a DataTable of the same page size.
+the case list, on a database (``bench.realistic``); and, as the baseline, a bare Textual
+app painting a DataTable of the same page size.
 
-    python -m bench.tui fill PATH N      # make a database of N cases
     python -m bench.tui app PATH         # time samskab's UI on it
     python -m bench.tui baseline         # time the bare Textual app
 """
@@ -15,21 +14,6 @@ import json  # noqa: E402
 import sys  # noqa: E402
 
 from bench.memory import peak_rss_mb  # noqa: E402
-
-
-def fill(path: str, n: int) -> None:
-    """N partnership cases spread over their first steps, through the engine."""
-    from samskab.engine.config import Actor
-    from samskab.engine.core import open_engine
-    from samskab.engine.plugins import make_plugin_manager
-
-    engine = open_engine(f"sqlite:{path}?synchronous=OFF", pm=make_plugin_manager(load_entrypoints=False))
-    actor = Actor("bench", None)
-    values = {"organisation": "Foreningen", "dialogmoede_dato": "2026-01-10", "deltagere": "Alle"}
-    for i in range(n):
-        case = engine.new_case("partnerskab", f"Partnerskab {i}", actor=actor)
-        if i % 3:
-            engine.advance(case.id, "udform_aftale", values, actor=actor)
 
 
 def report(painted: float) -> None:
@@ -88,10 +72,7 @@ def time_baseline() -> None:
 
 
 if __name__ == "__main__":
-    command = sys.argv[1]
-    if command == "fill":
-        fill(sys.argv[2], int(sys.argv[3]))
-    elif command == "app":
+    if sys.argv[1] == "app":
         time_app(sys.argv[2])
     else:
         time_baseline()
