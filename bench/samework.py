@@ -38,7 +38,7 @@ NEW_CASE_COLUMNS = (
 )
 EVENT_COLUMNS = (
     "case_id, at, actor, kind, action, from_state, to_state, changes, note, account, owner,"
-    " link_kind, link_case, digest, case_link"
+    " link_kind, link_case, imported, digest, case_link"
 )
 SEPARATOR = "\x1f"
 _AFTER_Z = str.maketrans({"æ": "\U0010fff0", "ø": "\U0010fff1", "å": "\U0010fff2"})
@@ -238,8 +238,9 @@ class SqliteSameWork:
         case_link = self.chain.link(heads[case_id][1], digest)
         chain = self.chain.link(heads[DATABASE][1], digest)
         self.conn.execute(
-            f"INSERT INTO events ({EVENT_COLUMNS}, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*event, None, None, digest, case_link, chain),
+            f"INSERT INTO events ({EVENT_COLUMNS}, chain) VALUES"
+            " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*event, None, None, None, digest, case_link, chain),
         )
         self.conn.execute(
             "INSERT OR REPLACE INTO audit_heads (case_id, count, last, mac) VALUES (?, ?, ?, ?), (?, ?, ?, ?)",
@@ -341,8 +342,8 @@ class PostgresSameWork:
         case_link = self.chain.link(last, digest)
         self.conn.execute(
             f"INSERT INTO events ({EVENT_COLUMNS}) VALUES"
-            " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-            (*event, None, None, digest, case_link),
+            " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            (*event, None, None, None, digest, case_link),
         ).fetchone()
         self.conn.execute(
             "INSERT INTO audit_heads (case_id, count, last, mac) VALUES (%s, %s, %s, %s)"
