@@ -54,11 +54,11 @@ from samskab.engine.delivery import deliver
 from samskab.engine.errors import BadInput, Busy, Conflict, NotFound, Refused, SamskabError, StorageFailed
 from samskab.engine.guards import GuardContext
 from samskab.engine.machine import CompiledProcess
-from samskab.engine.messages import Both, due_day, msg, text
+from samskab.engine.messages import Both, Msg, due_day, msg, text
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter, DeliveryReport
 from samskab.engine.registry import Registry
-from samskab.engine.store import NewCase, Outgoing, Store, StoredDocument
+from samskab.engine.store import Firing, NewCase, Outgoing, Store, StoredDocument
 from samskab.engine.suggest import did_you_mean
 
 if TYPE_CHECKING:  # read only for an import
@@ -1227,15 +1227,7 @@ class Engine:
             self._held_after = held
             try:
                 with self.store.batch():
-                    for deadline in due[start : start + TICK_BATCH]:
-                        try:
-                            self._fire(deadline, now, report)
-                        except (Busy, Conflict):  # another writer: the deadline is there next tick
-                            continue
-                        except StorageFailed:
-                            raise
-                        except Exception as error:
-                            self._failed(deadline, now, error, report)
+                    self._fire_batch(due[start : start + TICK_BATCH], now, report)
             except StorageFailed as failed:
                 if saved:
                     failed.details.append(
@@ -1255,16 +1247,83 @@ class Engine:
         self.store.audit_checkpoint(now)
         return attrs.evolve(report, delivery=self.deliver())
 
-    def _fire(self, due: Deadline, now: dt.datetime, report: "TickReport") -> None:
+    def _fire_batch(self, batch: list[Deadline], now: dt.datetime, report: "TickReport") -> None:
+        """Fire ``batch`` in the transaction under way: the deadlines that take an action
+        one by one, the others written together (``Store.fire_deadlines``), those of a
+        case always before the action that moves it on."""
+        pending: list[tuple[Firing, Case, list[Event]]] = []
+        wanted = CaseFilter(ids=tuple({d.case_id for d in batch}))
+        cases: dict[int, Case | None] = {case.id: case for case in self.store.list_cases(wanted)}
+
+        def write() -> None:
+            try:
+                fired = self.store.fire_deadlines([firing for firing, _, _ in pending])
+            except (Busy, Conflict):  # another writer: they are there next tick
+                fired = [False] * len(pending)
+            for (firing, case, said), done in zip(pending, fired, strict=True):
+                if done:
+                    said.append(firing.event)
+                    self._after(case, firing.event)
+            pending.clear()
+
+        for deadline in batch:
+            try:
+                if deadline.kind == DEADLINE and deadline.action:
+                    if any(case.id == deadline.case_id for _, case, _ in pending):
+                        write()
+                    self._fire_action(deadline, cases.get(deadline.case_id), now, report)
+                    cases[deadline.case_id] = self.store.get_case(deadline.case_id)  # moved on
+                elif planned := self._firing(deadline, cases.get(deadline.case_id), now, report):
+                    pending.append(planned)
+            except (Busy, Conflict):  # another writer: the deadline is there next tick
+                continue
+            except StorageFailed:
+                raise
+            except Exception as error:
+                self._failed(deadline, now, error, report)
+        write()
+
+    def _fire_action(self, due: Deadline, case: Case | None, now: dt.datetime, report: "TickReport") -> None:
+        """Take the action a passed deadline of ``case`` takes; if it cannot be taken,
+        say why on the case (written at once)."""
         log.info("case %d: %s of %s due %s", due.case_id, due.kind, due.state, clock.to_text(due.due_at))
-        case = self.store.get_case(due.case_id)
         if case is None or case.state != due.state:
             return
+        assert due.action is not None
+        try:
+            _, event = self.advance(case.id, due.action, _fire_deadline=due)
+            report.actions.append(event)
+            return
+        except Refused as refused:
+            process = self.compiled_for(case).process
+            reasons = "; ".join(text(reason, "da") for reason in refused.reasons)
+            action = process.action(due.action)
+            note = msg(
+                "{state}: deadline passed; {action} could not be taken: {reasons}",
+                state=deadlines.name(process, due, "da"),
+                action=action.title.da if action else due.action,
+                reasons=reasons,
+            )
+        firing = self._said(process, case, due, note, now)
+        if self.store.fire_deadlines([firing])[0]:
+            report.deadlines.append(firing.event)
+            self._after(case, firing.event)
+
+    def _firing(
+        self, due: Deadline, case: Case | None, now: dt.datetime, report: "TickReport"
+    ) -> tuple[Firing, Case, list[Event]] | None:
+        """What firing ``due`` of ``case`` writes (no action taken), the case and the
+        report's list it goes to once written; None if its case has moved on."""
+        log.info("case %d: %s of %s due %s", due.case_id, due.kind, due.state, clock.to_text(due.due_at))
+        if case is None or case.state != due.state:
+            return None
         process = self.compiled_for(case).process
         state_title = deadlines.name(process, due, "da")
-        kind = REMINDER if due.kind == REMINDER else DEADLINE
-        deadline_at = self._deadline_of(due) if kind == REMINDER else due.due_at
-        if kind == REMINDER and deadline_at <= now:
+        if due.kind == DEADLINE:
+            note = msg("{state}: deadline passed ({due})", state=state_title, due=due_day(due.due_at, "da"))
+            return self._said(process, case, due, note, now), case, report.deadlines
+        deadline_at = self._deadline_of(due)
+        if deadline_at <= now:
             # A reminder for a deadline already passed would only confuse: skipped, said so.
             note = msg(
                 "{state}: reminder skipped, the deadline ({due}) has passed",
@@ -1274,33 +1333,22 @@ class Engine:
             event = Event(
                 case.id, now, SYSTEM_ACTOR, REMINDER, None, case.state, case.state, {}, text(note, "da")
             )
-            if self.store.fire_deadline(due, event, ()):
-                report.skipped.append(event)
-            return
-        if due.kind == DEADLINE and due.action:
-            try:
-                _, event = self.advance(case.id, due.action, _fire_deadline=due)
-                report.actions.append(event)
-                return
-            except Refused as refused:
-                reasons = "; ".join(text(reason, "da") for reason in refused.reasons)
-                action = process.action(due.action)
-                note = msg(
-                    "{state}: deadline passed; {action} could not be taken: {reasons}",
-                    state=state_title,
-                    action=action.title.da if action else due.action,
-                    reasons=reasons,
-                )
-        elif due.kind == DEADLINE:
-            note = msg("{state}: deadline passed ({due})", state=state_title, due=due_day(due.due_at, "da"))
-        else:
-            note = msg("{state}: reminder, due {due}", state=state_title, due=due_day(deadline_at, "da"))
+            return Firing(due, event), case, report.skipped
+        note = msg("{state}: reminder, due {due}", state=state_title, due=due_day(deadline_at, "da"))
+        return self._said(process, case, due, note, now), case, report.reminders
+
+    def _said(self, process: Process, case: Case, due: Deadline, note: Msg, now: dt.datetime) -> Firing:
+        """A deadline's or reminder's firing that says ``note`` on the case, with its
+        messages and (a deadline's) next occurrence."""
+        kind = REMINDER if due.kind == REMINDER else DEADLINE
+        deadline_at = self._deadline_of(due) if kind == REMINDER else due.due_at
         event = Event(case.id, now, SYSTEM_ACTOR, kind, None, case.state, case.state, {}, text(note, "da"))
-        outbox = self._messages(process, case, event, deadline_at, about=due)
-        follow = deadlines.following(process, due, case.fields, now) if kind == DEADLINE else []
-        if self.store.fire_deadline(due, event, outbox, follow=follow):
-            (report.reminders if kind == REMINDER else report.deadlines).append(event)
-            self._after(case, event)
+        return Firing(
+            due,
+            event,
+            self._messages(process, case, event, deadline_at, about=due),
+            deadlines.following(process, due, case.fields, now) if kind == DEADLINE else [],
+        )
 
     def _failed(self, due: Deadline, now: dt.datetime, error: Exception, report: "TickReport") -> None:
         """Record on the case that samskab could not handle ``due``; the deadline counts as
@@ -1319,7 +1367,7 @@ class Engine:
         except Exception:  # what failed may be the definition itself
             follow = []
         try:
-            self.store.fire_deadline(due, event, (), follow=follow)
+            self.store.fire_deadlines([Firing(due, event, (), follow)])
         except Exception as again:
             event = attrs.evolve(event, note=f"{note} ({type(again).__name__}: {again})")
         log.error("case %d: could not handle its %s: %s", due.case_id, due.kind, note)

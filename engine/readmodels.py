@@ -59,6 +59,8 @@ class CaseFilter:
     """Only open cases with nothing in their history since this time."""
     parent: int | None = None
     """Only the sub-cases of this case."""
+    ids: tuple[int, ...] | None = None
+    """Only these cases (by number)."""
     values: tuple[tuple[str, Any], ...] = ()
     """Only cases whose field (the first of each pair) holds this stored value; None:
     the field holds nothing."""

@@ -90,6 +90,18 @@ class Outgoing:
 
 
 @attrs.frozen
+class Firing:
+    """A deadline or reminder to mark fired, with the event and messages that say so
+    (:meth:`Store.fire_deadlines`)."""
+
+    deadline: Deadline
+    event: Event
+    outbox: Sequence[Outgoing] = ()
+    follow: Sequence[Deadline] = ()
+    """A recurring deadline's next occurrence."""
+
+
+@attrs.frozen
 class NewCase:
     """A case to open with another case's action (:meth:`Store.commit_action`): as
     :meth:`Store.create_case` takes it."""
@@ -273,25 +285,20 @@ class Store(Protocol):
         ``link_case``, names it by its id).
         """
 
-    def fire_deadline(
-        self,
-        deadline: Deadline,
-        event: Event,
-        outbox: Sequence[Outgoing] = (),
-        *,
-        follow: Sequence[Deadline] = (),
-    ) -> bool:
-        """Mark a deadline or reminder fired at ``event.at`` and append its event and
-        messages, in one transaction; True if it did.
+    def fire_deadlines(self, firings: Sequence[Firing]) -> list[bool]:
+        """Mark each deadline or reminder fired at its event's time and append its event
+        and messages, all in one transaction; for each firing, in order, whether it did.
 
-        A deadline fires once: if it has fired already, or was closed (the case moved
-        on), this returns False and writes nothing. The check and the marking are one
-        conditional write inside the transaction, so of two callers racing for the same
-        deadline (two ``samskab tick``, another store instance) exactly one gets True.
-        ``follow`` (a recurring deadline's next occurrence) replaces the open rows of the
-        same ``(state, rule)``, the fired one among them, as in :meth:`commit_action`,
-        and then the case's ``next_due`` is its earliest open deadline. The case's other
-        columns and its revision are not changed.
+        A deadline fires once: one that has fired already, or was closed (the case moved
+        on), is left as it is, and nothing of its firing is written. The check and the
+        marking are one conditional write inside the transaction, so of two callers
+        racing for the same deadline (two ``samskab tick``, another store instance)
+        exactly one gets True; a store may also leave a deadline another caller is
+        firing at that moment to that caller. The events of one case are appended in the
+        order given. A firing's ``follow`` (a recurring deadline's next occurrence)
+        replaces the open rows of the same ``(state, rule)``, the fired one among them,
+        as in :meth:`commit_action`, and then the case's ``next_due`` is its earliest open
+        deadline. The cases' other columns and revisions are not changed.
         """
 
     # -- reading cases -----------------------------------------------------------------
@@ -351,7 +358,7 @@ class Store(Protocol):
         oldest first (ties by id).
 
         Listing is not claiming: two callers may both see a deadline; only one of them
-        fires it (:meth:`fire_deadline` and ``commit_action(fire_deadline=...)`` return
+        fires it (:meth:`fire_deadlines` and ``commit_action(fire_deadline=...)`` return
         False or raise Conflict for the other). A fired or closed deadline is not listed
         again.
         """

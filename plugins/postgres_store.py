@@ -338,20 +338,45 @@ class PostgresStore(SqlStore):
             if not cursor.nextset():
                 return ids
 
-    def _append_first_events(self, events: list[tuple[int, Event]]) -> None:
-        """As :meth:`_append` appends each: the cases are new, so no head is there to lock."""
+    def _append_events(self, events: list[tuple[int, Event]]) -> list[int]:
+        # The heads' rows locked in the order of their cases, so that two callers
+        # appending to some of the same cases cannot each wait for the other.
+        if not events:
+            return []
         key = self._require_key()
-        found = self._first_links(events)
-        self.conn.cursor().executemany(
-            f"{sql_rows.INSERT_EVENT}) VALUES ({sql_rows.EVENT_VALUES})", [row for row, _ in found]
+        heads: dict[int, tuple[int, str | None]] = dict.fromkeys(
+            sorted({case_id for case_id, _ in events}), (0, None)
         )
-        self.conn.cursor().executemany(
-            "INSERT INTO audit_heads (case_id, count, last, mac) VALUES (?, 1, ?, ?)",
+        moved: dict[int, tuple[int, str]] = {}
+        for head_of, count, last in self.conn.execute(
+            "SELECT case_id, count, last FROM audit_heads WHERE case_id = ANY(?) ORDER BY case_id FOR UPDATE",
+            (list(heads),),
+        ):
+            heads[head_of] = (count, last)
+        rows = []
+        for case_id, event in events:
+            digest = audit.digest(event, case_id)
+            count, last = heads[case_id]
+            heads[case_id] = moved[case_id] = (count + 1, key.link(last, digest))
+            rows.append((*sql_rows.event_row(case_id, event), digest, moved[case_id][1]))
+        cursor = self.conn.cursor()
+        cursor.executemany(
+            f"{sql_rows.INSERT_EVENT}) VALUES ({sql_rows.EVENT_VALUES}) RETURNING id", rows, returning=True
+        )
+        ids = []
+        while True:
+            ids.append(_one(cursor)[0])
+            if not cursor.nextset():
+                break
+        cursor.executemany(
+            "INSERT INTO audit_heads (case_id, count, last, mac) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (case_id) DO UPDATE SET count = excluded.count, last = excluded.last, mac = excluded.mac",
             [
-                (case_id, case_link, key.head(case_id, 1, case_link))
-                for (case_id, _), (_, case_link) in zip(events, found, strict=True)
+                (case_id, count, last, key.head(case_id, count, last))
+                for case_id, (count, last) in moved.items()
             ],
         )
+        return ids
 
     def _hold_for_import(self) -> None:
         # Imports queue among themselves, so that of two importing the same rows at once

@@ -28,7 +28,7 @@ from samskab.engine.errors import BadInput, Conflict, NotFound
 from samskab.engine.links import SUB_CASE
 from samskab.engine.messages import msg
 from samskab.engine.readmodels import FIELD_ORDER, CaseFilter
-from samskab.engine.store import NewCase, OutboxRow, Outgoing, Store, StoredDefinition, StoredDocument
+from samskab.engine.store import Firing, NewCase, OutboxRow, Outgoing, Store, StoredDefinition, StoredDocument
 from samskab.plugins import sql_rows
 
 
@@ -86,22 +86,10 @@ class SqlStore(Store):
         order, in the transaction under way; their ids, in that order."""
         raise NotImplementedError
 
-    def _append_first_events(self, events: list[tuple[int, Event]]) -> None:
-        """Append each (case, event): the first event of a case inserted in the
-        transaction under way, which has none yet; as ``_append`` appends one."""
+    def _append_events(self, events: list[tuple[int, Event]]) -> list[int]:
+        """Append each (case, event) as ``_append`` appends one, in order, with the heads
+        read and written once, in the transaction under way; their ids."""
         raise NotImplementedError
-
-    def _first_links(self, events: list[tuple[int, Event]]) -> list[tuple[tuple[Any, ...], str]]:
-        """Each (case, its first event) as ``INSERT_EVENT`` takes it, but for the chain a
-        store may add (``event_row``, then its digest and case link), and the case link:
-        what both stores append for a case opened without a history."""
-        key = self._require_key()
-        found = []
-        for case_id, event in events:
-            digest = audit.digest(event, case_id)
-            link = key.link(None, digest)
-            found.append(((*sql_rows.event_row(case_id, event), digest, link), link))
-        return found
 
     def _hold_for_import(self) -> None:
         """First in an import's transaction: no other import of the same rows can come
@@ -221,7 +209,7 @@ class SqlStore(Store):
             ids = self._insert_cases(
                 [self._case_row(new.case, due) for new, due in zip(fresh, dues, strict=True)]
             )
-            self._append_first_events([(case_id, new.event) for case_id, new in zip(ids, fresh, strict=True)])
+            self._append_events([(case_id, new.event) for case_id, new in zip(ids, fresh, strict=True)])
             self.conn.cursor().executemany(
                 f"INSERT INTO deadlines {_DEADLINE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -332,24 +320,44 @@ class SqlStore(Store):
             == 1
         )
 
-    def fire_deadline(
-        self,
-        deadline: Deadline,
-        event: Event,
-        outbox: Sequence[Outgoing] = (),
-        *,
-        follow: Sequence[Deadline] = (),
-    ) -> bool:
+    def fire_deadlines(self, firings: Sequence[Firing]) -> list[bool]:
+        if not firings:
+            return []
         with self._writing():
             # Only an open deadline fires: one listed before its case moved on stays unfired.
-            if not self._fire(deadline.id, clock.to_text(event.at)):
-                return False
-            event_id = self._append(deadline.case_id, event)
-            self._insert_outbox(deadline.case_id, event_id, event.at, outbox)
-            if follow:
-                self._insert_deadlines(deadline.case_id, follow, event.at)
-                self._keep_next_due(deadline.case_id)
-        return True
+            fired: set[int] = set()
+            for at in {firing.event.at for firing in firings}:
+                fired |= self._claim([f.deadline.id for f in firings if f.event.at == at], clock.to_text(at))
+            done = []
+            for firing in firings:
+                done.append(firing.deadline.id in fired)
+                fired.discard(firing.deadline.id)  # the same deadline twice fires once
+            kept = [firing for firing, fires in zip(firings, done, strict=True) if fires]
+            event_ids = self._append_events([(f.deadline.case_id, f.event) for f in kept])
+            self._insert_outboxes(
+                [
+                    (f.deadline.case_id, event_id, f.event.at, f.outbox)
+                    for f, event_id in zip(kept, event_ids, strict=True)
+                ]
+            )
+            for firing in kept:
+                if firing.follow:
+                    self._insert_deadlines(firing.deadline.case_id, firing.follow, firing.event.at)
+                    self._keep_next_due(firing.deadline.case_id)
+        return done
+
+    def _claim(self, deadline_ids: list[int | None], at: str) -> set[int]:
+        """Mark those of the deadlines that are open and unfired fired at ``at``, in the
+        transaction under way; their ids."""
+        clause, params = self._any("id", deadline_ids)
+        return {
+            row[0]
+            for row in self.conn.execute(
+                f"UPDATE deadlines SET fired_at = ? WHERE {clause} AND fired_at IS NULL AND closed_at IS NULL"
+                " RETURNING id",
+                [at, *params],
+            )
+        }
 
     def _keep_next_due(self, case_id: int) -> dt.datetime | None:
         """The case's ``next_due`` made its earliest open deadline (reminders aside); it."""
@@ -385,29 +393,35 @@ class SqlStore(Store):
     def _insert_outbox(
         self, case_id: int, event_id: int, when: dt.datetime, outbox: Sequence[Outgoing]
     ) -> None:
-        if not outbox:
-            return
-        at = clock.to_text(when)
-        self.conn.cursor().executemany(
-            "INSERT INTO outbox (key, event_id, case_id, channel, recipient, subject, body, payload,"
-            " status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-            " 'pending', 0, ?, ?)",
-            [
-                (
-                    sql_rows.idempotency_key(self._installation, event_id, m.channel, m.recipient),
-                    event_id,
-                    case_id,
-                    m.channel,
-                    m.recipient,
-                    m.subject,
-                    m.body,
-                    jsontext.dumps(dict(m.payload)),
-                    at,
-                    at,
-                )
-                for m in outbox
-            ],
-        )
+        self._insert_outboxes([(case_id, event_id, when, outbox)])
+
+    def _insert_outboxes(self, messages: Sequence[tuple[int, int, dt.datetime, Sequence[Outgoing]]]) -> None:
+        """Each (case, event, when, its messages) into the outbox, pending."""
+        rows = [
+            (
+                sql_rows.idempotency_key(self._installation, event_id, m.channel, m.recipient),
+                event_id,
+                case_id,
+                m.channel,
+                m.recipient,
+                m.subject,
+                m.body,
+                jsontext.dumps(dict(m.payload)),
+                at,
+                at,
+            )
+            for case_id, event_id, when, outbox in messages
+            if outbox
+            for at in (clock.to_text(when),)
+            for m in outbox
+        ]
+        if rows:
+            self.conn.cursor().executemany(
+                "INSERT INTO outbox (key, event_id, case_id, channel, recipient, subject, body, payload,"
+                " status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                " 'pending', 0, ?, ?)",
+                rows,
+            )
 
     # -- reading cases -------------------------------------------------------------------
 
@@ -445,6 +459,9 @@ class SqlStore(Store):
             add("owner = ?", where.owner)
         if where.parent is not None:
             add("id IN (SELECT case_id FROM links WHERE other_id = ? AND kind = ?)", where.parent, SUB_CASE)
+        if where.ids is not None:
+            clause, values = self._any("id", where.ids)
+            add(clause, *values)
         if where.overdue_at is not None:
             add(f"{self._DUE} AND next_due <= ?", clock.to_text(where.overdue_at))
         for column, period in (("created_at", where.opened), ("closed_at", where.closed)):

@@ -46,7 +46,7 @@ from samskab.engine.hookspecs import hookimpl
 from samskab.engine.messages import msg
 from samskab.engine.store import OutboxRow
 from samskab.plugins import sql_rows
-from samskab.plugins.sql_store import SqlStore
+from samskab.plugins.sql_store import _AT_ONCE, SqlStore
 
 if TYPE_CHECKING:  # loaded for the first write only (see db)
     import sqlite_utils
@@ -288,25 +288,41 @@ class SqliteStore(SqlStore):
             )
         return ids
 
-    def _append_first_events(self, events: list[tuple[int, Event]]) -> None:
-        """As :meth:`_append` appends each, with the database's head read and written once."""
+    def _append_events(self, events: list[tuple[int, Event]]) -> list[int]:
+        if not events:
+            return []
         key = self._require_key()
-        head = self.conn.execute(
-            "SELECT count, last FROM audit_heads WHERE case_id = ?", (audit.DATABASE,)
-        ).fetchone()
-        count, chain = head if head else (0, None)
-        rows, heads = [], []
-        for (case_id, _), (row, case_link) in zip(events, self._first_links(events), strict=True):
-            chain = key.link(chain, row[-2])
-            count += 1
-            rows.append((*row, chain))
-            heads.append((case_id, 1, case_link, key.head(case_id, 1, case_link)))
-        assert chain is not None
-        heads.append((audit.DATABASE, count, chain, key.head(audit.DATABASE, count, chain)))
+        heads: dict[int, tuple[int, str | None]] = dict.fromkeys(
+            [audit.DATABASE, *(case_id for case_id, _ in events)], (0, None)
+        )
+        moved: dict[int, tuple[int, str]] = {}
+        for start in range(0, len(heads), _AT_ONCE):
+            clause, params = self._any("case_id", list(heads)[start : start + _AT_ONCE])
+            for head_of, count, last in self.conn.execute(
+                f"SELECT case_id, count, last FROM audit_heads WHERE {clause}", params
+            ):
+                heads[head_of] = (count, last)
+        rows = []
+        for case_id, event in events:
+            digest = audit.digest(event, case_id)
+            links = []
+            for head_of in (case_id, audit.DATABASE):
+                count, last = heads[head_of]
+                heads[head_of] = moved[head_of] = (count + 1, key.link(last, digest))
+                links.append(moved[head_of][1])
+            rows.append((*sql_rows.event_row(case_id, event), digest, *links))
+        # Numbered on from the last event, as SQLite numbers rows it is given no id for,
+        # one writer at a time: each is one more than the largest before it.
+        (last_id,) = self.conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()
         self.conn.executemany(f"{sql_rows.INSERT_EVENT}, chain) VALUES ({sql_rows.EVENT_VALUES}, ?)", rows)
         self.conn.executemany(
-            "INSERT OR REPLACE INTO audit_heads (case_id, count, last, mac) VALUES (?, ?, ?, ?)", heads
+            "INSERT OR REPLACE INTO audit_heads (case_id, count, last, mac) VALUES (?, ?, ?, ?)",
+            [
+                (head_of, count, last, key.head(head_of, count, last))
+                for head_of, (count, last) in moved.items()
+            ],
         )
+        return list(range(last_id + 1, last_id + 1 + len(rows)))
 
     def _hold_for_import(self) -> None:
         # A write that changes nothing takes the write lock first: another import of the

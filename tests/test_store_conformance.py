@@ -37,7 +37,7 @@ from samskab.engine.core import open_engine
 from samskab.engine.errors import BadInput, Busy, Conflict, NotFound
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter, Period
-from samskab.engine.store import NewCase, Outgoing, Store, StoredDefinition, StoredDocument
+from samskab.engine.store import Firing, NewCase, Outgoing, Store, StoredDefinition, StoredDocument
 
 
 @pytest.fixture
@@ -197,6 +197,12 @@ def hand_over(
         case.id, when or at(2), actor, HANDOVER, None, case.state, case.state, {}, "overtag", owner=to
     )
     return in_step(store, case, event, owner=to)
+
+
+def fire(store: Store, due: Deadline, event: Event, outbox=(), *, follow=()) -> bool:
+    """One deadline fired through :meth:`Store.fire_deadlines`: whether it fired."""
+    [fired] = store.fire_deadlines([Firing(due, event, tuple(outbox), tuple(follow))])
+    return fired
 
 
 def in_step(store: Store, case: Case, event: Event, **more) -> Case:
@@ -716,10 +722,7 @@ def test_commit_action_fires_a_deadline_once(store, open_store):
     with pytest.raises(Conflict):
         act(other, ended, "genaabn", to="dialog", fire=deadline_row.id, when=at(3))
     assert everything(store) == before
-    assert (
-        store.fire_deadline(deadline_row, Event(case.id, at(3), SYSTEM_ACTOR, DEADLINE, None, "x", "x"))
-        is False
-    )
+    assert fire(store, deadline_row, Event(case.id, at(3), SYSTEM_ACTOR, DEADLINE, None, "x", "x")) is False
 
 
 def test_commit_action_owner_hands_the_case_over_and_otherwise_it_stays(store, open_store):
@@ -737,11 +740,11 @@ def test_commit_action_owner_hands_the_case_over_and_otherwise_it_stays(store, o
     assert replayed(store) == 3
 
 
-def test_fire_deadline_records_its_event_and_messages_once(store, open_store):
+def test_fire_deadlines_records_its_event_and_messages_once(store, open_store):
     case = new_case(store, deadlines=(deadline(at(10)), deadline(at(5), REMINDER, before="P5D")))
     reminder = store.deadlines(case.id)[0]
     event = Event(case.id, at(5), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog", {}, "påmindelse")
-    assert store.fire_deadline(reminder, event, [message()]) is True
+    assert fire(store, reminder, event, [message()]) is True
     _, fired_event = store.history(case.id)
     assert fired_event == attrs.evolve(event, id=fired_event.id)
     [sent] = store.outbox()
@@ -754,27 +757,27 @@ def test_fire_deadline_records_its_event_and_messages_once(store, open_store):
 
     before = everything(store)
     later = attrs.evolve(event, at=at(6))
-    assert store.fire_deadline(reminder, later, [message()]) is False
-    assert open_store().fire_deadline(reminder, later, [message()]) is False
+    assert fire(store, reminder, later, [message()]) is False
+    assert fire(open_store(), reminder, later, [message()]) is False
     assert everything(store) == before
     assert verified(store) == 2
 
 
-def test_fire_deadline_of_a_closed_deadline_does_nothing(store):
+def test_fire_deadlines_of_a_closed_deadline_does_nothing(store):
     """A tick that listed a deadline before the case moved on must not fire it after."""
     case = new_case(store, deadlines=(deadline(at(10), action="afbryd"), deadline(at(5), REMINDER)))
     reminder, passed = store.deadlines(case.id)
     moved = act(store, case, to="aftaleudkast", close=True, when=at(3))
     before = everything(store)
     event = Event(case.id, at(5), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog", {}, "påmindelse")
-    assert store.fire_deadline(reminder, event, [message()]) is False
+    assert fire(store, reminder, event, [message()]) is False
     assert everything(store) == before
     with pytest.raises(Conflict):  # nor take its automatic action
         act(store, moved, "afbryd", to="ikke_indgaaet", closed=True, fire=passed.id, actor=SYSTEM_ACTOR)
     assert everything(store) == before
 
 
-def test_fire_deadline_races_have_one_winner(open_store):
+def test_fire_deadlines_races_have_one_winner(open_store):
     first, second = open_store(), open_store()
     case = new_case(first, deadlines=(deadline(at(5), REMINDER),))
     [due] = first.deadlines(case.id)
@@ -782,11 +785,11 @@ def test_fire_deadline_races_have_one_winner(open_store):
     results = []
     barrier = threading.Barrier(2)
 
-    def fire(store):
+    def race(store):
         barrier.wait()
-        results.append(store.fire_deadline(due, event))
+        results.append(fire(store, due, event))
 
-    threads = [threading.Thread(target=fire, args=(s,)) for s in (first, second)]
+    threads = [threading.Thread(target=race, args=(s,)) for s in (first, second)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -795,7 +798,83 @@ def test_fire_deadline_races_have_one_winner(open_store):
     assert len(first.history(case.id)) == 2
 
 
-def test_fire_deadline_with_its_next_occurrence_replaces_the_deadlines_rows(store, open_store):
+def test_fire_deadlines_writes_many_at_once_each_once_and_a_cases_events_in_order(store, open_store):
+    """A tick's batch: deadlines of several cases, two of one case, one whose case moved
+    on and one given twice; each that is open fires once, its messages name its event."""
+    first = new_case(store, "Lions", deadlines=(deadline(at(10)), deadline(at(5), REMINDER, before="P5D")))
+    second = new_case(store, "Spejderne", deadlines=(deadline(at(6)),))
+    moved_on = new_case(store, "Roklubben", deadlines=(deadline(at(7)),))
+    act(store, moved_on, to="aftaleudkast", close=True, when=at(3))
+    reminder, passed = store.deadlines(first.id)
+    [due] = store.deadlines(second.id)
+    [closed] = store.deadlines(moved_on.id, open_only=False)
+
+    def said(row: Deadline, note: str) -> Firing:
+        event = Event(row.case_id, at(11), SYSTEM_ACTOR, row.kind, None, "dialog", "dialog", {}, note)
+        return Firing(row, event, (message(body=note),))
+
+    firings = [
+        said(reminder, "påmindelse"),
+        said(due, "frist Spejderne"),
+        said(closed, "frist Roklubben"),
+        said(passed, "frist Lions"),
+        said(reminder, "påmindelse igen"),
+    ]
+    untouched = store.history(moved_on.id)
+    assert store.fire_deadlines(firings) == [True, True, False, True, False]
+    assert [e.note for e in store.history(first.id)[1:]] == ["påmindelse", "frist Lions"]
+    assert [e.note for e in open_store().history(second.id)[1:]] == ["frist Spejderne"]
+    assert open_store().history(moved_on.id) == untouched
+    notes = {e.id: e.note for case in (first, second) for e in store.history(case.id)}
+    assert sorted((notes[m.event_id], m.body, m.case_id) for m in store.outbox()) == [
+        ("frist Lions", "frist Lions", first.id),
+        ("frist Spejderne", "frist Spejderne", second.id),
+        ("påmindelse", "påmindelse", first.id),
+    ]
+    assert all(d.fired_at == at(11) for d in store.deadlines(first.id) + store.deadlines(second.id))
+    assert store.fire_deadlines(firings) == [False] * 5
+    assert store.fire_deadlines([]) == []
+    assert replayed(store) == 7
+
+
+def test_fire_deadlines_races_of_whole_batches_fire_each_deadline_once(open_store):
+    """Two ticks firing the same deadlines in batches, in opposite orders: each fires once."""
+    first, second = open_store(), open_store()
+    cases = [
+        new_case(first, f"Forening {n}", deadlines=(deadline(at(5)), deadline(at(4), REMINDER)))
+        for n in range(8)
+    ]
+    rows = [d for case in cases for d in first.deadlines(case.id)]
+    firings = [
+        Firing(d, Event(d.case_id, at(6), SYSTEM_ACTOR, d.kind, None, "dialog", "dialog")) for d in rows
+    ]
+    results: dict[str, list[bool]] = {}
+    barrier = threading.Barrier(2)
+
+    def race(name: str, store: Store, batch: list[Firing]) -> None:
+        barrier.wait()
+        try:
+            results[name] = store.fire_deadlines(batch)
+        except (Busy, Conflict):  # a store may give up a whole batch; then nothing of it is written
+            results[name] = [False] * len(batch)
+
+    threads = [
+        threading.Thread(target=race, args=("first", first, firings)),
+        threading.Thread(target=race, args=("second", second, firings[::-1])),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    by_first = results["first"]
+    by_second = results["second"][::-1]
+    assert [a + b for a, b in zip(by_first, by_second, strict=True)] == [1] * len(rows)
+    assert all(d.fired_at == at(6) for case in cases for d in second.deadlines(case.id))
+    assert [len(first.history(case.id)) for case in cases] == [3] * len(cases)
+    assert verified(first) == 3 * len(cases)
+
+
+def test_fire_deadlines_with_its_next_occurrence_replaces_the_deadlines_rows(store, open_store):
     """A recurring deadline fires and its next occurrence takes its place: the fired row
     and its reminders are closed, the step's other deadline stays, next_due moves on;
     the loser of a race writes nothing."""
@@ -813,8 +892,8 @@ def test_fire_deadline_with_its_next_occurrence_replaces_the_deadlines_rows(stor
     event = Event(case.id, at(6), SYSTEM_ACTOR, DEADLINE, None, "dialog", "dialog")
     follow = (deadline(at(9), rule="status", anchor=at(1)), deadline(at(8), REMINDER, rule="status"))
     other = open_store()
-    assert store.fire_deadline(due, event, follow=follow)
-    assert not other.fire_deadline(due, event, follow=follow)
+    assert fire(store, due, event, follow=follow)
+    assert not fire(other, due, event, follow=follow)
     open_rows = [(d.rule, d.kind, d.due_at, d.fired_at) for d in store.deadlines(case.id)]
     assert open_rows == [
         ("status", REMINDER, at(8), None),
@@ -906,6 +985,10 @@ def names(store, where: CaseFilter, several) -> list[str]:
         (CaseFilter(due=Period(at(1), at(31))), ["lions", "hearing"]),
         (CaseFilter(quiet_since=at(4)), ["scouts", "hearing"]),
         (CaseFilter(quiet_since=at(3)), ["scouts"]),
+        # By number, in the list's order; numbers of no case are no case.
+        (CaseFilter(ids=(4, 1, 99)), ["lions", "club"]),
+        (CaseFilter(ids=(2, 3), state="dialog"), ["scouts"]),
+        (CaseFilter(ids=()), []),
     ],
 )
 def test_list_cases_filters(store, several, where, expected):
@@ -1110,7 +1193,7 @@ def test_history_is_the_case_events_in_the_order_appended(store, open_store):
     first = act(other, first, note="one", when=at(3))
     act(store, second, note="elsewhere", when=at(3))
     reminder = Event(first.id, at(5), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog", {}, "påmindelse")
-    assert store.fire_deadline(store.deadlines(first.id)[0], reminder)
+    assert fire(store, store.deadlines(first.id)[0], reminder)
     act(store, first, changes={"x": 2}, note="two", when=at(6))
     history = other.history(first.id)
     assert [(e.kind, e.note) for e in history] == [
@@ -1131,7 +1214,7 @@ def test_deadlines_by_due_time_open_only_or_all(store):
     case = new_case(store, deadlines=(deadline(at(10)), deadline(at(5), REMINDER)))
     new_case(store, "Other", deadlines=(deadline(at(7)),))
     reminder = store.deadlines(case.id)[0]
-    store.fire_deadline(reminder, Event(case.id, at(5), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog"))
+    fire(store, reminder, Event(case.id, at(5), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog"))
     assert [(d.due_at, d.fired_at) for d in store.deadlines(case.id)] == [(at(5), at(5)), (at(10), None)]
     moved = act(
         store,
@@ -1169,8 +1252,8 @@ def test_due_deadlines_are_open_unfired_and_due_oldest_first(store, open_store):
         (second.id, DEADLINE, at(5)),
     ]
     early = next(iter(store.due_deadlines(at(3))))
-    assert open_store().fire_deadline(
-        early, Event(second.id, at(3), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog")
+    assert fire(
+        open_store(), early, Event(second.id, at(3), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog")
     )
     act(store, first, to="aftaleudkast", close=True, when=at(4))
     assert due(at(31)) == [(second.id, DEADLINE, at(5))]
@@ -1188,8 +1271,8 @@ def test_agenda_is_open_deadlines_and_unfired_reminders_soonest_first(store):
     ]
     assert agenda(at(7)) == [(first.id, REMINDER, at(5)), (second.id, DEADLINE, at(7))]
     reminder, passed = store.agenda(at(7))
-    store.fire_deadline(reminder, Event(first.id, at(5), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog"))
-    store.fire_deadline(passed, Event(second.id, at(7), SYSTEM_ACTOR, DEADLINE, None, "dialog", "dialog"))
+    fire(store, reminder, Event(first.id, at(5), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog"))
+    fire(store, passed, Event(second.id, at(7), SYSTEM_ACTOR, DEADLINE, None, "dialog", "dialog"))
     # A sent reminder leaves the agenda; a passed deadline stays until its step is left.
     assert agenda(at(10)) == [(second.id, DEADLINE, at(7)), (first.id, DEADLINE, at(10))]
     act(store, first, to="aftaleudkast", close=True, when=at(8))
@@ -1478,8 +1561,10 @@ def test_audit_rows_verify_after_a_mix_of_operations(store, open_store, url):
     engine.now = lambda: dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC)
     made = demo.build(engine)  # new cases, actions, reminders and deadlines, as the engine takes them
     case = new_case(store, "Direct", deadlines=(deadline(at(5), REMINDER),), outbox=(message(),))
-    store.fire_deadline(
-        store.deadlines(case.id)[0], Event(case.id, at(5), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog")
+    fire(
+        store,
+        store.deadlines(case.id)[0],
+        Event(case.id, at(5), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog"),
     )
     act(open_store(), case, changes={"kontakt_email": "anna@x.dk"}, when=at(6))
     store.record_refusal(case.id, at(7), "bo", None, "afbryd", ["no role"])
@@ -1935,9 +2020,7 @@ def test_times_read_back_in_utc_whatever_offset_they_were_given_with(store, open
     store.outbox_resolve(sent.id, cet(3), "bo", "retry")
     store.outbox_attempted(sent.id, cet(4), error=None, next_attempt_at=None)
     reminder = store.deadlines(case.id)[0]
-    assert store.fire_deadline(
-        reminder, Event(case.id, cet(10), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog")
-    )
+    assert fire(store, reminder, Event(case.id, cet(10), SYSTEM_ACTOR, REMINDER, None, "dialog", "dialog"))
     act(store, store.get_case(case.id), "afbryd", to="ikke_indgaaet", close=True, closed=True, when=cet(11))
 
     other = open_store()
@@ -2028,16 +2111,16 @@ def test_batch_saves_its_writes_together_or_none(store, open_store):
         return Event(case.id, at(7), SYSTEM_ACTOR, row.kind, None, "dialog", "dialog")
 
     with pytest.raises(RuntimeError), store.batch():
-        assert store.fire_deadline(first, fired(first))
+        assert fire(store, first, fired(first))
         raise RuntimeError  # what the batch wrote goes with it
     assert [d.fired_at for d in store.deadlines(case.id)] == [None, None]
 
     with store.batch():
-        assert store.fire_deadline(first, fired(first))
+        assert fire(store, first, fired(first))
         act(store, other, changes={"organisation": "FDF Vest"})
         with pytest.raises(Conflict):  # a write that fails is undone alone
             act(store, other, changes={"organisation": "FDF Øst"})
-        assert store.fire_deadline(second, fired(second))
+        assert fire(store, second, fired(second))
         # Nothing is saved before the batch ends: another instance sees none of it.
         assert [d.fired_at for d in open_store().deadlines(case.id)] == [None, None]
     assert [d.fired_at for d in store.deadlines(case.id)] == [at(7), at(7)]
