@@ -32,13 +32,16 @@ from samskab.engine.service import build_demo
 
 @click.command()
 @click.option("--weeks", type=click.IntRange(0, 520), default=6, show_default=True, help="How far ahead.")
+@click.option("--limit", type=click.IntRange(1), metavar="N", help="Only the first N (the soonest).")
 @owner_options
 @json_option
 @click.pass_obj
-def agenda(settings: Settings, weeks: int, mine: bool, owner: str | None, as_json: bool) -> None:
+def agenda(
+    settings: Settings, weeks: int, limit: int | None, mine: bool, owner: str | None, as_json: bool
+) -> None:
     """Deadlines and reminders due in the coming weeks, overdue first."""
     service = settings.service()
-    items = service.agenda(weeks, owner=chosen_owner(service, mine, owner))
+    items = service.agenda(weeks, owner=chosen_owner(service, mine, owner), limit=limit)
     if as_json:
         echo_json(to_json(items))
     else:

@@ -178,6 +178,7 @@ DANISH = {
     "Open case": "Opret sag",
     "Case opened": "Sag oprettet",
     "Agenda": "Dagsorden",
+    "the first {count}": "de første {count}",
     "Deadlines in the next {weeks} weeks, overdue first": "Frister de næste {weeks} uger, overskredne først",
     "Due": "Forfalder",
     "Days": "Dage",

@@ -857,17 +857,22 @@ class Service:
         return report_table(report, self.lang)
 
     @_serial
-    def agenda(self, weeks: int = 6, *, owner: str | None = None) -> tuple[AgendaItem, ...]:
+    def agenda(
+        self, weeks: int = 6, *, owner: str | None = None, limit: int | None = None
+    ) -> tuple[AgendaItem, ...]:
         """Deadlines and reminders due in the next ``weeks`` weeks, overdue first;
-        ``owner``: only those of the cases this person owns."""
+        ``owner``: only those of the cases this person owns; ``limit``: the first so
+        many (what a screen shows: read in the order of an index, so it costs the page)."""
         self._may()
         engine, lang = self._engine, self.lang
         now, register = self.now(), engine.register()
+        due = engine.store.agenda(now + dt.timedelta(weeks=weeks), owner=owner, limit=limit)
+        cases = {
+            case.id: case for case in engine.store.list_cases(CaseFilter(ids=tuple({d.case_id for d in due})))
+        }
         items = []
-        for deadline in engine.store.agenda(now + dt.timedelta(weeks=weeks)):
-            case = engine.case(deadline.case_id)
-            if owner is not None and case.owner != owner:
-                continue
+        for deadline in due:
+            case = cases[deadline.case_id]
             process = engine.compiled_for(case).process
             items.append(
                 AgendaItem(
@@ -883,7 +888,7 @@ class Service:
                     owner_name=views.person_name(register, case.owner),
                 )
             )
-        return tuple(sorted(items, key=lambda item: item.due_at))
+        return tuple(items)
 
     @_serial
     def tick(self) -> TickReport:

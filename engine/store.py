@@ -363,9 +363,12 @@ class Store(Protocol):
         again.
         """
 
-    def agenda(self, until: dt.datetime) -> list[Deadline]:
-        """What is coming, of every case: open deadlines (fired or not) and open, unfired
-        reminders due at or before ``until``, soonest first (ties by id)."""
+    def agenda(
+        self, until: dt.datetime, *, owner: str | None = None, limit: int | None = None
+    ) -> list[Deadline]:
+        """What is coming, of every case (``owner``: of the cases this person owns): open
+        deadlines (fired or not) and open, unfired reminders due at or before ``until``,
+        soonest first (ties by id); the first ``limit`` of them (None: all)."""
 
     def data_version(self) -> int:
         """A number that changes when another store instance (connection, process,

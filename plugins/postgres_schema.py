@@ -221,6 +221,16 @@ def p007_imported_cases(conn: psycopg.Connection) -> None:
     """)
 
 
+@migration
+def p009_periods(conn: psycopg.Connection) -> None:
+    """As the SQLite store's m016: the cases opened and closed in a period found by
+    index."""
+    conn.execute("""
+        CREATE INDEX cases_created ON cases (created_at);
+        CREATE INDEX cases_closed ON cases (closed_at) WHERE closed_at IS NOT NULL;
+    """)
+
+
 LATEST = MIGRATIONS[-1][0]
 
 

@@ -576,13 +576,27 @@ class SqlStore(Store):
             sql += " AND closed_at IS NULL"
         return [sql_rows.deadline_of(row) for row in self.conn.execute(sql + " ORDER BY due_at", (case_id,))]
 
-    def agenda(self, until: dt.datetime) -> list[Deadline]:
-        rows = self.conn.execute(
-            f"SELECT {self._DEADLINE_COLUMNS} FROM deadlines WHERE closed_at IS NULL"
-            " AND due_at <= ? AND (kind = 'deadline' OR fired_at IS NULL) ORDER BY due_at, id",
-            (clock.to_text(until),),
+    def agenda(
+        self, until: dt.datetime, *, owner: str | None = None, limit: int | None = None
+    ) -> list[Deadline]:
+        # Open deadlines and unfired reminders, each in the order of its index
+        # (deadlines_open, deadlines_pending), merged: a page is read, not the weeks.
+        mine, params = "", [clock.to_text(until)]
+        if owner is not None:
+            # `+case_id`: walk the deadlines in their order, looking each case up among
+            # the owner's, rather than read all the owner's deadlines and sort them.
+            mine, params = " AND +case_id IN (SELECT id FROM cases WHERE owner = ?)", [*params, owner]
+        sql = (
+            f"SELECT {self._DEADLINE_COLUMNS} FROM deadlines WHERE closed_at IS NULL AND kind = 'deadline'"
+            f" AND due_at <= ?{mine} UNION ALL SELECT {self._DEADLINE_COLUMNS} FROM deadlines"
+            f" WHERE fired_at IS NULL AND closed_at IS NULL AND kind = 'reminder' AND due_at <= ?{mine}"
+            " ORDER BY due_at, id"
         )
-        return [sql_rows.deadline_of(row) for row in rows]
+        params = params * 2
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(limit, 0))
+        return [sql_rows.deadline_of(row) for row in self.conn.execute(sql, params)]
 
     def due_deadlines(self, now: dt.datetime) -> list[Deadline]:
         rows = self.conn.execute(

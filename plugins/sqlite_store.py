@@ -136,6 +136,7 @@ MIGRATIONS = (
     "m012_case_links",
     "m014_imported_cases",
     "m015_cost_by_the_page",
+    "m016_periods",
 )
 """Every migration in ``plugins.sqlite_schema``, in order; a test keeps the two in step.
 A database is current when it has applied all of them, so one that came after a

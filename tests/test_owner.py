@@ -176,6 +176,9 @@ def test_mine_and_owner_filter_the_list_the_agenda_and_the_overview(samskab, reg
     assert agenda("--owner", "anna") == {(hers, "Anna Jensen")}
     assert agenda("--owner", "anna", "--weeks", "0") == set()
     assert "Cykelværksted" in samskab("agenda", "--owner", "anna", now=now).stdout
+    soonest = [(item["case"], item["due_at"]) for item in samskab.json("agenda", now=now)]
+    assert [(i["case"], i["due_at"]) for i in samskab.json("agenda", "--limit", "1", now=now)] == soonest[:1]
+    assert "--limit" in samskab("agenda", "--limit", "0", now=now, exit=2).stderr
 
     def active(*extra: str) -> int:
         overview = samskab.json("overview", *extra, now=now)

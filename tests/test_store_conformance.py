@@ -1279,6 +1279,27 @@ def test_agenda_is_open_deadlines_and_unfired_reminders_soonest_first(store):
     assert agenda(at(31)) == [(second.id, DEADLINE, at(7))]
 
 
+def test_agenda_of_one_owner_and_its_first_page(store):
+    """A screen's page: the soonest ``limit``, in the same order; one owner's cases only."""
+    mine = new_case(store, "Mine", owner="anna", deadlines=(deadline(at(10)), deadline(at(5), REMINDER)))
+    theirs = new_case(store, "Theirs", deadlines=(deadline(at(7)), deadline(at(3), REMINDER)))
+    agenda = lambda **more: [(d.case_id, d.due_at) for d in store.agenda(at(31), **more)]  # noqa: E731
+    everything_due = [(theirs.id, at(3)), (mine.id, at(5)), (theirs.id, at(7)), (mine.id, at(10))]
+    assert agenda() == everything_due
+    assert [agenda(limit=n) for n in (0, 1, 3, 9)] == [
+        [],
+        everything_due[:1],
+        everything_due[:3],
+        everything_due,
+    ]
+    assert agenda(owner="anna") == [(mine.id, at(5)), (mine.id, at(10))]
+    assert agenda(owner="anna", limit=1) == [(mine.id, at(5))]
+    assert agenda(owner="nobody") == []
+    hand_over(store, mine, "bo", when=at(2))
+    assert agenda(owner="anna") == []
+    assert agenda(owner="bo") == [(mine.id, at(5)), (mine.id, at(10))]
+
+
 def test_data_version_changes_when_another_instance_commits(store, open_store):
     other = open_store()
     version = store.data_version()

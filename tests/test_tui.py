@@ -30,6 +30,7 @@ from samskab.engine.config import Actor
 from samskab.engine.core import open_engine
 from samskab.engine.plugins import make_plugin_manager
 from samskab.engine.readmodels import CaseFilter
+from samskab.engine.service import Service
 from samskab.tui.screens.action_form import ActionForm
 from samskab.tui.screens.agenda import AgendaScreen
 from samskab.tui.screens.case import CaseScreen
@@ -170,6 +171,28 @@ async def test_agenda_lists_overdue_first_and_opens_a_case(engine):
         assert "for sent" in str(table.get_row_at(0)[1])
         await pilot.press("enter")
         await settle(pilot, CaseScreen)
+
+
+async def test_agenda_shows_its_first_page_and_says_so(engine, monkeypatch):
+    """The agenda reads a page, not every deadline of its weeks, and says it is one."""
+    everything_due = Service(engine, Actor("mette", None), "da").agenda(AgendaScreen.WEEKS)
+    monkeypatch.setattr(AgendaScreen, "SHOWN", 3)
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        await pilot.press("a")
+        await settle(pilot, AgendaScreen)
+        table = pilot.app.screen.query_one(DataTable)
+        assert [int(table.get_row_at(i)[3]) for i in range(table.row_count)] == [
+            item.case for item in everything_due[:3]
+        ]
+        assert "de første 3" in pilot.app.screen.sub_title
+    monkeypatch.setattr(AgendaScreen, "SHOWN", len(everything_due))
+    async with app_for(engine).run_test(size=(120, 36)) as pilot:
+        await settle(pilot, CasesScreen)
+        await pilot.press("a")
+        await settle(pilot, AgendaScreen)
+        assert pilot.app.screen.query_one(DataTable).row_count == len(everything_due)
+        assert "første" not in pilot.app.screen.sub_title
 
 
 async def test_processes_are_drawn(engine):

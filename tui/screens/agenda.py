@@ -22,6 +22,9 @@ COLUMNS = (
 
 class AgendaScreen(MineScreen):
     WEEKS = 6
+    SHOWN = 500
+    """At most this many, the soonest: the agenda is for the days ahead, and a page costs
+    a page to read, however many cases the municipality has."""
     HELP = "What falls due in the next weeks, deadlines and reminders, overdue first. Enter opens the case."
 
     def compose(self) -> ComposeResult:
@@ -45,13 +48,15 @@ class AgendaScreen(MineScreen):
         table.focus()
 
     def fetch(self) -> tuple[AgendaItem, ...]:
-        return self.samskab.service.agenda(self.WEEKS, owner=self.owner)
+        return self.samskab.service.agenda(self.WEEKS, owner=self.owner, limit=self.SHOWN + 1)
 
     def show(self, items: tuple[AgendaItem, ...]) -> None:
         w = self.samskab.words
+        more = len(items) > self.SHOWN
+        self.sub_title = w("Agenda") + (" · " + w("the first {count}", count=self.SHOWN) if more else "")
         table = self.query_one(DataTable)
         table.clear()
-        for i, item in enumerate(items):
+        for i, item in enumerate(items[: self.SHOWN]):
             kind = w("deadline") if item.kind == "deadline" else w("reminder")
             table.add_row(
                 day(item.day, w.lang),
