@@ -571,6 +571,7 @@ DANISH = {
     "Reverse the order": "Vend rækkefølgen",
     "{shown} case": "{shown} sag",
     "{shown} cases": "{shown} sager",
+    "at least {shown}": "mindst {shown}",
     "No cases: the filter {filters} hides {count}. Press {key} to clear it.": "Ingen sager: filteret {filters} skjuler {count}. Tryk {key} for at rydde det.",
     "No cases: the filters {filters} hide {count}. Press {key} to clear them.": "Ingen sager: filtrene {filters} skjuler {count}. Tryk {key} for at rydde dem.",
     "No cases. Press {key} to open one.": "Ingen sager. Tryk {key} for at oprette en.",

@@ -321,8 +321,10 @@ class CaseSummary:
 @attrs.frozen
 class CasePage:
     rows: tuple[CaseSummary, ...]
-    total: int
-    """How many cases match the filter in all."""
+    total: int | None
+    """How many cases match the filter in all; None when the page is full, so that more
+    may follow: then ``Service.count_cases`` counts them, which may take longer than
+    the page (a search matching half a million cases), so a list shows its page first."""
     offset: int
     unfiltered: int = 0
     """How many cases there are without the filter's conditions (open ones, or every

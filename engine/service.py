@@ -347,13 +347,19 @@ class Service:
 
     @_serial
     def case_page(self, where: CaseFilter) -> CasePage:
-        """One page of cases (``where.limit`` from ``where.offset``), how many match, and
-        how many there are without the filter."""
+        """One page of cases (``where.limit`` from ``where.offset``), how many match if
+        the page says so (it is not full), and how many there are without the filter
+        (kept by the store, so it costs nothing)."""
         rows = tuple(self.cases(where))
-        store = self._engine.store
-        total = store.count_cases(self._query(attrs.evolve(where, limit=None, offset=0)))
-        unfiltered = store.count_cases(CaseFilter(open_only=where.open_only))
-        return CasePage(rows, total, where.offset, unfiltered)
+        full = where.limit is not None and len(rows) >= where.limit
+        unfiltered = self._engine.store.count_cases(CaseFilter(open_only=where.open_only))
+        return CasePage(rows, None if full else where.offset + len(rows), where.offset, unfiltered)
+
+    @_serial
+    def count_cases(self, where: CaseFilter) -> int:
+        """How many cases match ``where`` (its page aside): what a full page leaves open."""
+        self._may()
+        return self._engine.store.count_cases(self._query(attrs.evolve(where, limit=None, offset=0)))
 
     @_serial
     def find_cases(self, query: str, limit: int = 10) -> tuple[CaseSummary, ...]:

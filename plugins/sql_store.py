@@ -581,18 +581,18 @@ class SqlStore(Store):
     ) -> list[Deadline]:
         # Open deadlines and unfired reminders, each in the order of its index
         # (deadlines_open, deadlines_pending), merged: a page is read, not the weeks.
-        mine, params = "", [clock.to_text(until)]
+        mine, each = "", [clock.to_text(until)]
         if owner is not None:
             # `+case_id`: walk the deadlines in their order, looking each case up among
             # the owner's, rather than read all the owner's deadlines and sort them.
-            mine, params = " AND +case_id IN (SELECT id FROM cases WHERE owner = ?)", [*params, owner]
+            mine, each = " AND +case_id IN (SELECT id FROM cases WHERE owner = ?)", [*each, owner]
         sql = (
             f"SELECT {self._DEADLINE_COLUMNS} FROM deadlines WHERE closed_at IS NULL AND kind = 'deadline'"
             f" AND due_at <= ?{mine} UNION ALL SELECT {self._DEADLINE_COLUMNS} FROM deadlines"
             f" WHERE fired_at IS NULL AND closed_at IS NULL AND kind = 'reminder' AND due_at <= ?{mine}"
             " ORDER BY due_at, id"
         )
-        params = params * 2
+        params: list[Any] = each * 2
         if limit is not None:
             sql += " LIMIT ?"
             params.append(max(limit, 0))

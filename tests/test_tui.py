@@ -3,6 +3,7 @@ screen and in the database."""
 
 import datetime as dt
 
+import attrs
 from pilot import (
     NOW,
     app_for,
@@ -231,9 +232,20 @@ async def test_long_lists_load_page_by_page(workdir, monkeypatch):
     engine = open_engine(str(workdir / "many.db"), pm=make_plugin_manager(load_entrypoints=False))
     for i in range(450):
         engine.new_case("frivillig", f"Frivillig {i:03d}", {"navn": f"Person {i}"})
+    # A full page does not say how many match: they are counted after it is shown.
+    service = Service(engine, Actor("mette", None), "da")
+    full = service.case_page(CaseFilter(text="person", limit=200))
+    assert (len(full.rows), full.total, full.unfiltered) == (200, None, 450)
+    assert service.count_cases(CaseFilter(text="person", limit=200, offset=200)) == 450
+    last = service.case_page(CaseFilter(text="person", limit=200, offset=400))
+    assert (len(last.rows), last.total) == (50, 450)
+    assert service.case_page(CaseFilter(text="person 44", limit=200)).total == 11  # 44, 440-449
     async with app_for(engine).run_test(size=(120, 36)) as pilot:
         await settle(pilot, CasesScreen)
         assert len(table_ids(pilot.app)) == 200
+        assert static_text(pilot.app.screen.query_one("#status", Static)) == "450 sager"
+        pilot.app.screen.show_counts(attrs.evolve(pilot.app.screen.page, total=None))  # while counting
+        assert static_text(pilot.app.screen.query_one("#status", Static)) == "mindst 200 af 450 sager"
         await pilot.press("ctrl+end")
         await settle(pilot)
         await pilot.press("ctrl+end")

@@ -1,5 +1,6 @@
 """Cases (home): the active cases, filtered, searched and sorted, loaded a page at a time."""
 
+import attrs
 from rich.markup import escape
 from rich.text import Text
 from textual import on, work
@@ -65,7 +66,9 @@ class CasesScreen(SamskabScreen):
         self.order_by = "next_due"
         self.descending = False
         self.loaded = 0
-        self.total = 0
+        self.page: CasePage | None = None
+        self.total: int | None = 0
+        """How many cases match; None until counted (a full first page is shown first)."""
         self.fetching = False
         self.generation = 0
         self.chosen_columns: dict[str, tuple[str, ...]] = {}
@@ -206,7 +209,7 @@ class CasesScreen(SamskabScreen):
 
     @on(CaseTable.NearEnd)
     def load_more(self) -> None:
-        if not self.fetching and self.loaded < self.total:
+        if not self.fetching and (self.total is None or self.loaded < self.total):
             self.fetching = True
             self.load_page(self.where(self.loaded), self.generation)
 
@@ -217,6 +220,18 @@ class CasesScreen(SamskabScreen):
             lambda page: self.show_page(page, generation),
             self.page_failed,
         )
+
+    @work(thread=True, group="count")
+    def count_all(self, where: CaseFilter, generation: int) -> None:
+        self.samskab.fetch_and_show(
+            lambda: self.samskab.service.count_cases(where),
+            lambda total: self.counted(total, generation),
+        )
+
+    def counted(self, total: int, generation: int) -> None:
+        if generation == self.generation and self.page is not None:
+            self.total = total
+            self.show_counts(attrs.evolve(self.page, total=total))
 
     def page_failed(self, error: Exception) -> None:
         self.fetching = False
@@ -235,22 +250,30 @@ class CasesScreen(SamskabScreen):
         for case in page.rows:
             table.add_row(*self.cells(case), key=str(case.id))
         self.loaded += len(page.rows)
-        self.total = page.total
         self.fetching = False
         if replace:
             table.move_to(kept, row)
-        self.show_counts(page)
+            self.page = page
+            self.total = page.total
+            if page.total is None:  # a full page: counted after it is shown
+                self.count_all(self.where(0), generation)
+        elif self.total is None and page.total is not None:  # the last page says how many
+            self.total = page.total
+        if self.page is not None:
+            self.show_counts(attrs.evolve(self.page, total=self.total))
 
     def show_counts(self, page: CasePage) -> None:
-        """ "34 sager", or "8 af 34 sager" when a filter hides some; an empty list says
-        which filters hide how many cases, and the key that clears them."""
+        """ "34 sager", or "8 af 34 sager" when a filter hides some ("mindst 100" until
+        they are counted); an empty list says which filters hide how many cases, and the
+        key that clears them."""
         w = self.samskab.words
+        shown = w("at least {shown}", shown=self.loaded) if page.total is None else page.total
         if page.total == page.unfiltered:
-            counts = self.count(page.total)
+            counts = self.count(page.unfiltered)
         elif page.unfiltered == 1:
-            counts = w("{shown} of {total} case", shown=page.total, total=page.unfiltered)
+            counts = w("{shown} of {total} case", shown=shown, total=page.unfiltered)
         else:
-            counts = w("{shown} of {total} cases", shown=page.total, total=page.unfiltered)
+            counts = w("{shown} of {total} cases", shown=shown, total=page.unfiltered)
         if self.chosen_process() is not None:
             key = self.samskab.key_display("v")
             counts += "  ·  " + w("{key}: choose columns among the process's fields", key=key)
@@ -258,14 +281,14 @@ class CasesScreen(SamskabScreen):
         named = self.hiding()
         hiding = ", ".join(f"«{escape(name)}»" for name in named)
         key = self.samskab.key_display("x")
-        if not page.total and page.unfiltered and len(named) == 1:
+        if page.total == 0 and page.unfiltered and len(named) == 1:
             said = w(
                 "No cases: the filter {filters} hides {count}. Press {key} to clear it.",
                 filters=hiding,
                 count=self.count(page.unfiltered),
                 key=key,
             )
-        elif not page.total and page.unfiltered:
+        elif page.total == 0 and page.unfiltered:
             said = w(
                 "No cases: the filters {filters} hide {count}. Press {key} to clear them.",
                 filters=hiding,
