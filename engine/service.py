@@ -250,7 +250,7 @@ class Service:
         else:
             definitions, problems = loader.load(self._engine.process_dirs)
             problems += self._engine.registry.problems
-        return CheckReport(len(definitions), tuple(str(p) for p in problems))
+        return CheckReport(len(definitions), tuple(p.said(self.lang) for p in problems))
 
     @_serial
     def process_problems(self) -> tuple[FileProblem, ...]:
