@@ -296,7 +296,7 @@ class PostgresSameWork:
                     None,
                     ACTOR,
                     title_key(title),
-                    searched(title, {}),
+                    SEPARATOR.join(searched(title, {})),
                     field_keys({}),
                 ),
             ).fetchone()
@@ -321,7 +321,7 @@ class PostgresSameWork:
                     TARGET,
                     at,
                     dumps(fields),
-                    searched(title, fields),
+                    SEPARATOR.join(searched(title, fields)),
                     field_keys(fields),
                     case_id,
                 ),

@@ -14,6 +14,7 @@ Every table lives in the municipality's schema (the connection's ``search_path``
 schema is a whole samskab database, isolated from the others on the server.
 """
 
+import logging
 from collections.abc import Callable
 
 import psycopg
@@ -27,6 +28,7 @@ from samskab.plugins import sql_rows
 Migration = Callable[[psycopg.Connection], None]
 
 MIGRATIONS: list[tuple[str, Migration]] = []
+log = logging.getLogger(__name__)
 
 
 def migration(function: Migration) -> Migration:
@@ -229,6 +231,42 @@ def p009_periods(conn: psycopg.Connection) -> None:
         CREATE INDEX cases_created ON cases (created_at);
         CREATE INDEX cases_closed ON cases (closed_at) WHERE closed_at IS NOT NULL;
     """)
+
+
+@migration
+def p010_text_search(conn: psycopg.Connection) -> None:
+    """A case's folded texts as one text, between them a character no search holds (as
+    the SQLite store keeps them), indexed by their trigrams where the server has pg_trgm
+    and samskab may use it: then a search for a rare text reads what it finds, not every
+    case. Without it, searching works as before, by reading the cases in the list's order."""
+    conn.execute(r"ALTER TABLE cases ALTER COLUMN search TYPE text USING array_to_string(search, E'\x1f')")
+    trigrams = _trigrams(conn)
+    if trigrams is not None:
+        conn.execute(
+            sql.SQL("CREATE INDEX cases_search ON cases USING gin (search {}.gin_trgm_ops)").format(
+                sql.Identifier(trigrams)
+            )
+        )
+
+
+def _trigrams(conn: psycopg.Connection) -> str | None:
+    """The schema of the pg_trgm extension, made in a schema of its own (shared by every
+    municipality on the server, and not removed with any of them) if it is not there;
+    None where the server lacks it or samskab may not make it."""
+    found = conn.execute(
+        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"
+    )
+    row = found.fetchone()
+    if row is not None:
+        return str(row[0])
+    try:
+        with conn.transaction():
+            conn.execute("CREATE SCHEMA IF NOT EXISTS samskab_extensions")
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA samskab_extensions")
+    except psycopg.Error as error:
+        log.warning("text search without an index: pg_trgm could not be had (%s)", error)
+        return None
+    return "samskab_extensions"
 
 
 LATEST = MIGRATIONS[-1][0]

@@ -19,7 +19,7 @@ them queue:
 - **An erasure** locks the tables it rewrites against writers (readers go on) for its
   one transaction, so nothing written meanwhile escapes it.
 - **Search and order**: each case keeps its title's Danish sort key (``title_key``,
-  ``collation.key``) and its folded texts (``search``, ``collation.searched``),
+  ``collation.key``) and its folded texts (``search``, ``collation.search_text``),
   computed here as SQLite's store computes them in its SQL functions.
 - **Changes by others** reach an open terminal UI through LISTEN/NOTIFY: every write
   notifies the schema's channel, right after its commit and in a transaction of its own
@@ -399,7 +399,7 @@ class PostgresStore(SqlStore):
 
     def _searched_fields(self, title: str, fields: dict[str, Any]) -> dict[str, Any]:
         return {
-            "search": collation.searched(title, fields),
+            "search": collation.search_text(title, fields),
             "field_keys": jsontext.dumps(sql_rows.field_order_keys(fields)),
         }
 
@@ -415,7 +415,13 @@ class PostgresStore(SqlStore):
         return order, [field_id] * 3
 
     def _text_clause(self, text: str) -> tuple[str, list[Any]]:
-        return "EXISTS (SELECT 1 FROM unnest(search) AS s WHERE strpos(s, ?) > 0)", [collation.fold(text)]
+        # LIKE, which the trigram index (p010) answers where there is one; a text no
+        # case's texts hold between them (the separator) matches nothing.
+        needle = collation.fold(text)
+        if collation.SEPARATOR in needle:
+            return "false", []
+        pattern = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return "search LIKE ?", [f"%{pattern}%"]
 
     def _value_clause(self, field_id: str, value: Any) -> tuple[str, list[Any]]:
         # A JSON null and no value at all are alike, as in the SQLite store.

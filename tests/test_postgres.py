@@ -91,7 +91,40 @@ def test_a_schema_is_made_only_by_a_command_that_writes(samskab, postgres, postg
         ("p005_case_links",),
         ("p008_cost_by_the_page",),
         ("p007_imported_cases",),
+        ("p009_periods",),
+        ("p010_text_search",),
     ]
+
+
+def test_a_search_is_answered_by_the_trigram_index(samskab, postgres, postgres_url):
+    """The server has pg_trgm: the search for a text finds the cases by their trigrams
+    (in a schema of the extension's own, shared by every municipality), and what LIKE
+    would read as a wildcard is searched for as written."""
+    for title in ("Lions 100% frivillig", "Lions 1000 frivillige", "Roklubben_Nord", "RoklubbenXNord"):
+        samskab("--db", postgres_url, "cases", "new", "partnerskab", "--title", title)
+    schema = schema_of(postgres_url)
+    assert postgres.execute(
+        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"
+    ) == [("samskab_extensions",)]
+    assert postgres.execute(
+        f"SELECT indexname FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'cases_search'"
+    ) == [("cases_search",)]
+
+    def found(text: str) -> list[str]:
+        return sorted(
+            c["title"] for c in samskab.json("--db", postgres_url, "cases", "list", "--search", text)
+        )
+
+    assert found("100%") == ["Lions 100% frivillig"]
+    assert found("ben_n") == ["Roklubben_Nord"]
+    assert found("LIONS 1") == ["Lions 100% frivillig", "Lions 1000 frivillige"]
+    assert found("%") == ["Lions 100% frivillig"]
+    plan = postgres.execute(
+        f"SET search_path TO {schema}",
+        "SET enable_seqscan = off",
+        "EXPLAIN SELECT id FROM cases WHERE search LIKE '%frivill%'",
+    )
+    assert "cases_search" in str(plan)
 
 
 def test_a_schema_is_brought_up_to_date_and_a_newer_one_refused(samskab, postgres, postgres_url):
