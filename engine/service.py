@@ -413,17 +413,23 @@ class Service:
     @_serial
     def list_columns(self) -> dict[str, tuple[str, ...]]:
         """The fields the person running samskab chose to show as columns in the case
-        list, by process id (kept in their own settings file, ``engine.settings``)."""
+        list, by process id (kept in their own settings file, ``engine.settings``; in a
+        web browser's session, the person's own part of the serving account's)."""
         self._may()
-        return settings.columns()
+        return settings.columns(self._settings_person())
 
     @_serial
     def keep_list_columns(self, process_id: str, field_ids: tuple[str, ...]) -> tuple[str, ...]:
         """Keep the columns chosen for a process's cases for the next time."""
         self._may()
         checked = self.columns(process_id, field_ids)
-        settings.keep_columns(process_id, checked)
+        settings.keep_columns(process_id, checked, self._settings_person())
         return checked
+
+    def _settings_person(self) -> str | None:
+        """Whose settings these are: the account's own, or in a web browser's session
+        (one account serving everyone) the person's."""
+        return None if self._server_files else self._actor.id
 
     def _field(self, process: Process, field_id: str) -> Field:
         field = process.field(field_id)

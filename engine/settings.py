@@ -2,9 +2,12 @@
 to show as columns in the case list, by process id.
 
 One small JSON file per operating-system account (``$XDG_CONFIG_HOME/samskab/
-settings.json``, by default under ``~/.config``), owner-only: it names no one, but it
-is nobody else's business either. A setting is a convenience: a file that cannot be
-read or does not say what samskab wrote is as good as none.
+settings.json``, by default under ``~/.config``), owner-only: it names no one but the
+people served from the account, and is nobody else's business either. The account's
+own settings are at its top; the settings of each person a served session acts as
+(``samskab serve``, where one account serves everyone) under ``people``, by their id.
+A setting is a convenience: a file that cannot be read or does not say what samskab
+wrote is as good as none.
 """
 
 import os
@@ -29,9 +32,19 @@ def read() -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-def columns() -> dict[str, tuple[str, ...]]:
-    """The chosen columns by process id (what does not read as such is left out)."""
-    kept = read().get("columns")
+def _own(settings: dict[str, Any], person: str | None) -> dict[str, Any]:
+    """The part of ``settings`` that is the account's (``person`` None) or a person's."""
+    if person is None:
+        return settings
+    people = settings.get("people")
+    own = people.get(person) if isinstance(people, dict) else None
+    return own if isinstance(own, dict) else {}
+
+
+def columns(person: str | None = None) -> dict[str, tuple[str, ...]]:
+    """The chosen columns by process id, the account's or ``person``'s (what does not
+    read as such is left out)."""
+    kept = _own(read(), person).get("columns")
     if not isinstance(kept, dict):
         return {}
     return {
@@ -41,10 +54,17 @@ def columns() -> dict[str, tuple[str, ...]]:
     }
 
 
-def keep_columns(process_id: str, fields: tuple[str, ...]) -> None:
-    """Keep ``fields`` as the columns for ``process_id``, the other settings as they were."""
+def keep_columns(process_id: str, fields: tuple[str, ...], person: str | None = None) -> None:
+    """Keep ``fields`` as the columns for ``process_id``, the account's or ``person``'s,
+    the other settings as they were."""
     settings = read()
-    settings["columns"] = {**columns(), process_id: list(fields)}
+    chosen = {**columns(person), process_id: list(fields)}
+    if person is None:
+        settings["columns"] = chosen
+    else:
+        people = settings.get("people")
+        others = people if isinstance(people, dict) else {}
+        settings["people"] = {**others, person: {**_own(settings, person), "columns": chosen}}
     target = path()
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

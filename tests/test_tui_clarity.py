@@ -359,3 +359,17 @@ def test_the_settings_file_keeps_columns_and_one_that_does_not_read_is_as_none(e
         service.keep_list_columns("frivillig", ("tilskud",))
     file.write_text('{"columns": {"a": "x", "b": ["y", 1], "c": ["z"]}}')
     assert service.list_columns() == {"c": ("z",)}
+
+
+def test_each_person_served_from_one_account_keeps_columns_of_their_own(engine):
+    """samskab serve runs every session as one account: each person's columns are theirs."""
+    admin = Service(engine, Actor("mette", None))
+    anna, bo = (admin.acting_as(who).in_a_browser() for who in ("anna", "bo"))
+    assert admin.keep_list_columns("frivillig", ("navn",)) == ("navn",)
+    assert anna.list_columns() == bo.list_columns() == {}
+    anna.keep_list_columns("frivillig", ("email",))
+    bo.keep_list_columns("partnerskab", ("organisation",))
+    assert anna.list_columns() == {"frivillig": ("email",)}
+    assert bo.list_columns() == {"partnerskab": ("organisation",)}
+    assert admin.list_columns() == {"frivillig": ("navn",)}
+    assert oct(settings.path().stat().st_mode & 0o777) == "0o600"
