@@ -75,7 +75,10 @@ def msg(template: str, **params: Any) -> Msg:
 
 
 def words(template: str, lang: str, **params: Any) -> str:
-    """``template`` (English) said in ``lang``, with ``params`` filled in."""
+    """``template`` (English) said in ``lang``, with ``params`` filled in (as
+    ``msg(template, **params).get(lang)``, without saying it in English first)."""
+    if lang == "da" and template in DANISH:
+        return DANISH[template].format(**{k: _in(v, "da") for k, v in params.items()})
     return Msg(template, **params).get(lang)
 
 

@@ -494,7 +494,10 @@ class Store(Protocol):
         """One transaction around several writes (``tick`` fires what is due in
         batches): saved together when the context ends, or none of them if it raises.
         Each write inside keeps its own rule of all or nothing (a savepoint): one that
-        fails is undone alone, and the others go on."""
+        fails is undone alone, and the others go on. What is read inside is the latest
+        committed, and a write inside is never refused because another caller committed
+        after the batch read (a store with one writer at a time holds the write lock for
+        the whole batch)."""
 
     def snapshot(self) -> "AbstractContextManager[None]":
         """A context in which every read sees the database as one moment left it, whatever

@@ -326,9 +326,21 @@ class SqliteStore(SqlStore):
         return list(range(last_id + 1, last_id + 1 + len(rows)))
 
     def _hold_for_import(self) -> None:
-        # A write that changes nothing takes the write lock first: another import of the
-        # same rows waits for this one to commit, then finds them imported.
+        # Another import of the same rows waits for this one to commit, then finds them
+        # imported.
+        self._hold_writes()
+
+    def _hold_writes(self) -> None:
+        """Take the write lock first in the transaction under way, by a write that changes
+        nothing: what it reads after is the latest, and stays so until it commits (a
+        transaction that read first and wrote after another's commit could not write)."""
         self.conn.execute("UPDATE audit_heads SET count = count WHERE 0")
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        with self._writing():
+            self._hold_writes()  # the batch reads, then writes what it read
+            yield
 
     def _swap(self, case: Case, columns: dict[str, Any]) -> None:
         # The compare-and-swap comes first, so the transaction takes the write lock

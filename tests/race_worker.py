@@ -59,7 +59,8 @@ def bulk(db: str) -> None:
 def tick(db: str, times: list[str]) -> None:
     """Once the engine is open, say ``ready`` and read when to start; tick at each of
     ``times`` (the engine's clock), the i-th at the start + i seconds, so that two workers
-    tick at the same moment however slowly each started; print what each tick fired."""
+    tick at the same moment however slowly each started; print when each tick ran and
+    what it fired."""
     engine = open_engine(db, pm=make_plugin_manager(load_entrypoints=False))
     print("ready", flush=True)
     start_at = float(sys.stdin.readline())
@@ -67,8 +68,14 @@ def tick(db: str, times: list[str]) -> None:
     for i, moment in enumerate(times):
         time.sleep(max(0.0, start_at + i - time.time()))
         engine.now = lambda moment=moment: dt.datetime.fromisoformat(moment).astimezone(dt.UTC)
+        started = time.time()
         report = engine.tick()
-        fired.append([[e.case_id, e.kind, e.note or e.action] for e in report.deadlines + report.actions])
+        fired.append(
+            {
+                "ticked": [started, time.time()],
+                "fired": [[e.case_id, e.kind, e.note or e.action] for e in report.deadlines + report.actions],
+            }
+        )
     print(json.dumps(fired))
 
 
