@@ -33,6 +33,7 @@
     identity_header = "X-Remote-User"  # the proxy sets it to the person's account or e-mail
     trusted_proxies = ["127.0.0.1", "::1"]  # the default: the header only from these
     public_url = "https://samskab.kommune.dk"
+    sessions_per_person = 5            # the default: each runs a terminal UI on the server
 
 ``[people]`` seed the database's register of people once, when it has none yet; after
 that they are kept in the database and changed with ``samskab people`` (see
@@ -106,6 +107,9 @@ class Serve:
     public_url: str | None = None
     """The address people open in their browsers (the proxy's), e.g.
     ``https://samskab.kommune.dk``; needed with ``identity_header``."""
+    sessions_per_person: int = 5
+    """How many sessions (browser tabs) one person may have open at once: each runs a
+    terminal UI of its own on the server."""
 
 
 @attrs.frozen
@@ -253,6 +257,14 @@ def _serve_findings(serve: Serve) -> list[Finding]:
                     'e.g. "127.0.0.1" or "10.0.0.0/24"',
                 )
             )
+    if not 1 <= serve.sessions_per_person <= 100:
+        found.append(
+            Finding(
+                ("serve", "sessions_per_person"),
+                f"{serve.sessions_per_person!r} is not a number of sessions from 1 to 100",
+                "e.g. 5",
+            )
+        )
     if serve.public_url is not None and not public_url(serve.public_url):
         found.append(
             Finding(

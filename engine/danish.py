@@ -774,6 +774,10 @@ DANISH = {
     # -- samskab serve: the terminal UI in web browsers
     "no one is registered for samskab serve to act as": "ingen er registreret, som samskab serve kan handle som",
     "a page from {origin} may not open samskab": "en side fra {origin} må ikke åbne samskab",
+    "you have {count} sessions of samskab open, the most one person may have; close one (a browser tab) and open samskab again": (
+        "du har {count} sessioner med samskab åbne, det højeste én person må have; luk én (en fane i browseren)"
+        " og åbn samskab igen"
+    ),
     "open samskab at the address `samskab serve` printed, with its token": "åbn samskab på den adresse, `samskab serve` skrev, med dens adgangsnøgle",
     "samskab takes who you are only from the login in front of it; this request came from {address}": "samskab tager kun imod, hvem du er, fra login-tjenesten foran den; denne forespørgsel kom fra {address}",
     "no one is logged in: the login in front of samskab sent no {header}": "ingen er logget ind: login-tjenesten foran samskab sendte ingen {header}",

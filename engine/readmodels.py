@@ -932,6 +932,8 @@ class ServeSettings:
     """The address people open (without a trailing slash); None: samskab's own."""
     config_file: str
     """Where these were read (or would be), to name in an error."""
+    sessions_per_person: int = 5
+    """How many sessions one person may have open at once."""
 
 
 @attrs.frozen

@@ -1016,6 +1016,7 @@ class Service:
             serve.trusted_proxies,
             serve.public_url.rstrip("/") if serve.public_url else None,
             self._engine.config_origin,
+            serve.sessions_per_person,
         )
 
     @_serial

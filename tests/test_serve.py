@@ -241,13 +241,43 @@ def test_without_the_serve_extra_it_says_how_to_install_it(tmp_path):
     assert list(tmp_path.iterdir()) == []  # no database made
 
 
+async def test_a_person_may_have_so_many_sessions_open_at_once(serve, demo_behind_a_login):
+    """Each session runs a terminal UI on the server: one person's tabs are limited, and
+    a closed one makes room; others are not held back by them."""
+    port = free_port()
+    demo_behind_a_login(port, sessions_per_person=2)
+    served = serve(port=port)
+
+    async def session(who: str) -> aiohttp.ClientWebSocketResponse:
+        return await http.ws_connect(served.base + "/ws", headers={HEADER: who, "Origin": served.base})
+
+    async with aiohttp.ClientSession() as http:
+        first, second = await session("anna"), await session("anna")
+        with pytest.raises(aiohttp.WSServerHandshakeError) as third:
+            await session("anna")
+        assert third.value.status == 403
+        page = await http.get(served.base + "/ws", headers={HEADER: "anna", "Origin": served.base})
+        assert "2 sessions of samskab open" in await page.text()
+        mine = await session(os_account())  # another person
+        await first.close()
+        for _ in range(100):  # the server hears of the closed one
+            again = await http.get(served.base + "/ws", headers={HEADER: "anna", "Origin": served.base})
+            if again.status != 403:
+                break
+            await asyncio.sleep(0.1)
+        fourth = await session("anna")
+        for websocket in (second, mine, fourth):
+            await websocket.close()
+
+
 def test_a_mistake_in_serve_settings_is_a_clear_error(samskab, workdir):
     (workdir / "samskab.toml").write_text(
         '[serve]\nidentity_header = "X Remote User"\ntrusted_proxies = ["proxy.kommune.dk"]\n'
-        'public_url = "javascript:alert(1)"\n',
+        'public_url = "javascript:alert(1)"\nsessions_per_person = 0\n',
         encoding="utf-8",
     )
     said = samskab("serve", exit=2).stderr
+    assert "0 is not a number of sessions from 1 to 100" in said
     assert "'X Remote User' is not a header's name" in said
     assert "'proxy.kommune.dk' is not an IP address or network" in said
     assert "'javascript:alert(1)' is not a web address people can open" in said

@@ -20,6 +20,7 @@ elsewhere.
 """
 
 import asyncio
+import collections
 import html
 import ipaddress
 import logging
@@ -114,6 +115,18 @@ class Gate:
             raise Refused(msg("the login in front of samskab sent {header} more than once", header=header))
         return self.service.served_person(values[0])
 
+    def room_for(self, open_sessions: int) -> None:
+        """Refused if a person with ``open_sessions`` may open no more."""
+        most = self.settings.sessions_per_person
+        if open_sessions >= most:
+            raise Refused(
+                msg(
+                    "you have {count} sessions of samskab open, the most one person may have;"
+                    " close one (a browser tab) and open samskab again",
+                    count=most,
+                )
+            )
+
     def _trusted(self, address: str | None) -> bool:
         try:
             peer = ipaddress.ip_address((address or "").split("%")[0])
@@ -163,6 +176,8 @@ class SamskabServer(Server):
         self.session_command = command
         self.lang = gate.service.lang
         self.open: set[web.WebSocketResponse] = set()
+        self.sessions: collections.Counter[str] = collections.Counter()
+        """Open sessions by person ("" for the account serving)."""
 
     def serve(self, debug: bool = False) -> None:
         """Serve until interrupted (SIGINT, SIGTERM); say where once listening. Sessions
@@ -239,6 +254,8 @@ class SamskabServer(Server):
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
         try:
             person = self.gate.admit(request, request.match_info.get("token"))
+            whose = person.id if person else ""
+            self.gate.room_for(self.sessions[whose])
         except SamskabError as refused:
             return refusal(refused)
         width = min(max(to_int(request.query.get("width", "80"), 80), 20), 500)
@@ -246,6 +263,7 @@ class SamskabServer(Server):
         websocket = web.WebSocketResponse(heartbeat=15, timeout=2)
         await websocket.prepare(request)
         self.open.add(websocket)
+        self.sessions[whose] += 1
         session = Session(
             self.session_command(person),
             person,
@@ -265,6 +283,7 @@ class SamskabServer(Server):
             await websocket.close()
         finally:
             self.open.discard(websocket)
+            self.sessions[whose] -= 1
             await session.stop()
         return websocket
 
