@@ -121,7 +121,12 @@ keeps them, with fewer indexes."""
 
 def connect(path: str, synchronous: str = "NORMAL") -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in ("journal_mode = WAL", "wal_autocheckpoint = 10000", f"synchronous = {synchronous}"):
+    for pragma in (
+        "journal_mode = WAL",
+        "wal_autocheckpoint = 10000",
+        "cache_size = -16000",
+        f"synchronous = {synchronous}",
+    ):
         conn.execute(f"PRAGMA {pragma}")
     return conn
 

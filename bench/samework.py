@@ -158,6 +158,7 @@ class SqliteSameWork:
             "journal_mode = WAL",
             "wal_autocheckpoint = 10000",
             "journal_size_limit = 67108864",
+            "cache_size = -16000",
             f"synchronous = {synchronous}",
         ):
             self.conn.execute(f"PRAGMA {pragma}")

@@ -184,6 +184,9 @@ class SqliteStore(SqlStore):
                 # A log that grew past 64 MB (a long reader held it) is cut back after.
                 self.conn.execute("PRAGMA wal_autocheckpoint = 10000")
                 self.conn.execute("PRAGMA journal_size_limit = 67108864")
+                # A municipality's years are gigabytes: 16 MB of pages kept (not 2 MB)
+                # spare the indexes a tick or an import writes all over many a reread.
+                self.conn.execute("PRAGMA cache_size = -16000")
             self.conn.execute(f"PRAGMA synchronous = {synchronous}")
             schema = self._schema()
             if schema == "foreign":
