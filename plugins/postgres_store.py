@@ -338,6 +338,19 @@ class PostgresStore(SqlStore):
             if not cursor.nextset():
                 return ids
 
+    def _claim(self, deadline_ids: list[int | None], at: str) -> set[int]:
+        # Rows another tick (or an action) holds are left to it, not waited for: two
+        # ticks firing the same batch share it out instead of queueing, and cannot
+        # deadlock on each other's rows.
+        return {
+            row[0]
+            for row in self.conn.execute(
+                "UPDATE deadlines SET fired_at = ? WHERE id IN (SELECT id FROM deadlines WHERE id = ANY(?)"
+                " AND fired_at IS NULL AND closed_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED) RETURNING id",
+                (at, list(deadline_ids)),
+            )
+        }
+
     def _append_events(self, events: list[tuple[int, Event]]) -> list[int]:
         # The heads' rows locked in the order of their cases, so that two callers
         # appending to some of the same cases cannot each wait for the other.
