@@ -9,10 +9,10 @@ import json
 import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import zlib
 from pathlib import Path
@@ -388,32 +388,33 @@ class DevTools:
 async def test_the_page_draws_the_terminal_ui_in_headless_chromium(serve, samskab, tmp_path):
     samskab("demo", now=NOW)
     served = serve()
-    with tempfile.TemporaryDirectory() as profile:
-        browser = subprocess.Popen(
-            [
-                str(chromium()), "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
-                "--remote-debugging-port=0", "--window-size=800,500", "about:blank",
-            ],
-            stderr=subprocess.PIPE,
-            text=True,
-        )  # fmt: skip
-        try:
-            assert browser.stderr is not None
-            listening = next(line for line in browser.stderr if "DevTools listening on" in line)
-            devtools_port = re.search(r"ws://[^:]+:(\d+)/", listening).group(1)
-            threading.Thread(target=browser.stderr.read, daemon=True).start()
-            async with aiohttp.ClientSession() as http:
-                pages = await (await http.get(f"http://127.0.0.1:{devtools_port}/json/list")).json()
-                target = next(p for p in pages if p["type"] == "page")
-                async with http.ws_connect(target["webSocketDebuggerUrl"], max_msg_size=0) as websocket:
-                    page = DevTools(websocket)
-                    await page.call("Page.navigate", url=served.address)
-                    await page.until("document.body.classList.contains('-first-byte')")
-                    shot = await page.screenshot_until(8)
-                    (tmp_path / "served.png").write_bytes(shot)
-        finally:
-            browser.terminate()
-            browser.wait(timeout=30)
+    profile = tmp_path / "chromium"  # pytest's, so what a helper process of it writes late is no error
+    browser = subprocess.Popen(
+        [
+            str(chromium()), "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
+            "--remote-debugging-port=0", "--window-size=800,500", "about:blank",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its helper processes in a group of their own, stopped together
+    )  # fmt: skip
+    try:
+        assert browser.stderr is not None
+        listening = next(line for line in browser.stderr if "DevTools listening on" in line)
+        devtools_port = re.search(r"ws://[^:]+:(\d+)/", listening).group(1)
+        threading.Thread(target=browser.stderr.read, daemon=True).start()
+        async with aiohttp.ClientSession() as http:
+            pages = await (await http.get(f"http://127.0.0.1:{devtools_port}/json/list")).json()
+            target = next(p for p in pages if p["type"] == "page")
+            async with http.ws_connect(target["webSocketDebuggerUrl"], max_msg_size=0) as websocket:
+                page = DevTools(websocket)
+                await page.call("Page.navigate", url=served.address)
+                await page.until("document.body.classList.contains('-first-byte')")
+                shot = await page.screenshot_until(8)
+                (tmp_path / "served.png").write_bytes(shot)
+    finally:
+        os.killpg(browser.pid, signal.SIGTERM)
+        browser.wait(timeout=30)
     shown = colours(shot)
     assert len(shown) > 8, "the page shows one or two colours: the terminal UI was not drawn"
     background = shown.most_common(1)[0][0]
